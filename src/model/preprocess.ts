@@ -1,0 +1,209 @@
+import { InputError, describeValue } from '../errors';
+import type { Range } from '../data/split';
+import { StandardScaler, scalerFromJSON, type Scaler, type ScalerState } from '../data/scale';
+import { difference, undifference, type TargetTransform } from '../data/transform';
+import type { TimeSeries } from '../data/types';
+
+/** Target transforms accepted by {@link fitPreprocessor}. */
+export const TARGET_TRANSFORMS: readonly TargetTransform[] = ['none', 'difference', 'relative'];
+
+/**
+ * Default target transform: values relative to the window's last observation. It keeps a
+ * trending series inside the range the network saw in training (a level-scaled series
+ * "collapses" when test values leave the training range).
+ */
+export const DEFAULT_TARGET_TRANSFORM: TargetTransform = 'relative';
+
+/** Serialisable state of a fitted {@link Preprocessor} (stored in the bundle manifest). */
+export interface PreprocessorState {
+  readonly targetTransform: TargetTransform;
+  readonly targets: readonly string[];
+  readonly features: readonly string[];
+  /** One per target. What it is fitted on depends on the transform (see {@link fitPreprocessor}). */
+  readonly targetScalers: readonly ScalerState[];
+  /** One per feature, fitted on the training rows. */
+  readonly featureScalers: readonly ScalerState[];
+}
+
+/**
+ * Model-space columns built from a series, ready for windowing.
+ *
+ * `inputs` is `[...targets transformed, ...features scaled]`; `targets` holds what the network
+ * predicts per step. `anchor[m]` is the input column that target `m` is made relative to (the
+ * window builder subtracts its value at the origin), or `null`.
+ */
+export interface ModelColumns {
+  readonly inputs: readonly Float64Array[];
+  readonly targets: readonly Float64Array[];
+  readonly anchor: readonly (number | null)[];
+  /** First row index whose inputs are defined (1 for `difference`: row 0 has no difference). */
+  readonly firstValidRow: number;
+}
+
+/**
+ * Maps raw series values to the network's space and network outputs back to raw values.
+ * Fitted on training rows only; immutable after fitting.
+ */
+export class Preprocessor {
+  private readonly targetScalers: readonly Scaler[];
+  private readonly featureScalers: readonly Scaler[];
+
+  private constructor(readonly state: PreprocessorState) {
+    this.targetScalers = state.targetScalers.map((s) => scalerFromJSON(s));
+    this.featureScalers = state.featureScalers.map((s) => scalerFromJSON(s));
+  }
+
+  /** Restores a preprocessor from {@link PreprocessorState} (e.g. a bundle manifest). @throws InputError on a malformed state. */
+  static fromJSON(state: unknown): Preprocessor {
+    const s = state as Partial<PreprocessorState> | null;
+    if (s === null || typeof s !== 'object') {
+      throw new InputError(`preprocessor state must be an object, got ${describeValue(state)}`);
+    }
+    if (!TARGET_TRANSFORMS.includes(s.targetTransform as TargetTransform)) {
+      throw new InputError(
+        `preprocessor.targetTransform must be one of ${TARGET_TRANSFORMS.join(', ')}, got ${describeValue(s.targetTransform)}`,
+      );
+    }
+    const isNames = (v: unknown): v is string[] => Array.isArray(v) && v.every((x) => typeof x === 'string');
+    if (!isNames(s.targets) || s.targets.length === 0 || !isNames(s.features)) {
+      throw new InputError('preprocessor.targets and preprocessor.features must be arrays of column names');
+    }
+    if (!Array.isArray(s.targetScalers) || s.targetScalers.length !== s.targets.length) {
+      throw new InputError(`preprocessor.targetScalers must have one entry per target (${s.targets.length})`);
+    }
+    if (!Array.isArray(s.featureScalers) || s.featureScalers.length !== s.features.length) {
+      throw new InputError(`preprocessor.featureScalers must have one entry per feature (${s.features.length})`);
+    }
+    return new Preprocessor(s as PreprocessorState);
+  }
+
+  /** @internal used by {@link fitPreprocessor}. */
+  static fromFitted(state: PreprocessorState): Preprocessor {
+    return new Preprocessor(state);
+  }
+
+  /** Serialisable state (a copy-safe, frozen view). */
+  toJSON(): PreprocessorState {
+    return this.state;
+  }
+
+  /**
+   * Builds model-space columns from a series with the same target and feature columns.
+   * Row `i` of every output column depends only on rows `<= i` of the input (causal), so windows
+   * ending at an origin never see the future.
+   * @throws InputError when the series' columns differ from the fitted ones.
+   */
+  columns(series: TimeSeries): ModelColumns {
+    this.checkColumns(series);
+    const { targetTransform, targets, features } = this.state;
+    const targetInputs = targets.map((name, m) => {
+      const values = series.values[name];
+      if (targetTransform === 'difference') {
+        const out = new Float64Array(values.length);
+        out[0] = Number.NaN; // no difference for the first row; firstValidRow = 1
+        out.set(this.targetScalers[m].transform(difference(values)), 1);
+        return out;
+      }
+      // 'none': standardised level. 'relative': level scaled by the spread of one-step changes;
+      // the window builder subtracts the origin's value, which also cancels the scaler's offset.
+      return this.targetScalers[m].transform(values);
+    });
+    const featureInputs = features.map((name, j) => this.featureScalers[j].transform(series.values[name]));
+    return {
+      inputs: [...targetInputs, ...featureInputs],
+      targets: targetInputs,
+      anchor: targets.map((_, m) => (targetTransform === 'relative' ? m : null)),
+      firstValidRow: targetTransform === 'difference' ? 1 : 0,
+    };
+  }
+
+  /**
+   * Converts network outputs for one origin back to raw target values.
+   *
+   * @param output - network output for one sample, `[steps, numTargets]` row-major.
+   * @param lastObserved - raw value of each target at the origin (row `t`).
+   * @returns raw forecasts, `[steps, numTargets]` row-major (a new array).
+   */
+  invert(output: ArrayLike<number>, lastObserved: ArrayLike<number>): Float64Array {
+    const numTargets = this.state.targets.length;
+    const steps = output.length / numTargets;
+    const result = new Float64Array(output.length);
+    for (let m = 0; m < numTargets; m++) {
+      const column = new Float64Array(steps);
+      for (let k = 0; k < steps; k++) column[k] = output[k * numTargets + m];
+      let raw: Float64Array;
+      switch (this.state.targetTransform) {
+        case 'difference':
+          raw = undifference(this.targetScalers[m].inverseTransform(column), lastObserved[m]);
+          break;
+        case 'relative': {
+          const anchorScaled = this.targetScalers[m].transform([lastObserved[m]])[0];
+          raw = this.targetScalers[m].inverseTransform(column.map((v) => v + anchorScaled));
+          break;
+        }
+        default:
+          raw = this.targetScalers[m].inverseTransform(column);
+      }
+      for (let k = 0; k < steps; k++) result[k * numTargets + m] = raw[k];
+    }
+    return result;
+  }
+
+  /** @throws InputError naming expected and actual columns when they differ. */
+  checkColumns(series: TimeSeries): void {
+    const same = (a: readonly string[], b: readonly string[]): boolean =>
+      a.length === b.length && a.every((x, i) => x === b[i]);
+    if (!same(series.targets, this.state.targets) || !same(series.features, this.state.features)) {
+      throw new InputError(
+        `columns do not match the fitted model: expected targets [${this.state.targets.join(', ')}] and features ` +
+          `[${this.state.features.join(', ')}], got targets [${series.targets.join(', ')}] and features [${series.features.join(', ')}]`,
+        { expected: this.state, targets: series.targets, features: series.features },
+      );
+    }
+  }
+}
+
+/** Options of {@link fitPreprocessor}. */
+export interface PreprocessorOptions {
+  /** @defaultValue {@link DEFAULT_TARGET_TRANSFORM} */
+  readonly targetTransform?: TargetTransform;
+}
+
+/**
+ * Fits the scalers of a {@link Preprocessor} on the training rows `train` of `series` only.
+ *
+ * - `none`: a standard scaler per target, fitted on the training levels;
+ * - `difference`: a standard scaler per target, fitted on the training first differences;
+ * - `relative`: a standard scaler per target, fitted on the training first differences and applied
+ *   to levels; once windows are made relative to their last observation the offset cancels, so the
+ *   network sees `(y[t-j] - y[t]) / sd(diff)` and predicts `(y[t+k] - y[t]) / sd(diff)`.
+ *
+ * Features always get a standard scaler fitted on the training rows.
+ *
+ * @throws InputError for an unknown transform or a training range too short to fit.
+ */
+export function fitPreprocessor(series: TimeSeries, train: Range, options: PreprocessorOptions = {}): Preprocessor {
+  const targetTransform = options.targetTransform ?? DEFAULT_TARGET_TRANSFORM;
+  if (!TARGET_TRANSFORMS.includes(targetTransform)) {
+    throw new InputError(
+      `targetTransform must be one of ${TARGET_TRANSFORMS.join(', ')}, got ${describeValue(targetTransform)}`,
+      { argument: 'targetTransform', value: targetTransform },
+    );
+  }
+  if (train.end - train.start < 3) {
+    throw new InputError(`the training range must hold at least 3 rows to fit scalers, got ${train.end - train.start}`);
+  }
+  const rows = (name: string): Float64Array => series.values[name].subarray(train.start, train.end);
+  const targetScalers = series.targets.map((name) => {
+    const values = targetTransform === 'none' ? rows(name) : difference(rows(name));
+    return new StandardScaler().fit(values).toJSON();
+  });
+  const featureScalers = series.features.map((name) => new StandardScaler().fit(rows(name)).toJSON());
+  return Preprocessor.fromFitted({
+    targetTransform,
+    targets: [...series.targets],
+    features: [...series.features],
+    targetScalers,
+    featureScalers,
+  });
+}
