@@ -1,0 +1,342 @@
+import * as tf from '@tensorflow/tfjs';
+import type { BackendInfo } from '../backend/select';
+import { InputError, describeValue } from '../errors';
+import type { SplitIndices } from '../data/split';
+import type { TargetTransform } from '../data/transform';
+import type { SupervisedSet, TimeSeries } from '../data/types';
+import { makeOriginSet, makeWindowSet } from '../data/window';
+import { resolveLstmConfig, type LstmConfig } from './config';
+import { buildLstmModel, type ModelShape } from './lstm';
+import { predictSet } from './predict';
+import { fitPreprocessor, Preprocessor, type ModelColumns } from './preprocess';
+import { trainModel, type TrainHistory, type TrainProgress } from './train';
+
+/** Default early-stopping patience, in epochs without a validation-loss improvement. */
+export const DEFAULT_EARLY_STOPPING_PATIENCE = 25;
+/** Default reduce-on-plateau patience, in epochs. */
+export const DEFAULT_REDUCE_LR_PATIENCE = 10;
+/** Default reduce-on-plateau factor. */
+export const DEFAULT_REDUCE_LR_FACTOR = 0.5;
+/** Default maximum epochs of {@link LstmForecaster.fit} (early stopping usually ends sooner). */
+export const DEFAULT_FORECASTER_EPOCHS = 200;
+
+/**
+ * Default lookback: two seasons (so the network sees each phase twice), at least twice the
+ * horizon, and at least 8 steps.
+ * @param season - seasonal period in steps (1 = none).
+ * @param horizon - forecast steps.
+ */
+export function defaultLookback(season: number, horizon: number): number {
+  return Math.max(2 * season, 2 * horizon, 8);
+}
+
+/** Options of {@link LstmForecaster.fit}. */
+export interface ForecasterOptions {
+  /** Forecast steps produced per origin (direct multi-step output), positive integer. */
+  readonly horizon: number;
+  /** Seasonal period in steps; only informs the default lookback. @defaultValue 1 */
+  readonly season?: number;
+  /** Input steps per window. @defaultValue {@link defaultLookback}(season, horizon) */
+  readonly lookback?: number;
+  /** How targets are presented to the network. @defaultValue `'relative'` (see `fitPreprocessor`) */
+  readonly targetTransform?: TargetTransform;
+  /** Network and training hyper-parameters; `epochs` defaults to {@link DEFAULT_FORECASTER_EPOCHS}. */
+  readonly model?: Partial<LstmConfig>;
+  /** Epochs without improvement before stopping (best weights restored); `0` disables. @defaultValue {@link DEFAULT_EARLY_STOPPING_PATIENCE} */
+  readonly earlyStoppingPatience?: number;
+  /** Epochs without improvement before halving the learning rate; `0` disables. @defaultValue {@link DEFAULT_REDUCE_LR_PATIENCE} */
+  readonly reduceLrPatience?: number;
+  /** Called with the model whenever the monitored loss improves (e.g. to checkpoint a bundle). */
+  readonly checkpoint?: (forecaster: LstmForecaster, epoch: number, loss: number) => Promise<void>;
+  /** Progress events (epoch, batch, loss, val loss, samples/s, ETA). */
+  readonly onProgress?: (event: TrainProgress) => void;
+  /** Aborts training between batches. */
+  readonly signal?: AbortSignal;
+  /** Backend in use, recorded in the bundle manifest. */
+  readonly backend?: BackendInfo;
+}
+
+/** Everything needed to rebuild a fitted forecaster (the bundle manifest's core). */
+export interface ForecasterSpec {
+  readonly lookback: number;
+  readonly horizon: number;
+  readonly season: number;
+  readonly preprocessor: ReturnType<Preprocessor['toJSON']>;
+  readonly config: LstmConfig;
+  readonly history: TrainHistory | null;
+  readonly split: SplitIndices | null;
+  readonly backend: BackendInfo | null;
+  readonly data: {
+    readonly source: string;
+    readonly timeColumn: string;
+    readonly timeKind: TimeSeries['timeKind'];
+    readonly targets: readonly string[];
+    readonly features: readonly string[];
+    readonly rows: number;
+  };
+}
+
+/** A forecast from the end of a series. */
+export interface Forecast {
+  /** Index of the origin row (the last observation used). */
+  readonly origin: number;
+  /** Steps forecast. */
+  readonly steps: number;
+  /** Target name -> `steps` forecasts for rows origin+1 .. origin+steps. */
+  readonly values: Readonly<Record<string, Float64Array>>;
+  /** Whether predictions were fed back (steps > horizon). */
+  readonly recursive: boolean;
+}
+
+function positiveInteger(value: unknown, name: string): number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) {
+    throw new InputError(`${name} must be a positive integer, got ${describeValue(value)}`, { argument: name, value });
+  }
+  return value;
+}
+
+/**
+ * An LSTM forecaster with its preprocessing: fit on a series, forecast from raw values at any
+ * origin, save and load as a bundle (see `saveBundle` / `loadBundle`).
+ *
+ * Owns one tf.LayersModel: call {@link LstmForecaster.dispose} when done.
+ *
+ * @example
+ * const { series } = await loadCsv('co2.csv', { time: 'Date', targets: ['CO2'] });
+ * const split = splitByFraction(series.length, { valFraction: 0.1, testFraction: 0.2 });
+ * const f = await LstmForecaster.fit(series, split, { horizon: 12, season: 12 });
+ * const next = f.forecast(series);            // 12 steps after the last row
+ * f.dispose();
+ */
+export class LstmForecaster {
+  private constructor(
+    readonly model: tf.LayersModel,
+    readonly preprocessor: Preprocessor,
+    readonly spec: ForecasterSpec,
+  ) {}
+
+  /** @internal assembles a forecaster from parts (used by `loadBundle`). */
+  static fromParts(model: tf.LayersModel, spec: ForecasterSpec): LstmForecaster {
+    return new LstmForecaster(model, Preprocessor.fromJSON(spec.preprocessor), spec);
+  }
+
+  get lookback(): number {
+    return this.spec.lookback;
+  }
+
+  get horizon(): number {
+    return this.spec.horizon;
+  }
+
+  /** Training history, or null for a forecaster that was never trained here. */
+  get history(): TrainHistory | null {
+    return this.spec.history;
+  }
+
+  /** The model's input/output shape. */
+  get shape(): ModelShape {
+    return {
+      lookback: this.spec.lookback,
+      numFeatures: this.spec.preprocessor.targets.length + this.spec.preprocessor.features.length,
+      horizon: this.spec.horizon,
+      numTargets: this.spec.preprocessor.targets.length,
+    };
+  }
+
+  /**
+   * Fits preprocessing on `split.train` rows, then trains on windows whose targets lie in the
+   * training rows, with early stopping and reduce-LR on windows whose targets lie in `split.val`
+   * (on the training loss when `val` is empty). Test rows are never touched.
+   *
+   * @throws InputError for bad options, or too few rows for the lookback, horizon and split.
+   */
+  static async fit(series: TimeSeries, split: SplitIndices, options: ForecasterOptions): Promise<LstmForecaster> {
+    const horizon = positiveInteger(options.horizon, 'horizon');
+    const season = positiveInteger(options.season ?? 1, 'season');
+    const lookback = positiveInteger(options.lookback ?? defaultLookback(season, horizon), 'lookback');
+    const config = resolveLstmConfig({ epochs: DEFAULT_FORECASTER_EPOCHS, ...options.model });
+    const patience = options.earlyStoppingPatience ?? DEFAULT_EARLY_STOPPING_PATIENCE;
+    const lrPatience = options.reduceLrPatience ?? DEFAULT_REDUCE_LR_PATIENCE;
+
+    const preprocessor = fitPreprocessor(series, split.train, { targetTransform: options.targetTransform });
+    const columns = preprocessor.columns(series);
+    const firstOrigin = columns.firstValidRow + lookback - 1;
+    const trainSet = windowSet(columns, { lookback, horizon, firstOrigin, targetEnd: split.train.end });
+    const needed = firstOrigin + horizon + 1;
+    if (trainSet === null || trainSet.size < 1) {
+      throw new InputError(
+        `too few training rows for lookback ${lookback} and horizon ${horizon}: the training range has ` +
+          `${split.train.end - split.train.start} rows, at least ${needed} are needed`,
+        { lookback, horizon, trainRows: split.train.end - split.train.start },
+      );
+    }
+    const valSet =
+      split.val.end > split.val.start
+        ? windowSet(columns, {
+            lookback,
+            horizon,
+            firstOrigin: Math.max(firstOrigin, split.val.start - 1),
+            targetEnd: split.val.end,
+          })
+        : null;
+    const val = valSet !== null && valSet.size > 0 ? valSet : undefined;
+
+    const shape: ModelShape = {
+      lookback,
+      numFeatures: columns.inputs.length,
+      horizon,
+      numTargets: columns.targets.length,
+    };
+    const model = buildLstmModel(config, shape);
+    const spec: Omit<ForecasterSpec, 'history'> = {
+      lookback,
+      horizon,
+      season,
+      preprocessor: preprocessor.toJSON(),
+      config,
+      split,
+      backend: options.backend ?? null,
+      data: {
+        source: series.source,
+        timeColumn: series.timeColumn,
+        timeKind: series.timeKind,
+        targets: [...series.targets],
+        features: [...series.features],
+        rows: series.length,
+      },
+    };
+    try {
+      const checkpoint = options.checkpoint;
+      const history = await trainModel(model, trainSet, val, {
+        epochs: config.epochs,
+        batchSize: config.batchSize,
+        seed: config.seed,
+        earlyStopping: patience > 0 ? { patience, restoreBestWeights: true } : false,
+        reduceLrOnPlateau: lrPatience > 0 ? { patience: lrPatience, factor: DEFAULT_REDUCE_LR_FACTOR } : false,
+        checkpoint: checkpoint
+          ? (m, epoch, loss) => checkpoint(new LstmForecaster(m, preprocessor, { ...spec, history: null }), epoch, loss)
+          : undefined,
+        onProgress: options.onProgress,
+        signal: options.signal,
+      });
+      return new LstmForecaster(model, preprocessor, { ...spec, history });
+    } catch (error) {
+      model.dispose();
+      throw error;
+    }
+  }
+
+  /**
+   * Direct forecasts from several origins of a series with the fitted columns.
+   *
+   * Origin `t` uses rows `t - lookback + 1 .. t` only and forecasts rows `t+1 .. t+horizon`.
+   *
+   * @param origins - row indices, each in `[minOrigin, series.length - 1]`.
+   * @returns per origin, a new `Float64Array` of `horizon * numTargets` raw values, row-major
+   *   `[horizon, numTargets]`.
+   * @throws InputError for mismatched columns or an origin without enough history.
+   */
+  forecastAt(series: TimeSeries, origins: readonly number[]): Float64Array[] {
+    const columns = this.preprocessor.columns(series);
+    const minOrigin = columns.firstValidRow + this.lookback - 1;
+    for (const t of origins) {
+      if (!Number.isInteger(t) || t < minOrigin || t >= series.length) {
+        throw new InputError(
+          `origin must be an integer in [${minOrigin}, ${series.length - 1}] (lookback ${this.lookback}), got ${describeValue(t)}`,
+          { argument: 'origin', value: t },
+        );
+      }
+    }
+    if (origins.length === 0) return [];
+    const set = makeOriginSet(columns.inputs, { lookback: this.lookback, origins, anchor: columns.anchor });
+    const raw = predictSet(this.model, asHorizonSet(set, this.horizon, columns.targets.length));
+    const per = this.horizon * columns.targets.length;
+    return origins.map((t, i) => {
+      const last = this.spec.preprocessor.targets.map((name) => series.values[name][t]);
+      return this.preprocessor.invert(raw.subarray(i * per, (i + 1) * per), last);
+    });
+  }
+
+  /**
+   * Forecasts `steps` rows after the last row of `series`. Up to `horizon` steps this is one
+   * direct forecast; beyond it, forecasts are fed back as observations (recursive), which is only
+   * possible without feature columns (their future values are unknown).
+   *
+   * @param options.steps - rows to forecast. @defaultValue the trained horizon
+   * @throws InputError for mismatched columns, too short a series, or recursion with features.
+   */
+  forecast(series: TimeSeries, options: { readonly steps?: number } = {}): Forecast {
+    const steps = positiveInteger(options.steps ?? this.horizon, 'steps');
+    const targets = this.spec.preprocessor.targets;
+    this.preprocessor.checkColumns(series);
+    if (steps > this.horizon && series.features.length > 0) {
+      throw new InputError(
+        `steps (${steps}) beyond the trained horizon (${this.horizon}) need recursive forecasting, which is not ` +
+          `possible with feature columns [${series.features.join(', ')}]: their future values are unknown`,
+        { argument: 'steps', value: steps },
+      );
+    }
+    const out: Record<string, Float64Array> = {};
+    for (const name of targets) out[name] = new Float64Array(steps);
+    let current = series;
+    let done = 0;
+    while (done < steps) {
+      const [raw] = this.forecastAt(current, [current.length - 1]);
+      const take = Math.min(this.horizon, steps - done);
+      targets.forEach((name, m) => {
+        for (let k = 0; k < take; k++) out[name][done + k] = raw[k * targets.length + m];
+      });
+      done += take;
+      if (done < steps) current = appendRows(current, targets.map((name) => out[name].subarray(done - take, done)));
+    }
+    return { origin: series.length - 1, steps, values: out, recursive: steps > this.horizon };
+  }
+
+  /** Releases the model's tensors. The forecaster is unusable afterwards. */
+  dispose(): void {
+    this.model.dispose();
+  }
+}
+
+function windowSet(
+  columns: ModelColumns,
+  options: { lookback: number; horizon: number; firstOrigin: number; targetEnd: number },
+): SupervisedSet | null {
+  if (options.firstOrigin + options.horizon >= options.targetEnd) return null;
+  return makeWindowSet(columns.inputs, columns.targets, {
+    lookback: options.lookback,
+    horizon: options.horizon,
+    firstOrigin: options.firstOrigin,
+    targetEnd: options.targetEnd,
+    anchor: columns.anchor,
+  });
+}
+
+/** Presents an input-only origin set with the model's output shape (predictSet only reads x). */
+function asHorizonSet(set: SupervisedSet, horizon: number, numTargets: number): SupervisedSet {
+  return {
+    size: set.size,
+    lookback: set.lookback,
+    numFeatures: set.numFeatures,
+    horizon,
+    numTargets,
+    fill: (indices, x, y) => set.fill(indices, x, y),
+  };
+}
+
+/** A copy of `series` with target rows appended (no features), time extended by the last step. */
+function appendRows(series: TimeSeries, rows: readonly Float64Array[]): TimeSeries {
+  const count = rows[0].length;
+  const values: Record<string, Float64Array> = {};
+  series.targets.forEach((name, m) => {
+    const v = new Float64Array(series.length + count);
+    v.set(series.values[name]);
+    v.set(rows[m], series.length);
+    values[name] = v;
+  });
+  const time = new Float64Array(series.length + count);
+  time.set(series.time);
+  const step = series.length > 1 ? series.time[series.length - 1] - series.time[series.length - 2] : 1;
+  for (let k = 0; k < count; k++) time[series.length + k] = series.time[series.length - 1] + (k + 1) * step;
+  return { ...series, time, values, length: series.length + count };
+}
