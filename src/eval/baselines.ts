@@ -1,0 +1,143 @@
+/**
+ * Reference forecasters (Hyndman & Athanasopoulos, "Forecasting: Principles and Practice",
+ * section 5.2): naive, seasonal naive, mean and drift. Each maps a history, the values up to and
+ * including the forecast origin T, to forecasts of T+1..T+horizon.
+ */
+import { InputError, describeValue } from '../errors';
+import { type OriginForecaster, perOrigin } from './forecaster';
+import { assertFiniteSeries, assertInteger } from './validate';
+
+/** Names of the reference forecasters available through {@link baselineForecaster}. */
+export type BaselineName = 'naive' | 'seasonal_naive' | 'mean' | 'drift';
+
+/** Every {@link BaselineName}, in a stable order (for reports and validation messages). */
+export const BASELINE_NAMES: readonly BaselineName[] = ['naive', 'seasonal_naive', 'mean', 'drift'];
+
+/**
+ * Naive forecast: every future value equals the last observation, y[T+k] = y[T].
+ *
+ * @param history - Values up to and including the origin, at least 1, finite.
+ * @param horizon - Number of steps to forecast, a positive integer.
+ * @returns Float64Array of length `horizon`: the forecasts of T+1..T+horizon.
+ * @throws {@link InputError} when `history` is empty or non-finite, or `horizon` is not a
+ *   positive integer.
+ * @example
+ * naive([1, 2, 5], 2); // Float64Array [5, 5]
+ */
+export function naive(history: ArrayLike<number>, horizon: number): Float64Array {
+  assertFiniteSeries('history', history);
+  assertInteger('horizon', horizon, 1);
+  return new Float64Array(horizon).fill(history[history.length - 1]);
+}
+
+/**
+ * Seasonal naive forecast: each future value equals the last observation of the same season,
+ * y[T+k] = y[T + k - m * ceil(k / m)].
+ *
+ * @param history - Values up to and including the origin, at least `season` values, finite.
+ * @param horizon - Number of steps to forecast, a positive integer.
+ * @param season - Seasonal period m in time steps, a positive integer (1 gives {@link naive}).
+ * @returns Float64Array of length `horizon`: the forecasts of T+1..T+horizon.
+ * @throws {@link InputError} when `season` or `horizon` is not a positive integer, or `history`
+ *   holds fewer than `season` values or a non-finite one.
+ * @example
+ * seasonalNaive([1, 2, 3, 4, 5, 6], 4, 3); // Float64Array [4, 5, 6, 4]
+ */
+export function seasonalNaive(history: ArrayLike<number>, horizon: number, season: number): Float64Array {
+  assertInteger('season', season, 1);
+  assertInteger('horizon', horizon, 1);
+  assertFiniteSeries('history', history);
+  if (history.length < season) {
+    throw new InputError(
+      `history must have at least season (${season}) values for a seasonal naive forecast, ` +
+        `got ${history.length}`,
+      { argument: 'history', value: history.length },
+    );
+  }
+  const last = history.length - 1;
+  const out = new Float64Array(horizon);
+  for (let k = 1; k <= horizon; k++) out[k - 1] = history[last + k - season * Math.ceil(k / season)];
+  return out;
+}
+
+/**
+ * Mean forecast: every future value equals the mean of the whole history.
+ *
+ * @param history - Values up to and including the origin, at least 1, finite.
+ * @param horizon - Number of steps to forecast, a positive integer.
+ * @returns Float64Array of length `horizon`, every element mean(history).
+ * @throws {@link InputError} as {@link naive}.
+ * @example
+ * meanForecast([1, 2, 6], 2); // Float64Array [3, 3]
+ */
+export function meanForecast(history: ArrayLike<number>, horizon: number): Float64Array {
+  assertFiniteSeries('history', history);
+  assertInteger('horizon', horizon, 1);
+  let sum = 0;
+  for (let i = 0; i < history.length; i++) sum += history[i];
+  return new Float64Array(horizon).fill(sum / history.length);
+}
+
+/**
+ * Drift forecast: extends the line through the first and last observations,
+ * y[T+k] = y[T] + k * (y[T] - y[0]) / (T), with T = history.length - 1.
+ *
+ * @param history - Values up to and including the origin, at least 2, finite.
+ * @param horizon - Number of steps to forecast, a positive integer.
+ * @returns Float64Array of length `horizon`: the forecasts of T+1..T+horizon.
+ * @throws {@link InputError} when `history` has fewer than 2 values or a non-finite one, or
+ *   `horizon` is not a positive integer.
+ * @example
+ * drift([1, 4, 5], 2); // slope (5 - 1) / 2 = 2 -> Float64Array [7, 9]
+ */
+export function drift(history: ArrayLike<number>, horizon: number): Float64Array {
+  assertFiniteSeries('history', history, 2);
+  assertInteger('horizon', horizon, 1);
+  const last = history.length - 1;
+  const slope = (history[last] - history[0]) / last;
+  const out = new Float64Array(horizon);
+  for (let k = 1; k <= horizon; k++) out[k - 1] = history[last] + k * slope;
+  return out;
+}
+
+/**
+ * Looks up a reference forecaster by name, as an {@link OriginForecaster} for
+ * `rollingOriginBacktest`. For origin t it sees only a copy of `series[0..t]` (see
+ * {@link perOrigin}), so it cannot look ahead.
+ *
+ * @param name - One of {@link BASELINE_NAMES}.
+ * @param season - Seasonal period in time steps (positive integer); required for
+ *   `'seasonal_naive'`, ignored by the others.
+ * @returns A batch forecaster.
+ * @throws {@link InputError} when `name` is unknown, or `season` is missing or not a positive
+ *   integer for `'seasonal_naive'`. The returned forecaster throws as the underlying function.
+ * @example
+ * const snaive = baselineForecaster('seasonal_naive', 12);
+ * await rollingOriginBacktest(series, { snaive }, { horizon: 12, testStart: 600, season: 12 });
+ */
+export function baselineForecaster(name: BaselineName, season?: number): OriginForecaster {
+  switch (name) {
+    case 'naive':
+      return perOrigin(naive);
+    case 'mean':
+      return perOrigin(meanForecast);
+    case 'drift':
+      return perOrigin(drift);
+    case 'seasonal_naive': {
+      if (season === undefined) {
+        throw new InputError(`season is required for baseline 'seasonal_naive', got undefined`, {
+          argument: 'season',
+          value: season,
+        });
+      }
+      assertInteger('season', season, 1);
+      return perOrigin((history, horizon) => seasonalNaive(history, horizon, season));
+    }
+    default:
+      throw new InputError(
+        `name must be one of ${BASELINE_NAMES.map((n) => `'${n}'`).join(', ')}, ` +
+          `got ${describeValue(name)}`,
+        { argument: 'name', value: name },
+      );
+  }
+}
