@@ -1,0 +1,295 @@
+import { promises as fs } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
+import { selectBackend, type BackendInfo, type BackendName } from '../backend/select';
+import { InputError, describeValue } from '../errors';
+import { loadCsv, type MissingPolicy } from '../data/csv';
+import { splitByFraction, type SplitIndices } from '../data/split';
+import type { TargetTransform } from '../data/transform';
+import type { TimeSeries } from '../data/types';
+import { baselineForecaster } from '../eval/baselines';
+import { rollingOriginBacktest, type BacktestResult } from '../eval/backtest';
+import type { OriginForecaster } from '../eval/forecaster';
+import type { MetricSet } from '../eval/metrics';
+import { saveBundle } from '../model/bundle';
+import type { LstmConfig } from '../model/config';
+import { LstmForecaster } from '../model/forecaster';
+import type { TrainProgress } from '../model/train';
+import { buildForecastReport } from './report';
+import { LIBRARY } from '../version';
+
+/** Default fraction of rows held out as the test range (the last rows). */
+export const DEFAULT_TEST_FRACTION = 0.2;
+/** Default fraction of rows used for validation (early stopping), just before the test range. */
+export const DEFAULT_VAL_FRACTION = 0.1;
+/** Baselines always evaluated next to the LSTM. */
+export const JOB_BASELINES = ['naive', 'seasonal_naive', 'mean', 'drift'] as const;
+
+/** Options of {@link runForecastJob}: the `forecast` CLI's flags. */
+export interface ForecastJobOptions {
+  /** CSV path or http(s) URL. */
+  readonly csv: string;
+  /** Time column. */
+  readonly time: string;
+  /** Target column (one). */
+  readonly target: string;
+  /** Extra input columns. @defaultValue [] */
+  readonly features?: readonly string[];
+  /** Seasonal period in rows (MASE scale, seasonal naive, default lookback). @defaultValue 1 */
+  readonly season?: number;
+  /** Forecast steps per origin. @defaultValue 1 */
+  readonly horizon?: number;
+  /** Input rows per window. @defaultValue `defaultLookback(season, horizon)` */
+  readonly lookback?: number;
+  /** @defaultValue {@link DEFAULT_TEST_FRACTION} */
+  readonly testFraction?: number;
+  /** @defaultValue {@link DEFAULT_VAL_FRACTION} */
+  readonly valFraction?: number;
+  /** Maximum epochs. @defaultValue `DEFAULT_FORECASTER_EPOCHS` */
+  readonly epochs?: number;
+  /** @defaultValue 42 */
+  readonly seed?: number;
+  /** @defaultValue 'error' */
+  readonly missing?: MissingPolicy;
+  /** @defaultValue 'relative' */
+  readonly targetTransform?: TargetTransform;
+  /** Further network settings (units, layers, dropout, ...). */
+  readonly model?: Partial<LstmConfig>;
+  /** @defaultValue `TFJS_BACKEND` or auto */
+  readonly backend?: BackendName | 'auto';
+  /** Output directory; must not exist yet (it appears complete, atomically, at the end). */
+  readonly out: string;
+  /** Training progress events. */
+  readonly onProgress?: (event: TrainProgress) => void;
+  /** One-line status messages (backend, data, stages). @defaultValue no-op */
+  readonly log?: (line: string) => void;
+  /** Aborts training. */
+  readonly signal?: AbortSignal;
+}
+
+/** `metrics.json`. */
+export interface ForecastJobMetrics {
+  readonly dataset: string;
+  readonly rows: number;
+  readonly target: string;
+  readonly features: readonly string[];
+  readonly season: number;
+  readonly horizon: number;
+  readonly lookback: number;
+  readonly target_transform: TargetTransform;
+  readonly backend: BackendInfo;
+  readonly library: { readonly name: string; readonly version: string };
+  readonly split: {
+    readonly train: SplitPart;
+    readonly val: SplitPart;
+    readonly test: SplitPart;
+  };
+  readonly protocol: string;
+  readonly models: Readonly<Record<string, MetricSet>>;
+  readonly by_step: Readonly<Record<string, readonly MetricSet[]>>;
+  readonly train: {
+    readonly epochs: number;
+    readonly best_epoch: number;
+    readonly stopped_early: boolean;
+    readonly seconds: number;
+    readonly samples_per_second: number;
+    readonly final_learning_rate: number;
+  };
+  readonly seconds_total: number;
+}
+
+interface SplitPart {
+  readonly rows: number;
+  readonly start: string | number | null;
+  readonly end: string | number | null;
+}
+
+/** What {@link runForecastJob} wrote. */
+export interface ForecastJobResult {
+  readonly out: string;
+  readonly metrics: ForecastJobMetrics;
+  readonly files: readonly string[];
+}
+
+function fraction(value: number, name: string): number {
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0 || value >= 1) {
+    throw new InputError(`${name} must be a number in [0, 1), got ${describeValue(value)}`, { argument: name, value });
+  }
+  return value;
+}
+
+function formatTime(series: TimeSeries, index: number): string | number | null {
+  if (index < 0 || index >= series.length) return null;
+  const t = series.time[index];
+  return series.timeKind === 'date' ? new Date(t).toISOString().slice(0, 10) : t;
+}
+
+function splitPart(series: TimeSeries, range: { start: number; end: number }): SplitPart {
+  return {
+    rows: range.end - range.start,
+    start: range.end > range.start ? formatTime(series, range.start) : null,
+    end: range.end > range.start ? formatTime(series, range.end - 1) : null,
+  };
+}
+
+/**
+ * `forecast.csv`: one row per test time point; `actual`, then for each model and each step k the
+ * forecast of this row made k rows earlier (from origin row - k), empty where none.
+ */
+export function forecastCsv(series: TimeSeries, target: string, backtest: BacktestResult, testStart: number, horizon: number): string {
+  const models = Object.keys(backtest.models);
+  const header = ['time', 'actual'];
+  for (const name of models) for (let k = 1; k <= horizon; k++) header.push(`${name}_step${k}`);
+  const originIndex = new Map(backtest.origins.map((t, i) => [t, i]));
+  const lines = [header.join(',')];
+  for (let row = testStart; row < series.length; row++) {
+    const cells: (string | number)[] = [String(formatTime(series, row)), series.values[target][row]];
+    for (const name of models) {
+      for (let k = 1; k <= horizon; k++) {
+        const i = originIndex.get(row - k);
+        const v = i === undefined ? Number.NaN : backtest.models[name].forecasts[i][k - 1];
+        cells.push(Number.isFinite(v) ? Number(v.toPrecision(8)) : '');
+      }
+    }
+    lines.push(cells.join(','));
+  }
+  return lines.join('\n') + '\n';
+}
+
+/**
+ * Runs the whole forecasting job: select the backend, load and validate the CSV, split
+ * chronologically (train / val / test = the last `testFraction` rows), fit the LSTM (early
+ * stopping on val), evaluate it and the baselines with the rolling-origin protocol on the test
+ * range, and write into `out`: `model/` (bundle), `metrics.json`, `forecast.csv`, `report.html`.
+ *
+ * Nothing is half-written: files go to a temporary sibling directory renamed to `out` at the end;
+ * an existing `out` is an error (never overwritten).
+ *
+ * @throws InputError for bad options or data (the CLI's exit code 2).
+ */
+export async function runForecastJob(options: ForecastJobOptions): Promise<ForecastJobResult> {
+  const started = Date.now();
+  const log = options.log ?? (() => undefined);
+  const out = resolve(options.out);
+  const testFraction = fraction(options.testFraction ?? DEFAULT_TEST_FRACTION, 'test-fraction');
+  const valFraction = fraction(options.valFraction ?? DEFAULT_VAL_FRACTION, 'val-fraction');
+  const season = options.season ?? 1;
+  const horizon = options.horizon ?? 1;
+  try {
+    await fs.access(out);
+    throw new InputError(`output directory ${describeValue(options.out)} already exists; choose a new --out`, {
+      argument: 'out',
+      value: options.out,
+    });
+  } catch (error) {
+    if (error instanceof InputError) throw error;
+  }
+  try {
+    await fs.access(dirname(out));
+  } catch {
+    throw new InputError(`the parent of --out ${describeValue(options.out)} does not exist`, { argument: 'out' });
+  }
+
+  const backend = await selectBackend({ backend: options.backend });
+  log(backend.summary);
+
+  const { series } = await loadCsv(options.csv, {
+    time: options.time,
+    targets: [options.target],
+    features: options.features ?? [],
+    missing: options.missing,
+  });
+  const split: SplitIndices = splitByFraction(series.length, { valFraction, testFraction });
+  log(
+    `data: ${series.length} rows from ${series.source}; train ${split.train.end - split.train.start}, ` +
+      `val ${split.val.end - split.val.start}, test ${split.test.end - split.test.start}`,
+  );
+
+  const forecaster = await LstmForecaster.fit(series, split, {
+    horizon,
+    season,
+    lookback: options.lookback,
+    targetTransform: options.targetTransform,
+    model: { ...options.model, ...(options.epochs !== undefined ? { epochs: options.epochs } : {}), ...(options.seed !== undefined ? { seed: options.seed } : {}) },
+    onProgress: options.onProgress,
+    signal: options.signal,
+    backend,
+  });
+  try {
+    const history = forecaster.history!;
+    log(
+      `trained ${history.epochsRun} epochs in ${history.seconds.toFixed(1)} s (best epoch ${history.bestEpoch}, ` +
+        `${Math.round(history.samplesPerSecond)} samples/s)`,
+    );
+    const testStart = split.test.start;
+    const minOrigin = forecaster.lookback - 1 + (forecaster.spec.preprocessor.targetTransform === 'difference' ? 1 : 0);
+    if (testStart - 1 < minOrigin) {
+      throw new InputError(`the test range starts at row ${testStart}, before the first usable origin ${minOrigin + 1}`);
+    }
+    const lstm: OriginForecaster = (_values, origins) => forecaster.forecastAt(series, origins);
+    const forecasters: Record<string, OriginForecaster> = { lstm };
+    for (const name of JOB_BASELINES) forecasters[name] = baselineForecaster(name, season);
+    const backtest = await rollingOriginBacktest(series.values[options.target], forecasters, {
+      horizon,
+      testStart,
+      season,
+    });
+    const models: Record<string, MetricSet> = {};
+    const byStep: Record<string, readonly MetricSet[]> = {};
+    for (const [name, result] of Object.entries(backtest.models)) {
+      models[name] = result.metrics;
+      byStep[name] = result.byStep;
+    }
+    const lastLr = history.learningRate[history.learningRate.length - 1];
+    const metrics: ForecastJobMetrics = {
+      dataset: basename(options.csv),
+      rows: series.length,
+      target: options.target,
+      features: [...(options.features ?? [])],
+      season,
+      horizon,
+      lookback: forecaster.lookback,
+      target_transform: forecaster.spec.preprocessor.targetTransform,
+      backend,
+      library: LIBRARY,
+      split: {
+        train: splitPart(series, split.train),
+        val: splitPart(series, split.val),
+        test: splitPart(series, split.test),
+      },
+      protocol:
+        'rolling origin over the test range: every origin t from test start - 1 to the second-to-last row forecasts ' +
+        't+1..t+horizon from rows <= t (no refit); errors pooled over every (origin, step) landing in the test range; ' +
+        'MASE scaled by the seasonal-naive MAE on the rows before the test range',
+      models,
+      by_step: byStep,
+      train: {
+        epochs: history.epochsRun,
+        best_epoch: history.bestEpoch,
+        stopped_early: history.stoppedEarly,
+        seconds: history.seconds,
+        samples_per_second: history.samplesPerSecond,
+        final_learning_rate: lastLr,
+      },
+      seconds_total: (Date.now() - started) / 1000,
+    };
+
+    const tmp = join(dirname(out), `.${basename(out)}.tmp-${process.pid}-${Date.now()}`);
+    await fs.mkdir(tmp);
+    try {
+      await saveBundle(forecaster, join(tmp, 'model'));
+      await fs.writeFile(join(tmp, 'metrics.json'), JSON.stringify(metrics, null, 2) + '\n');
+      await fs.writeFile(join(tmp, 'forecast.csv'), forecastCsv(series, options.target, backtest, testStart, horizon));
+      await fs.writeFile(
+        join(tmp, 'report.html'),
+        buildForecastReport({ series, target: options.target, split, backtest, metrics, history }),
+      );
+      await fs.rename(tmp, out);
+    } catch (error) {
+      await fs.rm(tmp, { recursive: true, force: true });
+      throw error;
+    }
+    return { out, metrics, files: ['model/', 'metrics.json', 'forecast.csv', 'report.html'] };
+  } finally {
+    forecaster.dispose();
+  }
+}
