@@ -1,0 +1,89 @@
+import { SingleBar } from 'cli-progress';
+import type { TrainProgress } from '../model/train';
+
+/** Options of {@link createProgressReporter}. */
+export interface ProgressReporterOptions {
+  /** Write nothing but log lines when false. @defaultValue true */
+  readonly enabled?: boolean;
+  /** Where to write. @defaultValue `process.stderr` */
+  readonly stream?: NodeJS.WritableStream & { isTTY?: boolean };
+  /** Draw a bar (TTY) or plain lines. @defaultValue `stream.isTTY` */
+  readonly tty?: boolean;
+}
+
+/** Sinks for a long job's events, and a `stop` to call before other output. */
+export interface ProgressReporter {
+  readonly onProgress: (event: TrainProgress) => void;
+  readonly log: (line: string) => void;
+  readonly stop: () => void;
+}
+
+function fmt(v: number | undefined, digits = 4): string {
+  return v === undefined || !Number.isFinite(v) ? '-' : v.toPrecision(digits);
+}
+
+/**
+ * Formats one epoch as a plain line: `epoch 3/200  loss 0.1234  val 0.2345  lr 1.000e-3  812 samples/s  ETA 12s`.
+ */
+export function formatEpochLine(e: TrainProgress): string {
+  return (
+    `epoch ${e.epoch}/${e.epochs}  loss ${fmt(e.loss)}  val ${fmt(e.valLoss)}  lr ${e.learningRate.toExponential(3)}  ` +
+    `${Math.round(e.samplesPerSecond)} samples/s  ETA ${Math.round(e.etaSeconds)}s${e.improved ? '  *' : ''}`
+  );
+}
+
+/**
+ * Turns training progress events into a progress bar on a TTY, or one plain line per epoch
+ * otherwise (logs, CI, notebooks' stderr), so output never floods a file.
+ */
+export function createProgressReporter(options: ProgressReporterOptions = {}): ProgressReporter {
+  const stream = options.stream ?? process.stderr;
+  const enabled = options.enabled ?? true;
+  const tty = options.tty ?? Boolean(stream.isTTY);
+  let bar: SingleBar | null = null;
+
+  const stop = (): void => {
+    if (bar) {
+      bar.stop();
+      bar = null;
+    }
+  };
+  const log = (line: string): void => {
+    if (bar) {
+      // cli-progress redraws on the same line; finish the line first.
+      stream.write('\n');
+    }
+    stream.write(`${line}\n`);
+  };
+  const onProgress = (e: TrainProgress): void => {
+    if (!enabled) return;
+    if (!tty) {
+      if (e.kind === 'epoch-end') log(formatEpochLine(e));
+      return;
+    }
+    if (bar === null && e.kind !== 'end') {
+      bar = new SingleBar({
+        stream,
+        format: 'epoch {epoch}/{epochs} |{bar}| loss {loss} val {val} | {sps} samples/s | ETA {eta_s}s',
+        hideCursor: true,
+        clearOnComplete: false,
+      });
+      bar.start(e.epochs, 0, { epoch: e.epoch, epochs: e.epochs, loss: '-', val: '-', sps: 0, eta_s: '-' });
+    }
+    if (bar === null) return;
+    if (e.kind === 'end') {
+      stop();
+      return;
+    }
+    const done = e.kind === 'epoch-end' ? e.epoch : e.epoch - 1 + (e.batch && e.batches ? e.batch / e.batches : 0);
+    bar.update(done, {
+      epoch: e.epoch,
+      epochs: e.epochs,
+      loss: fmt(e.loss),
+      val: fmt(e.valLoss),
+      sps: Math.round(e.samplesPerSecond),
+      eta_s: Math.round(e.etaSeconds),
+    });
+  };
+  return { onProgress, log, stop };
+}
