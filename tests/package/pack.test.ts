@@ -1,0 +1,66 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+
+const root = resolve(__dirname, '..', '..');
+const work = mkdtempSync(join(tmpdir(), 'lstm-workbench-pack-'));
+
+/**
+ * Installs the `npm pack` tarball into a fresh project (as a user would) and imports it by name,
+ * from JavaScript and from TypeScript (declarations must resolve).
+ */
+describe('npm pack tarball', () => {
+  afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+  it('installs into another project and is importable by package name with types', () => {
+    execFileSync('npm', ['pack', '--silent', '--pack-destination', work], { cwd: root, stdio: 'pipe' });
+    const tarball = readdirSync(work).find((f) => f.endsWith('.tgz'));
+    expect(tarball).toMatch(/^lstm-workbench-\d+\.\d+\.\d+\.tgz$/);
+    const app = join(work, 'app');
+    execFileSync('mkdir', ['-p', app]);
+    writeFileSync(
+      join(app, 'package.json'),
+      JSON.stringify({
+        name: 'consumer',
+        private: true,
+        dependencies: { 'lstm-workbench': `file:../${tarball}` },
+        // Offline machines only (see README): danfojs-node wants tfjs-node, which downloads libtensorflow.
+        overrides: {
+          xlsx: '0.18.5',
+          'danfojs-node': { '@tensorflow/tfjs-node': `file:${join(root, 'shims', 'tfjs-node')}` },
+        },
+      }),
+    );
+    execFileSync('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', '--loglevel=error'], {
+      cwd: app,
+      stdio: 'pipe',
+      timeout: 300_000,
+    });
+    const js = `
+      const lib = require('lstm-workbench');
+      const s = new lib.StandardScaler().fit([1, 2, 3]);
+      console.log(JSON.stringify({
+        fns: ['loadCsv', 'splitByFraction', 'makeWindowSet', 'LstmForecaster', 'loadBundle', 'selectBackend', 'mase', 'rollingOriginBacktest']
+          .map((k) => typeof lib[k]),
+        scaled: Array.from(s.transform([2])),
+      }));`;
+    const out = execFileSync('node', ['-e', js], { cwd: app, encoding: 'utf8' });
+    expect(JSON.parse(out.trim().split('\n').pop()!)).toEqual({
+      fns: ['function', 'function', 'function', 'function', 'function', 'function', 'function', 'function'],
+      scaled: [0],
+    });
+    writeFileSync(
+      join(app, 'check.ts'),
+      `import { LstmForecaster, type ForecasterOptions, type TimeSeries } from 'lstm-workbench';\n` +
+        `const o: ForecasterOptions = { horizon: 3 };\nconst f: typeof LstmForecaster = LstmForecaster;\n` +
+        `export const ok: [ForecasterOptions, typeof f, TimeSeries | null] = [o, f, null];\n`,
+    );
+    execFileSync(
+      process.execPath,
+      [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '--noEmit', '--strict', '--esModuleInterop', '--skipLibCheck', 'check.ts'],
+      { cwd: app, stdio: 'pipe' },
+    );
+  });
+});
