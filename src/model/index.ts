@@ -1,0 +1,12 @@
+/**
+ * The model layer: LSTM configuration, network construction, training loop, inference and
+ * persistence. Consumes `SupervisedSet` from `src/data`; used by `src/eval` and the entry points.
+ */
+export * from './config';
+export * from './lstm';
+export * from './losses';
+export * from './optimizer';
+export * from './init';
+export * from './train';
+export * from './predict';
+export * from './io';

@@ -1,0 +1,224 @@
+/**
+ * Saving and loading models to a local directory without tfjs-node (whose `file://` handler is the
+ * only filesystem IOHandler tfjs has). The files are tfjs' own layers-model format, so a saved
+ * directory also loads with `tf.loadLayersModel` over HTTP or with tfjs-node.
+ */
+import { createHash, randomBytes } from 'node:crypto';
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import * as tf from '@tensorflow/tfjs';
+import { InputError } from '../errors';
+import { fail } from './validate';
+
+/** Name of the topology + manifest file. */
+export const MODEL_JSON = 'model.json';
+/** Name of the weights file. */
+export const WEIGHTS_BIN = 'weights.bin';
+
+/**
+ * `model.json` as written by {@link saveModelToDir}: tfjs' `ModelJSON` plus `weightsSha256`,
+ * which tfjs' loaders ignore and {@link loadModelFromDir} checks.
+ */
+interface SavedModelJson {
+  modelTopology: unknown;
+  format?: string;
+  generatedBy?: string;
+  convertedBy?: string | null;
+  weightsManifest: Array<{ paths: string[]; weights: tf.io.WeightsManifestEntry[] }>;
+  trainingConfig?: tf.io.TrainingConfig;
+  userDefinedMetadata?: Record<string, unknown>;
+  /** Hex SHA-256 of the concatenated weight files. */
+  weightsSha256?: string;
+}
+
+/**
+ * Saves a model's topology and weights as `<dir>/model.json` and `<dir>/weights.bin`.
+ *
+ * Each file is written to a temporary name in `dir`, flushed, then renamed over the old one
+ * (weights first), so a crash never leaves a half-written file under the final names; other
+ * files in `dir` are untouched. The optimiser state is not saved.
+ *
+ * @param model - The model to save; not modified.
+ * @param dir - Target directory; created (recursively) if missing.
+ * @throws InputError when `dir` is not a non-empty string; filesystem errors propagate.
+ * @example
+ * await saveModelToDir(model, 'runs/2024-01-01/model');
+ */
+export async function saveModelToDir(model: tf.LayersModel, dir: string): Promise<void> {
+  if (typeof dir !== 'string' || dir.length === 0) fail('dir', 'a non-empty string', dir);
+  await fs.mkdir(dir, { recursive: true });
+  await model.save(
+    tf.io.withSaveHandler(async (artifacts) => {
+      const weights = new Uint8Array(
+        artifacts.weightData === undefined ? new ArrayBuffer(0) : tf.io.CompositeArrayBuffer.join(artifacts.weightData),
+      );
+      const json: SavedModelJson = {
+        modelTopology: artifacts.modelTopology,
+        format: artifacts.format,
+        generatedBy: artifacts.generatedBy,
+        convertedBy: artifacts.convertedBy ?? null,
+        weightsManifest: [{ paths: [WEIGHTS_BIN], weights: artifacts.weightSpecs ?? [] }],
+        ...(artifacts.trainingConfig ? { trainingConfig: artifacts.trainingConfig } : {}),
+        ...(artifacts.userDefinedMetadata ? { userDefinedMetadata: artifacts.userDefinedMetadata } : {}),
+        weightsSha256: sha256(weights),
+      };
+      await writeAtomic(path.join(dir, WEIGHTS_BIN), weights);
+      await writeAtomic(path.join(dir, MODEL_JSON), Buffer.from(JSON.stringify(json), 'utf8'));
+      return { modelArtifactsInfo: tf.io.getModelArtifactsInfoForJSON(artifacts) };
+    }),
+  );
+}
+
+/**
+ * Loads a model saved by {@link saveModelToDir} (or any tfjs layers-model directory whose weight
+ * paths are files in the same directory).
+ *
+ * The model is not compiled: use it for prediction, or call `compileLstmModel` to train further.
+ *
+ * @param dir - Directory holding `model.json` and its weight files.
+ * @returns A new model; the caller owns it and must call `model.dispose()`.
+ * @throws InputError naming the file and the problem: missing `model.json` or weight file,
+ *   invalid JSON, missing `modelTopology`/`weightsManifest`, weight byte length different from
+ *   the manifest's (truncated or mismatched file), checksum mismatch, or a topology tfjs cannot
+ *   deserialize.
+ * @example
+ * const model = await loadModelFromDir('runs/2024-01-01/model');
+ */
+export async function loadModelFromDir(dir: string): Promise<tf.LayersModel> {
+  if (typeof dir !== 'string' || dir.length === 0) fail('dir', 'a non-empty string', dir);
+  const jsonPath = path.join(dir, MODEL_JSON);
+  const text = await readOrExplain(jsonPath, 'utf8');
+  let json: SavedModelJson;
+  try {
+    json = JSON.parse(text) as SavedModelJson;
+  } catch (error) {
+    throw corrupt(jsonPath, `is not valid JSON (${(error as Error).message})`);
+  }
+  if (typeof json !== 'object' || json === null || Array.isArray(json)) {
+    throw corrupt(jsonPath, 'must hold a JSON object');
+  }
+  if (typeof json.modelTopology !== 'object' || json.modelTopology === null) {
+    throw corrupt(jsonPath, 'has no "modelTopology" object');
+  }
+  if (!Array.isArray(json.weightsManifest)) {
+    throw corrupt(jsonPath, 'has no "weightsManifest" array');
+  }
+
+  const specs: tf.io.WeightsManifestEntry[] = [];
+  const buffers: Uint8Array[] = [];
+  for (const [g, group] of json.weightsManifest.entries()) {
+    if (!Array.isArray(group?.paths) || !Array.isArray(group?.weights)) {
+      throw corrupt(jsonPath, `weightsManifest[${g}] must have "paths" and "weights" arrays`);
+    }
+    specs.push(...group.weights);
+    for (const file of group.paths) {
+      if (typeof file !== 'string' || file !== path.basename(file) || file === '..' || file === '.') {
+        throw corrupt(jsonPath, `weightsManifest[${g}] names ${JSON.stringify(file)}, not a file in ${dir}`);
+      }
+      buffers.push(await readOrExplain(path.join(dir, file)));
+    }
+  }
+  const weights = Buffer.concat(buffers);
+  const weightFiles = json.weightsManifest.flatMap((group) => group.paths).join(', ');
+  const expected = expectedByteLength(specs, jsonPath);
+  if (weights.byteLength !== expected) {
+    throw new InputError(
+      `${path.join(dir, weightFiles)}: expected ${expected} bytes from ${MODEL_JSON}'s weightsManifest, ` +
+        `got ${weights.byteLength} (truncated, or written for another model)`,
+      { file: path.join(dir, weightFiles), expected, actual: weights.byteLength },
+    );
+  }
+  if (json.weightsSha256 !== undefined && json.weightsSha256 !== sha256(weights)) {
+    throw new InputError(
+      `${path.join(dir, weightFiles)}: SHA-256 checksum does not match ${MODEL_JSON}'s weightsSha256 ` +
+        `(the weights were modified or belong to another save)`,
+      { file: path.join(dir, weightFiles) },
+    );
+  }
+
+  const weightData = weights.buffer.slice(weights.byteOffset, weights.byteOffset + weights.byteLength);
+  try {
+    return await tf.loadLayersModel(
+      tf.io.fromMemory({
+        modelTopology: json.modelTopology as tf.io.ModelArtifacts['modelTopology'],
+        weightSpecs: specs,
+        weightData,
+        format: json.format,
+        generatedBy: json.generatedBy,
+        convertedBy: json.convertedBy,
+        ...(json.trainingConfig ? { trainingConfig: json.trainingConfig } : {}),
+        ...(json.userDefinedMetadata ? { userDefinedMetadata: json.userDefinedMetadata } : {}),
+      }),
+    );
+  } catch (error) {
+    throw corrupt(jsonPath, `could not be loaded by tfjs: ${(error as Error).message}`);
+  }
+}
+
+/** Bytes per element of each stored dtype (quantized weights store the quantization dtype). */
+const BYTES_PER_ELEMENT: Readonly<Record<string, number>> = {
+  float32: 4,
+  int32: 4,
+  bool: 1,
+  uint8: 1,
+  uint16: 2,
+  float16: 2,
+};
+
+function expectedByteLength(specs: readonly tf.io.WeightsManifestEntry[], jsonPath: string): number {
+  let total = 0;
+  for (const spec of specs) {
+    const dtype = spec?.quantization?.dtype ?? spec?.dtype;
+    const bytes = BYTES_PER_ELEMENT[dtype as string];
+    if (
+      bytes === undefined ||
+      !Array.isArray(spec.shape) ||
+      !spec.shape.every((d) => Number.isSafeInteger(d) && d >= 0)
+    ) {
+      throw corrupt(
+        jsonPath,
+        `has an unsupported weight entry ${JSON.stringify(spec)} (need a numeric dtype and a shape)`,
+      );
+    }
+    total += bytes * spec.shape.reduce((a, b) => a * b, 1);
+  }
+  return total;
+}
+
+function corrupt(file: string, problem: string): InputError {
+  return new InputError(`${file} ${problem}`, { file });
+}
+
+async function readOrExplain(file: string): Promise<Buffer>;
+async function readOrExplain(file: string, encoding: 'utf8'): Promise<string>;
+async function readOrExplain(file: string, encoding?: 'utf8'): Promise<Buffer | string> {
+  try {
+    return encoding ? await fs.readFile(file, encoding) : await fs.readFile(file);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') throw new InputError(`${file} not found`, { file });
+    if (code === 'EISDIR') throw new InputError(`${file} is a directory, expected a file`, { file });
+    throw error;
+  }
+}
+
+function sha256(bytes: Uint8Array): string {
+  return createHash('sha256').update(bytes).digest('hex');
+}
+
+async function writeAtomic(file: string, data: Uint8Array): Promise<void> {
+  const temp = `${file}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`;
+  try {
+    const handle = await fs.open(temp, 'w');
+    try {
+      await handle.writeFile(data);
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    await fs.rename(temp, file);
+  } catch (error) {
+    await fs.rm(temp, { force: true });
+    throw error;
+  }
+}
