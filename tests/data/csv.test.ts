@@ -1,0 +1,319 @@
+import { describe, expect, it } from 'vitest';
+import * as http from 'http';
+import type { AddressInfo } from 'net';
+import * as path from 'path';
+import { inputError, inputRejection } from './helpers';
+import {
+  DEFAULT_MIN_ROWS,
+  DEFAULT_MISSING_POLICY,
+  loadCsv,
+  parseCsvText,
+  type LoadCsvOptions,
+} from '../../src/data/csv';
+
+const FIXTURE = path.join(__dirname, '..', 'fixtures', 'data', 'daily.csv');
+const opts: LoadCsvOptions = { time: 't', targets: ['y'] };
+
+async function expectInputError(promise: Promise<unknown>, message: string): Promise<void> {
+  expect((await inputRejection(promise)).message).toBe(message);
+}
+
+const DAY = 86_400_000;
+const JAN1 = Date.UTC(2020, 0, 1);
+
+describe('parseCsvText: happy paths', () => {
+  it('reads dates as UTC milliseconds and selected columns as Float64Array', () => {
+    const s = parseCsvText('date,load,temp,note\n2020-01-01,10,1.5,x\n2020-01-02,-2e1,+.5,y\n', {
+      time: 'date',
+      targets: ['load'],
+      features: ['temp'],
+    });
+    expect(s.timeKind).toBe('date');
+    expect(s.timeColumn).toBe('date');
+    expect(Array.from(s.time)).toEqual([JAN1, JAN1 + DAY]);
+    expect(s.time).toBeInstanceOf(Float64Array);
+    expect(Array.from(s.values.load)).toEqual([10, -20]);
+    expect(Array.from(s.values.temp)).toEqual([1.5, 0.5]);
+    expect(s.targets).toEqual(['load']);
+    expect(s.features).toEqual(['temp']);
+    expect(s.columns).toEqual(['load', 'temp']);
+    expect(Object.keys(s.values)).toEqual(['load', 'temp']);
+    expect(s.length).toBe(2);
+    expect(s.source).toBe('<text>');
+  });
+
+  it('reads plain numeric time stamps as numbers (a bare year is a number)', () => {
+    const s = parseCsvText('t,y\n2019,1\n2020,2\n2021.5,3\n', opts, 'years.csv');
+    expect(s.timeKind).toBe('number');
+    expect(Array.from(s.time)).toEqual([2019, 2020, 2021.5]);
+    expect(s.source).toBe('years.csv');
+  });
+
+  it.each([
+    ['2020-01', Date.UTC(2020, 0, 1)],
+    ['2020-02-29', Date.UTC(2020, 1, 29)],
+    ['2020-01-31T12:30', Date.UTC(2020, 0, 31, 12, 30)],
+    ['2020-01-31 12:30:15', Date.UTC(2020, 0, 31, 12, 30, 15)],
+    ['2020-01-31T12:30:15.250Z', Date.UTC(2020, 0, 31, 12, 30, 15, 250)],
+    ['2020-01-31T12:30:00+02:00', Date.UTC(2020, 0, 31, 10, 30)],
+  ])('parses the ISO form %s as UTC', (text, expected) => {
+    const s = parseCsvText(`t,y\n${text},1\n2100-01-01,2\n`, opts);
+    expect(s.time[0]).toBe(expected);
+  });
+
+  it('accepts CRLF line ends, a byte-order mark, quoted fields and trailing blank lines', () => {
+    const s = parseCsvText('\uFEFFt,y,note\r\n1,"2",hello\r\n2,3,"multi\r\nline, quoted"\r\n3,4,z\r\n\r\n\r\n', opts);
+    expect(Array.from(s.time)).toEqual([1, 2, 3]);
+    expect(Array.from(s.values.y)).toEqual([2, 3, 4]);
+  });
+
+  it('ignores unselected columns entirely, even when they hold garbage or gaps', () => {
+    const s = parseCsvText('t,junk,y\n1,abc,5\n2,,6\n', opts);
+    expect(Array.from(s.values.y)).toEqual([5, 6]);
+  });
+
+  it('uses the documented defaults', () => {
+    expect(DEFAULT_MISSING_POLICY).toBe('error');
+    expect(DEFAULT_MIN_ROWS).toBe(2);
+  });
+
+  it('does not mutate the options', () => {
+    const targets = ['y'];
+    const features = ['x'];
+    const o = { time: 't', targets, features, missing: 'drop' as const };
+    const snapshot = JSON.stringify(o);
+    const s = parseCsvText('t,y,x\n1,2,3\n2,3,4\n', o);
+    expect(JSON.stringify(o)).toBe(snapshot);
+    expect(s.targets).not.toBe(targets);
+    expect(s.features).not.toBe(features);
+  });
+});
+
+describe('parseCsvText: structural errors', () => {
+  it.each([
+    ['empty text', '', 'f.csv: file is empty'],
+    ['only blank lines', '\n\n', 'f.csv: file is empty'],
+    ['header only', 't,y\n', 'f.csv: no data rows (the file has only a header line)'],
+    ['duplicate header', 't,y,y\n1,2,3\n', 'f.csv: duplicate column name "y" in the header (fields 2 and 3)'],
+    ['too few fields', 't,y\n1,2\n2\n', 'f.csv: line 3 has 1 field, but the header (line 1) has 2'],
+    ['too many fields', 't,y\n1,2\n2,3,4\n', 'f.csv: line 3 has 3 fields, but the header (line 1) has 2'],
+    ['blank line inside', 't,y\n1,2\n\n2,3\n', 'f.csv: line 3 is blank; blank lines are only allowed at the end of the file'],
+    ['unterminated quote', 't,y\n1,"2\n', 'f.csv: malformed CSV at line 2: Quoted field unterminated'],
+  ])('%s', (_name, text, message) => {
+    expect(inputError(() => parseCsvText(text, opts, 'f.csv')).message).toBe(message);
+  });
+
+  it('counts the lines of quoted multi-line fields in line numbers', () => {
+    const text = 't,y,note\n1,2,"a\nb\nc"\n2,oops,d\n';
+    expect(inputError(() => parseCsvText(text, opts, 'f.csv')).message).toBe(
+      'f.csv: column "y", line 5: expected a number, got "oops"',
+    );
+  });
+
+  it('names unknown columns, which option asked for them, and the available columns', () => {
+    const e = inputError(() => parseCsvText('t,y,z\n1,2,3\n', { time: 't', targets: ['y'], features: ['w'] }, 'f.csv'));
+    expect(e.message).toBe('f.csv: unknown column "w" (options.features); available columns: "t", "y", "z"');
+    expect(e.details).toMatchObject({ column: 'w', argument: 'features' });
+    expect(inputError(() => parseCsvText('t,y\n1,2\n', { time: 'date', targets: ['y'] }, 'f.csv')).message).toBe(
+      'f.csv: unknown column "date" (options.time); available columns: "t", "y"',
+    );
+  });
+});
+
+describe('parseCsvText: option validation', () => {
+  it.each<[string, unknown, string]>([
+    ['null options', null, 'options must be an object, got null'],
+    ['empty time', { time: '', targets: ['y'] }, 'options.time must be a non-empty column name, got ""'],
+    ['targets not an array', { time: 't', targets: 'y' }, 'options.targets must be an array of column names, got "y"'],
+    ['no targets', { time: 't', targets: [] }, 'options.targets must name at least one column, got []'],
+    ['empty target name', { time: 't', targets: [''] }, 'options.targets[0] must be a non-empty column name, got ""'],
+    ['time as target', { time: 't', targets: ['t'] }, 'column "t" is selected twice (options.time and options.targets)'],
+    ['target as feature', { time: 't', targets: ['y'], features: ['y'] }, 'column "y" is selected twice (options.targets and options.features)'],
+    ['repeated target', { time: 't', targets: ['y', 'y'] }, 'column "y" is selected twice (options.targets and options.targets)'],
+    ['bad policy', { time: 't', targets: ['y'], missing: 'zero' }, "options.missing must be one of 'error', 'drop', 'ffill', 'interpolate', got \"zero\""],
+    ['bad sort', { time: 't', targets: ['y'], sort: 'yes' }, 'options.sort must be a boolean, got "yes"'],
+    ['minRows 0', { time: 't', targets: ['y'], minRows: 0 }, 'options.minRows must be a positive integer, got 0'],
+    ['minRows 1.5', { time: 't', targets: ['y'], minRows: 1.5 }, 'options.minRows must be a positive integer, got 1.5'],
+  ])('%s', (_name, options, message) => {
+    expect(inputError(() => parseCsvText('t,y\n1,2\n2,3\n', options as LoadCsvOptions)).message).toBe(message);
+  });
+});
+
+describe('parseCsvText: time column', () => {
+  it.each([
+    ['unparseable', 't,y\n2020-01-01,1\n01/02/2020,2\n', 'f.csv: time column "t", line 3: cannot parse "01/02/2020" as a number or an ISO date (YYYY-MM, YYYY-MM-DD or YYYY-MM-DDTHH:mm[:ss[.sss]][Z|±HH:mm])'],
+    ['impossible date', 't,y\n2020-02-30,1\n2020-03-01,2\n', 'f.csv: time column "t", line 2: cannot parse "2020-02-30" as a number or an ISO date (YYYY-MM, YYYY-MM-DD or YYYY-MM-DDTHH:mm[:ss[.sss]][Z|±HH:mm])'],
+    ['missing', 't,y\n1,1\nNA,2\n', 'f.csv: time column "t", line 3: time stamp is missing ("NA"); every row needs one'],
+    ['empty', 't,y\n1,1\n,2\n', 'f.csv: time column "t", line 3: time stamp is missing (""); every row needs one'],
+    ['mixed', 't,y\n2020-01-01,1\n2020-01-02,2\n5,3\n', 'f.csv: time column "t" mixes dates and numbers: line 2 has "2020-01-01" (a date), line 4 has "5" (a number)'],
+    ['unsorted', 't,y\n1,1\n3,2\n2,3\n', 'f.csv: time column "t" is not sorted: line 4 ("2") is earlier than line 3 ("3"); pass sort: true to sort rows by time'],
+    ['duplicate', 't,y\n1,1\n2,2\n2,3\n', 'f.csv: duplicate time stamp in column "t": line 3 ("2") and line 4 ("2") are the same time'],
+    ['duplicate in another spelling', 't,y\n2020-01-01,1\n2020-01-01T00:00Z,2\n', 'f.csv: duplicate time stamp in column "t": line 2 ("2020-01-01") and line 3 ("2020-01-01T00:00Z") are the same time'],
+  ])('%s', (_name, text, message) => {
+    expect(inputError(() => parseCsvText(text, opts, 'f.csv')).message).toBe(message);
+  });
+
+  it('sorts stably by time with sort: true, carrying every column along', () => {
+    const s = parseCsvText('t,y,x\n3,30,300\n1,10,100\n2,20,200\n', { time: 't', targets: ['y'], features: ['x'], sort: true });
+    expect(Array.from(s.time)).toEqual([1, 2, 3]);
+    expect(Array.from(s.values.y)).toEqual([10, 20, 30]);
+    expect(Array.from(s.values.x)).toEqual([100, 200, 300]);
+  });
+
+  it('still rejects duplicates with sort: true, naming both lines in file order', () => {
+    const text = 't,y\n5,1\n2,2\n9,3\n2,4\n';
+    expect(inputError(() => parseCsvText(text, { ...opts, sort: true }, 'f.csv')).message).toBe(
+      'f.csv: duplicate time stamp in column "t": line 3 ("2") and line 5 ("2") are the same time',
+    );
+  });
+});
+
+describe('parseCsvText: numeric cells', () => {
+  it.each([
+    ['abc', 'abc'],
+    ['comma decimal', '1,2'],
+    ['leading space', ' 1'],
+    ['Infinity', 'Infinity'],
+    ['hex', '0x10'],
+    ['overflow', '1e400'],
+    ['lone sign', '-'],
+  ])('rejects %s, naming file, column, line and value', (_name, cell) => {
+    const text = `t,y\n1,1\n2,"${cell}"\n`;
+    const e = inputError(() => parseCsvText(text, opts, 'f.csv'));
+    expect(e.message).toBe(`f.csv: column "y", line 3: expected a number, got ${JSON.stringify(cell)}`);
+    expect(e.details).toMatchObject({ file: 'f.csv', column: 'y', line: 3, value: cell });
+  });
+
+  it.each([
+    ['-1.5', -1.5],
+    ['+2', 2],
+    ['.5', 0.5],
+    ['5.', 5],
+    ['1e-3', 0.001],
+    ['-2.5E+2', -250],
+  ])('accepts %s', (cell, value) => {
+    expect(parseCsvText(`t,y\n1,0\n2,${cell}\n`, opts).values.y[1]).toBe(value);
+  });
+});
+
+describe('parseCsvText: missing values', () => {
+  const text = 't,y,x\n0,0,10\n1,NA,11\n2,,12\n4,8,NaN\n5,10,null\n6,12,16\n';
+
+  it.each(['NA', '', 'NaN', 'null'])('"%s" is missing and an error by default', (marker) => {
+    const e = inputError(() => parseCsvText(`t,y\n1,1\n2,${marker}\n`, opts, 'f.csv'));
+    expect(e.message).toBe(
+      `f.csv: column "y", line 3: missing value (${JSON.stringify(marker)}); set options.missing to 'drop', 'ffill' or 'interpolate' to handle missing values`,
+    );
+  });
+
+  it('drop: removes rows with any missing selected value', () => {
+    const s = parseCsvText(text, { time: 't', targets: ['y'], features: ['x'], missing: 'drop' });
+    expect(Array.from(s.time)).toEqual([0, 6]);
+    expect(Array.from(s.values.y)).toEqual([0, 12]);
+    expect(Array.from(s.values.x)).toEqual([10, 16]);
+    expect(s.length).toBe(2);
+  });
+
+  it('drop: a gap only in an unselected column keeps the row', () => {
+    const s = parseCsvText(text, { time: 't', targets: ['x'], missing: 'drop' });
+    expect(Array.from(s.time)).toEqual([0, 1, 2, 6]);
+  });
+
+  it('ffill: carries the last observation forward', () => {
+    const s = parseCsvText(text, { time: 't', targets: ['y'], features: ['x'], missing: 'ffill' });
+    expect(Array.from(s.values.y)).toEqual([0, 0, 0, 8, 10, 12]);
+    expect(Array.from(s.values.x)).toEqual([10, 11, 12, 12, 12, 16]);
+  });
+
+  it('interpolate: linear in time, not by position', () => {
+    // y: (0,0) ... (4,8): slope 2 -> t=1: 2, t=2: 4.  x: (2,12) ... (6,16): slope 1 -> t=4: 14, t=5: 15.
+    const s = parseCsvText(text, { time: 't', targets: ['y'], features: ['x'], missing: 'interpolate' });
+    expect(Array.from(s.values.y)).toEqual([0, 2, 4, 8, 10, 12]);
+    expect(Array.from(s.values.x)).toEqual([10, 11, 12, 14, 15, 16]);
+  });
+
+  it('interpolate: works on dates (milliseconds) after sorting', () => {
+    const s = parseCsvText('d,y\n2020-01-04,40\n2020-01-01,10\n2020-01-02,NA\n', {
+      time: 'd',
+      targets: ['y'],
+      missing: 'interpolate',
+      sort: true,
+    });
+    expect(Array.from(s.values.y)).toEqual([10, 20, 40]);
+  });
+
+  it.each<[LoadCsvOptions['missing'], string, string]>([
+    ['ffill', 't,y\n1,NA\n2,3\n', 'f.csv: column "y", line 2 is missing and cannot be forward-filled: no earlier observation'],
+    ['interpolate', 't,y\n1,NA\n2,3\n', 'f.csv: column "y", line 2 is missing and cannot be interpolated: no earlier observation'],
+    ['interpolate', 't,y\n1,1\n2,3\n3,\n', 'f.csv: column "y", line 4 is missing and cannot be interpolated: no later observation'],
+  ])('%s: leading/trailing gaps are errors naming the line', (missing, csv, message) => {
+    expect(inputError(() => parseCsvText(csv, { ...opts, missing }, 'f.csv')).message).toBe(message);
+  });
+
+  it('ffill after sort names the line of the leading gap in the file', () => {
+    const csv = 't,y\n2,5\n1,NA\n';
+    expect(inputError(() => parseCsvText(csv, { ...opts, missing: 'ffill', sort: true }, 'f.csv')).message).toBe(
+      'f.csv: column "y", line 3 is missing and cannot be forward-filled: no earlier observation',
+    );
+  });
+
+  it('too few rows is an error with the counts', () => {
+    expect(inputError(() => parseCsvText('t,y\n1,1\n', opts, 'f.csv')).message).toBe(
+      'f.csv: needs at least 2 data rows, got 1',
+    );
+    expect(inputError(() => parseCsvText(text, { ...opts, missing: 'drop', minRows: 5 }, 'f.csv')).message).toBe(
+      'f.csv: needs at least 5 data rows, got 4 (6 read, 2 dropped for missing values)',
+    );
+    expect(parseCsvText('t,y\n1,1\n', { ...opts, minRows: 1 }).length).toBe(1);
+  });
+});
+
+describe('loadCsv', () => {
+  it('loads a file into a series and a DataFrame in final order', async () => {
+    const { series, frame } = await loadCsv(FIXTURE, {
+      time: 'date',
+      targets: ['load'],
+      features: ['temp'],
+      missing: 'interpolate',
+    });
+    expect(series.source).toBe(FIXTURE);
+    expect(Array.from(series.values.load)).toEqual([10, 12, 11, 13]);
+    expect(Array.from(series.values.temp)).toEqual([1.5, 2.5, 3.5, 4.5]);
+    expect(frame.columns).toEqual(['date', 'load', 'temp']);
+    expect(frame.shape).toEqual([4, 3]);
+    expect(frame.values[2]).toEqual(['2020-01-03T00:00:00.000Z', 11, 3.5]);
+  });
+
+  it('names a missing file', async () => {
+    await expectInputError(loadCsv('no/such/file.csv', { time: 'date', targets: ['load'] }), 'file not found: no/such/file.csv');
+  });
+
+  it('validates options before reading', async () => {
+    await expectInputError(
+      loadCsv('no/such/file.csv', { time: 'date', targets: [] }),
+      'options.targets must name at least one column, got []',
+    );
+  });
+
+  it('loads from an http URL and names the URL and status on failure', async () => {
+    const server = http.createServer((req, res) => {
+      if (req.url === '/data.csv') {
+        res.writeHead(200, { 'content-type': 'text/csv' });
+        res.end('t,y\n1,2\n2,4\n');
+      } else {
+        res.writeHead(404, 'Not Found');
+        res.end('nope');
+      }
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    try {
+      const { series } = await loadCsv(`${base}/data.csv`, opts);
+      expect(series.source).toBe(`${base}/data.csv`);
+      expect(Array.from(series.values.y)).toEqual([2, 4]);
+      await expectInputError(loadCsv(`${base}/missing.csv`, opts), `could not fetch ${base}/missing.csv: HTTP 404 Not Found`);
+    } finally {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
+  });
+});
