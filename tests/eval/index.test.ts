@@ -1,0 +1,39 @@
+import { describe, expect, it } from 'vitest';
+import * as evaluation from '../../src/eval';
+
+describe('eval barrel', () => {
+  it('exports the public API', () => {
+    for (const name of [
+      'mae',
+      'rmse',
+      'mape',
+      'smape',
+      'mase',
+      'maseScale',
+      'r2',
+      'computeMetrics',
+      'naive',
+      'seasonalNaive',
+      'meanForecast',
+      'drift',
+      'baselineForecaster',
+      'fitHoltWinters',
+      'runHoltWinters',
+      'forecastHoltWinters',
+      'holtWintersForecaster',
+      'rollingOriginBacktest',
+      'guardedForecaster',
+      'perOrigin',
+      'minimiseOnGrid',
+    ]) {
+      expect(typeof (evaluation as Record<string, unknown>)[name], name).toBe('function');
+    }
+    expect(evaluation.BASELINE_NAMES).toEqual(['naive', 'seasonal_naive', 'mean', 'drift']);
+    expect(evaluation.DEFAULT_ZERO_POLICY).toBe('error');
+    expect(evaluation.DEFAULT_MASE_SEASON).toBe(1);
+  });
+
+  it('does not export internal helpers', () => {
+    expect('metricsWithScale' in evaluation).toBe(false);
+  });
+});
