@@ -1,0 +1,57 @@
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_LSTM_CONFIG, resolveLstmConfig, type LstmConfig } from '../../src/model/config';
+import { expectInputError } from './helpers';
+
+describe('resolveLstmConfig', () => {
+  it('returns the documented defaults', () => {
+    expect(resolveLstmConfig()).toEqual({
+      layers: 1,
+      units: 64,
+      dropout: 0,
+      recurrentDropout: 0,
+      loss: 'mse',
+      optimizer: 'adam',
+      learningRate: 1e-3,
+      batchSize: 32,
+      epochs: 100,
+      seed: 42,
+    });
+    expect(resolveLstmConfig({})).toEqual(DEFAULT_LSTM_CONFIG);
+  });
+
+  it('overrides given fields, keeps defaults for undefined ones, and does not mutate the input', () => {
+    const partial: Partial<LstmConfig> = { units: 16, layers: 2, loss: 'huber', optimizer: 'sgd', dropout: 0.25, seed: 0, epochs: undefined };
+    const copy = { ...partial };
+    const config = resolveLstmConfig(partial);
+    expect(config).toEqual({ ...DEFAULT_LSTM_CONFIG, units: 16, layers: 2, loss: 'huber', optimizer: 'sgd', dropout: 0.25, seed: 0 });
+    expect(partial).toEqual(copy);
+    expect(Object.isFrozen(config)).toBe(true);
+  });
+
+  it.each([
+    [{ units: 0 }, 'units must be a positive integer, got 0'],
+    [{ units: '64' }, 'units must be a positive integer, got "64"'],
+    [{ units: 1.5 }, 'units must be a positive integer, got 1.5'],
+    [{ layers: -1 }, 'layers must be a positive integer, got -1'],
+    [{ layers: NaN }, 'layers must be a positive integer, got NaN'],
+    [{ dropout: 1 }, 'dropout must be a number in [0, 1), got 1'],
+    [{ dropout: -0.1 }, 'dropout must be a number in [0, 1), got -0.1'],
+    [{ recurrentDropout: '0.2' }, 'recurrentDropout must be a number in [0, 1), got "0.2"'],
+    [{ loss: 'rmse' }, 'loss must be one of "mse", "mae", "huber", got "rmse"'],
+    [{ optimizer: 'Adam' }, 'optimizer must be one of "adam", "rmsprop", "sgd", got "Adam"'],
+    [{ learningRate: 0 }, 'learningRate must be a positive finite number, got 0'],
+    [{ learningRate: Infinity }, 'learningRate must be a positive finite number, got Infinity'],
+    [{ batchSize: 0 }, 'batchSize must be a positive integer, got 0'],
+    [{ epochs: 2.5 }, 'epochs must be a positive integer, got 2.5'],
+    [{ seed: -1 }, 'seed must be an integer in [0, 4294967295], got -1'],
+    [{ seed: 2 ** 32 }, 'seed must be an integer in [0, 4294967295], got 4294967296'],
+    [{ seed: null }, 'seed must be an integer in [0, 4294967295], got null'],
+    [{ unit: 64 }, 'unknown LSTM config field "unit"; expected one of layers, units, dropout, recurrentDropout, loss, optimizer, learningRate, batchSize, epochs, seed'],
+  ])('rejects %j', (partial, message) => {
+    expectInputError(() => resolveLstmConfig(partial as unknown as Partial<LstmConfig>), message);
+  });
+
+  it('rejects a non-object', () => {
+    expectInputError(() => resolveLstmConfig([] as unknown as Partial<LstmConfig>), 'LSTM config must be an object, got []');
+  });
+});
