@@ -78,7 +78,8 @@ export interface BacktestResult {
  * Leakage. For speed (an LSTM predicts all origins in one batch) each forecaster receives the
  * full series, as its own copy (so it cannot alter the caller's data or another model's), and is
  * trusted to honour the contract. The built-in baselines and Holt-Winters cannot look ahead:
- * they see a copy truncated at each origin (`perOrigin`). Wrap any other forecaster in
+ * for each origin they only read a copy of the series truncated there (`perOrigin`,
+ * `holtWintersForecaster`). Wrap any other forecaster in
  * `guardedForecaster` to enforce the same, one call per origin.
  *
  * Forecasters run one after another, in the key order of `forecasters`.
@@ -95,12 +96,17 @@ export interface BacktestResult {
  *   the wrong length, or a non-finite value at a scored step (the message names the model,
  *   origin and step).
  * @example
+ * // Trend 0.1 per month plus a yearly cycle: seasonal naive is off by 1.2 at every step, which
+ * // is also its in-sample error, so its MASE is 1.
+ * const series = Array.from({ length: 60 }, (_, t) => 10 + 0.1 * t + Math.sin((2 * Math.PI * t) / 12));
  * const result = await rollingOriginBacktest(
  *   series,
  *   { naive: baselineForecaster('naive'), snaive: baselineForecaster('seasonal_naive', 12) },
- *   { horizon: 12, testStart: series.length - 148, season: 12 },
+ *   { horizon: 12, testStart: 48, season: 12 },
  * );
- * result.models.snaive.byStep[11].mase; // MASE of the 12-step-ahead forecasts
+ * result.origins; // => [47, 48, 49, 50, 51, 52, 53, 54, 55, 56, 57, 58]
+ * result.models.snaive.metrics.mase; // => 1
+ * result.models.snaive.byStep[11].mase; // => 1 (12-step-ahead pairs only: 47 -> 59)
  */
 export async function rollingOriginBacktest(
   series: ArrayLike<number>,

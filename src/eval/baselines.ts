@@ -22,7 +22,7 @@ export const BASELINE_NAMES: readonly BaselineName[] = ['naive', 'seasonal_naive
  * @throws {@link InputError} when `history` is empty or non-finite, or `horizon` is not a
  *   positive integer.
  * @example
- * naive([1, 2, 5], 2); // Float64Array [5, 5]
+ * naive([1, 2, 5], 2); // => [5, 5]
  */
 export function naive(history: ArrayLike<number>, horizon: number): Float64Array {
   assertFiniteSeries('history', history);
@@ -41,7 +41,7 @@ export function naive(history: ArrayLike<number>, horizon: number): Float64Array
  * @throws {@link InputError} when `season` or `horizon` is not a positive integer, or `history`
  *   holds fewer than `season` values or a non-finite one.
  * @example
- * seasonalNaive([1, 2, 3, 4, 5, 6], 4, 3); // Float64Array [4, 5, 6, 4]
+ * seasonalNaive([1, 2, 3, 4, 5, 6], 4, 3); // => [4, 5, 6, 4]
  */
 export function seasonalNaive(history: ArrayLike<number>, horizon: number, season: number): Float64Array {
   assertInteger('season', season, 1);
@@ -68,7 +68,7 @@ export function seasonalNaive(history: ArrayLike<number>, horizon: number, seaso
  * @returns Float64Array of length `horizon`, every element mean(history).
  * @throws {@link InputError} as {@link naive}.
  * @example
- * meanForecast([1, 2, 6], 2); // Float64Array [3, 3]
+ * meanForecast([1, 2, 6], 2); // => [3, 3]
  */
 export function meanForecast(history: ArrayLike<number>, horizon: number): Float64Array {
   assertFiniteSeries('history', history);
@@ -80,7 +80,7 @@ export function meanForecast(history: ArrayLike<number>, horizon: number): Float
 
 /**
  * Drift forecast: extends the line through the first and last observations,
- * y[T+k] = y[T] + k * (y[T] - y[0]) / (T), with T = history.length - 1.
+ * y[T+k] = y[T] + k * (y[T] - y[0]) / T, with T = history.length - 1.
  *
  * @param history - Values up to and including the origin, at least 2, finite.
  * @param horizon - Number of steps to forecast, a positive integer.
@@ -88,7 +88,8 @@ export function meanForecast(history: ArrayLike<number>, horizon: number): Float
  * @throws {@link InputError} when `history` has fewer than 2 values or a non-finite one, or
  *   `horizon` is not a positive integer.
  * @example
- * drift([1, 4, 5], 2); // slope (5 - 1) / 2 = 2 -> Float64Array [7, 9]
+ * // slope (5 - 1) / 2 = 2
+ * drift([1, 4, 5], 2); // => [7, 9]
  */
 export function drift(history: ArrayLike<number>, horizon: number): Float64Array {
   assertFiniteSeries('history', history, 2);
@@ -112,8 +113,8 @@ export function drift(history: ArrayLike<number>, horizon: number): Float64Array
  * @throws {@link InputError} when `name` is unknown, or `season` is missing or not a positive
  *   integer for `'seasonal_naive'`. The returned forecaster throws as the underlying function.
  * @example
- * const snaive = baselineForecaster('seasonal_naive', 12);
- * await rollingOriginBacktest(series, { snaive }, { horizon: 12, testStart: 600, season: 12 });
+ * const snaive = baselineForecaster('seasonal_naive', 2);
+ * await snaive(Float64Array.of(1, 2, 3, 4, 5), [3], 3); // => [[3, 4, 3]] (from origin 3, value 4)
  */
 export function baselineForecaster(name: BaselineName, season?: number): OriginForecaster {
   switch (name) {

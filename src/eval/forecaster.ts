@@ -38,7 +38,7 @@ export type HistoryForecaster = (history: Float64Array, horizon: number) => Floa
  * @throws Nothing itself; the returned forecaster throws what `forecast` throws.
  * @example
  * const last = perOrigin((history, h) => new Float64Array(h).fill(history[history.length - 1]));
- * last(Float64Array.of(1, 2, 3, 4), [1, 2], 2); // [[2, 2], [3, 3]]
+ * last(Float64Array.of(1, 2, 3, 4), [1, 2], 2); // => [[2, 2], [3, 3]]
  */
 export function perOrigin(forecast: HistoryForecaster): OriginForecaster {
   return (series, origins, horizon) =>
@@ -56,8 +56,10 @@ export function perOrigin(forecast: HistoryForecaster): OriginForecaster {
  * @returns A batch forecaster with the same results when `forecaster` does not look ahead.
  * @throws Error (asynchronously) when a call does not return exactly one forecast.
  * @example
- * const safe = guardedForecaster(myLstmForecaster);
- * await rollingOriginBacktest(series, { lstm: safe }, { horizon: 12, testStart: 600 });
+ * // A leaky forecaster (it reads series[origin + 1]) is cut off: it sees only series[0..origin].
+ * const leaky: OriginForecaster = (series, origins) =>
+ *   origins.map((t) => Float64Array.of(series[t + 1] ?? -1));
+ * await guardedForecaster(leaky)(Float64Array.of(1, 2, 3), [0, 1], 1); // => [[-1], [-1]]
  */
 export function guardedForecaster(forecaster: OriginForecaster): OriginForecaster {
   return async (series, origins, horizon) => {

@@ -75,7 +75,7 @@ export interface GridSearchResult {
  *   increasing, or a grid setting is out of range.
  * @example
  * const { x } = minimiseOnGrid((p) => (p[0] - 0.3) ** 2, { lower: [0], upper: [1] });
- * // x[0] === 0.3 (to within 1.6e-4)
+ * Math.round(x[0] * 1000) / 1000; // => 0.3
  */
 export function minimiseOnGrid(
   objective: (x: Float64Array) => number,

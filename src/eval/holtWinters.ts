@@ -151,7 +151,9 @@ function filter(
  * @throws {@link InputError} when `season` is not an integer >= 2, a parameter is outside
  *   [0, 1], or `history` is too short or holds a non-finite value.
  * @example
- * const { sse, state } = runHoltWinters([1, 3, 2, 4, 3, 5], { alpha: 0.5, beta: 0.5, gamma: 0.5 }, { season: 2 });
+ * const { sse, state } = runHoltWinters([1, 3, 2, 4], { alpha: 0.5, beta: 0.5, gamma: 0.5 }, { season: 2 });
+ * sse; // => 0.99468994140625
+ * state.level; // => 3.17578125
  */
 export function runHoltWinters(
   history: ArrayLike<number>,
@@ -189,7 +191,7 @@ export function runHoltWinters(
  * @returns Float64Array of length `horizon`: the forecasts of T+1..T+horizon.
  * @throws {@link InputError} when `horizon` is not a positive integer.
  * @example
- * forecastHoltWinters({ level: 10, trend: 1, seasonal: Float64Array.of(-1, 1) }, 3); // [10, 13, 12]
+ * forecastHoltWinters({ level: 10, trend: 1, seasonal: Float64Array.of(-1, 1) }, 3); // => [10, 13, 12]
  */
 export function forecastHoltWinters(state: HoltWintersState, horizon: number): Float64Array {
   assertInteger('horizon', horizon, 1);
@@ -211,9 +213,10 @@ export function forecastHoltWinters(state: HoltWintersState, horizon: number): F
  * @throws {@link InputError} when `season` is not an integer >= 2, or `history` is too short or
  *   holds a non-finite value.
  * @example
- * const model = fitHoltWinters(monthly, { season: 12 });
- * model.forecast(12);                      // the next year after `monthly`
- * model.forecastFrom(monthlyPlusMore, 12); // same parameters, states run through the new data
+ * const monthly = Array.from({ length: 48 }, (_, t) => 300 + 0.1 * t + 3 * Math.sin((2 * Math.PI * t) / 12));
+ * const model = fitHoltWinters(monthly.slice(0, 36), { season: 12 });
+ * model.forecast(12).length; // => 12 (months 36..47)
+ * model.forecastFrom(monthly, 12); // same parameters, states run through month 47: months 48..59
  */
 export function fitHoltWinters(history: ArrayLike<number>, options: HoltWintersOptions): HoltWintersModel {
   const season = options.season;
@@ -248,8 +251,10 @@ export function fitHoltWinters(history: ArrayLike<number>, options: HoltWintersO
  *   than 2 * season values to fit on.
  * @throws {@link InputError} when `season` is not an integer >= 2.
  * @example
- * await rollingOriginBacktest(series, { holt_winters: holtWintersForecaster({ season: 12 }) },
- *   { horizon: 12, testStart: 600, season: 12 });
+ * const series = Array.from({ length: 72 }, (_, t) => 10 + 0.1 * t + Math.sin((2 * Math.PI * t) / 12));
+ * const result = await rollingOriginBacktest(series, { holt_winters: holtWintersForecaster({ season: 12 }) },
+ *   { horizon: 12, testStart: 60, season: 12 });
+ * result.models.holt_winters.byStep.length; // => 12
  */
 export function holtWintersForecaster(options: HoltWintersOptions): OriginForecaster {
   assertInteger('season', options.season, 2);

@@ -127,7 +127,7 @@ function firstZero(values: ArrayLike<number>): number {
  * @throws {@link InputError} when either argument is empty, holds a non-finite value (the message
  *   names the argument and index), or the lengths differ.
  * @example
- * mae([3, -0.5, 2, 7], [2.5, 0, 2, 8]); // 0.5
+ * mae([3, -0.5, 2, 7], [2.5, 0, 2, 8]); // => 0.5
  */
 export function mae(actual: ArrayLike<number>, predicted: ArrayLike<number>): number {
   checkPair(actual, predicted);
@@ -142,7 +142,7 @@ export function mae(actual: ArrayLike<number>, predicted: ArrayLike<number>): nu
  * @returns The RMSE, in the units of the series (>= 0).
  * @throws {@link InputError} as {@link mae}.
  * @example
- * rmse([3, -0.5, 2, 7], [2.5, 0, 2, 8]); // 0.6123724356957945 (= sqrt(0.375))
+ * rmse([3, -0.5, 2, 7], [2.5, 0, 2, 8]); // => Math.sqrt(0.375)
  */
 export function rmse(actual: ArrayLike<number>, predicted: ArrayLike<number>): number {
   checkPair(actual, predicted);
@@ -160,8 +160,8 @@ export function rmse(actual: ArrayLike<number>, predicted: ArrayLike<number>): n
  *   (the message names the index); with `'skip'` when every actual value is 0; when zeroPolicy
  *   is neither `'error'` nor `'skip'`.
  * @example
- * mape([3, -0.5, 2, 7], [2.5, 0, 2, 8]); // 32.73809523809524
- * mape([0, 4], [1, 5], { zeroPolicy: 'skip' }); // 25
+ * mape([3, -0.5, 2, 7], [2.5, 0, 2, 8]); // => 32.73809523809524
+ * mape([0, 4], [1, 5], { zeroPolicy: 'skip' }); // => 25
  */
 export function mape(
   actual: ArrayLike<number>,
@@ -212,7 +212,7 @@ export function mape(
  * @returns The sMAPE in percent, in [0, 200].
  * @throws {@link InputError} as {@link mae}.
  * @example
- * smape([100, 0], [110, 0]); // 100 * (20 / 210 + 0) / 2 = 4.761904761904762
+ * smape([100, 0], [110, 0]); // => (100 * (20 / 210 + 0)) / 2
  */
 export function smape(actual: ArrayLike<number>, predicted: ArrayLike<number>): number {
   checkPair(actual, predicted);
@@ -230,7 +230,7 @@ export function smape(actual: ArrayLike<number>, predicted: ArrayLike<number>): 
  * @throws {@link InputError} when `season` is not a positive integer, `insample` has
  *   `season` values or fewer, holds a non-finite value, or the scale is 0.
  * @example
- * maseScale([1, 3, 2, 6], 1); // (2 + 1 + 4) / 3 = 2.3333333333333335
+ * maseScale([1, 3, 2, 6], 1); // => (2 + 1 + 4) / 3
  */
 export function maseScale(insample: ArrayLike<number>, season: number = DEFAULT_MASE_SEASON): number {
   assertInteger('season', season, 1);
@@ -264,7 +264,7 @@ export function maseScale(insample: ArrayLike<number>, season: number = DEFAULT_
  * @returns The MASE (unitless, >= 0).
  * @throws {@link InputError} as {@link mae} and {@link maseScale}.
  * @example
- * mase([5, 7], [4, 9], { insample: [1, 3, 2, 6] }); // 1.5 / (7 / 3) = 0.6428571428571428
+ * mase([5, 7], [4, 9], { insample: [1, 3, 2, 6] }); // => 1.5 / (7 / 3)
  */
 export function mase(
   actual: ArrayLike<number>,
@@ -288,7 +288,7 @@ export function mase(
  * @returns R^2 in (-inf, 1]; NaN when `actual` is constant.
  * @throws {@link InputError} as {@link mae}.
  * @example
- * r2([3, -0.5, 2, 7], [2.5, 0, 2, 8]); // 0.9486081370449679
+ * r2([3, -0.5, 2, 7], [2.5, 0, 2, 8]); // => 0.9486081370449679
  */
 export function r2(actual: ArrayLike<number>, predicted: ArrayLike<number>): number {
   checkPair(actual, predicted);
@@ -304,8 +304,7 @@ export function r2(actual: ArrayLike<number>, predicted: ArrayLike<number>): num
  * @returns `{ mae, rmse, smape, mase, r2 }`, plus `mape` only when no actual value is 0.
  * @throws {@link InputError} as {@link mae} and {@link maseScale}.
  * @example
- * computeMetrics([5, 7], [4, 9], { insample: [1, 3, 2, 6] });
- * // { mae: 1.5, rmse: 1.58..., smape: 23.61..., mase: 0.642..., r2: -1.5, mape: 24.28... }
+ * computeMetrics([5, 7], [4, 9], { insample: [1, 3, 2, 6] }); // => { mae: 1.5, rmse: Math.sqrt(2.5), smape: 23.61111111111111, mase: 0.6428571428571428, r2: -1.5, mape: 24.285714285714285 }
  */
 export function computeMetrics(
   actual: ArrayLike<number>,
@@ -328,7 +327,7 @@ export function computeMetrics(
  * @returns As {@link computeMetrics}.
  * @throws Nothing for valid input; garbage in, garbage out.
  * @example
- * metricsWithScale([5, 7], [4, 9], maseScale([1, 3, 2, 6])); // as computeMetrics above
+ * metricsWithScale([5, 7], [4, 9], maseScale([1, 3, 2, 6])); // => computeMetrics([5, 7], [4, 9], { insample: [1, 3, 2, 6] })
  * @internal
  */
 export function metricsWithScale(
