@@ -1,0 +1,116 @@
+import { promises as fs } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import * as tf from '@tensorflow/tfjs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { resolveLstmConfig } from '../../src/model/config';
+import { loadModelFromDir, saveModelToDir } from '../../src/model/io';
+import { buildLstmModel, compileLstmModel, getModelShape } from '../../src/model/lstm';
+import { predictSet } from '../../src/model/predict';
+import { trainModel } from '../../src/model/train';
+import { expectInputErrorAsync, randomSet, useBackend } from './helpers';
+
+const shape = { lookback: 6, numFeatures: 2, horizon: 2, numTargets: 1 };
+let root: string;
+
+describe('saveModelToDir / loadModelFromDir', () => {
+  beforeAll(async () => {
+    await useBackend('cpu');
+    root = await fs.mkdtemp(path.join(os.tmpdir(), 'model-io-'));
+  });
+  afterAll(async () => {
+    await fs.rm(root, { recursive: true, force: true });
+  });
+
+  async function savedModel(name: string) {
+    const model = buildLstmModel(resolveLstmConfig({ layers: 2, units: 5, dropout: 0.1 }), shape);
+    const set = randomSet({ size: 20, ...shape }, 'io');
+    await trainModel(model, set, undefined, { epochs: 1, batchSize: 10, seed: 1 });
+    const dir = path.join(root, name, 'nested');
+    await saveModelToDir(model, dir);
+    return { model, set, dir };
+  }
+
+  it('round-trips: identical predictions, files named model.json + weights.bin, no temp files left', async () => {
+    const { model, set, dir } = await savedModel('roundtrip');
+    expect((await fs.readdir(dir)).sort()).toEqual(['model.json', 'weights.bin']);
+    const json = JSON.parse(await fs.readFile(path.join(dir, 'model.json'), 'utf8'));
+    expect(json.weightsManifest[0].paths).toEqual(['weights.bin']);
+    expect(json.weightsSha256).toMatch(/^[0-9a-f]{64}$/);
+    expect(json.format).toBe('layers-model');
+    const loaded = await loadModelFromDir(dir);
+    expect(getModelShape(loaded)).toEqual(shape);
+    expect(predictSet(loaded, set)).toEqual(predictSet(model, set));
+    expect(loaded.layers[0].getConfig().recurrentActivation).toBe('sigmoid');
+    // Loaded models are not compiled; compileLstmModel makes them trainable again.
+    compileLstmModel(loaded, resolveLstmConfig());
+    const history = await trainModel(loaded, set, undefined, { epochs: 1, batchSize: 10, seed: 1 });
+    expect(Number.isFinite(history.loss[0])).toBe(true);
+    // Saving again over the same directory replaces the files.
+    await saveModelToDir(loaded, dir);
+    expect((await fs.readdir(dir)).sort()).toEqual(['model.json', 'weights.bin']);
+    expect(predictSet(await loadModelFromDir(dir), set)).toEqual(predictSet(loaded, set));
+    model.dispose();
+    loaded.dispose();
+  });
+
+  it('does not leak tensors when saving', async () => {
+    const model = buildLstmModel(resolveLstmConfig({ units: 4 }), shape);
+    const before = tf.memory().numTensors;
+    await saveModelToDir(model, path.join(root, 'leak'));
+    expect(tf.memory().numTensors).toBe(before);
+    model.dispose();
+  });
+
+  it('names the file and the problem for missing or corrupt files', async () => {
+    const { model, dir } = await savedModel('corrupt');
+    model.dispose();
+    const jsonPath = path.join(dir, 'model.json');
+    const binPath = path.join(dir, 'weights.bin');
+    const goodJson = await fs.readFile(jsonPath, 'utf8');
+    const goodBin = await fs.readFile(binPath);
+
+    await expectInputErrorAsync(() => loadModelFromDir(path.join(root, 'nope')), `${path.join(root, 'nope', 'model.json')} not found`);
+
+    await fs.writeFile(jsonPath, '{"modelTopology": ');
+    await expectInputErrorAsync(() => loadModelFromDir(dir), new RegExp(`^${escape(jsonPath)} is not valid JSON \\(`));
+
+    await fs.writeFile(jsonPath, JSON.stringify({ ...JSON.parse(goodJson), modelTopology: undefined }));
+    await expectInputErrorAsync(() => loadModelFromDir(dir), `${jsonPath} has no "modelTopology" object`);
+
+    await fs.writeFile(jsonPath, JSON.stringify({ ...JSON.parse(goodJson), weightsManifest: [{ paths: ['../x.bin'], weights: [] }] }));
+    await expectInputErrorAsync(() => loadModelFromDir(dir), `${jsonPath} weightsManifest[0] names "../x.bin", not a file in ${dir}`);
+
+    await fs.writeFile(jsonPath, goodJson);
+    await fs.writeFile(binPath, goodBin.subarray(0, goodBin.length - 8));
+    await expectInputErrorAsync(
+      () => loadModelFromDir(dir),
+      `${binPath}: expected ${goodBin.length} bytes from model.json's weightsManifest, got ${goodBin.length - 8} (truncated, or written for another model)`,
+    );
+
+    const flipped = Buffer.from(goodBin);
+    flipped[10] ^= 0xff;
+    await fs.writeFile(binPath, flipped);
+    await expectInputErrorAsync(
+      () => loadModelFromDir(dir),
+      `${binPath}: SHA-256 checksum does not match model.json's weightsSha256 (the weights were modified or belong to another save)`,
+    );
+
+    await fs.rm(binPath);
+    await expectInputErrorAsync(() => loadModelFromDir(dir), `${binPath} not found`);
+
+    await fs.writeFile(binPath, goodBin);
+    const topology = JSON.parse(goodJson);
+    topology.modelTopology.config.layers[0].class_name = 'NoSuchLayer';
+    await fs.writeFile(jsonPath, JSON.stringify(topology));
+    await expectInputErrorAsync(() => loadModelFromDir(dir), new RegExp(`^${escape(jsonPath)} could not be loaded by tfjs: .*NoSuchLayer`));
+
+    await fs.writeFile(jsonPath, goodJson);
+    const ok = await loadModelFromDir(dir);
+    ok.dispose();
+  });
+});
+
+function escape(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
