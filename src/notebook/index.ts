@@ -1,0 +1,16 @@
+/**
+ * Headless notebook runner (papermill for tslab): kernelspec discovery, the Jupyter wire protocol,
+ * parameter injection, execution, batch runs and HTML reports. Notebooks import `./glue` directly
+ * (it has no runtime imports); this barrel is for Node code.
+ */
+export * from './batch';
+export * from './cli';
+export * from './execute';
+export * from './glue';
+export * from './html';
+export * from './kernel';
+export * from './kernelspec';
+export * from './messages';
+export * from './nbformat';
+export * from './parameters';
+export * from './tslabErrors';
