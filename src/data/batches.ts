@@ -1,0 +1,180 @@
+/**
+ * Mini-batches over a {@link SupervisedSet}: optional seeded shuffling, materialised lazily.
+ */
+import seedrandom from 'seedrandom';
+import { InputError, describeValue } from '../errors';
+import type { Batch, SupervisedSet } from './types';
+
+/** Options of {@link batches} and {@link batchOrder}. */
+export interface BatchOptions {
+  /** Samples per batch, a positive integer. */
+  readonly batchSize: number;
+  /** Shuffle the sample order (Fisher-Yates) each epoch. @defaultValue `false` */
+  readonly shuffle?: boolean;
+  /** Seed of the shuffle, a finite number. @defaultValue {@link DEFAULT_SHUFFLE_SEED} */
+  readonly seed?: number;
+  /**
+   * Epoch number, a non-negative integer, mixed into the seed: each epoch gets a different order,
+   * and the same `(seed, epoch)` always gives the same order.
+   * @defaultValue `0`
+   */
+  readonly epoch?: number;
+  /** Skip the last batch when it has fewer than `batchSize` samples. @defaultValue `false` */
+  readonly dropRemainder?: boolean;
+}
+
+/** A {@link Batch} that also says which samples it holds. */
+export interface IndexedBatch extends Batch {
+  /** Sample indices (into the set) of the batch's rows, in row order; length `size`. */
+  readonly indices: Int32Array;
+}
+
+/**
+ * Seed used when shuffling without an explicit `seed`, so that runs are reproducible by default.
+ * @defaultValue `42`
+ */
+export const DEFAULT_SHUFFLE_SEED = 42;
+
+/**
+ * The order in which {@link batches} visits samples in one epoch.
+ *
+ * Without shuffling: `0, 1, ..., size - 1`. With shuffling: a Fisher-Yates permutation driven by
+ * `seedrandom` (ARC4) seeded with the string `"<seed>:<epoch>"`.
+ *
+ * @param size - Number of samples, a non-negative integer.
+ * @param options - See {@link BatchOptions} (`batchSize` and `dropRemainder` are not used here but
+ *   are validated).
+ * @returns A new permutation of `0 .. size - 1`.
+ * @throws InputError for a bad `size` or option, naming it and the value.
+ * @example
+ * batchOrder(5, { batchSize: 2 });                           // Int32Array [0, 1, 2, 3, 4]
+ * batchOrder(5, { batchSize: 2, shuffle: true, seed: 1 });   // a fixed permutation
+ */
+export function batchOrder(size: number, options: BatchOptions): Int32Array {
+  if (!Number.isInteger(size) || size < 0) {
+    throw new InputError(`size must be a non-negative integer, got ${describeValue(size)}`, { argument: 'size', value: size });
+  }
+  const { shuffle, seed, epoch } = resolve(options);
+  const order = new Int32Array(size);
+  for (let i = 0; i < size; i++) order[i] = i;
+  if (shuffle) {
+    const random = seedrandom(`${seed}:${epoch}`);
+    for (let i = size - 1; i > 0; i--) {
+      const j = Math.floor(random() * (i + 1));
+      const tmp = order[i];
+      order[i] = order[j];
+      order[j] = tmp;
+    }
+  }
+  return order;
+}
+
+/**
+ * Number of batches {@link batches} yields for `size` samples.
+ *
+ * @param size - Number of samples, a non-negative integer.
+ * @param batchSize - A positive integer.
+ * @param dropRemainder - Whether a last partial batch is skipped. @defaultValue `false`
+ * @returns `floor(size / batchSize)` with `dropRemainder`, else `ceil(size / batchSize)`.
+ * @throws InputError for a bad `size` or `batchSize`.
+ * @example
+ * countBatches(10, 4);       // 3
+ * countBatches(10, 4, true); // 2
+ */
+export function countBatches(size: number, batchSize: number, dropRemainder = false): number {
+  if (!Number.isInteger(size) || size < 0) {
+    throw new InputError(`size must be a non-negative integer, got ${describeValue(size)}`, { argument: 'size', value: size });
+  }
+  checkBatchSize(batchSize);
+  return dropRemainder ? Math.floor(size / batchSize) : Math.ceil(size / batchSize);
+}
+
+/**
+ * Iterates over one epoch of `set` in mini-batches.
+ *
+ * Samples are visited in {@link batchOrder}; consecutive runs of `batchSize` of them form a batch
+ * (the last one smaller unless `dropRemainder`), so every sample appears exactly once per epoch
+ * (with `dropRemainder`, the last `size % batchSize` of the order are skipped).
+ *
+ * Each batch is filled lazily when the iterator reaches it, into fresh arrays: batches may be kept
+ * or handed to `tf.tensor` without being overwritten by the next one. Memory is O(batch).
+ *
+ * Options are validated when `batches` is called, not on the first `next()`.
+ *
+ * @param set - The samples; not modified.
+ * @param options - See {@link BatchOptions}.
+ * @returns A generator of {@link IndexedBatch}: `x` of shape `[size, lookback, numFeatures]` and
+ *   `y` of shape `[size, horizon, numTargets]`, row-major, Float32.
+ * @throws InputError for a bad option (naming it and the value).
+ * @example
+ * for (const batch of batches(set, { batchSize: 32, shuffle: true, seed: 7, epoch })) {
+ *   const xs = tf.tensor3d(batch.x, [batch.size, set.lookback, set.numFeatures]);
+ *   // ...
+ * }
+ */
+export function batches(set: SupervisedSet, options: BatchOptions): Generator<IndexedBatch, void, undefined> {
+  const order = batchOrder(set.size, options);
+  const { batchSize, dropRemainder } = resolve(options);
+  return generate(set, order, batchSize, dropRemainder);
+}
+
+function* generate(
+  set: SupervisedSet,
+  order: Int32Array,
+  batchSize: number,
+  dropRemainder: boolean,
+): Generator<IndexedBatch, void, undefined> {
+  const xPer = set.lookback * set.numFeatures;
+  const yPer = set.horizon * set.numTargets;
+  for (let start = 0; start < order.length; start += batchSize) {
+    const size = Math.min(batchSize, order.length - start);
+    if (size < batchSize && dropRemainder) return;
+    const indices = order.slice(start, start + size);
+    const x = new Float32Array(size * xPer);
+    const y = new Float32Array(size * yPer);
+    set.fill(indices, x, y);
+    yield { x, y, size, indices };
+  }
+}
+
+interface Resolved {
+  readonly batchSize: number;
+  readonly shuffle: boolean;
+  readonly seed: number;
+  readonly epoch: number;
+  readonly dropRemainder: boolean;
+}
+
+function checkBatchSize(batchSize: unknown): number {
+  if (typeof batchSize !== 'number' || !Number.isInteger(batchSize) || batchSize < 1) {
+    throw new InputError(`batchSize must be a positive integer, got ${describeValue(batchSize)}`, {
+      argument: 'batchSize',
+      value: batchSize,
+    });
+  }
+  return batchSize;
+}
+
+function resolve(options: BatchOptions): Resolved {
+  if (typeof options !== 'object' || options === null) {
+    throw new InputError(`options must be an object, got ${describeValue(options)}`, { argument: 'options' });
+  }
+  const batchSize = checkBatchSize(options.batchSize);
+  const { shuffle = false, seed = DEFAULT_SHUFFLE_SEED, epoch = 0, dropRemainder = false } = options;
+  if (typeof shuffle !== 'boolean') {
+    throw new InputError(`shuffle must be a boolean, got ${describeValue(shuffle)}`, { argument: 'shuffle', value: shuffle });
+  }
+  if (typeof seed !== 'number' || !Number.isFinite(seed)) {
+    throw new InputError(`seed must be a finite number, got ${describeValue(seed)}`, { argument: 'seed', value: seed });
+  }
+  if (typeof epoch !== 'number' || !Number.isInteger(epoch) || epoch < 0) {
+    throw new InputError(`epoch must be a non-negative integer, got ${describeValue(epoch)}`, { argument: 'epoch', value: epoch });
+  }
+  if (typeof dropRemainder !== 'boolean') {
+    throw new InputError(`dropRemainder must be a boolean, got ${describeValue(dropRemainder)}`, {
+      argument: 'dropRemainder',
+      value: dropRemainder,
+    });
+  }
+  return { batchSize, shuffle, seed, epoch, dropRemainder };
+}
