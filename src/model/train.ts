@@ -103,7 +103,8 @@ export interface TrainOptions {
  *
  * `samplesPerSecond` counts training samples over time spent in training steps (not validation);
  * `etaSeconds` extrapolates training and validation time to `epochs` (early stopping may end
- * sooner); `learningRate` is the rate in effect for the epoch.
+ * sooner; `NaN` before the first batch completes); `learningRate` is the rate in effect for the
+ * epoch.
  */
 export type TrainProgress = {
   kind: 'epoch-start' | 'batch' | 'epoch-end' | 'end';
@@ -251,12 +252,13 @@ export async function trainModel(
   const start = performance.now();
   let trainSeconds = 0;
   let valSeconds = 0;
+  let valRuns = 0;
   let samplesDone = 0;
   const elapsed = () => (performance.now() - start) / 1000;
   const rate = () => (trainSeconds > 0 ? samplesDone / trainSeconds : 0);
   const eta = (epoch: number, samplesThisEpoch: number) => {
     const remaining = (epochs - epoch + 1) * train.size - samplesThisEpoch;
-    const perVal = epoch > 1 ? valSeconds / (epoch - 1) : 0;
+    const perVal = valRuns > 0 ? valSeconds / valRuns : 0;
     const speed = rate();
     const trainEta = speed > 0 ? remaining / speed : Number.NaN;
     return trainEta + perVal * (epochs - epoch + (samplesThisEpoch === train.size ? 0 : 1));
@@ -311,6 +313,7 @@ export async function trainModel(
         const valStart = performance.now();
         valLoss = evaluateLoss(model, val, xSize, ySize, shape);
         valSeconds += (performance.now() - valStart) / 1000;
+        valRuns++;
         if (!Number.isFinite(valLoss)) {
           throw new NonFiniteLossError(
             `validation loss is ${valLoss} at epoch ${epoch}: check the validation data for ` +

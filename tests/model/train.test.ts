@@ -251,6 +251,9 @@ describe('trainModel', () => {
     expect(elapsed).toEqual([...elapsed].sort((a, b) => a - b));
     expect(ends.every((e) => e.samplesPerSecond > 0 && e.etaSeconds >= 0)).toBe(true);
     expect(events[events.length - 1].etaSeconds).toBe(0);
+    expect(events[0].etaSeconds).toBeNaN(); // nothing measured yet
+    expect(ends[0].etaSeconds).toBeGreaterThan(0); // one more epoch (training + validation) to go
+    expect(ends[1].etaSeconds).toBe(0);
     expect(history.samplesPerSecond).toBeGreaterThan(0);
     expect(history.seconds).toBeGreaterThanOrEqual(elapsed[elapsed.length - 2]);
     model.dispose();
