@@ -1,0 +1,18 @@
+/**
+ * Data preparation: loading and validating CSV time series, chronological splits, scaling,
+ * target transforms, windowing and batching.
+ *
+ * Layering: nothing here imports from `model`, `eval` or entry points.
+ */
+export * from './types';
+export * from './time';
+export * from './source';
+export * from './missing';
+export * from './frame';
+export * from './csv';
+export * from './split';
+export * from './scale';
+export * from './transform';
+export * from './window';
+export * from './batches';
+export * from './frequency';
