@@ -127,8 +127,9 @@ interface ResolvedOptions {
  * @returns The series: `time` strictly increasing (epoch milliseconds for dates), one
  *   `Float64Array` per target and feature, all of length `series.length`.
  * @throws InputError for bad options (naming the option and value) and for every data problem
- *   above; data messages start with `source` and name the column, the file line and the value,
- *   e.g. `data.csv: column "load", line 7: expected a number, got "1,2"`.
+ *   above; data messages start with `source` and name the column, the line and the value, e.g.
+ *   `data.csv: column "load", line 7: expected a number, got "1,2"`. Lines are 1-based line
+ *   numbers in the file, header = line 1 (so the first data row is line 2), as an editor shows.
  * @example
  * const series = parseCsvText('date,load\n2020-01-01,1.5\n2020-01-02,2\n', { time: 'date', targets: ['load'] });
  * series.length;        // 2

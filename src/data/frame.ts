@@ -23,7 +23,6 @@ import { formatTime } from './time';
  */
 export function toDataFrame(series: TimeSeries): DataFrame {
   // Lazy on purpose: see the summary.
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
   const dfd = require('danfojs-node') as typeof import('danfojs-node');
   const data: Record<string, (string | number)[]> = {};
   data[series.timeColumn] =

@@ -96,7 +96,7 @@ export class MinMaxScaler implements Scaler {
   constructor(options: MinMaxScalerOptions = {}) {
     const range = options.featureRange ?? DEFAULT_FEATURE_RANGE;
     if (!isRange(range)) {
-      throw new InputError(`featureRange must be [low, high] with finite low < high, got ${describeValue(range)}`, {
+      throw new InputError(`featureRange must be [low, high] with finite low < high, got ${describeList(range)}`, {
         argument: 'featureRange',
         value: range,
       });
@@ -118,7 +118,7 @@ export class MinMaxScaler implements Scaler {
     expectKind(s, 'minmax');
     if (!isRange(s.featureRange)) {
       throw new InputError(
-        `scaler state.featureRange must be [low, high] with finite low < high, got ${describeValue(s.featureRange)}`,
+        `scaler state.featureRange must be [low, high] with finite low < high, got ${describeList(s.featureRange)}`,
         { argument: 'state', value: s.featureRange },
       );
     }
@@ -361,6 +361,11 @@ function isRange(range: unknown): range is readonly [number, number] {
     Number.isFinite(range[1]) &&
     range[0] < range[1]
   );
+}
+
+/** Like describeValue, but keeps Infinity and NaN visible inside arrays (JSON turns them into null). */
+function describeList(value: unknown): string {
+  return Array.isArray(value) ? `[${value.map((v) => describeValue(v)).join(', ')}]` : describeValue(value);
 }
 
 function notFitted(name: string, method: string): InputError {

@@ -461,6 +461,12 @@ function positiveInteger(value: unknown, argument: string): number {
 
 /** Checks a non-empty list of equal-length columns; returns their length. */
 function checkColumns(columns: readonly Float64Array[], argument: string): number {
+  if (ArrayBuffer.isView(columns)) {
+    throw new InputError(
+      `${argument} must be an array of columns, got a single ${columns.constructor.name} of length ${(columns as unknown as Float64Array).length}; wrap it as [column]`,
+      { argument },
+    );
+  }
   if (!Array.isArray(columns) || columns.length === 0) {
     throw new InputError(`${argument} must be a non-empty array of columns, got ${describeValue(columns)}`, { argument });
   }

@@ -37,10 +37,10 @@ describe('MinMaxScaler', () => {
   });
 
   it.each<[unknown, string]>([
-    [[1, 0], 'featureRange must be [low, high] with finite low < high, got [1,0]'],
-    [[0, 0], 'featureRange must be [low, high] with finite low < high, got [0,0]'],
+    [[1, 0], 'featureRange must be [low, high] with finite low < high, got [1, 0]'],
+    [[0, 0], 'featureRange must be [low, high] with finite low < high, got [0, 0]'],
     [[0], 'featureRange must be [low, high] with finite low < high, got [0]'],
-    [[0, Infinity], 'featureRange must be [low, high] with finite low < high, got [0,null]'],
+    [[0, Infinity], 'featureRange must be [low, high] with finite low < high, got [0, Infinity]'],
   ])('rejects featureRange %j', (featureRange, message) => {
     expectInputError(() => new MinMaxScaler({ featureRange: featureRange as [number, number] }), message);
   });
@@ -122,7 +122,7 @@ describe('scalerFromJSON', () => {
     [{ kind: 'standard', mean: 1, std: 'x' }, 'scaler state.std must be a finite number, got "x"'],
     [{ kind: 'standard', mean: 1, std: -1 }, 'scaler state.std must be >= 0, got -1'],
     [{ kind: 'standard', mean: null, std: 1 }, 'scaler state.mean must be a finite number, got null'],
-    [{ kind: 'minmax', featureRange: [1, 0], min: 0, max: 1 }, 'scaler state.featureRange must be [low, high] with finite low < high, got [1,0]'],
+    [{ kind: 'minmax', featureRange: [1, 0], min: 0, max: 1 }, 'scaler state.featureRange must be [low, high] with finite low < high, got [1, 0]'],
     [{ kind: 'minmax', featureRange: [0, 1], min: 2, max: 1 }, 'scaler state.max must be >= state.min, got min 2 and max 1'],
     [{ kind: 'minmax', featureRange: [0, 1], min: 0 }, 'scaler state.max must be a finite number, got undefined'],
   ])('rejects %j', (state, message) => {

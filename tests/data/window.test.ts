@@ -335,3 +335,13 @@ describe('makeOriginSet', () => {
     expect(makeOriginSet([col(range(5))], { lookback: 3, origins: [], allowEmpty: true }).size).toBe(0);
   });
 });
+
+describe('makeWindowSet: passing a single column by mistake', () => {
+  it('explains that columns must be wrapped in an array', () => {
+    const y = Float64Array.of(1, 2, 3);
+    expectInputError(
+      () => makeWindowSet(y as unknown as Float64Array[], [y], { lookback: 1, horizon: 1 }),
+      'inputs must be an array of columns, got a single Float64Array of length 3; wrap it as [column]',
+    );
+  });
+});
