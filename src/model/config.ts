@@ -131,7 +131,8 @@ const CONFIG_KEYS = Object.keys(DEFAULT_LSTM_CONFIG) as readonly (keyof LstmConf
  *   (e.g. `units must be a positive integer, got "64"`), or when `partial` has an unknown field.
  * @example
  * const config = resolveLstmConfig({ units: 32, layers: 2 });
- * // config.loss === 'mse', config.learningRate === 0.001
+ * config.loss; // => 'mse'
+ * config.learningRate; // => 0.001
  */
 export function resolveLstmConfig(partial: Partial<LstmConfig> = {}): LstmConfig {
   if (typeof partial !== 'object' || partial === null || Array.isArray(partial)) {

@@ -14,7 +14,7 @@ import seedrandom from 'seedrandom';
  * @param parts - Path components, each an integer (low 32 bits used).
  * @returns An integer in `[0, 2^32)`.
  * @example
- * deriveSeed(42, 0, 1) !== deriveSeed(42, 1, 0); // true
+ * deriveSeed(42, 0, 1) === deriveSeed(42, 1, 0); // => false
  */
 export function deriveSeed(seed: number, ...parts: readonly number[]): number {
   let h = (seed >>> 0) ^ 0x9e3779b9;
@@ -43,7 +43,8 @@ export function deriveSeed(seed: number, ...parts: readonly number[]): number {
  * @param gain - Multiplier applied to the orthogonal matrix.
  * @returns A new row-major `Float32Array` of length `rows * cols`.
  * @example
- * const w = orthogonalMatrix(64, 256, 7); // w.length === 16384, rows orthonormal
+ * const w = orthogonalMatrix(64, 256, 7); // 64 orthonormal rows of length 256
+ * w.length; // => 16384
  */
 export function orthogonalMatrix(rows: number, cols: number, seed: number, gain = 1): Float32Array {
   const n = Math.max(rows, cols);

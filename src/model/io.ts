@@ -42,7 +42,7 @@ interface SavedModelJson {
  * @param dir - Target directory; created (recursively) if missing.
  * @throws InputError when `dir` is not a non-empty string; filesystem errors propagate.
  * @example
- * await saveModelToDir(model, 'runs/2024-01-01/model');
+ * await saveModelToDir(model, dir); // e.g. dir = 'runs/2024-01-01/model'
  */
 export async function saveModelToDir(model: tf.LayersModel, dir: string): Promise<void> {
   if (typeof dir !== 'string' || dir.length === 0) fail('dir', 'a non-empty string', dir);
@@ -82,7 +82,9 @@ export async function saveModelToDir(model: tf.LayersModel, dir: string): Promis
  *   the manifest's (truncated or mismatched file), checksum mismatch, or a topology tfjs cannot
  *   deserialize.
  * @example
- * const model = await loadModelFromDir('runs/2024-01-01/model');
+ * const loaded = await loadModelFromDir(dir);
+ * getModelShape(loaded).horizon; // => 6
+ * loaded.dispose();
  */
 export async function loadModelFromDir(dir: string): Promise<tf.LayersModel> {
   if (typeof dir !== 'string' || dir.length === 0) fail('dir', 'a non-empty string', dir);

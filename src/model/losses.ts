@@ -20,7 +20,7 @@ export const HUBER_DELTA = 1;
  * @returns A pure function; the caller owns the returned tensor (call it inside `tf.tidy`).
  * @example
  * const mse = lossFunction('mse');
- * tf.tidy(() => mse(tf.zeros([1, 2, 1]), tf.ones([1, 2, 1])).mean().dataSync()[0]); // 1
+ * tf.tidy(() => mse(tf.zeros([1, 2, 1]), tf.ones([1, 2, 1])).mean().dataSync()[0]); // => 1
  */
 export function lossFunction(name: LossName): (yTrue: tf.Tensor, yPred: tf.Tensor) => tf.Tensor {
   switch (name) {

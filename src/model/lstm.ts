@@ -51,10 +51,10 @@ const SeedRole = { Kernel: 1, Recurrent: 2, Dropout: 3 } as const;
  * @returns A new compiled model; the caller owns it and must call `model.dispose()`.
  * @throws InputError when a `shape` field is not a positive integer.
  * @example
- * const model = buildLstmModel(resolveLstmConfig({ units: 32 }),
+ * const net = buildLstmModel(resolveLstmConfig({ units: 32 }),
  *   { lookback: 24, numFeatures: 1, horizon: 6, numTargets: 1 });
- * // model.outputs[0].shape: [null, 6, 1]
- * model.dispose();
+ * net.outputs[0].shape; // => [null, 6, 1]
+ * net.dispose();
  */
 export function buildLstmModel(config: LstmConfig, shape: ModelShape): tf.LayersModel {
   validateModelShape(shape);
@@ -115,7 +115,9 @@ export function buildLstmModel(config: LstmConfig, shape: ModelShape): tf.Layers
  * @param model - The model; mutated. Its previous optimiser state is discarded.
  * @param config - Loss, optimiser and learning rate to use.
  * @example
- * compileLstmModel(await loadModelFromDir('out/model'), resolveLstmConfig({ learningRate: 1e-4 }));
+ * const loaded = await loadModelFromDir(dir); // saved by saveModelToDir
+ * compileLstmModel(loaded, resolveLstmConfig({ learningRate: 1e-4 }));
+ * loaded.dispose();
  */
 export function compileLstmModel(model: tf.LayersModel, config: LstmConfig): void {
   model.compile({
@@ -132,7 +134,7 @@ export function compileLstmModel(model: tf.LayersModel, config: LstmConfig): voi
  * @returns The dimensions.
  * @throws InputError when the model does not have that form.
  * @example
- * getModelShape(model); // { lookback: 24, numFeatures: 1, horizon: 6, numTargets: 1 }
+ * getModelShape(model); // => { lookback: 24, numFeatures: 1, horizon: 6, numTargets: 1 }
  */
 export function getModelShape(model: tf.LayersModel): ModelShape {
   const input = model.inputs.length === 1 ? model.inputs[0].shape : undefined;
@@ -153,6 +155,8 @@ export function getModelShape(model: tf.LayersModel): ModelShape {
 /**
  * Checks that every field of `shape` is a positive integer.
  * @throws InputError naming the field, e.g. "shape.lookback must be a positive integer, got 0".
+ * @example
+ * validateModelShape({ lookback: 24, numFeatures: 1, horizon: 6, numTargets: 1 }); // passes
  */
 export function validateModelShape(shape: ModelShape): void {
   for (const key of ['lookback', 'numFeatures', 'horizon', 'numTargets'] as const) {
@@ -168,6 +172,8 @@ export function validateModelShape(shape: ModelShape): void {
  * @param shape - The model's dimensions (see {@link getModelShape}).
  * @throws InputError, e.g. "val.lookback must equal the model's lookback 24, got 12", or when
  *   `set.size` is not a positive integer.
+ * @example
+ * assertSetMatchesModel('train', trainSet, getModelShape(model)); // passes
  */
 export function assertSetMatchesModel(name: string, set: SupervisedSet, shape: ModelShape): void {
   positiveInteger(`${name}.size`, set?.size);

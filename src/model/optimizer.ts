@@ -45,7 +45,7 @@ interface WithLearningRate {
  * @returns The learning rate used by the next update.
  * @throws Error when the optimiser has no numeric learning rate.
  * @example
- * getLearningRate(tf.train.adam(0.01)); // 0.01
+ * getLearningRate(tf.train.adam(0.01)); // => 0.01
  */
 export function getLearningRate(optimizer: tf.Optimizer): number {
   const value = (optimizer as unknown as WithLearningRate).learningRate;
@@ -67,6 +67,7 @@ export function getLearningRate(optimizer: tf.Optimizer): number {
  * @throws InputError when `learningRate` is invalid; Error when the optimiser has no learning rate.
  * @example
  * setLearningRate(model.optimizer, 1e-4);
+ * getLearningRate(model.optimizer); // => 0.0001
  */
 export function setLearningRate(optimizer: tf.Optimizer, learningRate: number): void {
   positiveFinite('learningRate', learningRate);

@@ -30,7 +30,8 @@ export const DEFAULT_PREDICT_BATCH_SIZE = 256;
  *   No tensor outlives the call.
  * @throws InputError when the set does not match the model or `batchSize` is invalid.
  * @example
- * const forecasts = predictSet(model, testSet); // forecasts.length === testSet.size * horizon * numTargets
+ * const forecasts = predictSet(model, testSet); // model: horizon 6, 1 target
+ * forecasts.length === testSet.size * 6; // => true
  */
 export function predictSet(
   model: tf.LayersModel,
@@ -67,7 +68,9 @@ export function predictSet(
  *   match the model, or when an option is invalid.
  * @example
  * const shape = { lookback: 3, numFeatures: 1, horizon: 2, numTargets: 1 };
- * predictWindows(model, new Float32Array([0.1, 0.2, 0.3]), 1, shape); // Float32Array(2)
+ * const tiny = buildLstmModel(resolveLstmConfig({ units: 4 }), shape);
+ * predictWindows(tiny, new Float32Array([0.1, 0.2, 0.3]), 1, shape).length; // => 2
+ * tiny.dispose();
  */
 export function predictWindows(
   model: tf.LayersModel,

@@ -208,11 +208,12 @@ export class NonFiniteLossError extends Error {
  * @throws NonFiniteLossError when a loss becomes NaN or infinite.
  * @example
  * const history = await trainModel(model, trainSet, valSet, {
- *   epochs: 50, batchSize: 32, seed: 42,
+ *   epochs: 20, batchSize: 32, seed: 42,
  *   earlyStopping: { patience: 5 },
  *   reduceLrOnPlateau: { patience: 3, factor: 0.5, minLearningRate: 1e-5 },
  *   onProgress: (e) => { if (e.kind === 'epoch-end') console.log(e.epoch, e.loss, e.valLoss); },
  * });
+ * history.bestEpoch <= history.epochsRun; // => true
  */
 export async function trainModel(
   model: tf.LayersModel,
@@ -451,7 +452,8 @@ function evaluateLoss(
  *
  * @returns A new `Uint32Array` of length `size`.
  * @example
- * permutation(5, 42, 1); // e.g. Uint32Array [3, 0, 4, 1, 2], the same on every run
+ * const order = permutation(5, 42, 1); // the same on every run and platform
+ * Array.from(order).sort(); // => [0, 1, 2, 3, 4]
  */
 export function permutation(size: number, seed: number, epoch: number): Uint32Array {
   const order = identity(size);
