@@ -13,7 +13,7 @@ h1 { font-size: 28px; line-height: 1.2; margin: 0; }
 .wb-subtitle { color: var(--muted); margin: 6px 0 0; }
 .wb-section { margin: 28px 0; }
 .wb-section > h2 { font-size: 19px; margin: 0 0 10px; }
-.wb-figure { border: 1px solid var(--rule); border-radius: 6px; }
+.wb-figure { background: #ffffff; }
 .wb-text p { margin: 0 0 10px; white-space: pre-wrap; }
 .wb-table { border-collapse: collapse; font-size: 14px; margin: 4px 0; }
 .wb-table caption { caption-side: top; text-align: left; color: var(--muted); padding-bottom: 6px; }
