@@ -163,6 +163,7 @@ export async function executeNotebook(options: ExecuteNotebookOptions): Promise<
     end_time: null,
     duration: null,
     exception: null,
+    kernel_start_duration: null,
     versions: runtimeVersions(),
     tfjs_backend: null,
   };
@@ -188,13 +189,14 @@ export async function executeNotebook(options: ExecuteNotebookOptions): Promise<
     papermill.end_time = new Date(ended).toISOString();
     papermill.duration = (ended - started) / 1000;
     papermill.exception = failure !== undefined;
+    papermill.kernel_start_duration = kernelStartS;
     const glued = readGlue(nb);
     if (Object.keys(glued).length > 0) papermill.glue = glued;
     save();
     const durationS = (ended - started) / 1000;
     const summary = failure === undefined
       ? `${status === 'prepared' ? 'Prepared' : 'Executed'} ${options.inputPath} -> ${options.outputPath} ` +
-        `(${codeCells.length} code cells, ${durationS.toFixed(1)} s)`
+        `(${codeCells.length} code cells, ${durationS.toFixed(1)} s${status === 'prepared' ? '' : `, kernel start ${kernelStartS.toFixed(1)} s`})`
       : `${status === 'kernel-died' ? 'Kernel died' : status === 'timeout' ? 'Timed out' : status === 'interrupted' ? 'Interrupted' : 'Failed'} ` +
         `at ${describeCell(nb, failure.cellIndex)} of ${options.inputPath}: ${failure.ename}: ${firstLine(failure.evalue)} ` +
         `(output: ${options.outputPath})`;

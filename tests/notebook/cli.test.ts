@@ -86,7 +86,7 @@ describe('scripts/run-notebook.ts end to end', () => {
     ]);
     const { code, stdout, stderr, tmp } = await done;
     expect(code).toBe(0);
-    expect(stdout).toMatch(/^Executed .*ok\.ipynb -> .*ok-cli\.ipynb \(6 code cells, \d+\.\d s\)\n$/);
+    expect(stdout).toMatch(/^Executed .*ok\.ipynb -> .*ok-cli\.ipynb \(6 code cells, \d+\.\d s, kernel start \d+\.\d s\)\n$/);
     expect(stderr).not.toContain('run-notebook: warning');
     expect(stderr).toContain('Executing cell 3 (code cell 3/6)\n{"epochs":5,"name":"from-yaml","lr":"0.5","flags":["x"]}\na warning\nsecond line\n');
     const written = readJson(output);

@@ -52,7 +52,7 @@ describe('executeNotebook: a successful run', () => {
   it('exits 0 with a one-line summary and the timings', () => {
     expect(ok.result.status).toBe('completed');
     expect(ok.result.exitCode).toBe(0);
-    expect(ok.result.summary).toMatch(/^Executed .*ok\.ipynb -> .*\.ipynb \(6 code cells, \d+\.\d s\)$/);
+    expect(ok.result.summary).toMatch(/^Executed .*ok\.ipynb -> .*\.ipynb \(6 code cells, \d+\.\d s, kernel start \d+\.\d s\)$/);
     expect(ok.result.kernelStartS).toBeGreaterThan(0);
     expect(ok.result.cellsS).toBeGreaterThan(0);
     expect(ok.result.durationS).toBeGreaterThan(ok.result.kernelStartS + ok.result.cellsS - 0.01);
@@ -76,6 +76,7 @@ describe('executeNotebook: a successful run', () => {
       exception: false,
       kernel_name: 'tslab',
       tfjs_backend: null,
+      kernel_start_duration: ok.result.kernelStartS,
       versions: { tslab: '1.0.22', node: process.version },
     });
     expect(Date.parse(meta.end_time as string) - Date.parse(meta.start_time as string)).toBeCloseTo((meta.duration as number) * 1000, -1);
