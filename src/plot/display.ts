@@ -238,8 +238,7 @@ export interface LiveDisplay {
  * finished, since frontends match updates by display id. `jupyter nbconvert --execute` (nbclient)
  * applies the updates too, so the saved notebook holds the last state.
  *
- * @param id - Display id to use.
- * @defaultValue a random `wb-live-<uuid>`
+ * @param id - Display id to use, unique in the kernel; defaults to a random `wb-live-<uuid>`.
  * @returns A {@link LiveDisplay}.
  * @throws InputError when `id` is given and empty.
  * @example
