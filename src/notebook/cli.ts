@@ -1,7 +1,7 @@
 /**
  * The `run-notebook` command line: papermill's grammar (`-p NAME VALUE`, `-r`, `-y`, `-f`, ...)
  * parsed into options for {@link executeNotebook} or {@link runBatch}. `scripts/run-notebook.ts`
- * only wires process signals and the exit code to {@link runNotebookCli}.
+ * and the package bin (`bin.ts`) only call {@link main}.
  */
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -10,6 +10,7 @@ import { SingleBar } from 'cli-progress';
 import { InputError } from '../errors';
 import { expandGrid, parseGridOption, readGridFile, runBatch, writeBatchSummary, type BatchJob } from './batch';
 import { executeNotebook, EXIT_INTERRUPTED, type ExecuteEvent, type ExecuteNotebookResult } from './execute';
+import { killAllKernels } from './kernel';
 import { writeNotebookHtml } from './html';
 import { assertParameterName, parseParametersYaml, parseParameterValue, readParametersFile, type Parameters } from './parameters';
 
@@ -239,4 +240,35 @@ async function runBatchCli(parsed: ParsedCli, io: CliIo, signal?: AbortSignal): 
   const files = writeBatchSummary(outputDir, summary.rows);
   io.stdout(`${summary.rows.filter((r) => r.status === 'completed').length}/${summary.rows.length} runs completed; summary: ${files.json}, ${files.csv}\n`);
   return summary.exitCode === 0 || summary.exitCode === EXIT_INTERRUPTED ? summary.exitCode : 1;
+}
+
+/**
+ * The process entry point shared by `scripts/run-notebook.ts` and the package bin: wires Ctrl-C
+ * and SIGTERM to an abort (the running cell is interrupted, the partial notebook written and the
+ * kernel shut down; a second signal kills every kernel at once) and exits with the run's code.
+ *
+ * @param argv - arguments after the program name @defaultValue `process.argv.slice(2)`
+ */
+export function main(argv: readonly string[] = process.argv.slice(2)): void {
+  const controller = new AbortController();
+  let signals = 0;
+  const onSignal = (signal: NodeJS.Signals) => {
+    signals += 1;
+    if (signals > 1) {
+      killAllKernels();
+      process.exit(EXIT_INTERRUPTED);
+    }
+    process.stderr.write(`run-notebook: ${signal}: interrupting the running cell and writing the partial notebook\n`);
+    controller.abort();
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  runNotebookCli(argv, { signal: controller.signal }).then(
+    (code) => process.exit(code),
+    (error: unknown) => {
+      process.stderr.write(`run-notebook: ${error instanceof Error ? error.stack ?? error.message : String(error)}\n`);
+      killAllKernels();
+      process.exit(1);
+    },
+  );
 }

@@ -164,6 +164,15 @@ describe('executeNotebook: failures', () => {
     expect(cellMeta(cell).duration).toBeLessThan(4);
   });
 
+  it('a cell that ignores SIGINT: killed after the grace period, its child processes too', async () => {
+    const events: ExecuteEvent[] = [];
+    const { result, written } = await run({ inputPath: fixture('blocking.ipynb'), executionTimeoutS: 1, interruptGraceS: 1 }, events);
+    expect(result).toMatchObject({ status: 'timeout', exitCode: 1, failure: { ename: 'CellTimeoutError', evalue: 'Cell execution timed out after 1 s (kernel killed)' } });
+    expect(cellMeta(written.cells[3]).duration).toBeLessThan(4);
+    const pid = (events.find((e) => e.type === 'kernel-started') as { pid: number }).pid;
+    expect(leftoverKernels([pid])).toEqual([]); // `sleep 30` shared the kernel's process group
+  });
+
   it('an abort (Ctrl-C) mid-cell: exit 130, KeyboardInterrupt, partial notebook', async () => {
     const controller = new AbortController();
     const { result, written } = await run({

@@ -19,13 +19,16 @@ export function readJson(file: string): Notebook {
   return JSON.parse(fs.readFileSync(file, 'utf8')) as Notebook;
 }
 
-/** The process table as `{pid, pgid, args}` rows (`ps -eo pid,pgid,args`). */
+/**
+ * Live processes as `{pid, pgid, args}` rows (`ps -eo pid,pgid,stat,args`). Zombies (`Z`) are left
+ * out: they have exited and only wait for init to reap them.
+ */
 export function processTable(): Array<{ pid: number; pgid: number; args: string }> {
-  return execFileSync('ps', ['-eo', 'pid=,pgid=,args='], { encoding: 'utf8' })
+  return execFileSync('ps', ['-eo', 'pid=,pgid=,stat=,args='], { encoding: 'utf8' })
     .split('\n')
-    .map((line) => /^\s*(\d+)\s+(\d+)\s+(.*)$/.exec(line))
-    .filter((m): m is RegExpExecArray => m !== null)
-    .map((m) => ({ pid: Number(m[1]), pgid: Number(m[2]), args: m[3] }));
+    .map((line) => /^\s*(\d+)\s+(\d+)\s+(\S+)\s+(.*)$/.exec(line))
+    .filter((m): m is RegExpExecArray => m !== null && !m[3].startsWith('Z'))
+    .map((m) => ({ pid: Number(m[1]), pgid: Number(m[2]), args: m[4] }));
 }
 
 /** Processes that are (or belong to the process group of) one of these kernel pids. */
