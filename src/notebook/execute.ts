@@ -71,6 +71,8 @@ export interface ExecuteNotebookOptions {
   readonly signal?: AbortSignal;
   /** Receives progress events. */
   readonly onEvent?: (event: ExecuteEvent) => void;
+  /** Extra environment variables for the kernel process (e.g. `NODE_OPTIONS`). */
+  readonly kernelEnv?: Readonly<Record<string, string>>;
   /** Where kernelspecs are searched. */
   readonly kernelSearch?: KernelSearchOptions;
 }
@@ -210,7 +212,7 @@ export async function executeNotebook(options: ExecuteNotebookOptions): Promise<
   const cwd = path.resolve(options.cwd ?? path.dirname(path.resolve(options.inputPath)));
   let kernel: KernelClient;
   try {
-    kernel = await KernelClient.start({ spec: prepared.spec, cwd, startTimeoutS: options.startTimeoutS });
+    kernel = await KernelClient.start({ spec: prepared.spec, cwd, startTimeoutS: options.startTimeoutS, env: options.kernelEnv });
   } catch (error) {
     const failure = { cellIndex: -1, ename: (error as Error).name, evalue: (error as Error).message };
     papermill.exception = true;
@@ -369,7 +371,10 @@ async function runCell(
       }
       : { status: 'interrupted', error: errorFields('KeyboardInterrupt', `Execution interrupted (${how})`) };
   } else if (died !== null) {
-    const tail = died.processOutput.trim().split('\n').slice(-5).join('\n');
+    // V8's fatal-error banner says why (e.g. "Reached heap limit"); its native stack does not.
+    const lines = died.processOutput.trim().split('\n');
+    const fatal = lines.filter((line) => /FATAL ERROR|out of memory/i.test(line));
+    const tail = (fatal.length > 0 ? fatal : lines.slice(-5)).join('\n');
     result = { status: 'kernel-died', error: errorFields('DeadKernelError', `${died.message}${tail ? `\n${tail}` : ''}`) };
   } else if (reply !== null && reply.status !== 'ok') {
     const count = errorWriteCount(stderrWrites.map((write) => write.text as string));

@@ -155,6 +155,13 @@ describe('executeNotebook: failures', () => {
     expect(cellMeta(written.cells[4])).toMatchObject({ status: 'pending' });
   });
 
+  it('the kernel running out of memory: exit 138 with the V8 reason', async () => {
+    const { result, written } = await run({ inputPath: fixture('oom.ipynb'), kernelEnv: { NODE_OPTIONS: '--max-old-space-size=384' } });
+    expect(result).toMatchObject({ status: 'kernel-died', exitCode: 138, failure: { ename: 'DeadKernelError' } });
+    expect(result.failure?.evalue).toMatch(/^Kernel died from signal SIGABRT \(JavaScript heap out of memory\)\n.*FATAL ERROR: .*heap/);
+    expect(cellMeta(written.cells[3])).toMatchObject({ status: 'failed' });
+  });
+
   it('a cell over the execution timeout: interrupted, exit 1 with CellTimeoutError', async () => {
     const { result, written } = await run({ inputPath: fixture('loop.ipynb'), executionTimeoutS: 1.5 });
     expect(result).toMatchObject({ status: 'timeout', exitCode: 1, failure: { ename: 'CellTimeoutError', evalue: 'Cell execution timed out after 1.5 s (interrupted)' } });
