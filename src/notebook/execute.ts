@@ -245,7 +245,15 @@ export async function executeNotebook(options: ExecuteNotebookOptions): Promise<
         end_time: new Date(cellEnded).toISOString(),
         duration: (cellEnded - cellStarted) / 1000,
         status: failed ? 'failed' : 'completed',
+        ...(ran.outputsLost ? { outputs_incomplete: true } : {}),
       };
+      if (ran.outputsLost) {
+        emit({
+          type: 'warning',
+          message: `cell ${cellIndex}: the kernel lost some outputs (tslab drops messages when a cell writes ` +
+            'more than about a thousand outputs in one burst; join lines into fewer writes)',
+        });
+      }
       emit({ type: 'cell-end', cellIndex, status: failed ? 'failed' : 'completed', seconds: (cellEnded - cellStarted) / 1000 });
       if (ran.error !== undefined) {
         const { ename, evalue } = ran.error;
@@ -275,6 +283,8 @@ function exitCodeFor(status: RunStatus): number {
 interface CellRun {
   readonly status: RunStatus;
   readonly error?: ErrorFields;
+  /** The kernel lost some of this cell's outputs (see `ExecuteReply.iopubIncomplete`). */
+  readonly outputsLost?: boolean;
 }
 
 /** Runs one cell, collecting its outputs into the notebook; applies the timeout and abort policy. */
@@ -389,6 +399,7 @@ async function runCell(
   } else {
     result = { status: 'completed' };
   }
+  if (reply?.iopubIncomplete) result = { ...result, outputsLost: true };
   if (reply !== null && typeof reply.content.execution_count === 'number') cell.execution_count = reply.content.execution_count;
   if (result.error !== undefined) {
     const error: ErrorOutput = { output_type: 'error', ...result.error };

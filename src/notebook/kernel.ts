@@ -74,11 +74,20 @@ export class KernelStartError extends Error {
   }
 }
 
-/** The `execute_reply` content and the time it arrived. */
+/** The `execute_reply` content. */
 export interface ExecuteReply {
   readonly status: 'ok' | 'error' | 'abort';
   readonly content: Record<string, unknown>;
+  /**
+   * True when the iopub `idle` status never came within {@link IOPUB_IDLE_GRACE_MS} of the reply:
+   * some outputs were lost (tslab 1.0.22's publisher drops messages, its `idle` included, when a
+   * cell writes more than about a thousand outputs in one synchronous burst).
+   */
+  readonly iopubIncomplete?: boolean;
 }
+
+/** How long to wait for a request's iopub `idle` after its reply before giving up on the rest. */
+export const IOPUB_IDLE_GRACE_MS = 2000;
 
 /** Options for {@link KernelClient.execute}. */
 export interface ExecuteOptions {
@@ -91,6 +100,7 @@ interface Pending {
   readonly onIopub?: (message: JupyterMessage) => void;
   reply?: ExecuteReply;
   idle: boolean;
+  idleTimer?: NodeJS.Timeout;
   readonly resolve: (reply: ExecuteReply) => void;
   readonly reject: (error: Error) => void;
 }
@@ -155,7 +165,9 @@ export class KernelClient {
   private readonly signing: SigningKey;
   private readonly shell = new zmq.Dealer({ linger: 0 });
   private readonly control = new zmq.Dealer({ linger: 0 });
-  private readonly iopub = new zmq.Subscriber({ linger: 0 });
+  // Unbounded: a cell printing thousands of lines in a burst must not overflow our side (tslab's
+  // publisher drops what it cannot hand on).
+  private readonly iopub = new zmq.Subscriber({ linger: 0, receiveHighWaterMark: 0 });
   private readonly pending = new Map<string, Pending>();
   private readonly iopubWaiters = new Set<() => void>();
   private exit: KernelExit | null = null;
@@ -335,8 +347,17 @@ export class KernelClient {
       }
     } else if (pending !== undefined) {
       pending.reply = { status: (message.content.status as ExecuteReply['status']) ?? 'ok', content: message.content };
+      if (!pending.idle && pending.onIopub) {
+        const id = parentId as string;
+        pending.idleTimer = setTimeout(() => {
+          if (this.pending.get(id) !== pending || pending.reply === undefined) return;
+          this.pending.delete(id);
+          pending.resolve({ ...pending.reply, iopubIncomplete: true });
+        }, IOPUB_IDLE_GRACE_MS);
+      }
     }
     if (pending !== undefined && pending.reply !== undefined && (pending.idle || !pending.onIopub)) {
+      if (pending.idleTimer !== undefined) clearTimeout(pending.idleTimer);
       this.pending.delete(parentId as string);
       pending.resolve(pending.reply);
     }

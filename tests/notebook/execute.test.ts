@@ -136,8 +136,10 @@ describe('executeNotebook: failures', () => {
     expect(written.metadata.papermill).toMatchObject({ exception: true });
   });
 
-  it('a compile error: exit 1 with a TSError output', async () => {
-    const { result, written } = await run({ inputPath: fixture('compile_error.ipynb') });
+  it('a compile error: exit 1 with a TSError output (notebook outside the project: kernelspec still found)', async () => {
+    const elsewhere = path.join(tempDir('elsewhere-'), 'compile_error.ipynb');
+    fs.copyFileSync(fixture('compile_error.ipynb'), elsewhere);
+    const { result, written } = await run({ inputPath: elsewhere });
     expect(result).toMatchObject({ exitCode: 1, failure: { ename: 'TSError', evalue: "1:7 - Type 'string' is not assignable to type 'number'." } });
     expect((written.cells[3] as CodeCell).outputs).toEqual([{
       output_type: 'error', ename: 'TSError', evalue: "1:7 - Type 'string' is not assignable to type 'number'.",
@@ -190,6 +192,19 @@ describe('executeNotebook: failures', () => {
     expect(result).toMatchObject({ status: 'interrupted', exitCode: 130, failure: { ename: 'KeyboardInterrupt' } });
     expect(streamText(written, 1)).toBe('spinning\n');
     expect(cellMeta(written.cells[4])).toMatchObject({ status: 'pending' });
+  });
+
+  it('an output flood that tslab partly drops: the run goes on, the cell is flagged, a warning is emitted', async () => {
+    const events: ExecuteEvent[] = [];
+    const { result, written } = await run({ inputPath: fixture('flood.ipynb') }, events);
+    expect(result.exitCode).toBe(0);
+    expect(cellMeta(written.cells[0])).toMatchObject({ status: 'completed', outputs_incomplete: true });
+    expect(streamText(written, 0).split('\n').length).toBeLessThan(20000);
+    expect(streamText(written, 1)).toBe('still alive\n');
+    expect(cellMeta(written.cells[1]).outputs_incomplete).toBeUndefined();
+    expect(events.filter((e) => e.type === 'warning').map((e) => (e as { message: string }).message)).toEqual([
+      'cell 0: the kernel lost some outputs (tslab drops messages when a cell writes more than about a thousand outputs in one burst; join lines into fewer writes)',
+    ]);
   });
 
   it('bad input throws InputError before any kernel starts and writes nothing', async () => {
