@@ -13,7 +13,7 @@ import { InputError } from '../src/errors';
 import { runForecastJob, type ForecastJobOptions } from '../src/job/forecastJob';
 import { createProgressReporter } from '../src/job/progress';
 import { parseBackendName } from '../src/backend/select';
-import { TARGET_TRANSFORMS } from '../src/model/preprocess';
+import { DEFAULT_TARGET_TRANSFORM, TARGET_TRANSFORMS } from '../src/model/preprocess';
 
 function integer(flag: string, min: number) {
   return (value: string): number => {
@@ -62,7 +62,7 @@ export function buildProgram(): Command {
     .option('--features <a,b>', 'extra input columns, comma-separated', list, [])
     .option('--season <m>', 'seasonal period in rows (MASE, seasonal naive, default lookback)', integer('--season', 1), 1)
     .option('--horizon <h>', 'forecast steps per origin', integer('--horizon', 1), 1)
-    .option('--lookback <l>', 'input rows per window (default: max(2*season, 2*horizon, 8))', integer('--lookback', 1))
+    .option('--lookback <l>', 'input rows per window (default: max(2*season, 2*horizon, 8), at most 120 and a quarter of the training rows)', integer('--lookback', 1))
     .option('--test-fraction <f>', 'fraction of rows (the last ones) used as the test range', fraction('--test-fraction'), 0.2)
     .option('--val-fraction <f>', 'fraction of rows before the test range used for early stopping', fraction('--val-fraction'), 0.1)
     .option('--epochs <e>', 'maximum training epochs (early stopping usually ends sooner)', integer('--epochs', 1))
@@ -77,7 +77,7 @@ export function buildProgram(): Command {
     .addOption(
       new Option('--target-transform <t>', `how the network sees the target: ${TARGET_TRANSFORMS.join(', ')}`)
         .argParser(oneOf('--target-transform', TARGET_TRANSFORMS))
-        .default('relative'),
+        .default(DEFAULT_TARGET_TRANSFORM),
     )
     .option('--backend <name>', 'auto, node-gpu, node, wasm or cpu (default: $TFJS_BACKEND or auto)', (v: string) =>
       parseBackendName(v, '--backend'),

@@ -1,1 +1,20 @@
-
+/**
+ * lstm-workbench: LSTM time-series forecasting on TensorFlow.js.
+ *
+ * Layers (each imports only from the ones above it):
+ * - `data`: CSV loading and validation, splits, scalers, target transforms, windows, batches;
+ * - `backend`: TensorFlow.js backend selection;
+ * - `model`: the LSTM, training loop, prediction, the high-level `LstmForecaster`, bundles;
+ * - `eval`: metrics, baselines, Holt-Winters, rolling-origin backtests;
+ * - `plot` / `report`: plotly figures, notebook display, standalone HTML reports;
+ * - `job`: the forecast job behind the `forecast` CLI.
+ */
+export * from './errors';
+export * from './version';
+export * from './data';
+export * from './backend';
+export * from './model';
+export * from './eval';
+export * from './plot';
+export * from './report';
+export * from './job';

@@ -7,6 +7,7 @@ import { splitByFraction, type SplitIndices } from '../data/split';
 import type { TargetTransform } from '../data/transform';
 import type { TimeSeries } from '../data/types';
 import { baselineForecaster } from '../eval/baselines';
+import { holtWintersForecaster } from '../eval/holtWinters';
 import { rollingOriginBacktest, type BacktestResult } from '../eval/backtest';
 import type { OriginForecaster } from '../eval/forecaster';
 import type { MetricSet } from '../eval/metrics';
@@ -50,7 +51,7 @@ export interface ForecastJobOptions {
   readonly seed?: number;
   /** @defaultValue 'error' */
   readonly missing?: MissingPolicy;
-  /** @defaultValue 'relative' */
+  /** @defaultValue 'difference' */
   readonly targetTransform?: TargetTransform;
   /** Further network settings (units, layers, dropout, ...). */
   readonly model?: Partial<LstmConfig>;
@@ -228,6 +229,8 @@ export async function runForecastJob(options: ForecastJobOptions): Promise<Forec
     const lstm: OriginForecaster = (_values, origins) => forecaster.forecastAt(series, origins);
     const forecasters: Record<string, OriginForecaster> = { lstm };
     for (const name of JOB_BASELINES) forecasters[name] = baselineForecaster(name, season);
+    // A classical reference where it applies (needs a season and two seasons of history).
+    if (season >= 2 && testStart >= 2 * season) forecasters.holt_winters = holtWintersForecaster({ season });
     const backtest = await rollingOriginBacktest(series.values[options.target], forecasters, {
       horizon,
       testStart,

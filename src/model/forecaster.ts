@@ -20,14 +20,23 @@ export const DEFAULT_REDUCE_LR_FACTOR = 0.5;
 /** Default maximum epochs of {@link LstmForecaster.fit} (early stopping usually ends sooner). */
 export const DEFAULT_FORECASTER_EPOCHS = 200;
 
+/** Upper bound of {@link defaultLookback}: LSTM cost grows linearly with the lookback. */
+export const MAX_DEFAULT_LOOKBACK = 120;
+
 /**
  * Default lookback: two seasons (so the network sees each phase twice), at least twice the
- * horizon, and at least 8 steps.
+ * horizon and at least 8 steps, but at most {@link MAX_DEFAULT_LOOKBACK} and at most a quarter of
+ * the training rows (so that enough windows remain).
  * @param season - seasonal period in steps (1 = none).
  * @param horizon - forecast steps.
+ * @param trainRows - rows in the training range. @defaultValue Infinity
+ * @example
+ * defaultLookback(12, 12);     // 24 (monthly data, one-year horizon)
+ * defaultLookback(365, 7, 900); // 120 (capped)
  */
-export function defaultLookback(season: number, horizon: number): number {
-  return Math.max(2 * season, 2 * horizon, 8);
+export function defaultLookback(season: number, horizon: number, trainRows = Number.POSITIVE_INFINITY): number {
+  const wanted = Math.min(Math.max(2 * season, 2 * horizon, 8), MAX_DEFAULT_LOOKBACK);
+  return Math.max(1, Math.min(wanted, Math.floor(trainRows / 4)));
 }
 
 /** Options of {@link LstmForecaster.fit}. */
@@ -38,7 +47,7 @@ export interface ForecasterOptions {
   readonly season?: number;
   /** Input steps per window. @defaultValue {@link defaultLookback}(season, horizon) */
   readonly lookback?: number;
-  /** How targets are presented to the network. @defaultValue `'relative'` (see `fitPreprocessor`) */
+  /** How targets are presented to the network. @defaultValue `'difference'` (see `fitPreprocessor`) */
   readonly targetTransform?: TargetTransform;
   /** Network and training hyper-parameters; `epochs` defaults to {@link DEFAULT_FORECASTER_EPOCHS}. */
   readonly model?: Partial<LstmConfig>;
@@ -153,7 +162,7 @@ export class LstmForecaster {
   static async fit(series: TimeSeries, split: SplitIndices, options: ForecasterOptions): Promise<LstmForecaster> {
     const horizon = positiveInteger(options.horizon, 'horizon');
     const season = positiveInteger(options.season ?? 1, 'season');
-    const lookback = positiveInteger(options.lookback ?? defaultLookback(season, horizon), 'lookback');
+    const lookback = positiveInteger(options.lookback ?? defaultLookback(season, horizon, split.train.end - split.train.start), 'lookback');
     const config = resolveLstmConfig({ epochs: DEFAULT_FORECASTER_EPOCHS, ...options.model });
     const patience = options.earlyStoppingPatience ?? DEFAULT_EARLY_STOPPING_PATIENCE;
     const lrPatience = options.reduceLrPatience ?? DEFAULT_REDUCE_LR_PATIENCE;

@@ -10,3 +10,6 @@ export * from './init';
 export * from './train';
 export * from './predict';
 export * from './io';
+export * from './preprocess';
+export * from './forecaster';
+export * from './bundle';

@@ -1,0 +1,3 @@
+export * from './forecastJob';
+export * from './progress';
+export * from './report';
