@@ -243,12 +243,12 @@ describe('executeNotebook: prepare-only, glue', () => {
     expect(cellMeta(written.cells[1])).toMatchObject({ status: 'pending' });
   });
 
-  it('glue() from a tslab cell lands in the outputs, metadata.papermill.glue and the result', async () => {
+  it('glue() from a tslab cell lands in the outputs, metadata.papermill.glue and the result; the tfjs backend is recorded', async () => {
     const { result, written } = await run({ inputPath: fixture('glue.ipynb'), cwd: PROJECT_ROOT, parameters: { epochs: 4 } });
     expect(result.exitCode).toBe(0);
     expect(result.glue).toEqual({ epochs_seen: 4, rmse: 0.125, label: 'run-4' });
-    expect(written.metadata.papermill).toMatchObject({ glue: { epochs_seen: 4, rmse: 0.125, label: 'run-4' } });
-    expect((written.cells[2] as CodeCell).outputs[0]).toEqual({
+    expect(written.metadata.papermill).toMatchObject({ glue: { epochs_seen: 4, rmse: 0.125, label: 'run-4' }, tfjs_backend: 'cpu' });
+    expect((written.cells[3] as CodeCell).outputs[0]).toEqual({
       output_type: 'display_data', data: { 'application/vnd.lstm-workbench.glue+json': { name: 'epochs_seen', value: 4 } }, metadata: {},
     });
   });
