@@ -147,6 +147,13 @@ describe('executeNotebook: failures', () => {
     }]);
   });
 
+  it('a parameter of the wrong type fails to compile in the injected cell (declared annotations are kept)', async () => {
+    const { result, written } = await run({ inputPath: fixture('ok.ipynb'), parameters: { epochs: 'abc' } });
+    expect(result).toMatchObject({ exitCode: 1, failure: { cellIndex: 4, ename: 'TSError', evalue: "2:7 - Type 'string' is not assignable to type 'number'." } });
+    expect(result.summary).toMatch(/^Failed at cell 4 \("\/\/ Parameters"\) of /);
+    expect(written.cells[4].metadata.tags).toEqual(['injected-parameters']);
+  });
+
   it('the kernel dying (process.exit(3)): exit 138, DeadKernelError, notebook written', async () => {
     const { result, written } = await run({ inputPath: fixture('exit.ipynb') });
     expect(result).toMatchObject({ status: 'kernel-died', exitCode: EXIT_KERNEL_DIED, failure: { ename: 'DeadKernelError', evalue: 'Kernel died with exit code 3' } });
