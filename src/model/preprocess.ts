@@ -1,5 +1,5 @@
 import { InputError, describeValue } from '../errors';
-import type { Range } from '../data/split';
+import { checkRange, type Range } from '../data/split';
 import { StandardScaler, scalerFromJSON, type Scaler, type ScalerState } from '../data/scale';
 import { difference, undifference, type TargetTransform } from '../data/transform';
 import type { TimeSeries } from '../data/types';
@@ -180,7 +180,8 @@ export interface PreprocessorOptions {
  *
  * Features always get a standard scaler fitted on the training rows.
  *
- * @throws InputError for an unknown transform or a training range too short to fit.
+ * @throws InputError for an unknown transform, a training range outside the series, or one too
+ *   short to fit.
  */
 export function fitPreprocessor(series: TimeSeries, train: Range, options: PreprocessorOptions = {}): Preprocessor {
   const targetTransform = options.targetTransform ?? DEFAULT_TARGET_TRANSFORM;
@@ -190,6 +191,8 @@ export function fitPreprocessor(series: TimeSeries, train: Range, options: Prepr
       { argument: 'targetTransform', value: targetTransform },
     );
   }
+  // Typed-array subarray would silently clamp an out-of-range end (fitting on fewer rows).
+  checkRange(train, series.length, 'train');
   if (train.end - train.start < 3) {
     throw new InputError(`the training range must hold at least 3 rows to fit scalers, got ${train.end - train.start}`);
   }
