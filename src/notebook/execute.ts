@@ -338,28 +338,27 @@ async function runCell(
   };
 
   const execution = kernel.execute(sourceText(cell.source), { onIopub });
+  // Timeout and abort share one policy: SIGINT now, SIGKILL of the process group after the grace.
   let stopReason: 'timeout' | 'abort' | null = null;
-  const stopped = new Promise<'stopped'>((resolve) => {
-    const stop = (reason: 'timeout' | 'abort') => {
-      if (stopReason !== null) return;
-      stopReason = reason;
-      kernel.interrupt();
-      const killTimer = setTimeout(() => kernel.kill(), (options.interruptGraceS ?? DEFAULT_INTERRUPT_GRACE_S) * 1000);
-      void execution.catch(() => undefined).finally(() => clearTimeout(killTimer));
-      resolve('stopped');
-    };
-    if (options.executionTimeoutS !== undefined) {
-      const timer = setTimeout(() => stop('timeout'), options.executionTimeoutS * 1000);
-      void execution.catch(() => undefined).finally(() => clearTimeout(timer));
-    }
-    if (options.signal !== undefined) {
-      const onAbort = () => stop('abort');
-      if (options.signal.aborted) onAbort();
-      options.signal.addEventListener('abort', onAbort, { once: true });
-      void execution.catch(() => undefined).finally(() => options.signal?.removeEventListener('abort', onAbort));
-    }
-  });
-  void stopped;
+  const settled = execution.catch(() => undefined);
+  const stop = (reason: 'timeout' | 'abort') => {
+    if (stopReason !== null) return;
+    stopReason = reason;
+    kernel.interrupt();
+    const killTimer = setTimeout(() => kernel.kill(), (options.interruptGraceS ?? DEFAULT_INTERRUPT_GRACE_S) * 1000);
+    void settled.finally(() => clearTimeout(killTimer));
+  };
+  if (options.executionTimeoutS !== undefined) {
+    const timer = setTimeout(() => stop('timeout'), options.executionTimeoutS * 1000);
+    void settled.finally(() => clearTimeout(timer));
+  }
+  const signal = options.signal;
+  if (signal !== undefined) {
+    const onAbort = () => stop('abort');
+    if (signal.aborted) onAbort();
+    signal.addEventListener('abort', onAbort, { once: true });
+    void settled.finally(() => signal.removeEventListener('abort', onAbort));
+  }
 
   let reply: ExecuteReply | null = null;
   let died: KernelDiedError | null = null;

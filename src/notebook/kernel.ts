@@ -174,6 +174,7 @@ export class KernelClient {
   private processOutput = '';
   private closed = false;
   private heartbeatTimer: NodeJS.Timeout | null = null;
+  private readonly onClose: Array<() => void> = [];
 
   private constructor(
     private readonly child: ChildProcess,
@@ -315,8 +316,6 @@ export class KernelClient {
     this.heartbeatTimer.unref();
     this.onClose.push(() => hb.close());
   }
-
-  private readonly onClose: Array<() => void> = [];
 
   private async receiveLoop(socket: zmq.Dealer | zmq.Subscriber): Promise<void> {
     try {
