@@ -230,7 +230,7 @@ export class LstmForecaster {
       });
       return new LstmForecaster(model, preprocessor, { ...spec, history });
     } catch (error) {
-      model.dispose();
+      disposeModel(model);
       throw error;
     }
   }
@@ -301,10 +301,21 @@ export class LstmForecaster {
     return { origin: series.length - 1, steps, values: out, recursive: steps > this.horizon };
   }
 
-  /** Releases the model's tensors. The forecaster is unusable afterwards. */
+  /** Releases the model's tensors and its optimizer's. The forecaster is unusable afterwards. */
   dispose(): void {
-    this.model.dispose();
+    disposeModel(this.model);
   }
+}
+
+/**
+ * Disposes a model and its optimizer. tfjs only disposes an optimizer it created itself from a
+ * name; ours is an instance passed to `compile` (`compileLstmModel`), so without this its slot
+ * variables (Adam's moments) would leak with every forecaster.
+ */
+function disposeModel(model: tf.LayersModel): void {
+  const optimizer = model.optimizer as tf.Optimizer | undefined;
+  model.dispose();
+  optimizer?.dispose();
 }
 
 function windowSet(
