@@ -5,6 +5,7 @@ import { LIBRARY } from '../version';
 import { resolveLstmConfig } from './config';
 import { LstmForecaster, type ForecasterSpec } from './forecaster';
 import { loadModelFromDir, saveModelToDir } from './io';
+import { getModelShape, type ModelShape } from './lstm';
 import { Preprocessor } from './preprocess';
 
 /** Value of `format` in every bundle manifest. */
@@ -64,7 +65,13 @@ export async function saveBundle(forecaster: LstmForecaster, dir: string): Promi
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
     }
-    await fs.rename(tmp, dir);
+    try {
+      await fs.rename(tmp, dir);
+    } catch (error) {
+      // Put the previous bundle back rather than leave `dir` missing and it hidden at `old`.
+      if (hadOld) await fs.rename(old, dir);
+      throw error;
+    }
     if (hadOld) await fs.rm(old, { recursive: true, force: true });
   } finally {
     await fs.rm(tmp, { recursive: true, force: true });
@@ -97,6 +104,8 @@ export function validateManifest(raw: unknown, file: string): BundleManifest {
   }
   const data = m.data as Record<string, unknown> | undefined;
   requireField(data !== null && typeof data === 'object', file, 'data must be an object', data);
+  // resolveLstmConfig(undefined) would silently give the defaults.
+  requireField(m.config !== null && typeof m.config === 'object' && !Array.isArray(m.config), file, 'config must be an object', m.config);
   // The preprocessor and config validators give field-level messages; prefix them with the file.
   try {
     Preprocessor.fromJSON(m.preprocessor);
@@ -139,13 +148,27 @@ export async function loadBundle(dir: string): Promise<LstmForecaster> {
   }
   const manifest = validateManifest(parsed, file);
   const model = await loadModelFromDir(join(dir, MODEL_DIR));
-  const [, lookback, numFeatures] = model.inputs[0].shape;
-  const expectedFeatures = manifest.preprocessor.targets.length + manifest.preprocessor.features.length;
-  if (lookback !== manifest.lookback || numFeatures !== expectedFeatures) {
+  let shape: ModelShape;
+  try {
+    shape = getModelShape(model);
+  } catch (error) {
+    model.dispose();
+    throw error;
+  }
+  const numTargets = manifest.preprocessor.targets.length;
+  const expectedFeatures = numTargets + manifest.preprocessor.features.length;
+  // The output too: forecastAt slices horizon * numTargets values per origin from the manifest.
+  if (
+    shape.lookback !== manifest.lookback ||
+    shape.numFeatures !== expectedFeatures ||
+    shape.horizon !== manifest.horizon ||
+    shape.numTargets !== numTargets
+  ) {
     model.dispose();
     throw new InputError(
-      `${dir}: the model's input shape [${lookback}, ${numFeatures}] does not match the manifest ` +
-        `(lookback ${manifest.lookback}, ${expectedFeatures} input columns)`,
+      `${dir}: the model's input shape [${shape.lookback}, ${shape.numFeatures}] and output shape ` +
+        `[${shape.horizon}, ${shape.numTargets}] do not match the manifest (lookback ${manifest.lookback}, ` +
+        `${expectedFeatures} input columns, horizon ${manifest.horizon}, ${numTargets} targets)`,
       { dir },
     );
   }
