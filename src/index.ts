@@ -18,3 +18,4 @@ export * from './eval';
 export * from './plot';
 export * from './report';
 export * from './job';
+export * as notebook from './notebook';
