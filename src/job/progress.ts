@@ -22,13 +22,19 @@ function fmt(v: number | undefined, digits = 4): string {
   return v === undefined || !Number.isFinite(v) ? '-' : v.toPrecision(digits);
 }
 
+function whole(v: number, unit = ''): string {
+  return Number.isFinite(v) ? `${Math.round(v)}${unit}` : '-';
+}
+
 /**
- * Formats one epoch as a plain line: `epoch 3/200  loss 0.1234  val 0.2345  lr 1.000e-3  812 samples/s  ETA 12s`.
+ * Formats one epoch as a plain line: `epoch 3/200  loss 0.1234  val 0.2345  lr 1.000e-3  812 samples/s  ETA 12s`
+ * (`*` appended when the monitored loss improved; `-` for a value that is missing or not finite,
+ * e.g. the ETA before the first batch, which train.ts reports as NaN).
  */
 export function formatEpochLine(e: TrainProgress): string {
   return (
     `epoch ${e.epoch}/${e.epochs}  loss ${fmt(e.loss)}  val ${fmt(e.valLoss)}  lr ${e.learningRate.toExponential(3)}  ` +
-    `${Math.round(e.samplesPerSecond)} samples/s  ETA ${Math.round(e.etaSeconds)}s${e.improved ? '  *' : ''}`
+    `${whole(e.samplesPerSecond)} samples/s  ETA ${whole(e.etaSeconds, 's')}${e.improved ? '  *' : ''}`
   );
 }
 
@@ -81,8 +87,8 @@ export function createProgressReporter(options: ProgressReporterOptions = {}): P
       epochs: e.epochs,
       loss: fmt(e.loss),
       val: fmt(e.valLoss),
-      sps: Math.round(e.samplesPerSecond),
-      eta_s: Math.round(e.etaSeconds),
+      sps: whole(e.samplesPerSecond),
+      eta_s: whole(e.etaSeconds),
     });
   };
   return { onProgress, log, stop };
