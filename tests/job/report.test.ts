@@ -1,0 +1,153 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { SplitIndices } from '../../src/data/split';
+import type { TimeSeries } from '../../src/data/types';
+import { baselineForecaster } from '../../src/eval/baselines';
+import { rollingOriginBacktest, type BacktestResult, type OriginForecaster } from '../../src/eval/backtest';
+import type { ForecastJobMetrics } from '../../src/job/forecastJob';
+import { REPORT_METRICS, buildForecastReport, stepAlignedForecasts } from '../../src/job/report';
+import type { TrainHistory } from '../../src/model/train';
+import { PLOTLY_LIBRARY_MARKER } from '../../src/report/plotlyEmbed';
+
+const N = 48;
+const DAY = 86_400_000;
+const y = Float64Array.from({ length: N }, (_, t) => 20 + 0.2 * t + 3 * Math.sin((2 * Math.PI * t) / 12));
+const series: TimeSeries = {
+  timeColumn: 'date',
+  timeKind: 'date',
+  time: Float64Array.from({ length: N }, (_, t) => Date.UTC(2021, 0, 1) + t * DAY),
+  targets: ['y'],
+  features: [],
+  columns: ['y'],
+  values: { y },
+  length: N,
+  source: 'data/demo.csv',
+};
+const split: SplitIndices = { train: { start: 0, end: 30 }, val: { start: 30, end: 36 }, test: { start: 36, end: 48 } };
+
+/** A stand-in for the LSTM: the last value plus one per step (origin t -> y[t] + k). */
+const fakeLstm: OriginForecaster = (values, origins, horizon) =>
+  origins.map((t) => Float64Array.from({ length: horizon }, (_, k) => values[t] + k + 1));
+
+const history: TrainHistory = {
+  loss: [1, 0.5, 0.4],
+  valLoss: [1.2, 0.6, 0.7],
+  learningRate: [1e-3, 1e-3, 5e-4],
+  bestEpoch: 2,
+  bestLoss: 0.6,
+  epochsRun: 3,
+  stoppedEarly: false,
+  aborted: false,
+  restoredBestWeights: true,
+  seconds: 1.234,
+  samplesPerSecond: 987.6,
+};
+
+async function inputs(horizon: number) {
+  const backtest = await rollingOriginBacktest(
+    y,
+    { lstm: fakeLstm, naive: baselineForecaster('naive'), seasonal_naive: baselineForecaster('seasonal_naive', 12) },
+    { horizon, testStart: split.test.start, season: 12 },
+  );
+  const models = Object.fromEntries(Object.entries(backtest.models).map(([k, v]) => [k, v.metrics]));
+  const metrics = {
+    dataset: 'demo.csv',
+    rows: N,
+    season: 12,
+    horizon,
+    lookback: 24,
+    target_transform: 'difference',
+    backend: { summary: 'backend: cpu (option)' },
+    library: { name: 'lstm-workbench', version: '0.1.0' },
+    protocol: 'rolling origin <test>',
+    models,
+    train: { epochs: 3, best_epoch: 2, seconds: 1.234, samples_per_second: 987.6 },
+  } as unknown as ForecastJobMetrics;
+  return { series, target: 'y', split, backtest, metrics, history };
+}
+
+interface Trace {
+  name?: string;
+  type?: string;
+  x?: unknown[];
+  y?: (number | null)[];
+  showlegend?: boolean;
+}
+
+/** The figures embedded in a report page, parsed from their JSON blocks, in page order. */
+function figures(html: string): { data: Trace[]; layout: Record<string, unknown> }[] {
+  const blocks = [...html.matchAll(/<script type="application\/json" id="figure-(\d+)-data">([\s\S]*?)<\/script>/g)];
+  blocks.forEach((m, i) => expect(Number(m[1])).toBe(i + 1));
+  return blocks.map((m) => JSON.parse(m[2]));
+}
+
+describe('stepAlignedForecasts', () => {
+  let backtest: BacktestResult;
+  beforeAll(async () => {
+    backtest = (await inputs(3)).backtest;
+  });
+
+  it.each([1, 2, 3])('step %i: row r holds the forecast made from origin r - step (NaN where none)', (step) => {
+    const aligned = stepAlignedForecasts(backtest, 36, N, step);
+    expect(Object.keys(aligned)).toEqual(['lstm', 'naive', 'seasonal_naive']);
+    for (const values of Object.values(aligned)) expect(values).toHaveLength(N - 36);
+    for (let row = 36; row < N; row++) {
+      const v = aligned.lstm[row - 36];
+      // Origins start at testStart - 1, so step k reaches rows from testStart + k - 1.
+      if (row - step < 35) expect(Number.isNaN(v)).toBe(true);
+      else expect(v).toBeCloseTo(y[row - step] + step, 12);
+      const naive = aligned.naive[row - 36];
+      if (row - step >= 35) expect(naive).toBe(y[row - step]);
+    }
+  });
+});
+
+describe('buildForecastReport', () => {
+  it('horizon 3: one self-contained page, plotly inlined once, the expected figures and traces', async () => {
+    const html = buildForecastReport(await inputs(3));
+    expect(html.startsWith('<!DOCTYPE html>')).toBe(true);
+    expect(html.split(PLOTLY_LIBRARY_MARKER).length - 1).toBe(1);
+    expect(html).not.toMatch(/<script[^>]+src=/);
+    expect(html).toContain('<title>Forecast report: y (demo.csv)</title>');
+    expect(html).toContain(`LSTM MASE ${(await inputs(3)).metrics.models.lstm.mase.toFixed(3)}`);
+
+    const figs = figures(html);
+    expect(figs).toHaveLength(5);
+    const names = figs.map((f) => f.data.map((t) => t.name));
+    expect(names[0]).toEqual(['y']);
+    expect(names[1]).toEqual(['actual', 'lstm', 'naive', 'seasonal_naive']);
+    // Step h: the same, plus the LSTM's paths from every h-th origin in the test range whose
+    // path ends inside the data (origins 36, 39, 42 with h = 3; 45 + 3 > 47).
+    expect(names[2]).toEqual(['actual', 'lstm', 'naive', 'seasonal_naive', 'lstm', 'lstm', 'lstm']);
+    expect(figs[2].data.slice(4).map((t) => t.showlegend)).toEqual([true, false, false]);
+    expect(figs[2].data[4].y).toEqual([y[36] + 1, y[36] + 2, y[36] + 3]);
+    expect(names[3]).toEqual(['train loss', 'validation loss', 'best epoch (2)', 'learning rate']);
+    expect(new Set(names[4])).toEqual(new Set(['lstm', 'naive', 'seasonal_naive']));
+
+    // Forecast traces over the test range only, step-aligned; missing points as null.
+    const step3 = figs[2].data[1].y!;
+    expect(step3).toHaveLength(12);
+    expect(step3.slice(0, 2)).toEqual([null, null]);
+    expect(step3[2]).toBeCloseTo(y[35] + 3, 10);
+    expect(figs[1].data[0].y![0]).toBeCloseTo(y[36], 10);
+
+    // The metric table: every model with the report's metric columns; the protocol, escaped.
+    for (const name of ['lstm', 'naive', 'seasonal_naive']) expect(html).toContain(`>${name}</td>`);
+    for (const metric of REPORT_METRICS) expect(html).toContain(`>${metric}</th>`);
+    expect(html).toContain('rolling origin &lt;test&gt;');
+    expect(html).toContain('backend: cpu (option)');
+  });
+
+  it('horizon 1: one forecast figure, no paths', async () => {
+    const figs = figures(buildForecastReport(await inputs(1)));
+    expect(figs).toHaveLength(4);
+    expect(figs[1].data.map((t) => t.name)).toEqual(['actual', 'lstm', 'naive', 'seasonal_naive']);
+  });
+
+  it('is deterministic and does not mutate its inputs', async () => {
+    const input = await inputs(3);
+    const before = JSON.stringify({ ...input, series: Array.from(y), history });
+    const a = buildForecastReport(input);
+    expect(buildForecastReport(input)).toBe(a);
+    expect(JSON.stringify({ ...input, series: Array.from(input.series.values.y), history: input.history })).toBe(before);
+  });
+});
