@@ -111,24 +111,39 @@ export interface ForecastJobResult {
   readonly files: readonly string[];
 }
 
-function fraction(value: number, name: string): number {
-  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0 || value >= 1) {
-    throw new InputError(`${name} must be a number in [0, 1), got ${describeValue(value)}`, { argument: name, value });
+/** `[0, 1)`, or `(0, 1)` with `allowZero` false (the test range must not be empty). */
+function fraction(value: number, name: string, allowZero = true): number {
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0 || value >= 1 || (!allowZero && value === 0)) {
+    throw new InputError(`${name} must be a number in ${allowZero ? '[0, 1)' : '(0, 1)'}, got ${describeValue(value)}`, {
+      argument: name,
+      value,
+    });
   }
   return value;
 }
 
-function formatTime(series: TimeSeries, index: number): string | number | null {
-  if (index < 0 || index >= series.length) return null;
-  const t = series.time[index];
-  return series.timeKind === 'date' ? new Date(t).toISOString().slice(0, 10) : t;
+const DAY_MS = 86_400_000;
+
+/**
+ * How row times are written: numbers as they are; dates as `YYYY-MM-DD` when every time stamp
+ * is a midnight (UTC), else as full ISO date-times, so that hourly rows stay distinct.
+ */
+function timeFormatter(series: TimeSeries): (index: number) => string | number | null {
+  const dateOnly = series.timeKind === 'date' && series.time.every((t) => t % DAY_MS === 0);
+  return (index) => {
+    if (index < 0 || index >= series.length) return null;
+    const t = series.time[index];
+    if (series.timeKind !== 'date') return t;
+    const iso = new Date(t).toISOString();
+    return dateOnly ? iso.slice(0, 10) : iso;
+  };
 }
 
-function splitPart(series: TimeSeries, range: { start: number; end: number }): SplitPart {
+function splitPart(formatTime: (index: number) => string | number | null, range: { start: number; end: number }): SplitPart {
   return {
     rows: range.end - range.start,
-    start: range.end > range.start ? formatTime(series, range.start) : null,
-    end: range.end > range.start ? formatTime(series, range.end - 1) : null,
+    start: range.end > range.start ? formatTime(range.start) : null,
+    end: range.end > range.start ? formatTime(range.end - 1) : null,
   };
 }
 
@@ -141,9 +156,10 @@ export function forecastCsv(series: TimeSeries, target: string, backtest: Backte
   const header = ['time', 'actual'];
   for (const name of models) for (let k = 1; k <= horizon; k++) header.push(`${name}_step${k}`);
   const originIndex = new Map(backtest.origins.map((t, i) => [t, i]));
+  const formatTime = timeFormatter(series);
   const lines = [header.join(',')];
   for (let row = testStart; row < series.length; row++) {
-    const cells: (string | number)[] = [String(formatTime(series, row)), series.values[target][row]];
+    const cells: (string | number)[] = [String(formatTime(row)), series.values[target][row]];
     for (const name of models) {
       for (let k = 1; k <= horizon; k++) {
         const i = originIndex.get(row - k);
@@ -171,7 +187,7 @@ export async function runForecastJob(options: ForecastJobOptions): Promise<Forec
   const started = Date.now();
   const log = options.log ?? (() => undefined);
   const out = resolve(options.out);
-  const testFraction = fraction(options.testFraction ?? DEFAULT_TEST_FRACTION, 'test-fraction');
+  const testFraction = fraction(options.testFraction ?? DEFAULT_TEST_FRACTION, 'test-fraction', false);
   const valFraction = fraction(options.valFraction ?? DEFAULT_VAL_FRACTION, 'val-fraction');
   const season = options.season ?? 1;
   const horizon = options.horizon ?? 1;
@@ -204,6 +220,14 @@ export async function runForecastJob(options: ForecastJobOptions): Promise<Forec
     `data: ${series.length} rows from ${series.source}; train ${split.train.end - split.train.start}, ` +
       `val ${split.val.end - split.val.start}, test ${split.test.end - split.test.start}`,
   );
+  // The backtest needs it too; checking now saves a training run that could only fail after.
+  const testRows = split.test.end - split.test.start;
+  if (horizon > testRows) {
+    throw new InputError(
+      `horizon must be at most the number of test rows (${testRows} of ${series.length} with test-fraction ${testFraction}), got ${horizon}`,
+      { argument: 'horizon', value: horizon },
+    );
+  }
 
   const forecaster = await LstmForecaster.fit(series, split, {
     horizon,
@@ -243,6 +267,7 @@ export async function runForecastJob(options: ForecastJobOptions): Promise<Forec
       byStep[name] = result.byStep;
     }
     const lastLr = history.learningRate[history.learningRate.length - 1];
+    const formatTime = timeFormatter(series);
     const metrics: ForecastJobMetrics = {
       dataset: basename(options.csv),
       rows: series.length,
@@ -255,9 +280,9 @@ export async function runForecastJob(options: ForecastJobOptions): Promise<Forec
       backend,
       library: LIBRARY,
       split: {
-        train: splitPart(series, split.train),
-        val: splitPart(series, split.val),
-        test: splitPart(series, split.test),
+        train: splitPart(formatTime, split.train),
+        val: splitPart(formatTime, split.val),
+        test: splitPart(formatTime, split.test),
       },
       protocol:
         'rolling origin over the test range: every origin t from test start - 1 to the second-to-last row forecasts ' +

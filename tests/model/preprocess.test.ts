@@ -59,9 +59,9 @@ describe('fitPreprocessor', () => {
   });
 
   it.each([
-    ['none', (v: readonly number[]) => v.slice(0, 24)],
-    ['difference', (v: readonly number[]) => v.slice(1, 24).map((x, i) => x - v[i])],
-    ['relative', (v: readonly number[]) => v.slice(1, 24).map((x, i) => x - v[i])],
+    ['none', (v: readonly number[]): number[] => v.slice(0, 24)],
+    ['difference', (v: readonly number[]): number[] => v.slice(1, 24).map((x, i) => x - v[i])],
+    ['relative', (v: readonly number[]): number[] => v.slice(1, 24).map((x, i) => x - v[i])],
   ] as const)('%s: target scalers are fitted on the training rows (levels or differences)', (transform, fitted) => {
     const state = fitPreprocessor(series, train, { targetTransform: transform }).toJSON();
     expect(state.targetTransform).toBe(transform);

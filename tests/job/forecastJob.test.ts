@@ -1,0 +1,288 @@
+import * as fsSync from 'node:fs';
+import { promises as fs } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { parseCsvText } from '../../src/data/csv';
+import type { BacktestResult } from '../../src/eval/backtest';
+import { maseScale } from '../../src/eval/metrics';
+import { InputError } from '../../src/errors';
+import {
+  DEFAULT_TEST_FRACTION,
+  DEFAULT_VAL_FRACTION,
+  JOB_BASELINES,
+  forecastCsv,
+  runForecastJob,
+  type ForecastJobOptions,
+  type ForecastJobResult,
+} from '../../src/job/forecastJob';
+import { loadBundle } from '../../src/model/bundle';
+import type { TrainProgress } from '../../src/model/train';
+import { PLOTLY_LIBRARY_MARKER } from '../../src/report/plotlyEmbed';
+
+const FIXTURES = path.resolve(__dirname, '../fixtures/job');
+const SEASONAL = path.join(FIXTURES, 'seasonal.csv');
+const SHORT = path.join(FIXTURES, 'short.csv');
+const METRIC_KEYS = ['mae', 'rmse', 'smape', 'mase', 'r2'];
+
+let root: string;
+let counter = 0;
+async function freshParent(): Promise<string> {
+  const dir = path.join(root, `case-${++counter}`);
+  await fs.mkdir(dir);
+  return dir;
+}
+
+async function expectRejection(promise: Promise<unknown>, message: string): Promise<void> {
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(InputError);
+  expect((error as Error).message).toBe(message);
+}
+
+const quick = { time: 'month', target: 'sales', backend: 'cpu', epochs: 2, model: { units: 8 } } as const;
+
+beforeAll(async () => {
+  root = await fs.mkdtemp(path.join(os.tmpdir(), 'forecast-job-'));
+});
+
+afterAll(async () => {
+  await fs.rm(root, { recursive: true, force: true });
+});
+
+afterEach(() => {
+  vi.restoreAllMocks();
+});
+
+describe('runForecastJob on a seasonal monthly series', () => {
+  const series = parseCsvText(fsSync.readFileSync(SEASONAL, 'utf8'), { time: 'month', targets: ['sales'] });
+  const y = series.values.sales;
+  let parent: string;
+  let out: string;
+  let result: ForecastJobResult;
+  const logs: string[] = [];
+  const events: TrainProgress[] = [];
+
+  beforeAll(async () => {
+    parent = await freshParent();
+    out = path.join(parent, 'run');
+    result = await runForecastJob({
+      ...quick,
+      csv: SEASONAL,
+      season: 12,
+      horizon: 3,
+      out,
+      log: (line) => logs.push(line),
+      onProgress: (e) => events.push(e),
+    });
+  });
+
+  it('writes exactly model/, metrics.json, forecast.csv and report.html, and nothing beside the out dir', async () => {
+    expect(result.out).toBe(out);
+    expect(result.files).toEqual(['model/', 'metrics.json', 'forecast.csv', 'report.html']);
+    expect((await fs.readdir(out)).sort()).toEqual(['forecast.csv', 'metrics.json', 'model', 'report.html']);
+    expect(await fs.readdir(parent)).toEqual(['run']);
+  });
+
+  it('logs the backend, the data and the training; reports progress per epoch', () => {
+    expect(logs[0]).toBe('backend: cpu (option)');
+    expect(logs[1]).toBe(`data: 120 rows from ${SEASONAL}; train 84, val 12, test 24`);
+    expect(logs[2]).toMatch(/^trained 2 epochs in \d+\.\d s \(best epoch [12], \d+ samples\/s\)$/);
+    expect(events.filter((e) => e.kind === 'epoch-end').map((e) => e.epoch)).toEqual([1, 2]);
+  });
+
+  it('metrics.json: dataset, rows, settings, split, every model, training', async () => {
+    const metrics = JSON.parse(await fs.readFile(path.join(out, 'metrics.json'), 'utf8'));
+    expect(metrics).toEqual(JSON.parse(JSON.stringify(result.metrics)));
+    expect(metrics).toMatchObject({
+      dataset: 'seasonal.csv',
+      rows: 120,
+      target: 'sales',
+      features: [],
+      season: 12,
+      horizon: 3,
+      lookback: 21, // defaultLookback(12, 3, 84 training rows): capped at a quarter of them
+      target_transform: 'difference',
+      backend: { backend: 'cpu', tfjsBackend: 'cpu', requestedBy: 'option' },
+      library: { name: 'lstm-workbench' },
+      split: {
+        train: { rows: 84, start: '2010-01-01', end: '2016-12-01' },
+        val: { rows: 12, start: '2017-01-01', end: '2017-12-01' },
+        test: { rows: 24, start: '2018-01-01', end: '2019-12-01' },
+      },
+    });
+    const { train, val, test } = metrics.split;
+    expect(train.rows + val.rows + test.rows).toBe(metrics.rows);
+    expect(test.rows).toBe(Math.round(120 * DEFAULT_TEST_FRACTION));
+    expect(val.rows).toBe(Math.round(120 * DEFAULT_VAL_FRACTION));
+    expect(Object.keys(metrics.models).sort()).toEqual(['drift', 'holt_winters', 'lstm', 'mean', 'naive', 'seasonal_naive']);
+    for (const [name, m] of Object.entries(metrics.models) as [string, Record<string, number>][]) {
+      for (const key of METRIC_KEYS) expect(Number.isFinite(m[key]), `${name}.${key}`).toBe(true);
+      expect(metrics.by_step[name]).toHaveLength(3);
+    }
+    expect(metrics.train).toMatchObject({ epochs: 2, stopped_early: false, final_learning_rate: 1e-3 });
+    expect([1, 2]).toContain(metrics.train.best_epoch);
+    expect(metrics.train.seconds).toBeGreaterThan(0);
+    expect(metrics.train.samples_per_second).toBeGreaterThan(0);
+    expect(metrics.seconds_total).toBeGreaterThanOrEqual(metrics.train.seconds);
+  });
+
+  it('metrics.json: the naive baseline scored by hand (rolling origin over the test range)', async () => {
+    const metrics = JSON.parse(await fs.readFile(path.join(out, 'metrics.json'), 'utf8'));
+    let sum = 0;
+    let count = 0;
+    for (let t = 95; t <= 118; t++) {
+      for (let k = 1; k <= 3 && t + k <= 119; k++) {
+        sum += Math.abs(y[t + k] - y[t]);
+        count += 1;
+      }
+    }
+    expect(count).toBe(24 + 23 + 22);
+    expect(metrics.models.naive.mae).toBeCloseTo(sum / count, 10);
+    expect(metrics.models.naive.mase).toBeCloseTo(sum / count / maseScale(y.subarray(0, 96), 12), 10);
+  });
+
+  it('forecast.csv: header, one row per test row, step-aligned forecasts', async () => {
+    const text = await fs.readFile(path.join(out, 'forecast.csv'), 'utf8');
+    const lines = text.trimEnd().split('\n');
+    const models = ['lstm', ...JOB_BASELINES, 'holt_winters'];
+    expect(lines[0]).toBe(['time', 'actual', ...models.flatMap((m) => [1, 2, 3].map((k) => `${m}_step${k}`))].join(','));
+    expect(lines[0].startsWith('time,actual,lstm_step1,lstm_step2,lstm_step3,naive_step1')).toBe(true);
+    expect(lines).toHaveLength(1 + 24);
+    const rows = lines.slice(1).map((l) => l.split(','));
+    expect(rows.every((r) => r.length === 2 + models.length * 3)).toBe(true);
+    expect(rows[0][0]).toBe('2018-01-01');
+    expect(rows[23][0]).toBe('2019-12-01');
+    expect(Number(rows[0][1])).toBe(y[96]);
+    // naive_step1 at row 96 is y[95]; step 2 and 3 have no origin before 95: empty.
+    const col = (name: string) => lines[0].split(',').indexOf(name);
+    expect(Number(rows[0][col('naive_step1')])).toBe(Number(y[95].toPrecision(8)));
+    expect(rows[0][col('naive_step2')]).toBe('');
+    expect(rows[1][col('naive_step2')]).not.toBe('');
+    expect(rows[2][col('lstm_step3')]).not.toBe('');
+    // The saved model reproduces the LSTM columns.
+    const loaded = await loadBundle(path.join(out, 'model'));
+    const [fromOrigin95] = loaded.forecastAt(series, [95]);
+    expect(Number(rows[0][col('lstm_step1')])).toBe(Number(fromOrigin95[0].toPrecision(8)));
+    expect(Number(rows[2][col('lstm_step3')])).toBe(Number(fromOrigin95[2].toPrecision(8)));
+    expect(loaded.spec.backend?.backend).toBe('cpu');
+    loaded.dispose();
+  });
+
+  it('report.html: plotly inlined once, the figures with the expected traces', async () => {
+    const html = await fs.readFile(path.join(out, 'report.html'), 'utf8');
+    expect(html.split(PLOTLY_LIBRARY_MARKER).length - 1).toBe(1);
+    expect(html).toContain('<title>Forecast report: sales (seasonal.csv)</title>');
+    const figures = [...html.matchAll(/<script type="application\/json" id="figure-\d+-data">([\s\S]*?)<\/script>/g)].map(
+      (m) => JSON.parse(m[1]) as { data: { name: string }[] },
+    );
+    expect(figures).toHaveLength(5);
+    const names = figures.map((f) => [...new Set(f.data.map((t) => t.name))]);
+    expect(names[0]).toEqual(['sales']);
+    expect(names[1]).toEqual(['actual', 'lstm', 'naive', 'seasonal_naive', 'mean', 'drift', 'holt_winters']);
+    expect(names[2]).toEqual(names[1]);
+    expect(names[3]).toEqual(['train loss', 'validation loss', 'best epoch (' + result.metrics.train.best_epoch + ')', 'learning rate']);
+  });
+});
+
+describe('runForecastJob: bad options and data', () => {
+  it('an existing out dir is an error and is left untouched', async () => {
+    const parent = await freshParent();
+    const out = path.join(parent, 'taken');
+    await fs.mkdir(out);
+    await fs.writeFile(path.join(out, 'keep.txt'), 'mine');
+    await expectRejection(
+      runForecastJob({ ...quick, csv: SEASONAL, out }),
+      `output directory ${JSON.stringify(out)} already exists; choose a new --out`,
+    );
+    expect(await fs.readdir(out)).toEqual(['keep.txt']);
+    expect(await fs.readdir(parent)).toEqual(['taken']);
+  });
+
+  it('an out dir whose parent does not exist', async () => {
+    const out = path.join(root, 'no-such-parent', 'run');
+    await expectRejection(runForecastJob({ ...quick, csv: SEASONAL, out }), `the parent of --out ${JSON.stringify(out)} does not exist`);
+  });
+
+  it.each([
+    [{ testFraction: 0 }, 'test-fraction must be a number in (0, 1), got 0'],
+    [{ testFraction: 1 }, 'test-fraction must be a number in (0, 1), got 1'],
+    [{ valFraction: -0.1 }, 'val-fraction must be a number in [0, 1), got -0.1'],
+    [{ valFraction: Number.NaN }, 'val-fraction must be a number in [0, 1), got NaN'],
+  ])('fractions %j', async (bad, message) => {
+    const parent = await freshParent();
+    await expectRejection(runForecastJob({ ...quick, csv: SEASONAL, out: path.join(parent, 'run'), ...bad }), message);
+    expect(await fs.readdir(parent)).toEqual([]);
+  });
+
+  it('a horizon longer than the test range fails before training', async () => {
+    const parent = await freshParent();
+    const onProgress = vi.fn();
+    await expectRejection(
+      runForecastJob({ ...quick, csv: SEASONAL, out: path.join(parent, 'run'), horizon: 25, onProgress }),
+      'horizon must be at most the number of test rows (24 of 120 with test-fraction 0.2), got 25',
+    );
+    expect(onProgress).not.toHaveBeenCalled();
+    expect(await fs.readdir(parent)).toEqual([]);
+  });
+
+  it('an internal failure while writing leaves no out dir and no temporary directory', async () => {
+    const parent = await freshParent();
+    const realWriteFile = fs.writeFile.bind(fs);
+    vi.spyOn(fsSync.promises, 'writeFile').mockImplementation(async (file, ...rest) => {
+      if (String(file).endsWith('report.html')) throw new Error('disk full');
+      return realWriteFile(file, ...(rest as [string]));
+    });
+    const options: ForecastJobOptions = { ...quick, epochs: 1, csv: SHORT, out: path.join(parent, 'run') };
+    const error = await runForecastJob(options).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(Error);
+    expect(error).not.toBeInstanceOf(InputError);
+    expect((error as Error).message).toBe('disk full');
+    expect(await fs.readdir(parent)).toEqual([]);
+  });
+});
+
+describe('runForecastJob: time stamps', () => {
+  it('keeps the time of day of sub-daily data in forecast.csv and the split', async () => {
+    const parent = await freshParent();
+    const csv = path.join(parent, 'hourly.csv');
+    const rows = Array.from({ length: 40 }, (_, h) => {
+      const time = new Date(Date.UTC(2024, 0, 1, h)).toISOString().slice(0, 16);
+      return `${time},${(10 + Math.sin(h / 3)).toFixed(3)}`;
+    });
+    await fs.writeFile(csv, `hour,load\n${rows.join('\n')}\n`);
+    const out = path.join(parent, 'run');
+    const { metrics } = await runForecastJob({ csv, time: 'hour', target: 'load', out, backend: 'cpu', epochs: 1, model: { units: 4 } });
+    expect(metrics.split.test).toEqual({ rows: 8, start: '2024-01-02T08:00:00.000Z', end: '2024-01-02T15:00:00.000Z' });
+    const lines = (await fs.readFile(path.join(out, 'forecast.csv'), 'utf8')).trimEnd().split('\n');
+    const times = lines.slice(1).map((l) => l.split(',')[0]);
+    expect(times).toEqual(Array.from({ length: 8 }, (_, i) => new Date(Date.UTC(2024, 0, 2, 8 + i)).toISOString()));
+  });
+});
+
+describe('forecastCsv', () => {
+  const series = parseCsvText('t,v\n1,10\n2,11\n3,12.5\n4,13\n5,15\n', { time: 't', targets: ['v'] });
+  // origins 2, 3 (testStart 3), horizon 2; a NaN forecast past the end.
+  const backtest = {
+    origins: [2, 3],
+    horizon: 2,
+    testStart: 3,
+    season: 1,
+    insampleEnd: 3,
+    models: {
+      a: { forecasts: [Float64Array.of(1 / 3, 2), Float64Array.of(3, Number.NaN)], metrics: {}, byStep: [] },
+      b: { forecasts: [Float64Array.of(-1, -2), Float64Array.of(-3, -4)], metrics: {}, byStep: [] },
+    },
+  } as unknown as BacktestResult;
+
+  it('one row per test row; step k from origin row - k; 8 significant digits; empty where none', () => {
+    expect(forecastCsv(series, 'v', backtest, 3, 2)).toBe(
+      'time,actual,a_step1,a_step2,b_step1,b_step2\n' + '4,13,0.33333333,,-1,\n' + '5,15,3,2,-3,-2\n',
+    );
+  });
+});
