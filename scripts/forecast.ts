@@ -25,11 +25,12 @@ function integer(flag: string, min: number) {
   };
 }
 
-function fraction(flag: string) {
+/** `[0, 1)`, or `(0, 1)` with `allowZero` false. */
+function fraction(flag: string, allowZero = true) {
   return (value: string): number => {
     const n = Number(value);
-    if (value.trim() === '' || !Number.isFinite(n) || n < 0 || n >= 1) {
-      throw new InputError(`${flag} must be a number in [0, 1), got "${value}"`, { argument: flag, value });
+    if (value.trim() === '' || !Number.isFinite(n) || n < 0 || n >= 1 || (!allowZero && n === 0)) {
+      throw new InputError(`${flag} must be a number in ${allowZero ? '[0, 1)' : '(0, 1)'}, got "${value}"`, { argument: flag, value });
     }
     return n;
   };
@@ -63,7 +64,7 @@ export function buildProgram(): Command {
     .option('--season <m>', 'seasonal period in rows (MASE, seasonal naive, default lookback)', integer('--season', 1), 1)
     .option('--horizon <h>', 'forecast steps per origin', integer('--horizon', 1), 1)
     .option('--lookback <l>', 'input rows per window (default: max(2*season, 2*horizon, 8), at most 120 and a quarter of the training rows)', integer('--lookback', 1))
-    .option('--test-fraction <f>', 'fraction of rows (the last ones) used as the test range', fraction('--test-fraction'), 0.2)
+    .option('--test-fraction <f>', 'fraction of rows (the last ones) used as the test range', fraction('--test-fraction', false), 0.2)
     .option('--val-fraction <f>', 'fraction of rows before the test range used for early stopping', fraction('--val-fraction'), 0.1)
     .option('--epochs <e>', 'maximum training epochs (early stopping usually ends sooner)', integer('--epochs', 1))
     .option('--units <u>', 'LSTM units per layer', integer('--units', 1))
@@ -83,6 +84,8 @@ export function buildProgram(): Command {
       parseBackendName(v, '--backend'),
     )
     .option('--no-progress', 'no progress output')
+    // Commander 12 ignores extra arguments by default: `--features temp wind` would drop "wind".
+    .allowExcessArguments(false)
     .exitOverride()
     .configureOutput({ writeErr: (s) => process.stderr.write(s) });
 }

@@ -1,0 +1,280 @@
+import * as fsSync from 'node:fs';
+import { promises as fs } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { main } from '../../scripts/forecast';
+
+const FIXTURES = path.resolve(__dirname, '../fixtures/job');
+const fixture = (name: string): string => path.join(FIXTURES, name);
+const BACKEND_LINE = 'backend: cpu (option)\n';
+
+let root: string;
+let counter = 0;
+
+beforeAll(async () => {
+  root = await fs.mkdtemp(path.join(os.tmpdir(), 'forecast-cli-'));
+});
+
+afterAll(async () => {
+  await fs.rm(root, { recursive: true, force: true });
+});
+
+afterEach(() => {
+  vi.restoreAllMocks();
+});
+
+async function freshParent(): Promise<string> {
+  const dir = path.join(root, `case-${++counter}`);
+  await fs.mkdir(dir);
+  return dir;
+}
+
+/** Runs `main(argv)` in-process, capturing what it writes to stdout and stderr. */
+async function run(argv: readonly string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  let stdout = '';
+  let stderr = '';
+  const out = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
+    stdout += String(chunk);
+    return true;
+  });
+  const err = vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
+    stderr += String(chunk);
+    return true;
+  });
+  try {
+    const code = await main(argv);
+    return { code, stdout, stderr };
+  } finally {
+    out.mockRestore();
+    err.mockRestore();
+  }
+}
+
+/** Required flags plus small, fast settings. */
+function args(csv: string, out: string, ...extra: string[]): string[] {
+  return ['--csv', csv, '--time', 'month', '--target', 'sales', '--out', out, '--backend', 'cpu', '--epochs', '2', '--units', '8', ...extra];
+}
+
+describe('forecast CLI: success', () => {
+  it('exit 0: writes the four outputs, a summary on stdout, progress on stderr', async () => {
+    const parent = await freshParent();
+    const out = path.join(parent, 'run');
+    const sigint = process.listenerCount('SIGINT');
+    const { code, stdout, stderr } = await run(args(fixture('seasonal.csv'), out, '--season', '12', '--horizon', '3'));
+    expect(stderr).not.toContain('forecast:');
+    expect(code).toBe(0);
+    expect(process.listenerCount('SIGINT')).toBe(sigint);
+    expect((await fs.readdir(out)).sort()).toEqual(['forecast.csv', 'metrics.json', 'model', 'report.html']);
+    expect(await fs.readdir(parent)).toEqual(['run']);
+
+    const lines = stdout.trimEnd().split('\n');
+    expect(lines[0]).toBe(`wrote ${out}: model/, metrics.json, forecast.csv, report.html`);
+    expect(lines.slice(1).map((l) => l.trim().split(/\s+/)[0])).toEqual(['lstm', 'naive', 'seasonal_naive', 'mean', 'drift', 'holt_winters']);
+    for (const line of lines.slice(1)) expect(line).toMatch(/^ {2}\S+ +MASE \d+\.\d{3} {2}sMAPE \d+\.\d{2}% {2}RMSE \S+$/);
+
+    const err = stderr.trimEnd().split('\n');
+    expect(err[0]).toBe('backend: cpu (option)');
+    expect(err[1]).toBe(`data: 120 rows from ${fixture('seasonal.csv')}; train 84, val 12, test 24`);
+    expect(err.filter((l) => l.startsWith('epoch '))).toHaveLength(2);
+    expect(err[err.length - 1]).toMatch(/^trained 2 epochs in /);
+
+    const metrics = JSON.parse(await fs.readFile(path.join(out, 'metrics.json'), 'utf8'));
+    expect(metrics).toMatchObject({ dataset: 'seasonal.csv', rows: 120, season: 12, horizon: 3, backend: { backend: 'cpu' } });
+    expect(metrics.split.train.rows + metrics.split.val.rows + metrics.split.test.rows).toBe(120);
+    expect(metrics.train.epochs).toBe(2);
+    for (const name of ['lstm', 'naive', 'seasonal_naive']) {
+      expect(Object.keys(metrics.models[name])).toEqual(expect.arrayContaining(['mae', 'rmse', 'smape', 'mase', 'r2']));
+    }
+    const csv = (await fs.readFile(path.join(out, 'forecast.csv'), 'utf8')).trimEnd().split('\n');
+    expect(csv[0].startsWith('time,actual,lstm_step1,lstm_step2,lstm_step3,')).toBe(true);
+    expect(csv).toHaveLength(1 + metrics.split.test.rows);
+    const html = await fs.readFile(path.join(out, 'report.html'), 'utf8');
+    expect(html.split('data-wb-plotly-library').length - 1).toBe(1);
+    for (const trace of ['actual', 'lstm', 'naive', 'seasonal_naive']) expect(html).toContain(`"name":"${trace}"`);
+  });
+
+  it('flags reach the job: --features, --lookback, --test-fraction, --val-fraction, --target-transform, --no-progress', async () => {
+    const parent = await freshParent();
+    const out = path.join(parent, 'run');
+    const { code, stderr } = await run([
+      ...args(fixture('seasonal.csv'), out, '--features', 'temp', '--lookback', '6', '--test-fraction', '0.25', '--val-fraction', '0'),
+      '--target-transform',
+      'relative',
+      '--epochs',
+      '1',
+      '--no-progress',
+    ]);
+    expect(code).toBe(0);
+    expect(stderr).not.toMatch(/^epoch /m);
+    const metrics = JSON.parse(await fs.readFile(path.join(out, 'metrics.json'), 'utf8'));
+    expect(metrics).toMatchObject({ features: ['temp'], lookback: 6, target_transform: 'relative' });
+    expect(metrics.split.test.rows).toBe(30);
+    expect(metrics.split.val).toEqual({ rows: 0, start: null, end: null });
+    expect(metrics.train.epochs).toBe(1);
+    const manifest = JSON.parse(await fs.readFile(path.join(out, 'model', 'manifest.json'), 'utf8'));
+    expect(manifest.preprocessor.features).toEqual(['temp']);
+    expect(manifest.config).toMatchObject({ units: 8, seed: 42, epochs: 1 });
+  });
+
+  it('--help prints the usage on stdout and exits 0', async () => {
+    const { code, stdout, stderr } = await run(['--help']);
+    expect(code).toBe(0);
+    expect(stdout).toContain('Usage: forecast [options]');
+    expect(stdout).toContain('--test-fraction <f>');
+    expect(stderr).toBe('');
+  });
+});
+
+describe('forecast CLI: bad arguments and data exit 2 with a message and no out dir', () => {
+  const seasonal = fixture('seasonal.csv');
+  it.each<[string, (out: string) => string[], string]>([
+    ['a missing file', (out) => args(fixture('nope.csv'), out), `${BACKEND_LINE}forecast: file not found: ${fixture('nope.csv')}\n`],
+    ['an empty CSV', (out) => args(fixture('empty.csv'), out), `${BACKEND_LINE}forecast: ${fixture('empty.csv')}: file is empty\n`],
+    [
+      'a header only',
+      (out) => args(fixture('header-only.csv'), out),
+      `${BACKEND_LINE}forecast: ${fixture('header-only.csv')}: no data rows (the file has only a header line)\n`,
+    ],
+    [
+      'a non-numeric cell',
+      (out) => args(fixture('non-numeric.csv'), out),
+      `${BACKEND_LINE}forecast: ${fixture('non-numeric.csv')}: column "sales", line 6: expected a number, got "abc"\n`,
+    ],
+    [
+      'a missing value (default policy: error)',
+      (out) => args(fixture('missing-value.csv'), out),
+      `${BACKEND_LINE}forecast: ${fixture('missing-value.csv')}: column "sales", line 8: missing value (""); ` +
+        `set options.missing to 'drop', 'ffill' or 'interpolate' to handle missing values\n`,
+    ],
+    [
+      'duplicate time stamps',
+      (out) => args(fixture('duplicate-time.csv'), out),
+      `${BACKEND_LINE}forecast: ${fixture('duplicate-time.csv')}: duplicate time stamp in column "month": ` +
+        `line 4 ("2010-03-01") and line 5 ("2010-03-01") are the same time\n`,
+    ],
+    [
+      'unsorted time stamps',
+      (out) => args(fixture('unsorted.csv'), out),
+      `${BACKEND_LINE}forecast: ${fixture('unsorted.csv')}: time column "month" is not sorted: ` +
+        `line 6 ("2010-04-01") is earlier than line 5 ("2010-05-01"); pass sort: true to sort rows by time\n`,
+    ],
+    [
+      'a ragged row',
+      (out) => args(fixture('ragged.csv'), out),
+      `${BACKEND_LINE}forecast: ${fixture('ragged.csv')}: line 7 has 2 fields, but the header (line 1) has 3\n`,
+    ],
+    [
+      'an unknown --target',
+      (out) => [...args(seasonal, out), '--target', 'revenue'],
+      `${BACKEND_LINE}forecast: ${seasonal}: unknown column "revenue" (options.targets); available columns: "month", "sales", "temp"\n`,
+    ],
+    [
+      'an unknown --features column',
+      (out) => [...args(seasonal, out), '--features', 'temp,wind'],
+      `${BACKEND_LINE}forecast: ${seasonal}: unknown column "wind" (options.features); available columns: "month", "sales", "temp"\n`,
+    ],
+    [
+      'an unknown --time column',
+      (out) => [...args(seasonal, out), '--time', 'date'],
+      `${BACKEND_LINE}forecast: ${seasonal}: unknown column "date" (options.time); available columns: "month", "sales", "temp"\n`,
+    ],
+    [
+      'a series too short for the lookback',
+      (out) => [...args(fixture('short.csv'), out), '--lookback', '10'],
+      `${BACKEND_LINE}data: 12 rows from ${fixture('short.csv')}; train 9, val 1, test 2\n` +
+        'forecast: too few training rows for lookback 10 and horizon 1: the training range has 9 rows, at least 12 are needed\n',
+    ],
+    [
+      'a series too short for the horizon',
+      (out) => [...args(fixture('short.csv'), out), '--horizon', '3'],
+      `${BACKEND_LINE}data: 12 rows from ${fixture('short.csv')}; train 9, val 1, test 2\n` +
+        'forecast: horizon must be at most the number of test rows (2 of 12 with test-fraction 0.2), got 3\n',
+    ],
+    [
+      'a series too short for the split',
+      (out) => [...args(fixture('short.csv'), out), '--val-fraction', '0.01'],
+      `${BACKEND_LINE}forecast: valFraction 0.01 of 12 rows gives an empty validation part (round(0.12) = 0); use valFraction 0 for no validation part\n`,
+    ],
+    ['--horizon abc', (out) => [...args(seasonal, out), '--horizon', 'abc'], 'forecast: --horizon must be an integer >= 1, got "abc"\n'],
+    ['--horizon 2.5', (out) => [...args(seasonal, out), '--horizon', '2.5'], 'forecast: --horizon must be an integer >= 1, got "2.5"\n'],
+    ['--epochs 0', (out) => [...args(seasonal, out), '--epochs', '0'], 'forecast: --epochs must be an integer >= 1, got "0"\n'],
+    ['--seed -1', (out) => [...args(seasonal, out), '--seed', '-1'], 'forecast: --seed must be an integer >= 0, got "-1"\n'],
+    [
+      '--test-fraction 1.5',
+      (out) => [...args(seasonal, out), '--test-fraction', '1.5'],
+      'forecast: --test-fraction must be a number in (0, 1), got "1.5"\n',
+    ],
+    [
+      '--test-fraction 0',
+      (out) => [...args(seasonal, out), '--test-fraction', '0'],
+      'forecast: --test-fraction must be a number in (0, 1), got "0"\n',
+    ],
+    [
+      '--val-fraction x',
+      (out) => [...args(seasonal, out), '--val-fraction', 'x'],
+      'forecast: --val-fraction must be a number in [0, 1), got "x"\n',
+    ],
+    [
+      '--missing bogus',
+      (out) => [...args(seasonal, out), '--missing', 'bogus'],
+      'forecast: --missing must be one of error, drop, ffill, interpolate, got "bogus"\n',
+    ],
+    [
+      '--target-transform log',
+      (out) => [...args(seasonal, out), '--target-transform', 'log'],
+      'forecast: --target-transform must be one of none, difference, relative, got "log"\n',
+    ],
+    [
+      '--backend cuda',
+      (out) => [...args(seasonal, out), '--backend', 'cuda'],
+      'forecast: --backend must be one of auto, node-gpu, node, wasm, cpu; got "cuda"\n',
+    ],
+    ['a missing --out', () => ['--csv', seasonal, '--time', 'month', '--target', 'sales'], "error: required option '--out <dir>' not specified\n"],
+    ['a missing --csv', (out) => ['--time', 'month', '--target', 'sales', '--out', out], "error: required option '--csv <file>' not specified\n"],
+    ['an unknown option', (out) => [...args(seasonal, out), '--bogus'], "error: unknown option '--bogus'\n"],
+    [
+      'an extra argument (--features with a space, not a comma)',
+      (out) => [...args(seasonal, out), '--features', 'temp', 'wind'],
+      "error: too many arguments. Expected 0 arguments but got 1.\n",
+    ],
+  ])('%s', async (_name, argv, stderr) => {
+    const parent = await freshParent();
+    const out = path.join(parent, 'run');
+    const result = await run(argv(out));
+    expect(result.stderr).toBe(stderr);
+    expect(result.stdout).toBe('');
+    expect(result.code).toBe(2);
+    expect(await fs.readdir(parent)).toEqual([]);
+  });
+
+  it('an existing out dir: exit 2, and it is left untouched', async () => {
+    const parent = await freshParent();
+    const out = path.join(parent, 'run');
+    await fs.mkdir(out);
+    await fs.writeFile(path.join(out, 'results.txt'), 'precious');
+    const { code, stderr } = await run(args(seasonal, out));
+    expect(stderr).toBe(`forecast: output directory ${JSON.stringify(out)} already exists; choose a new --out\n`);
+    expect(code).toBe(2);
+    expect(await fs.readdir(parent)).toEqual(['run']);
+    expect(await fs.readdir(out)).toEqual(['results.txt']);
+    expect(await fs.readFile(path.join(out, 'results.txt'), 'utf8')).toBe('precious');
+  });
+});
+
+describe('forecast CLI: internal failures exit 1', () => {
+  it('a plain Error while writing the outputs: exit 1, the error on stderr, no out dir', async () => {
+    const parent = await freshParent();
+    const out = path.join(parent, 'run');
+    const realWriteFile = fs.writeFile.bind(fs);
+    vi.spyOn(fsSync.promises, 'writeFile').mockImplementation(async (file, ...rest) => {
+      if (String(file).endsWith('metrics.json')) throw new Error('disk on fire');
+      return realWriteFile(file, ...(rest as [string]));
+    });
+    const { code, stdout, stderr } = await run([...args(fixture('short.csv'), out), '--epochs', '1']);
+    expect(code).toBe(1);
+    expect(stdout).toBe('');
+    expect(stderr).toContain('\nforecast: failed: Error: disk on fire\n');
+    expect(await fs.readdir(parent)).toEqual([]);
+  });
+});
