@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -15,7 +15,10 @@ describe('npm pack tarball', () => {
   afterAll(() => rmSync(work, { recursive: true, force: true }));
 
   it('installs into another project and is importable by package name with types', () => {
-    execFileSync('npm', ['pack', '--silent', '--pack-destination', work], { cwd: root, stdio: 'pipe' });
+    // `npm test` builds dist/ before vitest; packing without the prepack build avoids rewriting
+    // dist/ while other test files (notebooks) import it.
+    expect(existsSync(join(root, 'dist', 'index.js')), 'run `npm run build` first').toBe(true);
+    execFileSync('npm', ['pack', '--silent', '--ignore-scripts', '--pack-destination', work], { cwd: root, stdio: 'pipe' });
     const tarball = readdirSync(work).find((f) => f.endsWith('.tgz'));
     expect(tarball).toMatch(/^lstm-workbench-\d+\.\d+\.\d+\.tgz$/);
     const app = join(work, 'app');
