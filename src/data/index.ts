@@ -16,3 +16,4 @@ export * from './transform';
 export * from './window';
 export * from './batches';
 export * from './frequency';
+export * from './calendar';

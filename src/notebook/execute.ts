@@ -7,6 +7,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { InputError } from '../errors';
 import { readGlue, type GlueValue } from './glue';
+import { HEADLESS_ENV_VAR } from './headless';
 import { KernelClient, KernelDiedError, type ExecuteReply } from './kernel';
 import { findKernelSpec, type KernelSearchOptions, type KernelSpec } from './kernelspec';
 import type { JupyterMessage } from './messages';
@@ -71,7 +72,10 @@ export interface ExecuteNotebookOptions {
   readonly signal?: AbortSignal;
   /** Receives progress events. */
   readonly onEvent?: (event: ExecuteEvent) => void;
-  /** Extra environment variables for the kernel process (e.g. `NODE_OPTIONS`). */
+  /**
+   * Extra environment variables for the kernel process (e.g. `NODE_OPTIONS`). The runner also sets
+   * `LSTM_WORKBENCH_HEADLESS=1` (see `isHeadlessRun`); a value given here wins.
+   */
   readonly kernelEnv?: Readonly<Record<string, string>>;
   /** Where kernelspecs are searched. */
   readonly kernelSearch?: KernelSearchOptions;
@@ -212,7 +216,9 @@ export async function executeNotebook(options: ExecuteNotebookOptions): Promise<
   const cwd = path.resolve(options.cwd ?? path.dirname(path.resolve(options.inputPath)));
   let kernel: KernelClient;
   try {
-    kernel = await KernelClient.start({ spec: prepared.spec, cwd, startTimeoutS: options.startTimeoutS, env: options.kernelEnv });
+    // The headless flag lets live displays (training monitors) update rarely: nobody watches.
+    const env = { [HEADLESS_ENV_VAR]: '1', ...options.kernelEnv };
+    kernel = await KernelClient.start({ spec: prepared.spec, cwd, startTimeoutS: options.startTimeoutS, env });
   } catch (error) {
     const failure = { cellIndex: -1, ename: (error as Error).name, evalue: (error as Error).message };
     papermill.exception = true;

@@ -7,6 +7,7 @@ export * from './batch';
 export * from './cli';
 export * from './execute';
 export * from './glue';
+export * from './headless';
 export * from './html';
 export * from './kernel';
 export * from './kernelspec';

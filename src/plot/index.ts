@@ -6,7 +6,7 @@ export { seriesFigure, DEFAULT_SERIES_Y_TITLE } from './seriesFigure';
 export type { SeriesFigureOptions, SplitRanges } from './seriesFigure';
 export { forecastFigure, DEFAULT_ACTUAL_NAME, DEFAULT_FORECAST_Y_TITLE } from './forecastFigure';
 export type { ForecastFigureOptions, ForecastFan } from './forecastFigure';
-export { lossFigure, DEFAULT_LOSS_LOG_Y, DEFAULT_LOSS_TITLE } from './lossFigure';
+export { lossFigure, DEFAULT_LOSS_LOG_Y, DEFAULT_LOSS_TITLE, DEFAULT_VAL_LOSS_NAME } from './lossFigure';
 export type { LossFigureOptions } from './lossFigure';
 export { residualHistogram, autocorrelationFigure, DEFAULT_RESIDUAL_NAME, DEFAULT_ACF_TITLE } from './residualFigures';
 export type { ResidualHistogramOptions, AutocorrelationFigureOptions } from './residualFigures';
@@ -32,3 +32,5 @@ export {
   DEFAULT_DISPLAY_MAX_ROWS,
 } from './display';
 export type { DisplayOptions, DisplayFigureOptions, DisplayTableOptions, DisplayHtmlOptions, LiveDisplay, DisplayContent, DisplayWriter } from './display';
+export { createTrainingMonitor, DEFAULT_MONITOR_THROTTLE_MS, DEFAULT_HEADLESS_THROTTLE_MS } from './trainingMonitor';
+export type { TrainingMonitor, TrainingMonitorOptions } from './trainingMonitor';

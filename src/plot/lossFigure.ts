@@ -1,5 +1,5 @@
 import type { NumericInput, PlotlyFigure, PlotlyTrace } from './types';
-import { assertIntegerInRange, assertLength, assertOptionalTitle, toPlotValues } from './values';
+import { assertIntegerInRange, assertLength, assertName, assertOptionalTitle, toPlotValues } from './values';
 import { axis, baseLayout, colorAt } from './style';
 import { InputError, describeValue } from '../errors';
 
@@ -9,6 +9,11 @@ export interface LossFigureOptions {
   readonly loss: NumericInput;
   /** Validation loss per epoch, same length as `loss`. */
   readonly valLoss?: NumericInput;
+  /**
+   * Legend label of `valLoss`, e.g. `'test loss'` when the held-out curve is a test set.
+   * @defaultValue {@link DEFAULT_VAL_LOSS_NAME}
+   */
+  readonly valLossName?: string;
   /** 1-based epoch to mark (e.g. the one whose weights were kept), in `[1, loss.length]`. */
   readonly bestEpoch?: number;
   /** Learning rate per epoch, same length as `loss`, all `> 0`; drawn on a right-hand log axis. */
@@ -32,6 +37,12 @@ export interface LossFigureOptions {
 export const DEFAULT_LOSS_LOG_Y = false;
 
 /**
+ * Legend label of the validation curve of {@link lossFigure}.
+ * @defaultValue `'validation loss'`
+ */
+export const DEFAULT_VAL_LOSS_NAME = 'validation loss';
+
+/**
  * Title of {@link lossFigure}.
  * @defaultValue `'Training history'`
  */
@@ -41,9 +52,9 @@ export const DEFAULT_LOSS_TITLE = 'Training history';
  * Training and validation loss by epoch (1-based), with the best epoch marked and an optional
  * learning-rate curve.
  *
- * Trace order: `'train loss'`, `'validation loss'` (if given), `'best epoch (k)'` (one marker on
- * the validation curve, or on the training curve without validation, plus a dotted vertical line
- * in `layout.shapes`), `'learning rate'` (if given, on `yaxis2`).
+ * Trace order: `'train loss'`, `valLossName` (if `valLoss` is given), `'best epoch (k)'` (one
+ * marker on the validation curve, or on the training curve without validation, plus a dotted
+ * vertical line in `layout.shapes`), `'learning rate'` (if given, on `yaxis2`).
  *
  * @param options - See {@link LossFigureOptions}; not mutated.
  * @returns A new figure with `xaxis.title.text === 'epoch'` and `yaxis.title.text === 'loss'`.
@@ -59,6 +70,8 @@ export function lossFigure(options: LossFigureOptions): PlotlyFigure {
   const logY = options.logY ?? DEFAULT_LOSS_LOG_Y;
   const title = options.title ?? DEFAULT_LOSS_TITLE;
   assertOptionalTitle(title);
+  const valLossName = options.valLossName ?? DEFAULT_VAL_LOSS_NAME;
+  assertName('valLossName', valLossName);
   const loss = toPlotValues(options.loss, 'loss');
   const epochs = loss.length;
   if (epochs === 0) throw new InputError('loss must hold at least one epoch, got 0 values', { argument: 'loss', value: 0 });
@@ -73,7 +86,7 @@ export function lossFigure(options: LossFigureOptions): PlotlyFigure {
     { type: 'scatter', mode: 'lines+markers', name: 'train loss', x: [...x], y: loss, line: { color: colorAt(0) }, marker: { size: 4 } },
   ];
   if (valLoss !== undefined) {
-    data.push({ type: 'scatter', mode: 'lines+markers', name: 'validation loss', x: [...x], y: valLoss, line: { color: colorAt(1) }, marker: { size: 4 } });
+    data.push({ type: 'scatter', mode: 'lines+markers', name: valLossName, x: [...x], y: valLoss, line: { color: colorAt(1) }, marker: { size: 4 } });
   }
   const layout = baseLayout(title);
   // Integer ticks while they fit; plotly picks its own spacing for long runs.

@@ -33,6 +33,12 @@ describe('lossFigure', () => {
     expect(JSON.parse(JSON.stringify(fig))).toEqual(fig);
   });
 
+  it('names the held-out curve after valLossName (e.g. a test set)', () => {
+    const fig = lossFigure({ loss: [1, 0.5], valLoss: [1.2, 0.8], valLossName: 'test loss', bestEpoch: 2 });
+    expect(fig.data.map((t) => t.name)).toEqual(['train loss', 'test loss', 'best epoch (2)']);
+    expectInputError(() => lossFigure({ loss: [1], valLoss: [1], valLossName: '' }), 'valLossName must be a non-empty string, got ""');
+  });
+
   it('leaves no x-axis dtick on long runs', () => {
     const fig = lossFigure({ loss: Array.from({ length: 30 }, (_, i) => 1 / (i + 1)) });
     expect(fig.layout.xaxis).not.toHaveProperty('dtick');
