@@ -34,7 +34,8 @@ const SeedRole = { Kernel: 1, Recurrent: 2, Dropout: 3 } as const;
  * step's hidden state -> `Reshape([horizon, numTargets])`.
  *
  * - LSTM layers use `recurrentActivation: 'sigmoid'` (Keras 2.3+ / PyTorch; tfjs defaults to
- *   `hardSigmoid`), `activation: 'tanh'`, `unitForgetBias: true`; all but the last return
+ *   `hardSigmoid`), `activation: 'tanh'`, forget-gate bias 1 (written after construction,
+ *   as tfjs' `unitForgetBias` leaks tensors); all but the last return
  *   sequences. tfjs' kernel layout is `[inputDim, 4 * units]` with gate order i, f, c, o.
  * - Initialisation is seeded per layer from `config.seed` (see `deriveSeed`): Glorot-uniform
  *   kernels; orthogonal recurrent kernels computed by `orthogonalMatrix` and assigned after
@@ -73,7 +74,10 @@ export function buildLstmModel(config: LstmConfig, shape: ModelShape): tf.Layers
           seed: deriveSeed(config.seed, layer, SeedRole.Kernel),
         }),
         recurrentInitializer: 'zeros',
-        unitForgetBias: true,
+        // The forget-gate bias of 1 is written below: tfjs' unitForgetBias initialiser leaks
+        // 4 tensors per layer on every build.
+        unitForgetBias: false,
+        biasInitializer: 'zeros',
         dropout: config.dropout,
         recurrentDropout: config.recurrentDropout,
         dropoutFunc: seededDropout(deriveSeed(config.seed, layer, SeedRole.Dropout)),
@@ -101,8 +105,14 @@ export function buildLstmModel(config: LstmConfig, shape: ModelShape): tf.Layers
       deriveSeed(config.seed, layer, SeedRole.Recurrent),
     );
     const orthogonal = tf.tensor2d(values, recurrent.shape as [number, number]);
-    lstm.setWeights([kernel, orthogonal, bias]);
+    // Gate order in the bias is i, f, c, o: forget-gate biases start at 1 (Jozefowicz et al. 2015).
+    const biasValues = new Float32Array(4 * config.units);
+    biasValues.fill(1, config.units, 2 * config.units);
+    const forgetBias = tf.tensor1d(biasValues);
+    lstm.setWeights([kernel, orthogonal, forgetBias]);
     orthogonal.dispose();
+    forgetBias.dispose();
+    void bias;
   }
   compileLstmModel(model, config);
   return model;
