@@ -5,12 +5,13 @@
  *
  *   npm run forecast -- --csv FILE --time COL --target COL --out DIR [options]
  *
- * Exit codes: 0 success; 2 bad arguments or bad data (message on stderr); 1 anything else.
+ * Exit codes: 0 success; 2 bad arguments or bad data (message on stderr); 130 interrupted (Ctrl-C;
+ * nothing written); 1 anything else.
  * A thin wrapper: all work happens in `runForecastJob` (src/job/forecastJob.ts).
  */
 import { Command, CommanderError, Option } from 'commander';
 import { InputError } from '../src/errors';
-import { runForecastJob, type ForecastJobOptions } from '../src/job/forecastJob';
+import { JobAbortedError, runForecastJob, type ForecastJobOptions } from '../src/job/forecastJob';
 import { createProgressReporter } from '../src/job/progress';
 import { parseBackendName } from '../src/backend/select';
 import { DEFAULT_TARGET_TRANSFORM, TARGET_TRANSFORMS } from '../src/model/preprocess';
@@ -149,6 +150,10 @@ export async function main(argv: readonly string[]): Promise<number> {
     if (error instanceof InputError) {
       process.stderr.write(`forecast: ${error.message}\n`);
       return 2;
+    }
+    if (error instanceof JobAbortedError) {
+      process.stderr.write(`forecast: ${error.message}\n`);
+      return 130;
     }
     process.stderr.write(`forecast: failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
     return 1;

@@ -104,6 +104,23 @@ interface SplitPart {
   readonly end: string | number | null;
 }
 
+/** Thrown when the job's signal aborts training: nothing is written (the CLI exits 130). */
+export class JobAbortedError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'JobAbortedError';
+  }
+}
+
+async function exists(path: string): Promise<boolean> {
+  try {
+    await fs.access(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** What {@link runForecastJob} wrote. */
 export interface ForecastJobResult {
   readonly out: string;
@@ -241,15 +258,16 @@ export async function runForecastJob(options: ForecastJobOptions): Promise<Forec
   });
   try {
     const history = forecaster.history!;
+    if (history.aborted) {
+      throw new JobAbortedError(`interrupted after ${history.epochsRun} epochs; nothing was written to ${options.out}`);
+    }
     log(
       `trained ${history.epochsRun} epochs in ${history.seconds.toFixed(1)} s (best epoch ${history.bestEpoch}, ` +
         `${Math.round(history.samplesPerSecond)} samples/s)`,
     );
+    // Training already required lookback rows before the first training target, so the origin
+    // just before the test range always has a full window.
     const testStart = split.test.start;
-    const minOrigin = forecaster.lookback - 1 + (forecaster.spec.preprocessor.targetTransform === 'difference' ? 1 : 0);
-    if (testStart - 1 < minOrigin) {
-      throw new InputError(`the test range starts at row ${testStart}, before the first usable origin ${minOrigin + 1}`);
-    }
     const lstm: OriginForecaster = (_values, origins) => forecaster.forecastAt(series, origins);
     const forecasters: Record<string, OriginForecaster> = { lstm };
     for (const name of JOB_BASELINES) forecasters[name] = baselineForecaster(name, season);
@@ -311,6 +329,13 @@ export async function runForecastJob(options: ForecastJobOptions): Promise<Forec
         join(tmp, 'report.html'),
         buildForecastReport({ series, target: options.target, split, backtest, metrics, history }),
       );
+      // rename() would silently replace an empty directory created at `out` meanwhile.
+      if (await exists(out)) {
+        throw new InputError(`output directory ${describeValue(options.out)} appeared during the run; nothing was written`, {
+          argument: 'out',
+          value: options.out,
+        });
+      }
       await fs.rename(tmp, out);
     } catch (error) {
       await fs.rm(tmp, { recursive: true, force: true });

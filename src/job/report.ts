@@ -19,6 +19,12 @@ export interface ForecastReportInput {
   readonly history: TrainHistory;
 }
 
+/**
+ * Models left out of the charts (still in the metric table): the mean forecast of a trending
+ * series sits far below the data and squashes every other line and bar.
+ */
+export const CHART_EXCLUDED_MODELS: readonly string[] = ['mean'];
+
 /** Metric columns shown in the report table, in order. */
 export const REPORT_METRICS = ['mae', 'rmse', 'smape', 'mase', 'r2'] as const;
 
@@ -68,6 +74,7 @@ export function buildForecastReport(input: ForecastReportInput): string {
       series: [{ name: target, values: series.values[target] }],
       split,
       title: `${target}: train / val / test`,
+      yTitle: target,
     }),
   });
 
@@ -82,7 +89,9 @@ export function buildForecastReport(input: ForecastReportInput): string {
         time: testTime,
         timeKind: series.timeKind,
         actual,
-        forecasts: Object.entries(aligned).map(([name, values]) => ({ name, values })),
+        forecasts: Object.entries(aligned)
+          .filter(([name]) => !CHART_EXCLUDED_MODELS.includes(name))
+          .map(([name, values]) => ({ name, values })),
         fan: step === horizon && paths ? paths : undefined,
         title: `Test range: ${step}-step-ahead forecasts${step === horizon && paths ? ' (thin: LSTM paths)' : ''}`,
         yTitle: target,
@@ -108,7 +117,10 @@ export function buildForecastReport(input: ForecastReportInput): string {
   sections.push({
     kind: 'figure',
     title: 'Metrics',
-    figure: metricBarsFigure({ metrics: metricTable, metricNames: ['mase', 'smape'] }),
+    figure: metricBarsFigure({
+      metrics: Object.fromEntries(Object.entries(metricTable).filter(([name]) => !CHART_EXCLUDED_MODELS.includes(name))),
+      metricNames: ['mase', 'smape'],
+    }),
   });
   sections.push({
     kind: 'table',
