@@ -125,6 +125,9 @@ export function createTrainingMonitor(options: TrainingMonitorOptions = {}): Tra
   let lastShown = Number.NEGATIVE_INFINITY;
   let updates = 0;
 
+  // The status line names the held-out loss like the chart's legend does ('test loss 0.01').
+  const valLabel = options.valLossName ?? 'val';
+
   const show = (status: string, points: readonly EpochPoint[], best: number): void => {
     const line = prefix + status;
     updates += 1;
@@ -148,20 +151,20 @@ export function createTrainingMonitor(options: TrainingMonitorOptions = {}): Tra
       if (event.improved === true) bestEpoch = event.epoch;
     }
     const due = updates === 0 || event.kind === 'end' || now() - lastShown >= throttleMs;
-    if (due) show(event.kind === 'end' ? endStatus(event, bestEpoch) : progressStatus(event), epochs, bestEpoch);
+    if (due) show(event.kind === 'end' ? endStatus(event, bestEpoch, valLabel) : progressStatus(event, valLabel), epochs, bestEpoch);
   };
 
   const finish = (history?: TrainHistory | null): void => {
     if (history !== undefined && history !== null) {
       const points = history.loss.map((loss, i) => ({ loss, valLoss: history.valLoss[i] }));
-      show(historyStatus(history), points, history.bestEpoch);
+      show(historyStatus(history, valLabel), points, history.bestEpoch);
       return;
     }
     if (latest === undefined) {
       show('no training progress was received', [], 0);
       return;
     }
-    show(latest.kind === 'end' ? endStatus(latest, bestEpoch) : `stopped · ${progressStatus(latest)}`, epochs, bestEpoch);
+    show(latest.kind === 'end' ? endStatus(latest, bestEpoch, valLabel) : `stopped · ${progressStatus(latest, valLabel)}`, epochs, bestEpoch);
   };
 
   return {
@@ -201,7 +204,8 @@ function lossFigureFor(
 }
 
 function num(v: number | undefined): string {
-  return v === undefined || !Number.isFinite(v) ? '-' : v.toPrecision(4);
+  if (v === undefined || !Number.isFinite(v)) return '-';
+  return v !== 0 && Math.abs(v) < 1e-3 ? v.toExponential(3) : v.toPrecision(4);
 }
 
 function seconds(v: number): string {
@@ -210,21 +214,21 @@ function seconds(v: number): string {
   return `${Math.floor(v / 60)} min ${String(Math.round(v % 60)).padStart(2, '0')} s`;
 }
 
-function progressStatus(e: TrainProgress): string {
+function progressStatus(e: TrainProgress, valLabel: string): string {
   const where = e.kind === 'batch' && e.batch !== undefined && e.batches !== undefined ? ` (batch ${e.batch}/${e.batches})` : '';
-  const val = e.valLoss === undefined ? '' : ` · val ${num(e.valLoss)}`;
+  const val = e.valLoss === undefined ? '' : ` · ${valLabel} ${num(e.valLoss)}`;
   const rate = Number.isFinite(e.samplesPerSecond) && e.samplesPerSecond > 0 ? `${Math.round(e.samplesPerSecond)}` : '-';
   return `epoch ${e.epoch}/${e.epochs}${where} · loss ${num(e.loss)}${val} · ${rate} samples/s · ETA ${seconds(e.etaSeconds)}`;
 }
 
-function endStatus(e: TrainProgress, bestEpoch: number): string {
-  const val = e.valLoss === undefined ? '' : ` · val ${num(e.valLoss)}`;
+function endStatus(e: TrainProgress, bestEpoch: number, valLabel: string): string {
+  const val = e.valLoss === undefined ? '' : ` · ${valLabel} ${num(e.valLoss)}`;
   const best = bestEpoch > 0 ? ` · best epoch ${bestEpoch}` : '';
   return `done · ${e.epoch}/${e.epochs} epochs in ${seconds(e.elapsedSeconds)} · loss ${num(e.loss)}${val}${best} · ${Math.round(e.samplesPerSecond)} samples/s`;
 }
 
-function historyStatus(h: TrainHistory): string {
+function historyStatus(h: TrainHistory, valLabel: string): string {
   const how = h.aborted ? ' (aborted)' : h.stoppedEarly ? ' (stopped early)' : '';
-  const best = h.bestEpoch > 0 ? ` · best epoch ${h.bestEpoch}: ${h.valLoss.length > 0 ? 'val' : 'loss'} ${num(h.bestLoss)}${h.restoredBestWeights ? ', weights restored' : ''}` : '';
+  const best = h.bestEpoch > 0 ? ` · best epoch ${h.bestEpoch}: ${h.valLoss.length > 0 ? valLabel : 'loss'} ${num(h.bestLoss)}${h.restoredBestWeights ? ', weights restored' : ''}` : '';
   return `done · ${h.epochsRun} epochs in ${seconds(h.seconds)}${how}${best} · ${Math.round(h.samplesPerSecond)} samples/s`;
 }

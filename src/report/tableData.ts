@@ -11,7 +11,9 @@ export interface TableData {
  * 2-D `values` array), an array of row objects, or a {@link TableData}.
  */
 export type TableSource =
-  | { readonly columns: ReadonlyArray<unknown>; readonly values: ReadonlyArray<ReadonlyArray<unknown>> }
+  // `values` is typed loosely because danfo declares it as `ArrayType1D | ArrayType2D`; rows are
+  // checked to be arrays of one cell per column at run time.
+  | { readonly columns: ReadonlyArray<unknown>; readonly values: ReadonlyArray<unknown> }
   | ReadonlyArray<Readonly<Record<string, unknown>>>
   | TableData;
 

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { toTableData } from '../../src/report/tableData';
+import { toDataFrame } from '../../src/data/frame';
+import { parseCsvText } from '../../src/data/csv';
 import { expectInputError } from '../plot/expectInputError';
 
 describe('toTableData', () => {
@@ -12,6 +14,11 @@ describe('toTableData', () => {
 
   it('reads a DataFrame-like object through columns and values', () => {
     expect(toTableData({ columns: ['a', 1], values: [[1, 2]] })).toEqual({ columns: ['a', '1'], rows: [[1, 2]] });
+  });
+
+  it('accepts a real danfo DataFrame, whose values are declared as ArrayType1D | ArrayType2D (type check)', () => {
+    const frame = toDataFrame(parseCsvText('t,y\n1,2\n2,3\n', { time: 't', targets: ['y'] }));
+    expect(toTableData(frame)).toEqual({ columns: ['t', 'y'], rows: [[1, 2], [2, 3]] });
   });
 
   it('checks and copies { columns, rows }', () => {
