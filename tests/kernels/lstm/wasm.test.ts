@@ -1,0 +1,109 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { loadLstmWasmKernel, lstmWasmStatus, type LstmWasmKernel } from '../../../src/kernels/lstm/wasm';
+import { expectInputError } from '../../model/helpers';
+import { maxDiff, randomArray, referenceLstm64 } from './helpers';
+
+let kernel: LstmWasmKernel;
+
+beforeAll(() => {
+  const status = lstmWasmStatus();
+  // `npm test` builds the kernel first (npm run build -> build:kernels).
+  expect(status.reason, 'kernel must be built').toBeUndefined();
+  kernel = loadLstmWasmKernel()!;
+});
+
+// [B, T, D, H]: batch 1, T = 1, H not a multiple of 4 (scalar tails), H multiple of 8 (SIMD tiles).
+const SHAPES: ReadonlyArray<readonly [number, number, number, number]> = [
+  [1, 1, 1, 1],
+  [1, 5, 3, 4],
+  [3, 1, 2, 10],
+  [5, 6, 8, 16],
+  [7, 4, 3, 13],
+];
+
+function weights(D: number, H: number, seed: string) {
+  return {
+    kernel: randomArray(D * 4 * H, `${seed}k`, 0.6),
+    recurrent: randomArray(H * 4 * H, `${seed}r`, 0.6),
+    bias: randomArray(4 * H, `${seed}b`, 0.5),
+  };
+}
+
+describe('LstmWasmKernel.forward vs the float64 reference', () => {
+  it.each(SHAPES)('B=%i T=%i D=%i H=%i', (B, T, D, H) => {
+    const dims = { batch: B, steps: T, inputDim: D, units: H };
+    const x = randomArray(B * T * D, `x${B}${T}${D}${H}`, 2);
+    const w = weights(D, H, `${B}${T}${D}${H}`);
+    const xCopy = x.slice();
+    const seq = kernel.forward(dims, x, w.kernel, w.recurrent, w.bias, { save: true, lastStepOnly: false });
+    const last = kernel.forward(dims, x, w.kernel, w.recurrent, w.bias, { save: false, lastStepOnly: true });
+    const layer = { ...w, units: H };
+    const refSeq = referenceLstm64(x, B, T, D, [layer], true);
+    const refLast = referenceLstm64(x, B, T, D, [layer], false);
+    expect(maxDiff(seq.h, refSeq).abs).toBeLessThan(2e-6);
+    expect(maxDiff(last.h, refLast).abs).toBeLessThan(2e-6);
+    expect(x).toEqual(xCopy);
+  });
+});
+
+describe('LstmWasmKernel.backward vs float64 finite differences', () => {
+  // Directional derivatives: for random directions v over (x, kernel, recurrent, bias),
+  // <grad, v> must equal (L(p + e v) - L(p - e v)) / 2e of the float64 reference,
+  // with L = sum(dh * h) (all steps or the last step).
+  it.each([...SHAPES.map((s) => [...s, true] as const), ...SHAPES.map((s) => [...s, false] as const)])(
+    'B=%i T=%i D=%i H=%i sequences=%s',
+    (B, T, D, H, sequences) => {
+      const dims = { batch: B, steps: T, inputDim: D, units: H };
+      const tag = `${B}${T}${D}${H}${sequences}`;
+      const x = randomArray(B * T * D, `x${tag}`, 2);
+      const w = weights(D, H, tag);
+      const dh = randomArray(sequences ? B * T * H : B * H, `dh${tag}`);
+      const { saved } = kernel.forward(dims, x, w.kernel, w.recurrent, w.bias, { save: true, lastStepOnly: false });
+      const gatesCopy = saved!.gates.slice();
+      const g = kernel.backward(dims, saved!, dh, !sequences);
+      expect(saved!.gates).toEqual(gatesCopy); // saved values are not mutated
+
+      const loss = (p: { x: ArrayLike<number>; kernel: ArrayLike<number>; recurrent: ArrayLike<number>; bias: ArrayLike<number> }) => {
+        const h = referenceLstm64(p.x, B, T, D, [{ kernel: p.kernel, recurrent: p.recurrent, bias: p.bias, units: H }], sequences);
+        let s = 0;
+        for (let i = 0; i < h.length; i++) s += h[i] * dh[i];
+        return s;
+      };
+      const eps = 1e-4;
+      for (let trial = 0; trial < 3; trial++) {
+        const v = {
+          x: randomArray(x.length, `vx${tag}${trial}`),
+          kernel: randomArray(w.kernel.length, `vk${tag}${trial}`),
+          recurrent: randomArray(w.recurrent.length, `vr${tag}${trial}`),
+          bias: randomArray(w.bias.length, `vb${tag}${trial}`),
+        };
+        const shift = (sign: number) => ({
+          x: Float64Array.from(x, (a, i) => a + sign * eps * v.x[i]),
+          kernel: Float64Array.from(w.kernel, (a, i) => a + sign * eps * v.kernel[i]),
+          recurrent: Float64Array.from(w.recurrent, (a, i) => a + sign * eps * v.recurrent[i]),
+          bias: Float64Array.from(w.bias, (a, i) => a + sign * eps * v.bias[i]),
+        });
+        const numeric = (loss(shift(1)) - loss(shift(-1))) / (2 * eps);
+        let analytic = 0;
+        const dot = (a: Float32Array, b: Float32Array) => a.reduce((s, ai, i) => s + ai * b[i], 0);
+        analytic += dot(g.dx, v.x) + dot(g.dkernel, v.kernel) + dot(g.drecurrent, v.recurrent) + dot(g.dbias, v.bias);
+        expect(Math.abs(analytic - numeric)).toBeLessThan(1e-4 * Math.max(1, Math.abs(numeric)));
+      }
+    },
+  );
+});
+
+describe('LstmWasmKernel input checks', () => {
+  it('names the bad dimension', () => {
+    expectInputError(
+      () => kernel.forward({ batch: 0, steps: 1, inputDim: 1, units: 1 }, new Float32Array(0), new Float32Array(4), new Float32Array(4), new Float32Array(4), { save: false, lastStepOnly: false }),
+      'dims.batch must be a positive integer, got 0',
+    );
+  });
+  it('names the array with the wrong length', () => {
+    expectInputError(
+      () => kernel.forward({ batch: 1, steps: 2, inputDim: 1, units: 1 }, new Float32Array(3), new Float32Array(4), new Float32Array(4), new Float32Array(4), { save: false, lastStepOnly: false }),
+      'x must be a Float32Array of length 2, got length 3',
+    );
+  });
+});
