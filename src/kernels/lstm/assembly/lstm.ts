@@ -78,6 +78,32 @@ export function gemm(
   c: usize, ldc: i32,
   acc: i32,
 ): void {
+  // K blocking: a panel of KB rows of B (KB x N floats) stays in cache while every row block
+  // of A streams over it; without it a long K (the weight gradients sum over B * T rows)
+  // re-reads all of B from memory once per 4 rows of C.
+  const KB = 256;
+  if (K <= KB) {
+    gemmPanel(M, N, K, a, sam, sak, b, ldb, c, ldc, acc);
+    return;
+  }
+  for (let k0 = 0; k0 < K; k0 += KB) {
+    const kc = min(KB, K - k0);
+    gemmPanel(
+      M, N, kc,
+      a + ((<usize>k0 * sak) << 2), sam, sak,
+      b + ((<usize>k0 * ldb) << 2), ldb,
+      c, ldc, k0 > 0 ? 1 : acc,
+    );
+  }
+}
+
+function gemmPanel(
+  M: i32, N: i32, K: i32,
+  a: usize, sam: i32, sak: i32,
+  b: usize, ldb: i32,
+  c: usize, ldc: i32,
+  acc: i32,
+): void {
   const sam4 = <usize>sam << 2;
   const sak4 = <usize>sak << 2;
   const ldb4 = <usize>ldb << 2;
