@@ -41,8 +41,9 @@ export interface TrainingMonitorOptions {
   /** Prefix of the status line, e.g. the configuration being trained (`'lookback 24'`). */
   readonly label?: string;
   /**
-   * Legend label of the validation curve (see `lossFigure`).
-   * @defaultValue `'validation loss'`
+   * Legend label of the validation curve (see `lossFigure`), also used for it in the status line
+   * (e.g. `'test loss'` when the held-out set is a test set).
+   * @defaultValue `'validation loss'` in the chart, `'val'` in the status line
    */
   readonly valLossName?: string;
   /**

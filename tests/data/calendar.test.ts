@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { CALENDAR_FEATURES, calendarFeatures, type CalendarFeature } from '../../src/data/calendar';
 import type { TimeSeries } from '../../src/data/types';
+import * as data from '../../src/data';
 import { expectInputError } from './helpers';
 
 const HOUR = 3_600_000;
@@ -23,6 +24,11 @@ function series(times: number[], timeKind: TimeSeries['timeKind'] = 'date'): Tim
 const close = (actual: number, expected: number) => expect(actual).toBeCloseTo(expected, 12);
 
 describe('calendarFeatures', () => {
+  it('is exported by the data barrel', () => {
+    expect(data.calendarFeatures).toBe(calendarFeatures);
+    expect(data.CALENDAR_FEATURES).toBe(CALENDAR_FEATURES);
+  });
+
   it.each<[string, number, CalendarFeature, number]>([
     // label, time (UTC), feature, expected value
     ['1 Jan 00:00 is phase 0 of the year', Date.UTC(2013, 0, 1), 'dayOfYearSin', 0],

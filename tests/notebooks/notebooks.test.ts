@@ -12,6 +12,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { executeNotebook, type ExecuteNotebookResult } from '../../src/notebook/execute';
 import { readNotebook, sourceText, type CodeCell, type Notebook } from '../../src/notebook/nbformat';
 import type { Parameters } from '../../src/notebook/parameters';
+import { HEADLESS_ENV_VAR } from '../../src/notebook/headless';
 import { PLOTLY_MIME } from '../../src/plot/display';
 
 const ROOT = path.resolve(__dirname, '..', '..');
@@ -94,6 +95,27 @@ describe('the committed notebooks', () => {
     expect(sourceText(parameters[0].source)).toMatch(/^const epochs = \d+;/m);
     expect(nb.cells[0].cell_type).toBe('markdown');
   });
+});
+
+describe('the training monitor in a real tslab kernel', () => {
+  // 40 events 50 ms apart (2 s), then 'end': see tests/notebooks/fixtures/monitor.ipynb.
+  it.each([
+    ['interactive (500 ms throttle)', { [HEADLESS_ENV_VAR]: '0' }, false, [4, 7]],
+    ['under the headless runner (5 s throttle)', {}, true, [2, 2]],
+  ])('%s: updates ONE output in place, so the saved notebook holds the final state only', async (_label, kernelEnv, headless, [min, max]) => {
+    const result = await executeNotebook({
+      inputPath: path.join(__dirname, 'fixtures', 'monitor.ipynb'),
+      outputPath: path.join(out, `monitor-${String(headless)}.ipynb`),
+      kernelEnv,
+    });
+    expect(result.status, result.summary).toBe('completed');
+    expect(result.glue.headless).toBe(headless);
+    expect(result.glue.updates).toBeGreaterThanOrEqual(min);
+    expect(result.glue.updates).toBeLessThanOrEqual(max);
+    expectOneFinalMonitorOutput(cellWith(result.notebook, 'createTrainingMonitor('), /^done · 40\/40 epochs in /);
+    const [chart] = figures(result.notebook);
+    expect(chart.traces).toEqual([['train loss', 40], ['validation loss', 40], ['best epoch (40)', 1]]);
+  }, RUN_TIMEOUT_MS);
 });
 
 describe("the library's declarations under tslab's TypeScript", () => {

@@ -170,6 +170,7 @@ describe('createTrainingMonitor', () => {
     const withTest = monitor({ throttleMs: 0, valLossName: 'test loss', displayId: 'train-3' });
     withTest.onProgress(event('epoch-end', 1));
     expect(figureOf(lastOf('train-3')).data.map((t) => t.name)).toEqual(['train loss', 'test loss']);
+    expect(text(lastOf('train-3')).split('\n')[0]).toBe('epoch 1/10 · loss 1.000 · test loss 2.000 · 812 samples/s · ETA 45 s');
   });
 
   it('outside a notebook prints the status line to stdout at each (throttled) update', () => {
