@@ -11,12 +11,34 @@
 'use strict';
 const { execFileSync } = require('node:child_process');
 const fs = require('node:fs');
+const os = require('node:os');
 const path = require('node:path');
 
 const root = path.resolve(__dirname, '..');
 const outDir = path.join(root, 'dist', 'kernels');
-const KERNELS = [{ src: 'src/kernels/lstm/assembly/lstm.ts', out: 'lstm.wasm' }];
-const FLAGS = ['-O3', '--noAssert', '--runtime', 'stub', '--enable', 'simd'];
+// Shared, imported memory so worker threads can run the same module on the same memory
+// (src/kernels/lstm/wasm.ts splits the batch between threads). 65536 pages = the 4 GiB wasm32
+// limit (address space only; memory grows on demand).
+const FLAGS = [
+  '-O3', '--noAssert', '--runtime', 'stub', '--enable', 'simd', '--enable', 'threads',
+  '--importMemory', '--sharedMemory', '--initialMemory', '16', '--maximumMemory', '65536',
+];
+// The relaxed-SIMD variant is the same source with `madd` as f32x4.relaxed_madd (a fused
+// multiply-add where the CPU has one); the loader uses it where the runtime accepts relaxed SIMD.
+const MADD_PLAIN = 'return f32x4.add(f32x4.mul(a, b), c);';
+const MADD_RELAXED = 'return f32x4.relaxed_madd(a, b, c);';
+const KERNELS = [
+  { src: 'src/kernels/lstm/assembly/lstm.ts', out: 'lstm.wasm', flags: [] },
+  {
+    src: 'src/kernels/lstm/assembly/lstm.ts',
+    out: 'lstm-relaxed.wasm',
+    flags: ['--enable', 'relaxed-simd'],
+    rewrite: (text) => {
+      if (!text.includes(MADD_PLAIN)) throw new Error(`build-kernels: ${MADD_PLAIN} not found in lstm.ts`);
+      return text.replace(MADD_PLAIN, MADD_RELAXED);
+    },
+  },
+];
 
 let asc;
 try {
@@ -26,10 +48,22 @@ try {
   process.exit(0);
 }
 fs.mkdirSync(outDir, { recursive: true });
-for (const { src, out } of KERNELS) {
+for (const { src, out, flags, rewrite } of KERNELS) {
   const target = path.join(outDir, out);
   const tmp = `${target}.${process.pid}.tmp`;
-  execFileSync(process.execPath, [asc, path.join(root, src), ...FLAGS, '-o', tmp], { stdio: 'inherit' });
+  let entry = path.join(root, src);
+  let generated;
+  if (rewrite) {
+    // lstm.ts imports nothing, so the variant can be compiled from a temporary directory.
+    generated = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'kernels-')), path.basename(entry));
+    fs.writeFileSync(generated, rewrite(fs.readFileSync(entry, 'utf8')));
+    entry = generated;
+  }
+  try {
+    execFileSync(process.execPath, [asc, entry, ...FLAGS, ...flags, '-o', tmp], { stdio: 'inherit' });
+  } finally {
+    if (generated) fs.rmSync(path.dirname(generated), { recursive: true, force: true });
+  }
   fs.renameSync(tmp, target);
   console.log(`build-kernels: ${path.relative(root, target)} (${fs.statSync(target).size} bytes)`);
 }

@@ -5,13 +5,35 @@
  * The module is compiled synchronously on first use. When the `.wasm` file is missing or the
  * runtime rejects it (no SIMD), {@link loadLstmWasmKernel} returns `null` and callers use the
  * stock tfjs layer instead: a missing kernel is never an error.
+ *
+ * Variants and threads: `lstm-relaxed.wasm` (relaxed SIMD: fused multiply-add) is used where the
+ * runtime accepts it (Node 20 needs V8's `--experimental-wasm-relaxed-simd`, set here before
+ * compiling), else `lstm.wasm`. Memory is shared: with 2 threads (the default on a machine with
+ * 2+ cores) a worker thread runs the same module on the same memory, and each call splits the
+ * batch in two (sequences are independent; weight gradients are summed), one fork-join per call.
+ * Environment overrides: `LSTM_KERNEL_THREADS` (1 or 2), `LSTM_KERNEL_SIMD` (`plain` or
+ * `relaxed`), `LSTM_KERNEL_WASM` (a file).
  */
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
+import * as v8 from 'node:v8';
+import { Worker } from 'node:worker_threads';
 import { InputError } from '../../errors';
 
-/** File name of the compiled kernel. */
+/** File name of the compiled kernel (plain SIMD). */
 export const LSTM_WASM_FILE = 'lstm.wasm';
+/** File name of the relaxed-SIMD variant. */
+export const LSTM_RELAXED_WASM_FILE = 'lstm-relaxed.wasm';
+/** Largest memory the modules declare, in 64 KiB pages (the wasm32 limit). */
+const MAX_PAGES = 65536;
+/** Pages the modules declare as initial memory. */
+const INITIAL_PAGES = 16;
+/**
+ * Below this many multiply-adds per call (B * T * 4H * (D + H)) one thread is faster than a
+ * fork-join (config S: 2.2e5).
+ */
+export const MIN_WORK_PER_THREAD_SPLIT = 1e6;
 
 /**
  * Where the kernel is looked for, first match wins:
@@ -19,14 +41,14 @@ export const LSTM_WASM_FILE = 'lstm.wasm';
  * from `dist/kernels/lstm/wasm.js`), and the repository's `dist/kernels/` or `build/kernels/`
  * (seen from `src/kernels/lstm/wasm.ts` under ts-node or vitest).
  */
-export function lstmWasmCandidates(): string[] {
+export function lstmWasmCandidates(file: string = LSTM_WASM_FILE): string[] {
   const env = process.env.LSTM_KERNEL_WASM;
   const root = path.resolve(__dirname, '..', '..', '..');
   return [
-    ...(env ? [env] : []),
-    path.resolve(__dirname, '..', LSTM_WASM_FILE),
-    path.join(root, 'dist', 'kernels', LSTM_WASM_FILE),
-    path.join(root, 'build', 'kernels', LSTM_WASM_FILE),
+    ...(env && file === LSTM_WASM_FILE ? [env] : []),
+    path.resolve(__dirname, '..', file),
+    path.join(root, 'dist', 'kernels', file),
+    path.join(root, 'build', 'kernels', file),
   ];
 }
 
@@ -79,27 +101,148 @@ export interface LstmGradients {
 }
 
 interface Exports {
-  readonly memory: WebAssembly.Memory;
   heapBase(): number;
   lstmForward(...args: number[]): void;
   lstmBackward(...args: number[]): void;
 }
 
 const PAGE = 65536;
+const OP_EXIT = 0;
+const OP_FORWARD = 1;
+const OP_BACKWARD = 2;
+/** Control words (Int32) of the fork-join channel. */
+const CTL_SEQ = 0;
+const CTL_DONE = 1;
+const CTL_OP = 2;
+const CTL_ERROR = 3;
+const MAX_ARGS = 32;
 
 /**
- * One instance of the compiled kernel with its own linear memory (single-threaded). Inputs are
- * copied into wasm memory, outputs copied out into new arrays; inputs are never mutated.
+ * The worker thread: instantiates the module on the shared memory, then runs one call per job.
+ * Spins briefly before sleeping (a futex round trip costs ~17 us, spinning ~0.5 us).
+ */
+const WORKER_SOURCE = `
+const { workerData } = require('node:worker_threads');
+const { module, memory, control } = workerData;
+const ex = new WebAssembly.Instance(module, { env: { memory, abort() { throw new Error('lstm.wasm aborted'); } } }).exports;
+const ctl = new Int32Array(control, 0, 8);
+const args = new Float64Array(control, 64, ${MAX_ARGS});
+let seen = 0;
+for (;;) {
+  let spins = 0;
+  while (Atomics.load(ctl, ${CTL_SEQ}) === seen) {
+    if (++spins > 20000) Atomics.wait(ctl, ${CTL_SEQ}, seen, 50);
+  }
+  seen = Atomics.load(ctl, ${CTL_SEQ});
+  const op = Atomics.load(ctl, ${CTL_OP});
+  if (op === ${OP_EXIT}) break;
+  try {
+    const a = Array.from(args);
+    if (op === ${OP_FORWARD}) ex.lstmForward(...a.slice(0, 11));
+    else ex.lstmBackward(...a.slice(0, 21));
+  } catch (e) {
+    Atomics.store(ctl, ${CTL_ERROR}, 1);
+  }
+  Atomics.store(ctl, ${CTL_DONE}, seen);
+  Atomics.notify(ctl, ${CTL_DONE});
+}
+`;
+
+/** A second thread running the kernel on the shared memory. */
+class KernelThread {
+  private readonly worker: Worker;
+  private readonly ctl: Int32Array;
+  private readonly args: Float64Array;
+  private seq = 0;
+
+  constructor(module: WebAssembly.Module, memory: WebAssembly.Memory) {
+    const control = new SharedArrayBuffer(64 + 8 * MAX_ARGS);
+    this.ctl = new Int32Array(control, 0, 8);
+    this.args = new Float64Array(control, 64, MAX_ARGS);
+    this.worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { module, memory, control } });
+    this.worker.unref();
+  }
+
+  /** Starts `op` with `args` on the worker; returns at once. */
+  start(op: number, args: readonly number[]): void {
+    this.args.set(args);
+    Atomics.store(this.ctl, CTL_OP, op);
+    this.seq++;
+    Atomics.store(this.ctl, CTL_SEQ, this.seq);
+    Atomics.notify(this.ctl, CTL_SEQ);
+  }
+
+  /** Ends the worker thread. */
+  stop(): void {
+    this.start(OP_EXIT, []);
+    void this.worker.terminate();
+  }
+
+  /** Waits for the job started last; throws if it failed. */
+  join(): void {
+    let spins = 0;
+    while (Atomics.load(this.ctl, CTL_DONE) !== this.seq) {
+      if (++spins > 20000) Atomics.wait(this.ctl, CTL_DONE, this.seq - 1, 50);
+    }
+    if (Atomics.exchange(this.ctl, CTL_ERROR, 0) !== 0) throw new Error('lstm.wasm failed in the worker thread');
+  }
+}
+
+/** Which module and how many threads a kernel instance uses. */
+export interface LstmKernelInfo {
+  /** `relaxed` (fused multiply-add) or `plain` SIMD. */
+  readonly simd: 'relaxed' | 'plain';
+  /** 1 or 2. */
+  readonly threads: number;
+}
+
+/**
+ * One instance of the compiled kernel on its own shared linear memory, with an optional second
+ * thread. Inputs are copied into wasm memory, outputs copied out into new arrays; inputs are
+ * never mutated. Calls are synchronous (the main thread blocks while the worker runs its half).
  */
 export class LstmWasmKernel {
   private readonly exports: Exports;
+  private readonly memory: WebAssembly.Memory;
   private readonly base: number;
+  private readonly thread: KernelThread | null;
+  private readonly minWorkToSplit: number;
+  /** The variant and thread count in use. */
+  readonly info: LstmKernelInfo;
 
-  /** @param module - The compiled `lstm.wasm`. */
-  constructor(module: WebAssembly.Module) {
-    const instance = new WebAssembly.Instance(module, { env: { abort: abortHandler } });
+  /**
+   * @param module - A compiled kernel module (imports a shared `env.memory`), see
+   *   {@link compileLstmWasmModule}.
+   * @param options - SIMD variant of `module` (for `info`), threads (1 or 2), and the smallest
+   *   call (in multiply-adds B * T * 4H * (D + H)) split between threads
+   *   (default {@link MIN_WORK_PER_THREAD_SPLIT}).
+   * @example
+   * const module = compileLstmWasmModule('plain');
+   * const kernel = new LstmWasmKernel(module!, { simd: 'plain', threads: 2 });
+   * kernel.dispose();
+   */
+  constructor(
+    module: WebAssembly.Module,
+    options: { readonly simd: 'relaxed' | 'plain'; readonly threads: number; readonly minWorkToSplit?: number },
+  ) {
+    this.minWorkToSplit = options.minWorkToSplit ?? MIN_WORK_PER_THREAD_SPLIT;
+    this.memory = new WebAssembly.Memory({ initial: INITIAL_PAGES, maximum: MAX_PAGES, shared: true });
+    const instance = new WebAssembly.Instance(module, { env: { memory: this.memory, abort: abortHandler } });
     this.exports = instance.exports as unknown as Exports;
     this.base = this.exports.heapBase();
+    this.thread = options.threads > 1 ? new KernelThread(module, this.memory) : null;
+    this.info = { simd: options.simd, threads: this.thread ? 2 : 1 };
+  }
+
+  /** Stops the worker thread, if any; the instance must not be used afterwards. */
+  dispose(): void {
+    this.thread?.stop();
+  }
+
+  /** Batch split point for a call, or 0 to run on one thread. */
+  private split(B: number, T: number, D: number, H: number): number {
+    if (this.thread === null || B < 2 || B * T * 4 * H * (D + H) < this.minWorkToSplit) return 0;
+    return Math.ceil(B / 2);
   }
 
   /**
@@ -133,12 +276,26 @@ export class LstmWasmKernel {
     checkLength('recurrent', recurrent, H * G);
     checkLength('bias', bias, G);
     const p = this.allocate({ x: B * T * D, w: D * G, u: H * G, b: G, h: B * T * H, c: B * T * H, g: B * T * G });
-    const f32 = new Float32Array(this.exports.memory.buffer);
+    const f32 = new Float32Array(this.memory.buffer);
     f32.set(x, p.x / 4);
     f32.set(kernel, p.w / 4);
     f32.set(recurrent, p.u / 4);
     f32.set(bias, p.b / 4);
-    this.exports.lstmForward(B, T, D, H, p.x, p.w, p.u, p.b, p.h, p.c, p.g);
+    const b0 = this.split(B, T, D, H);
+    const args = (from: number, rows: number) => [
+      rows, T, D, H, p.x + 4 * from * T * D, p.w, p.u, p.b,
+      p.h + 4 * from * T * H, p.c + 4 * from * T * H, p.g + 4 * from * T * G,
+    ];
+    if (b0 > 0) {
+      this.thread!.start(OP_FORWARD, args(b0, B - b0));
+      try {
+        this.exports.lstmForward(...args(0, b0));
+      } finally {
+        this.thread!.join();
+      }
+    } else {
+      this.exports.lstmForward(...args(0, B));
+    }
     const h = f32.slice(p.h / 4, p.h / 4 + B * T * H);
     if (options.save) {
       const saved: LstmSaved = {
@@ -176,12 +333,15 @@ export class LstmWasmKernel {
     const G = 4 * H;
     checkLength('dh', dh, lastStepOnly ? B * H : B * T * H);
     checkLength('saved.gates', saved.gates, B * T * G);
+    const b0 = this.split(B, T, D, H);
     const p = this.allocate({
       x: B * T * D, w: D * G, u: H * G, h: B * T * H, c: B * T * H, g: B * T * G,
-      dh: dh.length, ut: G * H, wt: G * D, hp: B * T * H, dhn: B * H, dcn: B * H,
-      dx: B * T * D, dw: D * G, du: H * G, db: G,
+      dh: dh.length, hp: B * T * H, dhn: B * H, dcn: B * H, dx: B * T * D,
+      ut: G * H, wt: G * D, dw: D * G, du: H * G, db: G,
+      // the worker's own transposes and weight-gradient partial sums
+      ut2: b0 > 0 ? G * H : 0, wt2: b0 > 0 ? G * D : 0, dw2: b0 > 0 ? D * G : 0, du2: b0 > 0 ? H * G : 0, db2: b0 > 0 ? G : 0,
     });
-    const f32 = new Float32Array(this.exports.memory.buffer);
+    const f32 = new Float32Array(this.memory.buffer);
     f32.set(saved.x, p.x / 4);
     f32.set(saved.kernel, p.w / 4);
     f32.set(saved.recurrent, p.u / 4);
@@ -189,16 +349,38 @@ export class LstmWasmKernel {
     f32.set(saved.c, p.c / 4);
     f32.set(saved.gates, p.g / 4);
     f32.set(dh, p.dh / 4);
-    this.exports.lstmBackward(
-      B, T, D, H, p.x, p.w, p.u, p.h, p.c, p.g, p.dh, lastStepOnly ? 1 : 0,
-      p.ut, p.wt, p.hp, p.dhn, p.dcn, p.dx, p.dw, p.du, p.db,
-    );
-    return {
-      dx: f32.slice(p.dx / 4, p.dx / 4 + B * T * D),
-      dkernel: f32.slice(p.dw / 4, p.dw / 4 + D * G),
-      drecurrent: f32.slice(p.du / 4, p.du / 4 + H * G),
-      dbias: f32.slice(p.db / 4, p.db / 4 + G),
+    const args = (from: number, rows: number, worker: boolean) => [
+      rows, T, D, H, p.x + 4 * from * T * D, p.w, p.u,
+      p.h + 4 * from * T * H, p.c + 4 * from * T * H, p.g + 4 * from * T * G,
+      p.dh + 4 * from * (lastStepOnly ? H : T * H), lastStepOnly ? 1 : 0,
+      worker ? p.ut2 : p.ut, worker ? p.wt2 : p.wt,
+      p.hp + 4 * from * T * H, p.dhn + 4 * from * H, p.dcn + 4 * from * H,
+      p.dx + 4 * from * T * D,
+      worker ? p.dw2 : p.dw, worker ? p.du2 : p.du, worker ? p.db2 : p.db,
+    ];
+    if (b0 > 0) {
+      this.thread!.start(OP_BACKWARD, args(b0, B - b0, true));
+      try {
+        this.exports.lstmBackward(...args(0, b0, false));
+      } finally {
+        this.thread!.join();
+      }
+    } else {
+      this.exports.lstmBackward(...args(0, B, false));
+    }
+    const read = (at: number, n: number) => f32.slice(at / 4, at / 4 + n);
+    const grads = {
+      dx: read(p.dx, B * T * D),
+      dkernel: read(p.dw, D * G),
+      drecurrent: read(p.du, H * G),
+      dbias: read(p.db, G),
     };
+    if (b0 > 0) {
+      addInto(grads.dkernel, f32, p.dw2);
+      addInto(grads.drecurrent, f32, p.du2);
+      addInto(grads.dbias, f32, p.db2);
+    }
+    return grads;
   }
 
   /** Lays out float32 arrays of the given lengths from the heap base (16-byte aligned). */
@@ -209,12 +391,18 @@ export class LstmWasmKernel {
       offsets[key] = at;
       at += Math.ceil((lengths[key] * 4) / 16) * 16;
     }
-    const memory = this.exports.memory;
+    const memory = this.memory;
     if (at > memory.buffer.byteLength) {
       memory.grow(Math.ceil((at - memory.buffer.byteLength) / PAGE));
     }
     return offsets;
   }
+}
+
+/** target[i] += f32[at / 4 + i]. */
+function addInto(target: Float32Array, f32: Float32Array, at: number): void {
+  const offset = at / 4;
+  for (let i = 0; i < target.length; i++) target[i] += f32[offset + i];
 }
 
 function abortHandler(): never {
@@ -263,22 +451,72 @@ export function loadLstmWasmKernel(): LstmWasmKernel | null {
 /**
  * Whether the fused kernel loaded, from which file, or why not.
  * @example
- * lstmWasmStatus(); // => { available: true, file: '/…/dist/kernels/lstm.wasm' }
+ * lstmWasmStatus(); // => { available: true, file: '/…/dist/kernels/lstm-relaxed.wasm', info: { simd: 'relaxed', threads: 2 } }
  */
-export function lstmWasmStatus(): { available: boolean; file?: string; reason?: string } {
+export function lstmWasmStatus(): { available: boolean; file?: string; reason?: string; info?: LstmKernelInfo } {
   loadLstmWasmKernel();
-  return { available: cached!.kernel !== null, file: cached!.file, reason: cached!.reason };
+  const { kernel, file, reason } = cached!;
+  return { available: kernel !== null, file, reason, info: kernel?.info };
+}
+
+/**
+ * Compiles one kernel variant from the first file found (see {@link lstmWasmCandidates}), or
+ * returns `null` when there is no file or the runtime rejects it.
+ * @example
+ * const module = compileLstmWasmModule('relaxed') ?? compileLstmWasmModule('plain');
+ */
+export function compileLstmWasmModule(simd: 'relaxed' | 'plain'): WebAssembly.Module | null {
+  const file = lstmWasmCandidates(simd === 'relaxed' ? LSTM_RELAXED_WASM_FILE : LSTM_WASM_FILE).find((f) => fs.existsSync(f));
+  if (file === undefined) return null;
+  try {
+    if (simd === 'relaxed') enableRelaxedSimd();
+    return new WebAssembly.Module(fs.readFileSync(file));
+  } catch {
+    return null;
+  }
 }
 
 function tryLoad(): { kernel: LstmWasmKernel | null; reason?: string; file?: string } {
-  const file = lstmWasmCandidates().find((f) => fs.existsSync(f));
-  if (file === undefined) {
-    return { kernel: null, reason: `${LSTM_WASM_FILE} not found (run \`npm run build:kernels\`)` };
+  const threads = threadCount();
+  const wanted = process.env.LSTM_KERNEL_SIMD;
+  const reasons: string[] = [];
+  const variants: Array<{ file: string; simd: 'relaxed' | 'plain' }> = [];
+  if (wanted !== 'plain') variants.push({ file: LSTM_RELAXED_WASM_FILE, simd: 'relaxed' });
+  if (wanted !== 'relaxed') variants.push({ file: LSTM_WASM_FILE, simd: 'plain' });
+  for (const { file: name, simd } of variants) {
+    const file = lstmWasmCandidates(name).find((f) => fs.existsSync(f));
+    if (file === undefined) {
+      reasons.push(`${name} not found (run \`npm run build:kernels\`)`);
+      continue;
+    }
+    try {
+      if (simd === 'relaxed') enableRelaxedSimd();
+      const module = new WebAssembly.Module(fs.readFileSync(file));
+      return { kernel: new LstmWasmKernel(module, { simd, threads }), file };
+    } catch (error) {
+      reasons.push(`${file} did not load: ${(error as Error).message}`);
+    }
   }
-  try {
-    const module = new WebAssembly.Module(fs.readFileSync(file));
-    return { kernel: new LstmWasmKernel(module), file };
-  } catch (error) {
-    return { kernel: null, file, reason: `${file} did not load: ${(error as Error).message}` };
-  }
+  return { kernel: null, reason: reasons.join('; ') };
+}
+
+/** Threads to use: `LSTM_KERNEL_THREADS` (1 or 2), else 2 where 2+ cores are available. */
+function threadCount(): number {
+  const env = process.env.LSTM_KERNEL_THREADS;
+  if (env === '1' || env === '2') return Number(env);
+  const cores = typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length;
+  return cores >= 2 ? 2 : 1;
+}
+
+let relaxedFlagSet = false;
+
+/**
+ * Node 20 (V8 11.3) compiles relaxed SIMD only with `--experimental-wasm-relaxed-simd`; later
+ * versions accept it by default and ignore the flag. Must run before the module is compiled.
+ */
+function enableRelaxedSimd(): void {
+  if (relaxedFlagSet) return;
+  relaxedFlagSet = true;
+  const major = Number(process.versions.node.split('.')[0]);
+  if (major <= 20) v8.setFlagsFromString('--experimental-wasm-relaxed-simd');
 }

@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { loadLstmWasmKernel, lstmWasmStatus, type LstmWasmKernel } from '../../../src/kernels/lstm/wasm';
+import { compileLstmWasmModule, loadLstmWasmKernel, LstmWasmKernel, lstmWasmStatus } from '../../../src/kernels/lstm/wasm';
 import { expectInputError } from '../../model/helpers';
 import { maxDiff, randomArray, referenceLstm64 } from './helpers';
 
@@ -105,5 +105,44 @@ describe('LstmWasmKernel input checks', () => {
       () => kernel.forward({ batch: 1, steps: 2, inputDim: 1, units: 1 }, new Float32Array(3), new Float32Array(4), new Float32Array(4), new Float32Array(4), { save: false, lastStepOnly: false }),
       'x must be a Float32Array of length 2, got length 3',
     );
+  });
+});
+
+describe('kernel variants and the 2-thread batch split', () => {
+  // Every variant (plain / relaxed SIMD, 1 / 2 threads, split forced on every call) against the
+  // plain single-thread kernel; relaxed SIMD may fuse multiply-adds, so equality is approximate.
+  const variants = (['plain', 'relaxed'] as const).flatMap((simd) => [1, 2].map((threads) => ({ simd, threads })));
+  it.each(variants)('$simd SIMD, $threads thread(s)', ({ simd, threads }) => {
+    const plainModule = compileLstmWasmModule('plain');
+    const module = compileLstmWasmModule(simd);
+    expect(plainModule).not.toBeNull();
+    if (module === null) {
+      expect(simd, 'only relaxed SIMD may be unavailable').toBe('relaxed');
+      return;
+    }
+    const reference = new LstmWasmKernel(plainModule!, { simd: 'plain', threads: 1 });
+    const variant = new LstmWasmKernel(module, { simd, threads, minWorkToSplit: 0 });
+    try {
+      for (const [B, T, D, H, last] of [[5, 6, 3, 9, true], [2, 3, 8, 16, false], [1, 2, 2, 4, false]] as const) {
+        const dims = { batch: B, steps: T, inputDim: D, units: H };
+        const tag = `v${B}${T}${D}${H}`;
+        const x = randomArray(B * T * D, `x${tag}`, 2);
+        const w = weights(D, H, tag);
+        const dh = randomArray(last ? B * H : B * T * H, `dh${tag}`);
+        const run = (k: LstmWasmKernel) => {
+          const f = k.forward(dims, x, w.kernel, w.recurrent, w.bias, { save: true, lastStepOnly: false });
+          return { h: f.h, ...k.backward(dims, f.saved!, dh, last) };
+        };
+        const a = run(reference);
+        const b = run(variant);
+        for (const key of ['h', 'dx', 'dkernel', 'drecurrent', 'dbias'] as const) {
+          const { abs, scale } = maxDiff(b[key], a[key]);
+          expect(abs, key).toBeLessThan(1e-5 * Math.max(1, scale));
+        }
+      }
+    } finally {
+      reference.dispose();
+      variant.dispose();
+    }
   });
 });
