@@ -67,3 +67,43 @@ for (const { src, out, flags, rewrite } of KERNELS) {
   fs.renameSync(tmp, target);
   console.log(`build-kernels: ${path.relative(root, target)} (${fs.statSync(target).size} bytes)`);
 }
+
+// ---------------------------------------------------------------------------------------------
+// Native path (optional): N-API addon from src/kernels/lstm/native with node-gyp (bundled with
+// npm), built in a temporary directory and copied to dist/kernels/lstm_native.node. Any failure
+// (no compiler, no Node headers offline, not x86-64) is a warning: the wasm kernel is used.
+// Skip with LSTM_KERNEL_NATIVE=0.
+function buildNative() {
+  if (process.env.LSTM_KERNEL_NATIVE === '0') return;
+  if (process.arch !== 'x64') {
+    console.warn(`build-kernels: native kernel skipped (needs x86-64, this is ${process.arch})`);
+    return;
+  }
+  const gyp =
+    process.env.npm_config_node_gyp ||
+    path.join(path.dirname(process.execPath), '..', 'lib', 'node_modules', 'npm', 'node_modules', 'node-gyp', 'bin', 'node-gyp.js');
+  if (!fs.existsSync(gyp)) {
+    console.warn('build-kernels: native kernel skipped (node-gyp not found)');
+    return;
+  }
+  const work = fs.mkdtempSync(path.join(os.tmpdir(), 'lstm-native-'));
+  try {
+    for (const file of ['binding.gyp', 'lstm.cc']) {
+      fs.copyFileSync(path.join(root, 'src', 'kernels', 'lstm', 'native', file), path.join(work, file));
+    }
+    const prefix = path.resolve(path.dirname(process.execPath), '..');
+    const nodedir = fs.existsSync(path.join(prefix, 'include', 'node', 'node_api.h')) ? [`--nodedir=${prefix}`] : [];
+    execFileSync(process.execPath, [gyp, 'rebuild', ...nodedir], { cwd: work, stdio: 'pipe', timeout: 120_000 });
+    const target = path.join(outDir, 'lstm_native.node');
+    fs.copyFileSync(path.join(work, 'build', 'Release', 'lstm_native.node'), `${target}.${process.pid}.tmp`);
+    fs.renameSync(`${target}.${process.pid}.tmp`, target);
+    console.log(`build-kernels: ${path.relative(root, target)} (${fs.statSync(target).size} bytes)`);
+  } catch (error) {
+    const lines = String(error.stderr || error.message).trim().split('\n');
+    const detail = (lines.filter((l) => /error/i.test(l) && !/^gyp (ERR|info)/.test(l)).slice(0, 2).concat(lines.slice(-1))).join(' | ');
+    console.warn(`build-kernels: native kernel not built (the wasm kernel will be used): ${detail}`);
+  } finally {
+    fs.rmSync(work, { recursive: true, force: true });
+  }
+}
+buildNative();

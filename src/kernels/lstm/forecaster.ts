@@ -6,7 +6,7 @@ import { InputError, describeValue } from '../../errors';
 import type { LstmConfig } from '../../model/config';
 import { buildLstmModel, compileLstmModel, type ModelShape } from '../../model/lstm';
 import { toFusedModel } from './convert';
-import { loadLstmWasmKernel } from './wasm';
+import { loadLstmKernel } from './kernel';
 
 /** Which LSTM implementation {@link buildForecasterWithKernel} uses. */
 export type LstmKernelName = 'stock' | 'fused';
@@ -16,7 +16,7 @@ export type LstmKernelName = 'stock' | 'fused';
  * {@link FusedLstm} layers when `kernel` is `'fused'`.
  *
  * Falls back to the stock model (exactly `buildLstmModel`'s) when the fused kernel cannot help:
- * `lstm.wasm` is unavailable, or `config.dropout` / `config.recurrentDropout` > 0 (the fused
+ * no fused kernel loads (see `loadLstmKernel`), or `config.dropout` / `config.recurrentDropout` > 0 (the fused
  * kernel has no dropout; the stock path keeps the seeded dropout masks).
  *
  * @param config - A resolved configuration (see `resolveLstmConfig`).
@@ -45,7 +45,7 @@ export function buildForecasterWithKernel(
     kernel === 'stock' ||
     config.dropout > 0 ||
     config.recurrentDropout > 0 ||
-    loadLstmWasmKernel() === null
+    loadLstmKernel() === null
   ) {
     return stock;
   }

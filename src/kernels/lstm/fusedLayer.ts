@@ -1,19 +1,19 @@
 /**
  * A drop-in replacement for `tf.layers.lstm` whose forward pass and backward pass (BPTT) each run
- * the whole sequence in one WebAssembly call (see `wasm.ts`), hooked into tfjs with
+ * the whole sequence in one call of the fused kernel (native or WebAssembly, see `kernel.ts`), hooked into tfjs with
  * `tf.customGrad`, so `fit`, `trainOnBatch`, callbacks and optimisers work unchanged.
  *
  * The layer IS a tfjs `LSTM` (subclass): same constructor arguments, same config, same weights
  * (`<name>/kernel` [inputDim, 4u], `<name>/recurrent_kernel` [u, 4u], `<name>/bias` [4u], gate
  * order i, f, c, o). Only `call` differs. It runs the stock code path (never an error) when it
- * cannot fuse: no kernel (`lstm.wasm` missing), dropout or recurrent dropout > 0 in training,
+ * cannot fuse: no kernel (neither the addon nor `lstm.wasm` loads), dropout or recurrent dropout > 0 in training,
  * activation other than `tanh` / recurrent activation other than `sigmoid`, masks, initial
  * states, `returnState`, `stateful`, `goBackwards`, or non-float32 inputs.
  */
 import * as tf from '@tensorflow/tfjs';
 import type { LSTM, LSTMLayerArgs } from '@tensorflow/tfjs-layers/dist/layers/recurrent';
 import type { Kwargs } from '@tensorflow/tfjs-layers/dist/types';
-import { loadLstmWasmKernel, type LstmDims, type LstmSaved } from './wasm';
+import { loadLstmKernel, type LstmDims, type LstmSaved } from './kernel';
 
 /** Class name under which {@link FusedLstm} is serialised (`class_name` in `model.json`). */
 export const FUSED_LSTM_CLASS_NAME = 'FusedLstm';
@@ -76,7 +76,7 @@ export class FusedLstm extends StockLstm {
     const cell = this.cell as unknown as CellView;
     const training = kwargs?.['training'] === true;
     return (
-      loadLstmWasmKernel() !== null &&
+      loadLstmKernel() !== null &&
       x.rank === 3 &&
       x.dtype === 'float32' &&
       kwargs?.['mask'] == null &&
@@ -111,7 +111,8 @@ function gradOp(returnSequences: boolean): (...args: tf.Tensor[]) => tf.Tensor {
     op = tf.customGrad((...args: unknown[]) => {
       const [x, kernel, recurrent, bias] = args as tf.Tensor[];
       const dims = dimsOf(x, recurrent);
-      const result = loadLstmWasmKernel()!.forward(
+      const kernelImpl = loadLstmKernel()!;
+      const result = kernelImpl.forward(
         dims,
         x.dataSync() as Float32Array,
         kernel.dataSync() as Float32Array,
@@ -125,7 +126,7 @@ function gradOp(returnSequences: boolean): (...args: tf.Tensor[]) => tf.Tensor {
         : tf.tensor2d(lastStep(result.h, dims), [dims.batch, dims.units]);
       const gradFunc = (dy: tf.Tensor | tf.Tensor[]): tf.Tensor[] => {
         const dyData = (Array.isArray(dy) ? dy[0] : dy).dataSync() as Float32Array;
-        const g = loadLstmWasmKernel()!.backward(dims, saved, dyData, !returnSequences);
+        const g = kernelImpl.backward(dims, saved, dyData, !returnSequences);
         return [
           tf.tensor3d(g.dx, x.shape as [number, number, number]),
           tf.tensor2d(g.dkernel, kernel.shape as [number, number]),
@@ -161,7 +162,7 @@ function lastStep(h: Float32Array, dims: LstmDims): Float32Array {
  * @param kernel - [inputDim, 4 * units]; recurrent - [units, 4 * units]; bias - [4 * units].
  * @param returnSequences - Return [batch, steps, units] (all steps) or [batch, units] (last step).
  * @returns A new tensor owned by the caller.
- * @throws Error when the kernel is unavailable (check `loadLstmWasmKernel()` first).
+ * @throws Error when the kernel is unavailable (check `loadLstmKernel()` first).
  * @example
  * const y = fusedLstmOp(x, kernel, recurrent, bias, false); // [batch, units]
  */
@@ -172,12 +173,12 @@ export function fusedLstmOp(
   bias: tf.Tensor,
   returnSequences: boolean,
 ): tf.Tensor {
-  const wasm = loadLstmWasmKernel();
-  if (wasm === null) throw new Error('fused LSTM kernel unavailable (lstm.wasm not loaded)');
+  const impl = loadLstmKernel();
+  if (impl === null) throw new Error('fused LSTM kernel unavailable (neither lstm_native.node nor lstm.wasm loads)');
   if (tapeRecording()) return gradOp(returnSequences)(x, kernel, recurrent, bias);
   // Inference: nothing saved for a backward pass, only the needed steps copied out.
   const dims = dimsOf(x, recurrent);
-  const { h } = wasm.forward(
+  const { h } = impl.forward(
     dims,
     x.dataSync() as Float32Array,
     kernel.dataSync() as Float32Array,

@@ -1,5 +1,7 @@
-/** Fused LSTM kernels: WebAssembly SIMD forward/backward and the tfjs layer around them. */
+/** Fused LSTM kernels (native AVX2/FMA addon, WebAssembly SIMD) and the tfjs layer around them. */
+export * from './kernel';
 export * from './wasm';
+export * from './native';
 export * from './fusedLayer';
 export * from './convert';
 export * from './forecaster';

@@ -20,6 +20,7 @@ import * as path from 'node:path';
 import * as v8 from 'node:v8';
 import { Worker } from 'node:worker_threads';
 import { InputError } from '../../errors';
+import type { LstmDims, LstmForwardResult, LstmGradients, LstmKernel, LstmSaved } from './kernel';
 
 /** File name of the compiled kernel (plain SIMD). */
 export const LSTM_WASM_FILE = 'lstm.wasm';
@@ -50,54 +51,6 @@ export function lstmWasmCandidates(file: string = LSTM_WASM_FILE): string[] {
     path.join(root, 'dist', 'kernels', file),
     path.join(root, 'build', 'kernels', file),
   ];
-}
-
-/** Sizes of one LSTM layer call. All positive integers. */
-export interface LstmDims {
-  /** Sequences in the batch (B). */
-  readonly batch: number;
-  /** Time steps per sequence (T). */
-  readonly steps: number;
-  /** Input features per step (D). */
-  readonly inputDim: number;
-  /** Hidden units (H); the gate width is 4H. */
-  readonly units: number;
-}
-
-/** Values of a forward pass kept for the backward pass, all float32, batch-major. */
-export interface LstmSaved {
-  /** Inputs [B, T, D]. */
-  readonly x: Float32Array;
-  /** Kernel [D, 4H]. */
-  readonly kernel: Float32Array;
-  /** Recurrent kernel [H, 4H]. */
-  readonly recurrent: Float32Array;
-  /** Hidden states [B, T, H]. */
-  readonly h: Float32Array;
-  /** Cell states [B, T, H]. */
-  readonly c: Float32Array;
-  /** Activated gates i, f, g, o [B, T, 4H]. */
-  readonly gates: Float32Array;
-}
-
-/** Result of {@link LstmWasmKernel.forward}. */
-export interface LstmForwardResult {
-  /** Hidden states: [B, T, H], or [B, H] (last step) when `lastStepOnly` and not `save`. */
-  readonly h: Float32Array;
-  /** Present when `save` was set: what {@link LstmWasmKernel.backward} needs. */
-  readonly saved?: LstmSaved;
-}
-
-/** Gradients returned by {@link LstmWasmKernel.backward}, new arrays owned by the caller. */
-export interface LstmGradients {
-  /** [B, T, D]. */
-  readonly dx: Float32Array;
-  /** [D, 4H]. */
-  readonly dkernel: Float32Array;
-  /** [H, 4H]. */
-  readonly drecurrent: Float32Array;
-  /** [4H]. */
-  readonly dbias: Float32Array;
 }
 
 interface Exports {
@@ -189,7 +142,9 @@ class KernelThread {
 }
 
 /** Which module and how many threads a kernel instance uses. */
-export interface LstmKernelInfo {
+export interface LstmWasmKernelInfo {
+  /** Always `'wasm'`. */
+  readonly path: 'wasm';
   /** `relaxed` (fused multiply-add) or `plain` SIMD. */
   readonly simd: 'relaxed' | 'plain';
   /** 1 or 2. */
@@ -201,14 +156,14 @@ export interface LstmKernelInfo {
  * thread. Inputs are copied into wasm memory, outputs copied out into new arrays; inputs are
  * never mutated. Calls are synchronous (the main thread blocks while the worker runs its half).
  */
-export class LstmWasmKernel {
+export class LstmWasmKernel implements LstmKernel {
   private readonly exports: Exports;
   private readonly memory: WebAssembly.Memory;
   private readonly base: number;
   private readonly thread: KernelThread | null;
   private readonly minWorkToSplit: number;
   /** The variant and thread count in use. */
-  readonly info: LstmKernelInfo;
+  readonly info: LstmWasmKernelInfo;
 
   /**
    * @param module - A compiled kernel module (imports a shared `env.memory`), see
@@ -231,7 +186,7 @@ export class LstmWasmKernel {
     this.exports = instance.exports as unknown as Exports;
     this.base = this.exports.heapBase();
     this.thread = options.threads > 1 ? new KernelThread(module, this.memory) : null;
-    this.info = { simd: options.simd, threads: this.thread ? 2 : 1 };
+    this.info = { path: 'wasm', simd: options.simd, threads: this.thread ? 2 : 1 };
   }
 
   /** Stops the worker thread, if any; the instance must not be used afterwards. */
@@ -409,7 +364,8 @@ function abortHandler(): never {
   throw new Error('lstm.wasm aborted');
 }
 
-function checkDims(dims: LstmDims): LstmDims {
+/** Validates `dims` (positive integers); returns it. @throws InputError naming the field. */
+export function checkDims(dims: LstmDims): LstmDims {
   for (const key of ['batch', 'steps', 'inputDim', 'units'] as const) {
     const v = dims?.[key];
     if (typeof v !== 'number' || !Number.isInteger(v) || v <= 0) {
@@ -422,7 +378,8 @@ function checkDims(dims: LstmDims): LstmDims {
   return dims;
 }
 
-function checkLength(name: string, array: Float32Array, expected: number): void {
+/** @throws InputError unless `array` is a Float32Array of `expected` length. */
+export function checkLength(name: string, array: Float32Array, expected: number): void {
   if (!(array instanceof Float32Array) || array.length !== expected) {
     throw new InputError(
       `${name} must be a Float32Array of length ${expected}, got ${
@@ -453,7 +410,7 @@ export function loadLstmWasmKernel(): LstmWasmKernel | null {
  * @example
  * lstmWasmStatus(); // => { available: true, file: '/…/dist/kernels/lstm-relaxed.wasm', info: { simd: 'relaxed', threads: 2 } }
  */
-export function lstmWasmStatus(): { available: boolean; file?: string; reason?: string; info?: LstmKernelInfo } {
+export function lstmWasmStatus(): { available: boolean; file?: string; reason?: string; info?: LstmWasmKernelInfo } {
   loadLstmWasmKernel();
   const { kernel, file, reason } = cached!;
   return { available: kernel !== null, file, reason, info: kernel?.info };
@@ -501,7 +458,7 @@ function tryLoad(): { kernel: LstmWasmKernel | null; reason?: string; file?: str
 }
 
 /** Threads to use: `LSTM_KERNEL_THREADS` (1 or 2), else 2 where 2+ cores are available. */
-function threadCount(): number {
+export function threadCount(): number {
   const env = process.env.LSTM_KERNEL_THREADS;
   if (env === '1' || env === '2') return Number(env);
   const cores = typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length;

@@ -2,6 +2,8 @@ import * as tf from '@tensorflow/tfjs';
 import type { LSTMLayerArgs } from '@tensorflow/tfjs-layers/dist/layers/recurrent';
 import { describe, expect, it, beforeAll } from 'vitest';
 import { FusedLstm } from '../../../src/kernels/lstm/fusedLayer';
+import { selectLstmKernel } from '../../../src/kernels/lstm/kernel';
+import { loadLstmNativeKernel } from '../../../src/kernels/lstm/native';
 import { lstmWasmStatus } from '../../../src/kernels/lstm/wasm';
 import { useBackend } from '../../model/fixtures';
 import { forecasterForward64 } from '../../model/reference/lstm64';
@@ -62,9 +64,15 @@ beforeAll(() => {
   expect(lstmWasmStatus().reason, 'kernel must be built').toBeUndefined();
 });
 
-describe.each(['cpu', 'wasm'] as const)('FusedLstm on the %s backend', (backend) => {
+// Every kernel path that loads (the native addon is optional) on both tfjs backends.
+const PATHS = (['wasm', ...(loadLstmNativeKernel() ? ['native'] : [])] as const).flatMap((kernel) =>
+  (['cpu', 'wasm'] as const).map((backend) => ({ kernel: kernel as 'wasm' | 'native', backend })),
+);
+
+describe.each(PATHS)('FusedLstm, $kernel kernel, $backend backend', ({ kernel, backend }) => {
   beforeAll(async () => {
     await useBackend(backend);
+    expect(selectLstmKernel(kernel)).toBe(true);
   });
 
   it.each(SINGLE)('one layer B=%i T=%i D=%i H=%i returnSequences=%s: forward and gradients match stock and float64', (...c) => {

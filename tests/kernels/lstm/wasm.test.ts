@@ -1,4 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
+import type { LstmKernel } from '../../../src/kernels/lstm/kernel';
+import { loadLstmNativeKernel, lstmNativeStatus } from '../../../src/kernels/lstm/native';
 import { compileLstmWasmModule, loadLstmWasmKernel, LstmWasmKernel, lstmWasmStatus } from '../../../src/kernels/lstm/wasm';
 import { expectInputError } from '../../model/helpers';
 import { maxDiff, randomArray, referenceLstm64 } from './helpers';
@@ -11,6 +13,14 @@ beforeAll(() => {
   expect(status.reason, 'kernel must be built').toBeUndefined();
   kernel = loadLstmWasmKernel()!;
 });
+
+// The native addon is optional (built only where a C++ compiler is present): its cases are
+// skipped, with the reason in the test name, when it is absent.
+const native = loadLstmNativeKernel();
+const KERNELS: ReadonlyArray<readonly [string, () => LstmKernel | null]> = [
+  ['wasm', () => loadLstmWasmKernel()],
+  [native ? 'native' : `native (skipped: ${lstmNativeStatus().reason})`, () => native],
+];
 
 // [B, T, D, H]: batch 1, T = 1, H not a multiple of 4 (scalar tails), H multiple of 8 (SIMD tiles).
 const SHAPES: ReadonlyArray<readonly [number, number, number, number]> = [
@@ -29,8 +39,9 @@ function weights(D: number, H: number, seed: string) {
   };
 }
 
-describe('LstmWasmKernel.forward vs the float64 reference', () => {
-  it.each(SHAPES)('B=%i T=%i D=%i H=%i', (B, T, D, H) => {
+describe.each(KERNELS)('%s kernel: forward vs the float64 reference', (_name, get) => {
+  it.skipIf(get() === null).each(SHAPES)('B=%i T=%i D=%i H=%i', (B, T, D, H) => {
+    const kernel = get()!;
     const dims = { batch: B, steps: T, inputDim: D, units: H };
     const x = randomArray(B * T * D, `x${B}${T}${D}${H}`, 2);
     const w = weights(D, H, `${B}${T}${D}${H}`);
@@ -46,13 +57,14 @@ describe('LstmWasmKernel.forward vs the float64 reference', () => {
   });
 });
 
-describe('LstmWasmKernel.backward vs float64 finite differences', () => {
+describe.each(KERNELS)('%s kernel: backward vs float64 finite differences', (_name, get) => {
   // Directional derivatives: for random directions v over (x, kernel, recurrent, bias),
   // <grad, v> must equal (L(p + e v) - L(p - e v)) / 2e of the float64 reference,
   // with L = sum(dh * h) (all steps or the last step).
-  it.each([...SHAPES.map((s) => [...s, true] as const), ...SHAPES.map((s) => [...s, false] as const)])(
+  it.skipIf(get() === null).each([...SHAPES.map((s) => [...s, true] as const), ...SHAPES.map((s) => [...s, false] as const)])(
     'B=%i T=%i D=%i H=%i sequences=%s',
     (B, T, D, H, sequences) => {
+      const kernel = get()!;
       const dims = { batch: B, steps: T, inputDim: D, units: H };
       const tag = `${B}${T}${D}${H}${sequences}`;
       const x = randomArray(B * T * D, `x${tag}`, 2);
@@ -111,17 +123,23 @@ describe('LstmWasmKernel input checks', () => {
 describe('kernel variants and the 2-thread batch split', () => {
   // Every variant (plain / relaxed SIMD, 1 / 2 threads, split forced on every call) against the
   // plain single-thread kernel; relaxed SIMD may fuse multiply-adds, so equality is approximate.
-  const variants = (['plain', 'relaxed'] as const).flatMap((simd) => [1, 2].map((threads) => ({ simd, threads })));
-  it.each(variants)('$simd SIMD, $threads thread(s)', ({ simd, threads }) => {
+  const variants = (['plain', 'relaxed', 'native'] as const).flatMap((simd) => [1, 2].map((threads) => ({ simd, threads })));
+  it.each(variants)('$simd, $threads thread(s)', ({ simd, threads }) => {
     const plainModule = compileLstmWasmModule('plain');
-    const module = compileLstmWasmModule(simd);
     expect(plainModule).not.toBeNull();
-    if (module === null) {
-      expect(simd, 'only relaxed SIMD may be unavailable').toBe('relaxed');
-      return;
-    }
     const reference = new LstmWasmKernel(plainModule!, { simd: 'plain', threads: 1 });
-    const variant = new LstmWasmKernel(module, { simd, threads, minWorkToSplit: 0 });
+    let variant: LstmKernel & { dispose?(): void };
+    if (simd === 'native') {
+      if (native === null) return; // optional addon absent
+      variant = native.withThreads(threads, 0);
+    } else {
+      const module = compileLstmWasmModule(simd);
+      if (module === null) {
+        expect(simd, 'only relaxed SIMD may be unavailable').toBe('relaxed');
+        return;
+      }
+      variant = new LstmWasmKernel(module, { simd, threads, minWorkToSplit: 0 });
+    }
     try {
       for (const [B, T, D, H, last] of [[5, 6, 3, 9, true], [2, 3, 8, 16, false], [1, 2, 2, 4, false]] as const) {
         const dims = { batch: B, steps: T, inputDim: D, units: H };
@@ -129,7 +147,7 @@ describe('kernel variants and the 2-thread batch split', () => {
         const x = randomArray(B * T * D, `x${tag}`, 2);
         const w = weights(D, H, tag);
         const dh = randomArray(last ? B * H : B * T * H, `dh${tag}`);
-        const run = (k: LstmWasmKernel) => {
+        const run = (k: LstmKernel) => {
           const f = k.forward(dims, x, w.kernel, w.recurrent, w.bias, { save: true, lastStepOnly: false });
           return { h: f.h, ...k.backward(dims, f.saved!, dh, last) };
         };
@@ -142,7 +160,7 @@ describe('kernel variants and the 2-thread batch split', () => {
       }
     } finally {
       reference.dispose();
-      variant.dispose();
+      variant.dispose?.();
     }
   });
 });

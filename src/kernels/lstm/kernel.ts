@@ -1,0 +1,124 @@
+/**
+ * The fused LSTM kernel interface shared by the WebAssembly (`wasm.ts`) and native (`native.ts`)
+ * paths, and the choice between them.
+ */
+import { InputError, describeValue } from '../../errors';
+import { loadLstmNativeKernel, type LstmNativeKernelInfo } from './native';
+import { loadLstmWasmKernel, type LstmWasmKernelInfo } from './wasm';
+
+/** Sizes of one LSTM layer call. All positive integers. */
+export interface LstmDims {
+  /** Sequences in the batch (B). */
+  readonly batch: number;
+  /** Time steps per sequence (T). */
+  readonly steps: number;
+  /** Input features per step (D). */
+  readonly inputDim: number;
+  /** Hidden units (H); the gate width is 4H. */
+  readonly units: number;
+}
+
+/** Values of a forward pass kept for the backward pass, all float32, batch-major. */
+export interface LstmSaved {
+  /** Inputs [B, T, D]. */
+  readonly x: Float32Array;
+  /** Kernel [D, 4H]. */
+  readonly kernel: Float32Array;
+  /** Recurrent kernel [H, 4H]. */
+  readonly recurrent: Float32Array;
+  /** Hidden states [B, T, H]. */
+  readonly h: Float32Array;
+  /** Cell states [B, T, H]. */
+  readonly c: Float32Array;
+  /** Activated gates i, f, g, o [B, T, 4H]. */
+  readonly gates: Float32Array;
+}
+
+/** Result of {@link LstmWasmKernel.forward}. */
+export interface LstmForwardResult {
+  /** Hidden states: [B, T, H], or [B, H] (last step) when `lastStepOnly` and not `save`. */
+  readonly h: Float32Array;
+  /** Present when `save` was set: what {@link LstmWasmKernel.backward} needs. */
+  readonly saved?: LstmSaved;
+}
+
+/** Gradients returned by {@link LstmWasmKernel.backward}, new arrays owned by the caller. */
+export interface LstmGradients {
+  /** [B, T, D]. */
+  readonly dx: Float32Array;
+  /** [D, 4H]. */
+  readonly dkernel: Float32Array;
+  /** [H, 4H]. */
+  readonly drecurrent: Float32Array;
+  /** [4H]. */
+  readonly dbias: Float32Array;
+}
+
+/** Which implementation a kernel is, and how it runs. */
+export type LstmKernelInfo = LstmWasmKernelInfo | LstmNativeKernelInfo;
+
+/**
+ * One LSTM layer over whole sequences, forward and backward (BPTT), on typed arrays in tfjs'
+ * layout (kernel [D, 4H], recurrent [H, 4H], bias [4H], gate order i, f, c, o; sigmoid gates,
+ * tanh activation; zero initial state). Inputs are never mutated; outputs are new arrays.
+ */
+export interface LstmKernel {
+  /** Implementation details (path, SIMD flavour, threads). */
+  readonly info: LstmKernelInfo;
+  /**
+   * Runs the forward pass. `save`: also return what {@link LstmKernel.backward} needs;
+   * `lastStepOnly`: return only the last step's hidden state (ignored when `save`).
+   */
+  forward(
+    dims: LstmDims,
+    x: Float32Array,
+    kernel: Float32Array,
+    recurrent: Float32Array,
+    bias: Float32Array,
+    options: { readonly save: boolean; readonly lastStepOnly: boolean },
+  ): LstmForwardResult;
+  /** Runs BPTT from a saved forward pass; `dh` is [B, T, H], or [B, H] when `lastStepOnly`. */
+  backward(dims: LstmDims, saved: LstmSaved, dh: Float32Array, lastStepOnly: boolean): LstmGradients;
+}
+
+/** Kernel choice: `auto` = native where it loads, else wasm. */
+export type LstmKernelPreference = 'auto' | 'native' | 'wasm';
+
+const PREFERENCES: readonly LstmKernelPreference[] = ['auto', 'native', 'wasm'];
+
+let preference: LstmKernelPreference = parsePreference(process.env.LSTM_KERNEL);
+
+function parsePreference(value: string | undefined): LstmKernelPreference {
+  return (PREFERENCES as readonly string[]).includes(value ?? '') ? (value as LstmKernelPreference) : 'auto';
+}
+
+/**
+ * Chooses the kernel {@link loadLstmKernel} returns (initially `$LSTM_KERNEL`, else `'auto'`).
+ *
+ * @param choice - `'auto'`, `'native'` or `'wasm'`.
+ * @returns Whether the chosen kernel is available (if not, fused layers use the stock path).
+ * @throws InputError for another value.
+ * @example
+ * selectLstmKernel('wasm'); // the portable path only
+ */
+export function selectLstmKernel(choice: LstmKernelPreference): boolean {
+  if (!(PREFERENCES as readonly unknown[]).includes(choice)) {
+    throw new InputError(`choice must be one of "auto", "native", "wasm", got ${describeValue(choice)}`, {
+      argument: 'choice',
+      value: choice,
+    });
+  }
+  preference = choice;
+  return loadLstmKernel() !== null;
+}
+
+/**
+ * The kernel fused layers use now (see {@link selectLstmKernel}), or `null` when none loads.
+ * @example
+ * loadLstmKernel()?.info; // => { path: 'native', simd: 'avx2-fma', threads: 2 }
+ */
+export function loadLstmKernel(): LstmKernel | null {
+  if (preference === 'wasm') return loadLstmWasmKernel();
+  if (preference === 'native') return loadLstmNativeKernel();
+  return loadLstmNativeKernel() ?? loadLstmWasmKernel();
+}

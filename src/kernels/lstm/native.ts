@@ -1,0 +1,166 @@
+/**
+ * Loader of the optional native LSTM kernel (N-API addon `dist/kernels/lstm_native.node`, built
+ * from `native/lstm.cc` by `scripts/build-kernels.js` where a C++ compiler is present): AVX2/FMA,
+ * 2 threads splitting the batch. Absent or unsupported (no AVX2/FMA, not x86-64): `null`.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { LstmDims, LstmForwardResult, LstmGradients, LstmKernel, LstmSaved } from './kernel';
+import { MIN_WORK_PER_THREAD_SPLIT, checkDims, checkLength, threadCount } from './wasm';
+
+/** File name of the compiled addon. */
+export const LSTM_NATIVE_FILE = 'lstm_native.node';
+
+/** Native kernel details. */
+export interface LstmNativeKernelInfo {
+  /** Always `'native'`. */
+  readonly path: 'native';
+  /** Instruction set used. */
+  readonly simd: 'avx2-fma';
+  /** 1 or 2. */
+  readonly threads: number;
+}
+
+interface Addon {
+  supported(): boolean;
+  forward(...args: Array<number | Float32Array>): void;
+  backward(...args: Array<number | Float32Array>): void;
+}
+
+/**
+ * The native kernel (see {@link LstmKernel}). Outputs are written by the addon straight into
+ * new Float32Arrays; inference reuses scratch buffers for the values it does not return.
+ */
+export class LstmNativeKernel implements LstmKernel {
+  /** Path, instruction set and threads. */
+  readonly info: LstmNativeKernelInfo;
+  private scratch: { h: Float32Array; c: Float32Array; g: Float32Array } | null = null;
+
+  /**
+   * @param addon - The loaded addon (see {@link loadLstmNativeKernel}).
+   * @param threads - 1 or 2.
+   * @param minWorkToSplit - Smallest call (multiply-adds B * T * 4H * (D + H)) split between threads.
+   */
+  constructor(
+    private readonly addon: Addon,
+    threads: number,
+    private readonly minWorkToSplit = MIN_WORK_PER_THREAD_SPLIT,
+  ) {
+    this.info = { path: 'native', simd: 'avx2-fma', threads };
+  }
+
+  /**
+   * A kernel on the same addon with other thread settings (e.g. to test the batch split).
+   * @example
+   * const forced = loadLstmNativeKernel()?.withThreads(2, 0);
+   */
+  withThreads(threads: number, minWorkToSplit = MIN_WORK_PER_THREAD_SPLIT): LstmNativeKernel {
+    return new LstmNativeKernel(this.addon, threads, minWorkToSplit);
+  }
+
+  private threadsFor(B: number, T: number, D: number, H: number): number {
+    return this.info.threads > 1 && B > 1 && B * T * 4 * H * (D + H) >= this.minWorkToSplit ? 2 : 1;
+  }
+
+  /** See {@link LstmKernel.forward}. @throws InputError when a length does not match `dims`. */
+  forward(
+    dims: LstmDims,
+    x: Float32Array,
+    kernel: Float32Array,
+    recurrent: Float32Array,
+    bias: Float32Array,
+    options: { readonly save: boolean; readonly lastStepOnly: boolean },
+  ): LstmForwardResult {
+    const { batch: B, steps: T, inputDim: D, units: H } = checkDims(dims);
+    const G = 4 * H;
+    checkLength('x', x, B * T * D);
+    checkLength('kernel', kernel, D * G);
+    checkLength('recurrent', recurrent, H * G);
+    checkLength('bias', bias, G);
+    const n = B * T * H;
+    let h: Float32Array, c: Float32Array, g: Float32Array;
+    if (options.save) {
+      h = new Float32Array(n);
+      c = new Float32Array(n);
+      g = new Float32Array(n * 4);
+    } else {
+      if (this.scratch === null || this.scratch.h.length < n) {
+        this.scratch = { h: new Float32Array(n), c: new Float32Array(n), g: new Float32Array(n * 4) };
+      }
+      h = this.scratch.h.subarray(0, n);
+      c = this.scratch.c.subarray(0, n);
+      g = this.scratch.g.subarray(0, n * 4);
+    }
+    this.addon.forward(B, T, D, H, x, kernel, recurrent, bias, h, c, g, this.threadsFor(B, T, D, H));
+    if (options.save) {
+      const saved: LstmSaved = { x: x.slice(), kernel: kernel.slice(), recurrent: recurrent.slice(), h, c, gates: g };
+      return { h, saved };
+    }
+    if (!options.lastStepOnly) return { h: h.slice() };
+    const last = new Float32Array(B * H);
+    for (let b = 0; b < B; b++) last.set(h.subarray((b * T + T - 1) * H, (b * T + T) * H), b * H);
+    return { h: last };
+  }
+
+  /** See {@link LstmKernel.backward}. @throws InputError when a length does not match `dims`. */
+  backward(dims: LstmDims, saved: LstmSaved, dh: Float32Array, lastStepOnly: boolean): LstmGradients {
+    const { batch: B, steps: T, inputDim: D, units: H } = checkDims(dims);
+    const G = 4 * H;
+    checkLength('dh', dh, lastStepOnly ? B * H : B * T * H);
+    checkLength('saved.gates', saved.gates, B * T * G);
+    const grads = {
+      dx: new Float32Array(B * T * D),
+      dkernel: new Float32Array(D * G),
+      drecurrent: new Float32Array(H * G),
+      dbias: new Float32Array(G),
+    };
+    this.addon.backward(
+      B, T, D, H, saved.x, saved.kernel, saved.recurrent, saved.h, saved.c, saved.gates, dh, lastStepOnly ? 1 : 0,
+      grads.dx, grads.dkernel, grads.drecurrent, grads.dbias, this.threadsFor(B, T, D, H),
+    );
+    return grads;
+  }
+}
+
+/** Where the addon is looked for: next to the compiled JS, then the repository's `dist/kernels/`. */
+export function lstmNativeCandidates(): string[] {
+  const root = path.resolve(__dirname, '..', '..', '..');
+  return [path.resolve(__dirname, '..', LSTM_NATIVE_FILE), path.join(root, 'dist', 'kernels', LSTM_NATIVE_FILE)];
+}
+
+let cached: { kernel: LstmNativeKernel | null; reason?: string; file?: string } | undefined;
+
+/**
+ * The shared native kernel, or `null` when the addon is missing, fails to load or the CPU lacks
+ * AVX2/FMA (see {@link lstmNativeStatus}).
+ * @example
+ * loadLstmNativeKernel()?.info.threads; // => 2
+ */
+export function loadLstmNativeKernel(): LstmNativeKernel | null {
+  if (cached === undefined) cached = tryLoad();
+  return cached.kernel;
+}
+
+/**
+ * Whether the native kernel loaded, from which file, or why not.
+ * @example
+ * lstmNativeStatus(); // => { available: false, reason: 'lstm_native.node not found …' }
+ */
+export function lstmNativeStatus(): { available: boolean; file?: string; reason?: string } {
+  loadLstmNativeKernel();
+  return { available: cached!.kernel !== null, file: cached!.file, reason: cached!.reason };
+}
+
+function tryLoad(): { kernel: LstmNativeKernel | null; reason?: string; file?: string } {
+  if (process.env.LSTM_KERNEL_NATIVE === '0') return { kernel: null, reason: 'disabled by LSTM_KERNEL_NATIVE=0' };
+  const file = lstmNativeCandidates().find((f) => fs.existsSync(f));
+  if (file === undefined) return { kernel: null, reason: `${LSTM_NATIVE_FILE} not found (no C++ compiler at build time?)` };
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const addon = require(file) as Addon;
+    if (!addon.supported()) return { kernel: null, file, reason: 'CPU lacks AVX2/FMA' };
+    return { kernel: new LstmNativeKernel(addon, threadCount()), file };
+  } catch (error) {
+    return { kernel: null, file, reason: `${file} did not load: ${(error as Error).message}` };
+  }
+}

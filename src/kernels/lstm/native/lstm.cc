@@ -1,0 +1,362 @@
+// Fused LSTM kernels, native (N-API) path: the same algorithm and memory layout as
+// ../assembly/lstm.ts (read that file's comments first), with AVX2/FMA intrinsics and a 2-thread
+// batch split. Built by scripts/build-kernels.js with node-gyp when a C++ compiler is present;
+// optional: the loader (../native.ts) falls back to the WebAssembly kernel.
+//
+// Exports: forward(B, T, D, H, x, w, u, bias, h, c, gates, threads) and
+// backward(B, T, D, H, x, w, u, h, c, gates, dh, lastOnly, dx, dw, du, db, threads); all arrays
+// are Float32Array allocated by the caller; backward does not modify its inputs.
+#include <node_api.h>
+#include <immintrin.h>
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+#include <string>
+#include <thread>
+#include <vector>
+
+#define TGT __attribute__((target("avx2,fma")))
+
+namespace {
+
+TGT inline __m256 vexp(__m256 x) {
+  x = _mm256_min_ps(_mm256_max_ps(x, _mm256_set1_ps(-88.0f)), _mm256_set1_ps(88.0f));
+  __m256 fx = _mm256_round_ps(_mm256_mul_ps(x, _mm256_set1_ps(1.44269504088896341f)),
+                              _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
+  __m256 r = _mm256_fnmadd_ps(fx, _mm256_set1_ps(0.693359375f), x);
+  r = _mm256_fnmadd_ps(fx, _mm256_set1_ps(-2.12194440e-4f), r);
+  __m256 p = _mm256_set1_ps(1.9875691500e-4f);
+  p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(1.3981999507e-3f));
+  p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(8.3334519073e-3f));
+  p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(4.1665795894e-2f));
+  p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(1.6666665459e-1f));
+  p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(5.0000001201e-1f));
+  p = _mm256_add_ps(_mm256_fmadd_ps(_mm256_mul_ps(p, r), r, r), _mm256_set1_ps(1.0f));
+  __m256i n = _mm256_cvtps_epi32(fx);
+  __m256i pow2n = _mm256_slli_epi32(_mm256_add_epi32(n, _mm256_set1_epi32(127)), 23);
+  return _mm256_mul_ps(p, _mm256_castsi256_ps(pow2n));
+}
+TGT inline __m256 vsigmoid(__m256 x) {
+  const __m256 one = _mm256_set1_ps(1.0f);
+  return _mm256_div_ps(one, _mm256_add_ps(one, vexp(_mm256_sub_ps(_mm256_setzero_ps(), x))));
+}
+TGT inline __m256 vtanh(__m256 x) {
+  const __m256 one = _mm256_set1_ps(1.0f);
+  return _mm256_sub_ps(one, _mm256_div_ps(_mm256_set1_ps(2.0f), _mm256_add_ps(vexp(_mm256_add_ps(x, x)), one)));
+}
+inline float ssigmoid(float x) { return 1.0f / (1.0f + std::exp(-x)); }
+inline float stanh(float x) { return std::tanh(x); }
+
+// C (+)= A B; A[m, k] = a[m * sam + k * sak]; B: [K, N] row stride ldb; C row stride ldc.
+TGT void gemmPanel(int M, int N, int K, const float* a, long sam, long sak, const float* b, long ldb,
+                   float* c, long ldc, bool acc) {
+  int m = 0;
+  for (; m + 4 <= M; m += 4) {
+    const float* pa0 = a + m * sam;
+    float* pc0 = c + m * ldc;
+    int n = 0;
+    for (; n + 16 <= N; n += 16) {
+      float* pc = pc0 + n;
+      __m256 c00, c01, c10, c11, c20, c21, c30, c31;
+      if (acc) {
+        c00 = _mm256_loadu_ps(pc); c01 = _mm256_loadu_ps(pc + 8);
+        c10 = _mm256_loadu_ps(pc + ldc); c11 = _mm256_loadu_ps(pc + ldc + 8);
+        c20 = _mm256_loadu_ps(pc + 2 * ldc); c21 = _mm256_loadu_ps(pc + 2 * ldc + 8);
+        c30 = _mm256_loadu_ps(pc + 3 * ldc); c31 = _mm256_loadu_ps(pc + 3 * ldc + 8);
+      } else {
+        c00 = c01 = c10 = c11 = c20 = c21 = c30 = c31 = _mm256_setzero_ps();
+      }
+      const float* pa = pa0;
+      const float* pb = b + n;
+      for (int k = 0; k < K; k++, pa += sak, pb += ldb) {
+        __m256 b0 = _mm256_loadu_ps(pb), b1 = _mm256_loadu_ps(pb + 8);
+        __m256 x = _mm256_broadcast_ss(pa);
+        c00 = _mm256_fmadd_ps(x, b0, c00); c01 = _mm256_fmadd_ps(x, b1, c01);
+        x = _mm256_broadcast_ss(pa + sam);
+        c10 = _mm256_fmadd_ps(x, b0, c10); c11 = _mm256_fmadd_ps(x, b1, c11);
+        x = _mm256_broadcast_ss(pa + 2 * sam);
+        c20 = _mm256_fmadd_ps(x, b0, c20); c21 = _mm256_fmadd_ps(x, b1, c21);
+        x = _mm256_broadcast_ss(pa + 3 * sam);
+        c30 = _mm256_fmadd_ps(x, b0, c30); c31 = _mm256_fmadd_ps(x, b1, c31);
+      }
+      _mm256_storeu_ps(pc, c00); _mm256_storeu_ps(pc + 8, c01);
+      _mm256_storeu_ps(pc + ldc, c10); _mm256_storeu_ps(pc + ldc + 8, c11);
+      _mm256_storeu_ps(pc + 2 * ldc, c20); _mm256_storeu_ps(pc + 2 * ldc + 8, c21);
+      _mm256_storeu_ps(pc + 3 * ldc, c30); _mm256_storeu_ps(pc + 3 * ldc + 8, c31);
+    }
+    for (; n + 8 <= N; n += 8) {
+      float* pc = pc0 + n;
+      __m256 c0, c1, c2, c3;
+      if (acc) {
+        c0 = _mm256_loadu_ps(pc); c1 = _mm256_loadu_ps(pc + ldc);
+        c2 = _mm256_loadu_ps(pc + 2 * ldc); c3 = _mm256_loadu_ps(pc + 3 * ldc);
+      } else {
+        c0 = c1 = c2 = c3 = _mm256_setzero_ps();
+      }
+      const float* pa = pa0;
+      const float* pb = b + n;
+      for (int k = 0; k < K; k++, pa += sak, pb += ldb) {
+        __m256 b0 = _mm256_loadu_ps(pb);
+        c0 = _mm256_fmadd_ps(_mm256_broadcast_ss(pa), b0, c0);
+        c1 = _mm256_fmadd_ps(_mm256_broadcast_ss(pa + sam), b0, c1);
+        c2 = _mm256_fmadd_ps(_mm256_broadcast_ss(pa + 2 * sam), b0, c2);
+        c3 = _mm256_fmadd_ps(_mm256_broadcast_ss(pa + 3 * sam), b0, c3);
+      }
+      _mm256_storeu_ps(pc, c0); _mm256_storeu_ps(pc + ldc, c1);
+      _mm256_storeu_ps(pc + 2 * ldc, c2); _mm256_storeu_ps(pc + 3 * ldc, c3);
+    }
+    for (; n < N; n++) {
+      for (int r = 0; r < 4; r++) {
+        float s = acc ? pc0[r * ldc + n] : 0.0f;
+        const float* pa = pa0 + r * sam;
+        for (int k = 0; k < K; k++) s += pa[k * sak] * b[k * ldb + n];
+        pc0[r * ldc + n] = s;
+      }
+    }
+  }
+  for (; m < M; m++) {
+    const float* pa0 = a + m * sam;
+    float* pc = c + m * ldc;
+    int n = 0;
+    for (; n + 8 <= N; n += 8) {
+      __m256 c0 = acc ? _mm256_loadu_ps(pc + n) : _mm256_setzero_ps();
+      const float* pa = pa0;
+      const float* pb = b + n;
+      for (int k = 0; k < K; k++, pa += sak, pb += ldb) c0 = _mm256_fmadd_ps(_mm256_broadcast_ss(pa), _mm256_loadu_ps(pb), c0);
+      _mm256_storeu_ps(pc + n, c0);
+    }
+    for (; n < N; n++) {
+      float s = acc ? pc[n] : 0.0f;
+      for (int k = 0; k < K; k++) s += pa0[k * sak] * b[k * ldb + n];
+      pc[n] = s;
+    }
+  }
+}
+
+TGT void gemm(int M, int N, int K, const float* a, long sam, long sak, const float* b, long ldb, float* c,
+              long ldc, bool acc) {
+  const int KB = 256;
+  for (int k0 = 0; k0 < K || k0 == 0; k0 += KB) {
+    int kc = std::min(KB, K - k0);
+    gemmPanel(M, N, kc, a + k0 * sak, sam, sak, b + (long)k0 * ldb, ldb, c, ldc, k0 > 0 ? true : acc);
+    if (K == 0) break;
+  }
+}
+
+TGT void forwardRows(int B, int T, int D, int H, const float* x, const float* w, const float* u, const float* bias,
+                     float* h, float* c, float* gates) {
+  const long G = 4L * H, rowG = (long)T * G, rowH = (long)T * H;
+  const long rows = (long)B * T;
+  for (long r = 0; r < rows; r++) std::memcpy(gates + r * G, bias, G * sizeof(float));
+  gemm((int)rows, (int)G, D, x, D, 1, w, G, gates, G, true);
+  for (int t = 0; t < T; t++) {
+    float* gt = gates + t * G;
+    if (t > 0) gemm(B, (int)G, H, h + (long)(t - 1) * H, rowH, 1, u, G, gt, rowG, true);
+    for (int bi = 0; bi < B; bi++) {
+      float* z = gt + bi * rowG;
+      const long off = bi * rowH + (long)t * H;
+      float* pc = c + off;
+      float* ph = h + off;
+      const float* cprev = pc - H;
+      int j = 0;
+      for (; j + 8 <= H; j += 8) {
+        __m256 ig = vsigmoid(_mm256_loadu_ps(z + j));
+        __m256 fg = vsigmoid(_mm256_loadu_ps(z + H + j));
+        __m256 gg = vtanh(_mm256_loadu_ps(z + 2 * H + j));
+        __m256 og = vsigmoid(_mm256_loadu_ps(z + 3 * H + j));
+        _mm256_storeu_ps(z + j, ig); _mm256_storeu_ps(z + H + j, fg);
+        _mm256_storeu_ps(z + 2 * H + j, gg); _mm256_storeu_ps(z + 3 * H + j, og);
+        __m256 cv = _mm256_mul_ps(ig, gg);
+        if (t > 0) cv = _mm256_fmadd_ps(fg, _mm256_loadu_ps(cprev + j), cv);
+        _mm256_storeu_ps(pc + j, cv);
+        _mm256_storeu_ps(ph + j, _mm256_mul_ps(og, vtanh(cv)));
+      }
+      for (; j < H; j++) {
+        float ig = ssigmoid(z[j]), fg = ssigmoid(z[H + j]), gg = stanh(z[2 * H + j]), og = ssigmoid(z[3 * H + j]);
+        z[j] = ig; z[H + j] = fg; z[2 * H + j] = gg; z[3 * H + j] = og;
+        float cv = ig * gg + (t > 0 ? fg * cprev[j] : 0.0f);
+        pc[j] = cv;
+        ph[j] = og * stanh(cv);
+      }
+    }
+  }
+}
+
+// dz overwrites `gates` (a private copy); weight gradients are written (not accumulated).
+TGT void backwardRows(int B, int T, int D, int H, const float* x, const float* w, const float* u, const float* h,
+                      const float* c, float* gates, const float* dh, bool lastOnly, float* dx, float* dw, float* du,
+                      float* db) {
+  const long G = 4L * H, rowG = (long)T * G, rowH = (long)T * H;
+  std::vector<float> ut(G * H), wt(G * D), hPrev((size_t)B * rowH), dhNext((size_t)B * H, 0.0f), dcNext((size_t)B * H, 0.0f);
+  for (int r = 0; r < H; r++) for (long cc = 0; cc < G; cc++) ut[cc * H + r] = u[r * G + cc];
+  for (int r = 0; r < D; r++) for (long cc = 0; cc < G; cc++) wt[cc * D + r] = w[r * G + cc];
+  const __m256 one = _mm256_set1_ps(1.0f);
+  for (int t = T - 1; t >= 0; t--) {
+    for (int bi = 0; bi < B; bi++) {
+      float* z = gates + bi * rowG + (long)t * G;
+      const long off = bi * rowH + (long)t * H;
+      const float* pc = c + off;
+      const float* cprev = pc - H;
+      const float* pdh = lastOnly ? (t == T - 1 ? dh + (long)bi * H : nullptr) : dh + off;
+      float* pdn = dhNext.data() + (long)bi * H;
+      float* pdc = dcNext.data() + (long)bi * H;
+      int j = 0;
+      for (; j + 8 <= H; j += 8) {
+        __m256 gdh = _mm256_loadu_ps(pdn + j);
+        if (pdh) gdh = _mm256_add_ps(gdh, _mm256_loadu_ps(pdh + j));
+        __m256 ig = _mm256_loadu_ps(z + j), fg = _mm256_loadu_ps(z + H + j);
+        __m256 gg = _mm256_loadu_ps(z + 2 * H + j), og = _mm256_loadu_ps(z + 3 * H + j);
+        __m256 cp = t > 0 ? _mm256_loadu_ps(cprev + j) : _mm256_setzero_ps();
+        __m256 tc = vtanh(_mm256_loadu_ps(pc + j));
+        __m256 dO = _mm256_mul_ps(gdh, tc);
+        __m256 dc = _mm256_fmadd_ps(_mm256_mul_ps(gdh, og), _mm256_fnmadd_ps(tc, tc, one), _mm256_loadu_ps(pdc + j));
+        _mm256_storeu_ps(pdc + j, _mm256_mul_ps(dc, fg));
+        _mm256_storeu_ps(z + j, _mm256_mul_ps(_mm256_mul_ps(dc, gg), _mm256_mul_ps(ig, _mm256_sub_ps(one, ig))));
+        _mm256_storeu_ps(z + H + j, _mm256_mul_ps(_mm256_mul_ps(dc, cp), _mm256_mul_ps(fg, _mm256_sub_ps(one, fg))));
+        _mm256_storeu_ps(z + 2 * H + j, _mm256_mul_ps(_mm256_mul_ps(dc, ig), _mm256_fnmadd_ps(gg, gg, one)));
+        _mm256_storeu_ps(z + 3 * H + j, _mm256_mul_ps(dO, _mm256_mul_ps(og, _mm256_sub_ps(one, og))));
+      }
+      for (; j < H; j++) {
+        float gdh = pdn[j] + (pdh ? pdh[j] : 0.0f);
+        float ig = z[j], fg = z[H + j], gg = z[2 * H + j], og = z[3 * H + j];
+        float cp = t > 0 ? cprev[j] : 0.0f;
+        float tc = stanh(pc[j]);
+        float dO = gdh * tc;
+        float dc = pdc[j] + gdh * og * (1.0f - tc * tc);
+        pdc[j] = dc * fg;
+        z[j] = dc * gg * ig * (1.0f - ig);
+        z[H + j] = dc * cp * fg * (1.0f - fg);
+        z[2 * H + j] = dc * ig * (1.0f - gg * gg);
+        z[3 * H + j] = dO * og * (1.0f - og);
+      }
+    }
+    if (t > 0) gemm(B, H, (int)G, gates + (long)t * G, rowG, 1, ut.data(), H, dhNext.data(), H, false);
+  }
+  for (int bi = 0; bi < B; bi++) {
+    float* hp = hPrev.data() + bi * rowH;
+    std::memset(hp, 0, H * sizeof(float));
+    if (T > 1) std::memcpy(hp + H, h + bi * rowH, (size_t)(T - 1) * H * sizeof(float));
+  }
+  const int rows = B * T;
+  gemm(D, (int)G, rows, x, 1, D, gates, G, dw, G, false);
+  gemm(H, (int)G, rows, hPrev.data(), 1, H, gates, G, du, G, false);
+  gemm(rows, D, (int)G, gates, G, 1, wt.data(), D, dx, D, false);
+  std::fill(db, db + G, 0.0f);
+  for (int r = 0; r < rows; r++) {
+    const float* z = gates + (long)r * G;
+    for (long j = 0; j < G; j++) db[j] += z[j];
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// N-API glue
+
+bool getInt(napi_env env, napi_value v, int* out) { return napi_get_value_int32(env, v, out) == napi_ok; }
+
+float* getF32(napi_env env, napi_value v, size_t expected, const char* name) {
+  bool is = false;
+  napi_is_typedarray(env, v, &is);
+  napi_typedarray_type type;
+  size_t length = 0;
+  void* data = nullptr;
+  if (!is || napi_get_typedarray_info(env, v, &type, &length, &data, nullptr, nullptr) != napi_ok ||
+      type != napi_float32_array || length != expected) {
+    std::string msg = std::string(name) + " must be a Float32Array of length " + std::to_string(expected);
+    napi_throw_range_error(env, nullptr, msg.c_str());
+    return nullptr;
+  }
+  return static_cast<float*>(data);
+}
+
+napi_value Forward(napi_env env, napi_callback_info info) {
+  size_t argc = 12;
+  napi_value a[12];
+  napi_get_cb_info(env, info, &argc, a, nullptr, nullptr);
+  int B, T, D, H, threads;
+  if (argc != 12 || !getInt(env, a[0], &B) || !getInt(env, a[1], &T) || !getInt(env, a[2], &D) ||
+      !getInt(env, a[3], &H) || !getInt(env, a[11], &threads) || B <= 0 || T <= 0 || D <= 0 || H <= 0) {
+    napi_throw_type_error(env, nullptr, "forward(B, T, D, H, x, w, u, bias, h, c, gates, threads)");
+    return nullptr;
+  }
+  const long G = 4L * H;
+  float* x = getF32(env, a[4], (size_t)B * T * D, "x"); if (!x) return nullptr;
+  float* w = getF32(env, a[5], D * G, "kernel"); if (!w) return nullptr;
+  float* u = getF32(env, a[6], H * G, "recurrent"); if (!u) return nullptr;
+  float* bias = getF32(env, a[7], G, "bias"); if (!bias) return nullptr;
+  float* h = getF32(env, a[8], (size_t)B * T * H, "h"); if (!h) return nullptr;
+  float* c = getF32(env, a[9], (size_t)B * T * H, "c"); if (!c) return nullptr;
+  float* g = getF32(env, a[10], (size_t)B * T * G, "gates"); if (!g) return nullptr;
+  const int b0 = threads > 1 && B > 1 ? (B + 1) / 2 : B;
+  std::thread worker;
+  if (b0 < B) {
+    worker = std::thread(forwardRows, B - b0, T, D, H, x + (long)b0 * T * D, w, u, bias, h + (long)b0 * T * H,
+                         c + (long)b0 * T * H, g + (long)b0 * T * G);
+  }
+  forwardRows(b0, T, D, H, x, w, u, bias, h, c, g);
+  if (worker.joinable()) worker.join();
+  return nullptr;
+}
+
+napi_value Backward(napi_env env, napi_callback_info info) {
+  size_t argc = 17;
+  napi_value a[17];
+  napi_get_cb_info(env, info, &argc, a, nullptr, nullptr);
+  int B, T, D, H, lastOnly, threads;
+  if (argc != 17 || !getInt(env, a[0], &B) || !getInt(env, a[1], &T) || !getInt(env, a[2], &D) ||
+      !getInt(env, a[3], &H) || !getInt(env, a[11], &lastOnly) || !getInt(env, a[16], &threads) || B <= 0 ||
+      T <= 0 || D <= 0 || H <= 0) {
+    napi_throw_type_error(env, nullptr, "backward(B, T, D, H, x, w, u, h, c, gates, dh, lastOnly, dx, dw, du, db, threads)");
+    return nullptr;
+  }
+  const long G = 4L * H;
+  float* x = getF32(env, a[4], (size_t)B * T * D, "x"); if (!x) return nullptr;
+  float* w = getF32(env, a[5], D * G, "kernel"); if (!w) return nullptr;
+  float* u = getF32(env, a[6], H * G, "recurrent"); if (!u) return nullptr;
+  float* h = getF32(env, a[7], (size_t)B * T * H, "h"); if (!h) return nullptr;
+  float* c = getF32(env, a[8], (size_t)B * T * H, "c"); if (!c) return nullptr;
+  float* g = getF32(env, a[9], (size_t)B * T * G, "gates"); if (!g) return nullptr;
+  float* dh = getF32(env, a[10], lastOnly ? (size_t)B * H : (size_t)B * T * H, "dh"); if (!dh) return nullptr;
+  float* dx = getF32(env, a[12], (size_t)B * T * D, "dx"); if (!dx) return nullptr;
+  float* dw = getF32(env, a[13], D * G, "dw"); if (!dw) return nullptr;
+  float* du = getF32(env, a[14], H * G, "du"); if (!du) return nullptr;
+  float* db = getF32(env, a[15], G, "db"); if (!db) return nullptr;
+  std::vector<float> dz(g, g + (size_t)B * T * G);  // private copy: dz overwrites it
+  const int b0 = threads > 1 && B > 1 ? (B + 1) / 2 : B;
+  std::vector<float> dw2, du2, db2;
+  std::thread worker;
+  if (b0 < B) {
+    dw2.resize(D * G); du2.resize(H * G); db2.resize(G);
+    worker = std::thread(backwardRows, B - b0, T, D, H, x + (long)b0 * T * D, w, u, h + (long)b0 * T * H,
+                         c + (long)b0 * T * H, dz.data() + (long)b0 * T * G, dh + (long)b0 * (lastOnly ? H : (long)T * H),
+                         lastOnly != 0, dx + (long)b0 * T * D, dw2.data(), du2.data(), db2.data());
+  }
+  backwardRows(b0, T, D, H, x, w, u, h, c, dz.data(), dh, lastOnly != 0, dx, dw, du, db);
+  if (worker.joinable()) {
+    worker.join();
+    for (long i = 0; i < D * G; i++) dw[i] += dw2[i];
+    for (long i = 0; i < H * G; i++) du[i] += du2[i];
+    for (long i = 0; i < G; i++) db[i] += db2[i];
+  }
+  return nullptr;
+}
+
+napi_value Supported(napi_env env, napi_callback_info) {
+  __builtin_cpu_init();
+  napi_value result;
+  napi_get_boolean(env, __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma"), &result);
+  return result;
+}
+
+napi_value Init(napi_env env, napi_value exports) {
+  napi_property_descriptor props[] = {
+      {"forward", nullptr, Forward, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"backward", nullptr, Backward, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"supported", nullptr, Supported, nullptr, nullptr, nullptr, napi_default, nullptr},
+  };
+  napi_define_properties(env, exports, 3, props);
+  return exports;
+}
+
+}  // namespace
+
+NAPI_MODULE(NODE_GYP_MODULE_NAME, Init)
