@@ -24,17 +24,17 @@ export interface LstmNativeKernelInfo {
 interface Addon {
   supported(): boolean;
   forward(...args: Array<number | Float32Array>): void;
+  infer(...args: Array<number | Float32Array>): void;
   backward(...args: Array<number | Float32Array>): void;
 }
 
 /**
  * The native kernel (see {@link LstmKernel}). Outputs are written by the addon straight into
- * new Float32Arrays; inference reuses scratch buffers for the values it does not return.
+ * new Float32Arrays; inference (`save` false) runs a per-step variant that keeps nothing for BPTT.
  */
 export class LstmNativeKernel implements LstmKernel {
   /** Path, instruction set and threads. */
   readonly info: LstmNativeKernelInfo;
-  private scratch: { h: Float32Array; c: Float32Array; g: Float32Array } | null = null;
 
   /**
    * @param addon - The loaded addon (see {@link loadLstmNativeKernel}).
@@ -77,29 +77,20 @@ export class LstmNativeKernel implements LstmKernel {
     checkLength('kernel', kernel, D * G);
     checkLength('recurrent', recurrent, H * G);
     checkLength('bias', bias, G);
+    const threads = this.threadsFor(B, T, D, H);
+    if (!options.save) {
+      const sequences = !options.lastStepOnly && T > 1;
+      const h = new Float32Array(sequences ? B * T * H : B * H);
+      this.addon.infer(B, T, D, H, x, kernel, recurrent, bias, h, sequences ? 1 : 0, threads);
+      return { h };
+    }
     const n = B * T * H;
-    let h: Float32Array, c: Float32Array, g: Float32Array;
-    if (options.save) {
-      h = new Float32Array(n);
-      c = new Float32Array(n);
-      g = new Float32Array(n * 4);
-    } else {
-      if (this.scratch === null || this.scratch.h.length < n) {
-        this.scratch = { h: new Float32Array(n), c: new Float32Array(n), g: new Float32Array(n * 4) };
-      }
-      h = this.scratch.h.subarray(0, n);
-      c = this.scratch.c.subarray(0, n);
-      g = this.scratch.g.subarray(0, n * 4);
-    }
-    this.addon.forward(B, T, D, H, x, kernel, recurrent, bias, h, c, g, this.threadsFor(B, T, D, H));
-    if (options.save) {
-      const saved: LstmSaved = { x: x.slice(), kernel: kernel.slice(), recurrent: recurrent.slice(), h, c, gates: g };
-      return { h, saved };
-    }
-    if (!options.lastStepOnly) return { h: h.slice() };
-    const last = new Float32Array(B * H);
-    for (let b = 0; b < B; b++) last.set(h.subarray((b * T + T - 1) * H, (b * T + T) * H), b * H);
-    return { h: last };
+    const h = new Float32Array(n);
+    const c = new Float32Array(n);
+    const g = new Float32Array(n * 4);
+    this.addon.forward(B, T, D, H, x, kernel, recurrent, bias, h, c, g, threads);
+    const saved: LstmSaved = { x: x.slice(), kernel: kernel.slice(), recurrent: recurrent.slice(), h, c, gates: g };
+    return { h, saved };
   }
 
   /** See {@link LstmKernel.backward}. @throws InputError when a length does not match `dims`. */

@@ -3,7 +3,8 @@
 // batch split. Built by scripts/build-kernels.js with node-gyp when a C++ compiler is present;
 // optional: the loader (../native.ts) falls back to the WebAssembly kernel.
 //
-// Exports: forward(B, T, D, H, x, w, u, bias, h, c, gates, threads) and
+// Exports: forward(B, T, D, H, x, w, u, bias, h, c, gates, threads),
+// infer(B, T, D, H, x, w, u, bias, h, sequences, threads) (no BPTT values kept) and
 // backward(B, T, D, H, x, w, u, h, c, gates, dh, lastOnly, dx, dw, du, db, threads); all arrays
 // are Float32Array allocated by the caller; backward does not modify its inputs.
 #include <node_api.h>
@@ -182,6 +183,45 @@ TGT void forwardRows(int B, int T, int D, int H, const float* x, const float* w,
   }
 }
 
+// Inference: no values kept for BPTT, so the gate pre-activations of one step at a time
+// ([B, 4H]) and the cell state ([B, H], updated in place) stay in cache; the input projection is
+// done per step instead of for the whole sequence. hOut: [B, T, H] (seq) or [B, H].
+TGT void inferRows(int B, int T, int D, int H, const float* x, const float* w, const float* u, const float* bias,
+                   float* hOut, bool seq) {
+  const long G = 4L * H;
+  std::vector<float> zbuf((size_t)B * G), cbuf((size_t)B * H, 0.0f);
+  float* z = zbuf.data();
+  float* c = cbuf.data();
+  const long ldh = seq ? (long)T * H : H;
+  for (int t = 0; t < T; t++) {
+    for (int bi = 0; bi < B; bi++) std::memcpy(z + bi * G, bias, G * sizeof(float));
+    gemm(B, (int)G, D, x + (long)t * D, (long)T * D, 1, w, G, z, G, true);
+    float* hcur = seq ? hOut + (long)t * H : hOut;
+    if (t > 0) gemm(B, (int)G, H, seq ? hcur - H : hOut, ldh, 1, u, G, z, G, true);
+    for (int bi = 0; bi < B; bi++) {
+      const float* zb = z + bi * G;
+      float* pc = c + (long)bi * H;
+      float* ph = hcur + bi * ldh;
+      int j = 0;
+      for (; j + 8 <= H; j += 8) {
+        __m256 ig = vsigmoid(_mm256_loadu_ps(zb + j));
+        __m256 fg = vsigmoid(_mm256_loadu_ps(zb + H + j));
+        __m256 gg = vtanh(_mm256_loadu_ps(zb + 2 * H + j));
+        __m256 og = vsigmoid(_mm256_loadu_ps(zb + 3 * H + j));
+        __m256 cv = _mm256_fmadd_ps(fg, _mm256_loadu_ps(pc + j), _mm256_mul_ps(ig, gg));
+        _mm256_storeu_ps(pc + j, cv);
+        _mm256_storeu_ps(ph + j, _mm256_mul_ps(og, vtanh(cv)));
+      }
+      for (; j < H; j++) {
+        float ig = ssigmoid(zb[j]), fg = ssigmoid(zb[H + j]), gg = stanh(zb[2 * H + j]), og = ssigmoid(zb[3 * H + j]);
+        float cv = fg * pc[j] + ig * gg;
+        pc[j] = cv;
+        ph[j] = og * stanh(cv);
+      }
+    }
+  }
+}
+
 // dz overwrites `gates` (a private copy); weight gradients are written (not accumulated).
 TGT void backwardRows(int B, int T, int D, int H, const float* x, const float* w, const float* u, const float* h,
                       const float* c, float* gates, const float* dh, bool lastOnly, float* dx, float* dw, float* du,
@@ -340,6 +380,32 @@ napi_value Backward(napi_env env, napi_callback_info info) {
   return nullptr;
 }
 
+napi_value Infer(napi_env env, napi_callback_info info) {
+  size_t argc = 11;
+  napi_value a[11];
+  napi_get_cb_info(env, info, &argc, a, nullptr, nullptr);
+  int B, T, D, H, seq, threads;
+  if (argc != 11 || !getInt(env, a[0], &B) || !getInt(env, a[1], &T) || !getInt(env, a[2], &D) ||
+      !getInt(env, a[3], &H) || !getInt(env, a[9], &seq) || !getInt(env, a[10], &threads) || B <= 0 || T <= 0 ||
+      D <= 0 || H <= 0) {
+    napi_throw_type_error(env, nullptr, "infer(B, T, D, H, x, w, u, bias, h, sequences, threads)");
+    return nullptr;
+  }
+  const long G = 4L * H;
+  float* x = getF32(env, a[4], (size_t)B * T * D, "x"); if (!x) return nullptr;
+  float* w = getF32(env, a[5], D * G, "kernel"); if (!w) return nullptr;
+  float* u = getF32(env, a[6], H * G, "recurrent"); if (!u) return nullptr;
+  float* bias = getF32(env, a[7], G, "bias"); if (!bias) return nullptr;
+  const long hRow = seq ? (long)T * H : H;
+  float* h = getF32(env, a[8], (size_t)B * hRow, "h"); if (!h) return nullptr;
+  const int b0 = threads > 1 && B > 1 ? (B + 1) / 2 : B;
+  std::thread worker;
+  if (b0 < B) worker = std::thread(inferRows, B - b0, T, D, H, x + (long)b0 * T * D, w, u, bias, h + b0 * hRow, seq != 0);
+  inferRows(b0, T, D, H, x, w, u, bias, h, seq != 0);
+  if (worker.joinable()) worker.join();
+  return nullptr;
+}
+
 napi_value Supported(napi_env env, napi_callback_info) {
   __builtin_cpu_init();
   napi_value result;
@@ -351,9 +417,10 @@ napi_value Init(napi_env env, napi_value exports) {
   napi_property_descriptor props[] = {
       {"forward", nullptr, Forward, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"backward", nullptr, Backward, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"infer", nullptr, Infer, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"supported", nullptr, Supported, nullptr, nullptr, nullptr, napi_default, nullptr},
   };
-  napi_define_properties(env, exports, 3, props);
+  napi_define_properties(env, exports, 4, props);
   return exports;
 }
 
