@@ -15,3 +15,4 @@ export * from './messages';
 export * from './nbformat';
 export * from './parameters';
 export * from './tslabErrors';
+export * from './mainJob';
