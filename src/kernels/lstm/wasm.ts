@@ -56,6 +56,7 @@ export function lstmWasmCandidates(file: string = LSTM_WASM_FILE): string[] {
 interface Exports {
   heapBase(): number;
   lstmForward(...args: number[]): void;
+  lstmInfer(...args: number[]): void;
   lstmBackward(...args: number[]): void;
 }
 
@@ -63,6 +64,7 @@ const PAGE = 65536;
 const OP_EXIT = 0;
 const OP_FORWARD = 1;
 const OP_BACKWARD = 2;
+const OP_INFER = 3;
 /** Control words (Int32) of the fork-join channel. */
 const CTL_SEQ = 0;
 const CTL_DONE = 1;
@@ -92,6 +94,7 @@ for (;;) {
   try {
     const a = Array.from(args);
     if (op === ${OP_FORWARD}) ex.lstmForward(...a.slice(0, 11));
+    else if (op === ${OP_INFER}) ex.lstmInfer(...a.slice(0, 12));
     else ex.lstmBackward(...a.slice(0, 21));
   } catch (e) {
     Atomics.store(ctl, ${CTL_ERROR}, 1);
@@ -230,6 +233,7 @@ export class LstmWasmKernel implements LstmKernel {
     checkLength('kernel', kernel, D * G);
     checkLength('recurrent', recurrent, H * G);
     checkLength('bias', bias, G);
+    if (!options.save) return { h: this.infer(B, T, D, H, x, kernel, recurrent, bias, !options.lastStepOnly && T > 1) };
     const p = this.allocate({ x: B * T * D, w: D * G, u: H * G, b: G, h: B * T * H, c: B * T * H, g: B * T * G });
     const f32 = new Float32Array(this.memory.buffer);
     f32.set(x, p.x / 4);
@@ -252,21 +256,46 @@ export class LstmWasmKernel implements LstmKernel {
       this.exports.lstmForward(...args(0, B));
     }
     const h = f32.slice(p.h / 4, p.h / 4 + B * T * H);
-    if (options.save) {
-      const saved: LstmSaved = {
-        x: x.slice(),
-        kernel: kernel.slice(),
-        recurrent: recurrent.slice(),
-        h,
-        c: f32.slice(p.c / 4, p.c / 4 + B * T * H),
-        gates: f32.slice(p.g / 4, p.g / 4 + B * T * G),
-      };
-      return { h, saved };
+    const saved: LstmSaved = {
+      x: x.slice(),
+      kernel: kernel.slice(),
+      recurrent: recurrent.slice(),
+      h,
+      c: f32.slice(p.c / 4, p.c / 4 + B * T * H),
+      gates: f32.slice(p.g / 4, p.g / 4 + B * T * G),
+    };
+    return { h, saved };
+  }
+
+  /** Inference (see `lstmInfer` in assembly/lstm.ts): h [B, T, H] or [B, H]. */
+  private infer(
+    B: number, T: number, D: number, H: number,
+    x: Float32Array, kernel: Float32Array, recurrent: Float32Array, bias: Float32Array, sequences: boolean,
+  ): Float32Array {
+    const G = 4 * H;
+    const hRow = sequences ? T * H : H;
+    const b0 = this.split(B, T, D, H);
+    const p = this.allocate({ x: B * T * D, w: D * G, u: H * G, b: G, h: B * hRow, z: B * G, c: B * H });
+    const f32 = new Float32Array(this.memory.buffer);
+    f32.set(x, p.x / 4);
+    f32.set(kernel, p.w / 4);
+    f32.set(recurrent, p.u / 4);
+    f32.set(bias, p.b / 4);
+    const args = (from: number, rows: number) => [
+      rows, T, D, H, p.x + 4 * from * T * D, p.w, p.u, p.b, p.h + 4 * from * hRow, sequences ? 1 : 0,
+      p.z + 4 * from * G, p.c + 4 * from * H,
+    ];
+    if (b0 > 0) {
+      this.thread!.start(OP_INFER, args(b0, B - b0));
+      try {
+        this.exports.lstmInfer(...args(0, b0));
+      } finally {
+        this.thread!.join();
+      }
+    } else {
+      this.exports.lstmInfer(...args(0, B));
     }
-    if (!options.lastStepOnly || T === 1) return { h };
-    const last = new Float32Array(B * H);
-    for (let b = 0; b < B; b++) last.set(h.subarray((b * T + T - 1) * H, (b * T + T) * H), b * H);
-    return { h: last };
+    return f32.slice(p.h / 4, p.h / 4 + B * hRow);
   }
 
   /**

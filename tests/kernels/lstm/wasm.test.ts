@@ -149,11 +149,15 @@ describe('kernel variants and the 2-thread batch split', () => {
         const dh = randomArray(last ? B * H : B * T * H, `dh${tag}`);
         const run = (k: LstmKernel) => {
           const f = k.forward(dims, x, w.kernel, w.recurrent, w.bias, { save: true, lastStepOnly: false });
-          return { h: f.h, ...k.backward(dims, f.saved!, dh, last) };
+          // inference variants too: all steps, and the last step only
+          const hSeq = k.forward(dims, x, w.kernel, w.recurrent, w.bias, { save: false, lastStepOnly: false }).h;
+          const hLast = k.forward(dims, x, w.kernel, w.recurrent, w.bias, { save: false, lastStepOnly: true }).h;
+          return { h: f.h, hSeq, hLast, ...k.backward(dims, f.saved!, dh, last) };
         };
         const a = run(reference);
         const b = run(variant);
-        for (const key of ['h', 'dx', 'dkernel', 'drecurrent', 'dbias'] as const) {
+        expect(maxDiff(a.hSeq, a.h).abs).toBeLessThan(1e-6);
+        for (const key of ['h', 'hSeq', 'hLast', 'dx', 'dkernel', 'drecurrent', 'dbias'] as const) {
           const { abs, scale } = maxDiff(b[key], a[key]);
           expect(abs, key).toBeLessThan(1e-5 * Math.max(1, scale));
         }

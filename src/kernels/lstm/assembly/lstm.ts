@@ -311,6 +311,57 @@ export function lstmForward(
 }
 
 /**
+ * Inference over a whole sequence: nothing kept for BPTT, so the gate pre-activations of one step
+ * (`z`: [B, 4H]) and the cell state (`c`: [B, H], updated in place) stay in cache, and the input
+ * projection is done per step.
+ *
+ * @param h - out: [B, T, H] when `sequences` = 1, else [B, H] (the last step).
+ * @param z - scratch [B, 4H]; c - scratch [B, H].
+ */
+export function lstmInfer(
+  B: i32, T: i32, D: i32, H: i32,
+  x: usize, w: usize, u: usize, bias: usize,
+  h: usize, sequences: i32, z: usize, c: usize,
+): void {
+  const G = 4 * H;
+  const H4 = <usize>H << 2;
+  const ldh: i32 = sequences ? T * H : H;
+  memory.fill(c, 0, (<usize>B * H) << 2);
+  for (let t = 0; t < T; t++) {
+    for (let bi = 0; bi < B; bi++) memory.copy(z + ((<usize>bi * G) << 2), bias, <usize>G << 2);
+    gemm(B, G, D, x + ((<usize>t * D) << 2), T * D, 1, w, G, z, G, 1);
+    const hcur = sequences ? h + ((<usize>t * H) << 2) : h;
+    if (t > 0) gemm(B, G, H, sequences ? hcur - H4 : h, ldh, 1, u, G, z, G, 1);
+    for (let bi = 0; bi < B; bi++) {
+      const pz = z + ((<usize>bi * G) << 2);
+      const pc = c + ((<usize>bi * H) << 2);
+      const ph = hcur + ((<usize>bi * ldh) << 2);
+      let j = 0;
+      for (; j + 4 <= H; j += 4) {
+        const o4 = <usize>j << 2;
+        const ig = vsigmoid(v128.load(pz + o4));
+        const fg = vsigmoid(v128.load(pz + H4 + o4));
+        const gg = vtanh(v128.load(pz + 2 * H4 + o4));
+        const og = vsigmoid(v128.load(pz + 3 * H4 + o4));
+        const cv = madd(fg, v128.load(pc + o4), f32x4.mul(ig, gg));
+        v128.store(pc + o4, cv);
+        v128.store(ph + o4, f32x4.mul(og, vtanh(cv)));
+      }
+      for (; j < H; j++) {
+        const o4 = <usize>j << 2;
+        const ig = ssigmoid(load<f32>(pz + o4));
+        const fg = ssigmoid(load<f32>(pz + H4 + o4));
+        const gg = stanh(load<f32>(pz + 2 * H4 + o4));
+        const og = ssigmoid(load<f32>(pz + 3 * H4 + o4));
+        const cv = fg * load<f32>(pc + o4) + ig * gg;
+        store<f32>(pc + o4, cv);
+        store<f32>(ph + o4, og * stanh(cv));
+      }
+    }
+  }
+}
+
+/**
  * Backward pass (BPTT) over a whole sequence, from the values saved by `lstmForward`.
  *
  * @param dh - [B, T, H] gradient of the loss w.r.t. the hidden-state outputs (zeros where a
