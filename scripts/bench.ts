@@ -35,13 +35,28 @@ const CONFIGS: Readonly<Record<string, BenchConfig>> = {
 };
 
 /**
- * Variants: `project` = the library's default model (`buildLstmModel`) on the wasm backend;
- * `project_wasm` = the same model with the fused WebAssembly kernel (`buildForecasterWithKernel`
- * 'fused'), wasm backend; `project_wasm_cpu` = fused kernel, cpu backend; `tfjs_layers` = a plain
- * `tf.layers.lstm` (sigmoid) + dense model, wasm backend; `pytorch` = scripts/bench_torch.py.
+ * Variants: `project` = the library's default model (`buildLstmModel`: stock layers) on the wasm
+ * backend; `project_native` / `project_wasm` = the same model with fused layers
+ * (`buildForecasterWithKernel` 'fused') on the native / WebAssembly kernel, wasm backend;
+ * `project_native_1t` = native kernel on one thread (`LSTM_KERNEL_THREADS=1`);
+ * `project_native_cpu` = native kernel, cpu backend; `tfjs_layers` = a plain `tf.layers.lstm`
+ * (sigmoid) + dense model, wasm backend; `pytorch` = scripts/bench_torch.py with 2 threads,
+ * `pytorch_1t` with 1 (on a shared, loaded machine 2 OpenMP threads can be slower than 1).
  */
-const TFJS_VARIANTS = ['project', 'project_wasm', 'project_wasm_cpu', 'tfjs_layers'] as const;
-type Variant = (typeof TFJS_VARIANTS)[number] | 'pytorch';
+const TFJS_VARIANTS = ['project', 'project_native', 'project_native_1t', 'project_native_cpu', 'project_wasm', 'tfjs_layers'] as const;
+const TORCH_VARIANTS = ['pytorch', 'pytorch_1t'] as const;
+type Variant = (typeof TFJS_VARIANTS)[number] | (typeof TORCH_VARIANTS)[number];
+
+/** Kernel choice (`$LSTM_KERNEL`) of each fused variant. */
+const KERNEL_OF: Partial<Record<Variant, string>> = {
+  project_native: 'native',
+  project_native_1t: 'native',
+  project_native_cpu: 'native',
+  project_wasm: 'wasm',
+};
+
+/** Metrics per config: the issue targets L for inference only (stock training there takes minutes). */
+const METRICS: Readonly<Record<string, string[]>> = { S: ['train', 'infer'], M: ['train', 'infer'], L: ['infer'] };
 
 interface Measurement {
   train_sps?: number;
@@ -54,17 +69,18 @@ interface Measurement {
 async function worker(variant: Variant, config: BenchConfig, seconds: number, metrics: string[]): Promise<Measurement> {
   const tf = await import('@tensorflow/tfjs');
   await import('@tensorflow/tfjs-backend-wasm');
-  const backend = variant === 'project_wasm_cpu' ? 'cpu' : 'wasm';
+  const backend = variant.endsWith('_cpu') ? 'cpu' : 'wasm';
   if (!(await tf.setBackend(backend))) throw new Error(`setBackend(${backend}) failed`);
   await tf.ready();
   const { resolveLstmConfig } = await import('../src/model/config');
   const { buildLstmModel } = await import('../src/model/lstm');
   const { buildForecasterWithKernel } = await import('../src/kernels/lstm/forecaster');
-  const { lstmWasmStatus } = await import('../src/kernels/lstm/wasm');
+  const { loadLstmKernel } = await import('../src/kernels/lstm/kernel');
   const { n, steps, features, units, layers, batch } = config;
   const shape = { lookback: steps, numFeatures: features, horizon: 1, numTargets: 1 };
   const lstmConfig = resolveLstmConfig({ units, layers, batchSize: batch, seed: 1 });
   let model: import('@tensorflow/tfjs').LayersModel;
+  let kernelInfo: unknown;
   if (variant === 'tfjs_layers') {
     const seq = tf.sequential();
     for (let l = 0; l < layers; l++) {
@@ -77,9 +93,12 @@ async function worker(variant: Variant, config: BenchConfig, seconds: number, me
   } else if (variant === 'project') {
     model = buildLstmModel(lstmConfig, shape);
   } else {
-    const status = lstmWasmStatus();
-    if (!status.available) throw new Error(`fused kernel unavailable: ${status.reason}`);
+    const kernel = loadLstmKernel();
+    if (kernel === null || kernel.info.path !== KERNEL_OF[variant]) {
+      throw new Error(`${KERNEL_OF[variant]} kernel unavailable (got ${JSON.stringify(kernel?.info ?? null)})`);
+    }
     model = buildForecasterWithKernel(lstmConfig, shape, 'fused');
+    kernelInfo = kernel.info;
   }
   const x = tf.randomNormal([n, steps, features], 0, 1, 'float32', 1);
   const y = tf.randomNormal([n, 1, 1], 0, 1, 'float32', 2);
@@ -89,14 +108,14 @@ async function worker(variant: Variant, config: BenchConfig, seconds: number, me
     batches.push([x.slice([i, 0, 0], [size, steps, features]), y.slice([i, 0, 0], [size, 1, 1])]);
   }
   const timed = async (step: (i: number) => Promise<number>): Promise<number> => {
-    for (let i = 0; i < 3; i++) await step(i);
+    for (let i = 0; i < 2; i++) await step(i);
     let done = 0;
     let samples = 0;
     const start = performance.now();
-    while (done < 3 || performance.now() - start < seconds * 1000) samples += await step(done++);
+    while (done < 2 || performance.now() - start < seconds * 1000) samples += await step(done++);
     return samples / ((performance.now() - start) / 1000);
   };
-  const result: Measurement = { load_avg_1m: 0, backend };
+  const result: Measurement = { load_avg_1m: 0, backend, kernel: kernelInfo };
   if (metrics.includes('train')) {
     result.train_sps = await timed(async (i) => {
       const [xb, yb] = batches[i % batches.length];
@@ -121,13 +140,22 @@ async function worker(variant: Variant, config: BenchConfig, seconds: number, me
 function runChild(variant: Variant, name: string, config: BenchConfig, seconds: number, metrics: string[]): Measurement | { error: string } {
   const load = loadavg()[0];
   let child;
-  if (variant === 'pytorch') {
+  if (variant === 'pytorch' || variant === 'pytorch_1t') {
     const args = [path.join(__dirname, 'bench_torch.py'), '--n', config.n, '--steps', config.steps, '--features', config.features,
-      '--units', config.units, '--layers', config.layers, '--batch', config.batch, '--seconds', seconds, '--metrics', metrics.join(',')].map(String);
+      '--units', config.units, '--layers', config.layers, '--batch', config.batch, '--seconds', seconds, '--metrics', metrics.join(','),
+      '--threads', variant === 'pytorch' ? 2 : 1].map(String);
     child = spawnSync('/usr/bin/python3', args, { env: { ...process.env, OPENBLAS_NUM_THREADS: '1' }, encoding: 'utf8' });
   } else {
     child = spawnSync(process.execPath, [require.resolve('ts-node/dist/bin.js'), '--transpile-only', __filename,
-      '--worker', JSON.stringify({ variant, config, seconds, metrics })], { encoding: 'utf8' });
+      '--worker', JSON.stringify({ variant, config, seconds, metrics })],
+    {
+      encoding: 'utf8',
+      env: {
+        ...process.env,
+        ...(KERNEL_OF[variant] ? { LSTM_KERNEL: KERNEL_OF[variant] } : {}),
+        ...(variant.endsWith('_1t') ? { LSTM_KERNEL_THREADS: '1' } : {}),
+      },
+    });
   }
   const line = child.stdout?.split('\n').filter((l) => l.startsWith('{')).pop();
   if (child.status !== 0 || line === undefined) {
@@ -160,7 +188,7 @@ async function main(): Promise<void> {
     .option('--out <dir>', 'output directory', 'runs/bench')
     .option('--seconds <s>', 'measuring time per metric and variant', '8')
     .option('--rounds <n>', 'interleaved rounds (median reported)', '2')
-    .option('--variants <list>', 'comma-separated variants', [...TFJS_VARIANTS, 'pytorch'].join(','))
+    .option('--variants <list>', 'comma-separated variants', [...TFJS_VARIANTS, ...TORCH_VARIANTS].join(','))
     .option('--worker <json>', 'internal: run one measurement in this process')
     .parse(process.argv);
   const opts = program.opts<{ configs: string; out: string; seconds: string; rounds: string; variants: string; worker?: string }>();
@@ -174,12 +202,12 @@ async function main(): Promise<void> {
   const seconds = Number(opts.seconds);
   const rounds = Number(opts.rounds);
   const torchMissing = pytorchAvailable();
-  const variants = opts.variants.split(',').map((s) => s.trim() as Variant).filter((v) => v !== 'pytorch' || torchMissing === undefined);
+  const variants = opts.variants.split(',').map((s) => s.trim() as Variant).filter((v) => !v.startsWith('pytorch') || torchMissing === undefined);
   const raw: Record<string, Record<string, Array<Measurement | { error: string }>>> = {};
   for (let round = 0; round < rounds; round++) {
     for (const name of names) {
       for (const variant of variants) {
-        const m = runChild(variant, name, CONFIGS[name], seconds, ['train', 'infer']);
+        const m = runChild(variant, name, CONFIGS[name], seconds, METRICS[name]);
         ((raw[name] ??= {})[variant] ??= []).push(m);
         console.error(`round ${round + 1} ${name} ${variant}: ${JSON.stringify(m)}`);
       }
@@ -214,12 +242,25 @@ async function main(): Promise<void> {
   ];
   for (const name of names) {
     const c = configs[name] as Record<string, Record<string, number | undefined>>;
-    for (const metric of ['train_sps', 'infer_sps'] as const) {
+    for (const metric of METRICS[name].map((m) => `${m}_sps` as 'train_sps' | 'infer_sps')) {
       const loads = Object.values(c.load_avg_1m).filter((v): v is number => v !== undefined);
       lines.push(`| ${name} | ${metric} | ${variants.map((v) => fmt(c[metric][v])).join(' | ')} | ${loads.length ? Math.max(...loads).toFixed(2) : 'n/a'} |`);
     }
   }
-  if (torchMissing) lines.push('', `pytorch: unavailable (${torchMissing})`);
+  if (torchMissing) {
+    lines.push('', `pytorch: unavailable (${torchMissing})`);
+  } else {
+    // Speed-ups against the faster of PyTorch's two thread settings (the conservative reading).
+    const fused = variants.filter((v) => v.startsWith('project'));
+    lines.push('', `| config | metric | ${fused.map((v) => `${v} / best pytorch`).join(' | ')} |`, `|---|---|${fused.map(() => '---|').join('')}`);
+    for (const name of names) {
+      const c = configs[name] as Record<string, Record<string, number | undefined>>;
+      for (const metric of METRICS[name].map((m) => `${m}_sps` as 'train_sps' | 'infer_sps')) {
+        const torch = Math.max(c[metric].pytorch ?? 0, c[metric].pytorch_1t ?? 0);
+        lines.push(`| ${name} | ${metric} | ${fused.map((v) => (c[metric][v] && torch ? `${(c[metric][v]! / torch).toFixed(2)}x` : 'n/a')).join(' | ')} |`);
+      }
+    }
+  }
   writeFileSync(path.join(opts.out, 'bench.md'), lines.join('\n') + '\n');
   console.log(lines.join('\n'));
 }
