@@ -36,7 +36,12 @@ export interface KernelSearchOptions {
   readonly env?: NodeJS.ProcessEnv;
   /** Folders searched before everything else. @defaultValue `[PROJECT_KERNELS_DIR]` */
   readonly projectKernelDirs?: readonly string[];
+  /** System-wide `kernels` folders searched last (tests pass `[]` to be machine-independent). @defaultValue {@link SYSTEM_KERNEL_DIRS} */
+  readonly systemDirs?: readonly string[];
 }
+
+/** System-wide kernelspec folders, as Jupyter searches them on Linux. */
+export const SYSTEM_KERNEL_DIRS: readonly string[] = ['/usr/local/share/jupyter/kernels', '/usr/share/jupyter/kernels'];
 
 /**
  * The ordered list of `kernels` folders searched for a kernelspec: the project's own, then each
@@ -54,7 +59,7 @@ export function kernelSearchPath(options: KernelSearchOptions = {}): string[] {
   }
   const dataHome = env.XDG_DATA_HOME ?? path.join(env.HOME ?? os.homedir(), '.local', 'share');
   dirs.push(path.join(env.JUPYTER_DATA_DIR ?? path.join(dataHome, 'jupyter'), 'kernels'));
-  dirs.push('/usr/local/share/jupyter/kernels', '/usr/share/jupyter/kernels');
+  dirs.push(...(options.systemDirs ?? SYSTEM_KERNEL_DIRS));
   return [...new Set(dirs.map((dir) => path.resolve(dir)))];
 }
 

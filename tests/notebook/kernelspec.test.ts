@@ -38,18 +38,20 @@ describe('kernelspec discovery', () => {
   it('finds kernels on JUPYTER_PATH, the project one winning a name clash, case-insensitively', () => {
     const dir = kernelsDir({ other: { argv: ['x', '{connection_file}'], display_name: 'Other' }, tslab: { argv: ['shadowed'], display_name: 'T' } });
     const env = { JUPYTER_PATH: dir, HOME: '/nonexistent' };
-    expect(findKernelSpec('OTHER', { env }).resourceDir).toBe(path.join(dir, 'kernels', 'other'));
-    expect(findKernelSpec('tslab', { env }).resourceDir).toBe(path.join(PROJECT_KERNELS_DIR, 'tslab'));
-    expect(listKernelSpecs({ env }).map((s) => s.name)).toEqual(['tslab', 'other']);
-    expect(kernelArgv(findKernelSpec('other', { env }), '/c.json')).toEqual(['x', '/c.json']);
+    // No system folders: a machine with a system-wide Jupyter kernel must not change the result.
+    const o = { env, systemDirs: [] };
+    expect(findKernelSpec('OTHER', o).resourceDir).toBe(path.join(dir, 'kernels', 'other'));
+    expect(findKernelSpec('tslab', o).resourceDir).toBe(path.join(PROJECT_KERNELS_DIR, 'tslab'));
+    expect(listKernelSpecs(o).map((s) => s.name)).toEqual(['tslab', 'other']);
+    expect(kernelArgv(findKernelSpec('other', o), '/c.json')).toEqual(['x', '/c.json']);
   });
 
   it('names the unknown kernel and the available ones; rejects a broken kernel.json', () => {
-    expect(() => findKernelSpec('nope', { env: { HOME: '/nonexistent' } })).toThrow(InputError);
-    expect(() => findKernelSpec('nope', { env: { HOME: '/nonexistent' } })).toThrow(/^No such kernel: "nope"\. Available kernels: tslab \(searched /);
+    expect(() => findKernelSpec('nope', { env: { HOME: '/nonexistent' }, systemDirs: [] })).toThrow(InputError);
+    expect(() => findKernelSpec('nope', { env: { HOME: '/nonexistent' }, systemDirs: [] })).toThrow(/^No such kernel: "nope"\. Available kernels: tslab \(searched /);
     const dir = kernelsDir({ broken: '{"argv": [' });
-    expect(() => listKernelSpecs({ env: { JUPYTER_PATH: dir } })).toThrow(/kernels\/broken\/kernel\.json is not valid JSON/);
+    expect(() => listKernelSpecs({ env: { JUPYTER_PATH: dir }, systemDirs: [] })).toThrow(/kernels\/broken\/kernel\.json is not valid JSON/);
     const empty = kernelsDir({ empty: { argv: [], display_name: 'e' } });
-    expect(() => listKernelSpecs({ env: { JUPYTER_PATH: empty } })).toThrow('must have a non-empty "argv" array of strings');
+    expect(() => listKernelSpecs({ env: { JUPYTER_PATH: empty }, systemDirs: [] })).toThrow('must have a non-empty "argv" array of strings');
   });
 });
