@@ -17,29 +17,15 @@ import {
 } from '../../src/model/bundle';
 import { LstmForecaster } from '../../src/model/forecaster';
 import { LIBRARY } from '../../src/version';
-import { expectInputError, expectInputErrorAsync, useBackend } from './helpers';
+import { expectInputError, expectInputErrorAsync, makeSeries, useBackend } from './helpers';
 
-function makeSeries(columns: Record<string, ArrayLike<number>>, numTargets = 1): TimeSeries {
-  const names = Object.keys(columns);
-  const length = columns[names[0]].length;
-  const values: Record<string, Float64Array> = {};
-  for (const name of names) values[name] = Float64Array.from(columns[name]);
-  return {
-    timeColumn: 't',
-    timeKind: 'number',
-    time: Float64Array.from({ length }, (_, i) => i),
-    targets: names.slice(0, numTargets),
-    features: names.slice(numTargets),
-    columns: names,
-    values,
-    length,
-    source: 'memory.csv',
-  };
-}
+const makeSeriesCsv = (columns: Record<string, ArrayLike<number>>, numTargets = 1): TimeSeries =>
+  makeSeries(columns, numTargets, 'memory.csv');
+
 
 const N = 80;
 const y = Float64Array.from({ length: N }, (_, t) => 3 + 0.1 * t + Math.sin((2 * Math.PI * t) / 8));
-const series = makeSeries({ y });
+const series = makeSeriesCsv({ y });
 const split: SplitIndices = { train: { start: 0, end: 56 }, val: { start: 56, end: 64 }, test: { start: 64, end: 80 } };
 const origins = [20, 63, 79];
 
@@ -185,11 +171,11 @@ describe('saveBundle / loadBundle', () => {
     const { dir } = await savedBundle();
     const loaded = await loadBundle(dir);
     expectInputError(
-      () => loaded.forecastAt(makeSeries({ y, extra: y }), [40]),
+      () => loaded.forecastAt(makeSeriesCsv({ y, extra: y }), [40]),
       'columns do not match the fitted model: expected targets [y] and features [], got targets [y] and features [extra]',
     );
     expectInputError(
-      () => loaded.forecast(makeSeries({ load: y })),
+      () => loaded.forecast(makeSeriesCsv({ load: y })),
       'columns do not match the fitted model: expected targets [y] and features [], got targets [load] and features []',
     );
     loaded.dispose();

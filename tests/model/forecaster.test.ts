@@ -12,26 +12,8 @@ import {
   defaultLookback,
   type ForecasterOptions,
 } from '../../src/model/forecaster';
-import { expectInputError, expectInputErrorAsync, useBackend, weightValues } from './helpers';
+import { expectInputError, expectInputErrorAsync, useBackend, weightValues, makeSeries } from './helpers';
 
-/** A numeric-time series; the first `numTargets` columns are targets, the rest features. */
-function makeSeries(columns: Record<string, ArrayLike<number>>, numTargets = 1): TimeSeries {
-  const names = Object.keys(columns);
-  const length = columns[names[0]].length;
-  const values: Record<string, Float64Array> = {};
-  for (const name of names) values[name] = Float64Array.from(columns[name]);
-  return {
-    timeColumn: 't',
-    timeKind: 'number',
-    time: Float64Array.from({ length }, (_, i) => i),
-    targets: names.slice(0, numTargets),
-    features: names.slice(numTargets),
-    columns: names,
-    values,
-    length,
-    source: 'memory',
-  };
-}
 
 function withValues(series: TimeSeries, change: (name: string, values: Float64Array) => void): TimeSeries {
   const values: Record<string, Float64Array> = {};

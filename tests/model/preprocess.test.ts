@@ -10,26 +10,8 @@ import {
   fitPreprocessor,
   type PreprocessorState,
 } from '../../src/model/preprocess';
-import { expectInputError } from './helpers';
+import { expectInputError, makeSeries } from './helpers';
 
-/** A series with `columns` name -> values; the first `numTargets` columns are targets. */
-function makeSeries(columns: Record<string, readonly number[]>, numTargets = 1): TimeSeries {
-  const names = Object.keys(columns);
-  const length = columns[names[0]].length;
-  const values: Record<string, Float64Array> = {};
-  for (const name of names) values[name] = Float64Array.from(columns[name]);
-  return {
-    timeColumn: 't',
-    timeKind: 'number',
-    time: Float64Array.from({ length }, (_, i) => i),
-    targets: names.slice(0, numTargets),
-    features: names.slice(numTargets),
-    columns: names,
-    values,
-    length,
-    source: 'memory',
-  };
-}
 
 function clone(series: TimeSeries): TimeSeries {
   const values: Record<string, Float64Array> = {};
