@@ -10,6 +10,7 @@
 #include <node_api.h>
 #include <immintrin.h>
 #include <algorithm>
+#include <atomic>
 #include <cmath>
 #include <cstring>
 #include <string>
@@ -222,7 +223,7 @@ TGT void inferRows(int B, int T, int D, int H, const float* x, const float* w, c
   }
 }
 
-// dz overwrites `gates` (a private copy); weight gradients are written (not accumulated).
+// dz overwrites `gates` (a private copy); weight gradients are ADDED to dw, du, db.
 TGT void backwardRows(int B, int T, int D, int H, const float* x, const float* w, const float* u, const float* h,
                       const float* c, float* gates, const float* dh, bool lastOnly, float* dx, float* dw, float* du,
                       float* db) {
@@ -278,14 +279,36 @@ TGT void backwardRows(int B, int T, int D, int H, const float* x, const float* w
     if (T > 1) std::memcpy(hp + H, h + bi * rowH, (size_t)(T - 1) * H * sizeof(float));
   }
   const int rows = B * T;
-  gemm(D, (int)G, rows, x, 1, D, gates, G, dw, G, false);
-  gemm(H, (int)G, rows, hPrev.data(), 1, H, gates, G, du, G, false);
+  gemm(D, (int)G, rows, x, 1, D, gates, G, dw, G, true);
+  gemm(H, (int)G, rows, hPrev.data(), 1, H, gates, G, du, G, true);
   gemm(rows, D, (int)G, gates, G, 1, wt.data(), D, dx, D, false);
-  std::fill(db, db + G, 0.0f);
   for (int r = 0; r < rows; r++) {
     const float* z = gates + (long)r * G;
     for (long j = 0; j < G; j++) db[j] += z[j];
   }
+}
+
+// Runs body(thread, firstRow, rows) over the batch in chunks claimed from a shared counter by
+// this thread and, when threads > 1, one helper thread. On a loaded machine a descheduled helper
+// simply claims fewer chunks instead of stalling the call at a fixed half-split join.
+template <typename Body>
+void forChunks(int B, int threads, Body body) {
+  if (threads <= 1 || B < 2) {
+    body(0, 0, B);
+    return;
+  }
+  const int chunk = std::max(4, (B + 7) / 8);
+  std::atomic<int> next(0);
+  auto run = [&](int thread) {
+    for (;;) {
+      int from = next.fetch_add(chunk);
+      if (from >= B) break;
+      body(thread, from, std::min(chunk, B - from));
+    }
+  };
+  std::thread helper(run, 1);
+  run(0);
+  helper.join();
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -326,14 +349,10 @@ napi_value Forward(napi_env env, napi_callback_info info) {
   float* h = getF32(env, a[8], (size_t)B * T * H, "h"); if (!h) return nullptr;
   float* c = getF32(env, a[9], (size_t)B * T * H, "c"); if (!c) return nullptr;
   float* g = getF32(env, a[10], (size_t)B * T * G, "gates"); if (!g) return nullptr;
-  const int b0 = threads > 1 && B > 1 ? (B + 1) / 2 : B;
-  std::thread worker;
-  if (b0 < B) {
-    worker = std::thread(forwardRows, B - b0, T, D, H, x + (long)b0 * T * D, w, u, bias, h + (long)b0 * T * H,
-                         c + (long)b0 * T * H, g + (long)b0 * T * G);
-  }
-  forwardRows(b0, T, D, H, x, w, u, bias, h, c, g);
-  if (worker.joinable()) worker.join();
+  forChunks(B, threads, [&](int, int from, int rows) {
+    forwardRows(rows, T, D, H, x + (long)from * T * D, w, u, bias, h + (long)from * T * H, c + (long)from * T * H,
+                g + (long)from * T * G);
+  });
   return nullptr;
 }
 
@@ -361,18 +380,20 @@ napi_value Backward(napi_env env, napi_callback_info info) {
   float* du = getF32(env, a[14], H * G, "du"); if (!du) return nullptr;
   float* db = getF32(env, a[15], G, "db"); if (!db) return nullptr;
   std::vector<float> dz(g, g + (size_t)B * T * G);  // private copy: dz overwrites it
-  const int b0 = threads > 1 && B > 1 ? (B + 1) / 2 : B;
-  std::vector<float> dw2, du2, db2;
-  std::thread worker;
-  if (b0 < B) {
-    dw2.resize(D * G); du2.resize(H * G); db2.resize(G);
-    worker = std::thread(backwardRows, B - b0, T, D, H, x + (long)b0 * T * D, w, u, h + (long)b0 * T * H,
-                         c + (long)b0 * T * H, dz.data() + (long)b0 * T * G, dh + (long)b0 * (lastOnly ? H : (long)T * H),
-                         lastOnly != 0, dx + (long)b0 * T * D, dw2.data(), du2.data(), db2.data());
-  }
-  backwardRows(b0, T, D, H, x, w, u, h, c, dz.data(), dh, lastOnly != 0, dx, dw, du, db);
-  if (worker.joinable()) {
-    worker.join();
+  // Weight gradients accumulate over chunks: thread 0 into the outputs, the helper into its own
+  // buffers, added at the end.
+  std::fill(dw, dw + D * G, 0.0f);
+  std::fill(du, du + H * G, 0.0f);
+  std::fill(db, db + G, 0.0f);
+  std::vector<float> dw2(D * G, 0.0f), du2(H * G, 0.0f), db2(G, 0.0f);
+  bool helped = false;
+  forChunks(B, threads, [&](int thread, int from, int rows) {
+    if (thread == 1) helped = true;
+    backwardRows(rows, T, D, H, x + (long)from * T * D, w, u, h + (long)from * T * H, c + (long)from * T * H,
+                 dz.data() + (long)from * T * G, dh + (long)from * (lastOnly ? H : (long)T * H), lastOnly != 0,
+                 dx + (long)from * T * D, thread ? dw2.data() : dw, thread ? du2.data() : du, thread ? db2.data() : db);
+  });
+  if (helped) {
     for (long i = 0; i < D * G; i++) dw[i] += dw2[i];
     for (long i = 0; i < H * G; i++) du[i] += du2[i];
     for (long i = 0; i < G; i++) db[i] += db2[i];
@@ -398,11 +419,9 @@ napi_value Infer(napi_env env, napi_callback_info info) {
   float* bias = getF32(env, a[7], G, "bias"); if (!bias) return nullptr;
   const long hRow = seq ? (long)T * H : H;
   float* h = getF32(env, a[8], (size_t)B * hRow, "h"); if (!h) return nullptr;
-  const int b0 = threads > 1 && B > 1 ? (B + 1) / 2 : B;
-  std::thread worker;
-  if (b0 < B) worker = std::thread(inferRows, B - b0, T, D, H, x + (long)b0 * T * D, w, u, bias, h + b0 * hRow, seq != 0);
-  inferRows(b0, T, D, H, x, w, u, bias, h, seq != 0);
-  if (worker.joinable()) worker.join();
+  forChunks(B, threads, [&](int, int from, int rows) {
+    inferRows(rows, T, D, H, x + (long)from * T * D, w, u, bias, h + from * hRow, seq != 0);
+  });
   return nullptr;
 }
 
