@@ -60,7 +60,14 @@ export function toTableData(source: TableSource): TableData {
   if (source !== null && typeof source === 'object') {
     const s = source as { columns?: unknown; values?: unknown; rows?: unknown };
     if (Array.isArray(s.columns) && Array.isArray(s.values)) {
-      return checkRows(s.columns.map(String), s.values, 'values');
+      const table = checkRows(s.columns.map(String), s.values, 'values');
+      // A DataFrame's row labels (e.g. describe()'s count, mean, std, ...) become a first,
+      // unnamed column; the default 0..n-1 index is left out.
+      const index = (source as { index?: unknown }).index;
+      if (Array.isArray(index) && index.length === table.rows.length && index.some((label, i) => label !== i)) {
+        return { columns: ['', ...table.columns], rows: table.rows.map((row, i) => [index[i], ...row]) };
+      }
+      return table;
     }
     if (Array.isArray(s.columns) && Array.isArray(s.rows)) {
       s.columns.forEach((c: unknown, i: number) => {

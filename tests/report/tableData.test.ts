@@ -21,6 +21,15 @@ describe('toTableData', () => {
     expect(toTableData(frame)).toEqual({ columns: ['t', 'y'], rows: [[1, 2], [2, 3]] });
   });
 
+  it("keeps a DataFrame's row labels (describe()) as a first column, but not the default 0..n-1 index", () => {
+    const frame = toDataFrame(parseCsvText('t,y\n1,2\n2,4\n', { time: 't', targets: ['y'] }));
+    const stats = toTableData(frame.describe());
+    expect(stats.columns).toEqual(['', 't', 'y']);
+    expect(stats.rows.map((r) => r[0]).slice(0, 3)).toEqual(['count', 'mean', 'std']);
+    expect(stats.rows[1]).toEqual(['mean', 1.5, 3]);
+    expect(toTableData({ columns: ['a'], values: [[1], [2]], index: [0, 1] } as never)).toEqual({ columns: ['a'], rows: [[1], [2]] });
+  });
+
   it('checks and copies { columns, rows }', () => {
     const rows = [[1, 'x']];
     const table = toTableData({ columns: ['n', 's'], rows });
