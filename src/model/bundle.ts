@@ -114,6 +114,14 @@ export function validateManifest(raw: unknown, file: string): BundleManifest {
     if (error instanceof InputError) throw new InputError(`${file}: ${error.message}`, { file });
     throw error;
   }
+  const names = (v: unknown): string => JSON.stringify(v ?? null);
+  const pre = m.preprocessor as { targets: unknown; features: unknown };
+  requireField(
+    names(data!.targets) === names(pre.targets) && names(data!.features) === names(pre.features),
+    file,
+    `data.targets/features must equal preprocessor.targets/features (${names(pre.targets)} / ${names(pre.features)})`,
+    { targets: data!.targets, features: data!.features },
+  );
   return m as unknown as BundleManifest;
 }
 

@@ -82,7 +82,7 @@ export class Preprocessor {
     return new Preprocessor(state);
   }
 
-  /** Serialisable state (a copy-safe, frozen view). */
+  /** Serialisable state: the fitted state itself (not a copy; treat it as read-only). */
   toJSON(): PreprocessorState {
     return this.state;
   }

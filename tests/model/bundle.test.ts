@@ -234,6 +234,11 @@ describe('loadBundle: corrupt or incomplete bundles', () => {
     ],
     ['no config', (m: Record<string, unknown>) => ({ ...m, config: undefined }), 'config must be an object, got undefined'],
     [
+      'data columns disagreeing with the preprocessor',
+      (m: Record<string, unknown>) => ({ ...m, data: { ...(m.data as object), targets: ['other'] } }),
+      'data.targets/features must equal preprocessor.targets/features (["y"] / []), got {"targets":["other"],"features":[]}',
+    ],
+    [
       'a bad config',
       (m: Record<string, unknown>) => ({ ...m, config: { ...(m.config as object), units: 0 } }),
       'units must be a positive integer, got 0',
@@ -279,6 +284,7 @@ describe('loadBundle: corrupt or incomplete bundles', () => {
       (m: Record<string, unknown>) => ({
         ...m,
         preprocessor: { ...(m.preprocessor as object), features: ['f'], featureScalers: [{ kind: 'standard', mean: 0, std: 1 }] },
+        data: { ...(m.data as object), features: ['f'] },
       }),
       "the model's input shape [8, 1] and output shape [2, 1] do not match the manifest (lookback 8, 2 input columns, horizon 2, 1 targets)",
     ],
