@@ -65,15 +65,25 @@ const OP_EXIT = 0;
 const OP_FORWARD = 1;
 const OP_BACKWARD = 2;
 const OP_INFER = 3;
+/** Arguments of each kernel function. */
+const ARITY: Readonly<Record<number, number>> = { [OP_FORWARD]: 11, [OP_BACKWARD]: 22, [OP_INFER]: 12 };
 /** Control words (Int32) of the fork-join channel. */
 const CTL_SEQ = 0;
 const CTL_DONE = 1;
 const CTL_OP = 2;
 const CTL_ERROR = 3;
+const CTL_NEXT = 4;
+const CTL_ROWS = 5;
+const CTL_CHUNK = 6;
+const CTL_HELPED = 7;
 const MAX_ARGS = 32;
+const ARGS_AT = 64;
+const STRIDES_AT = ARGS_AT + 8 * MAX_ARGS;
 
 /**
- * The worker thread: instantiates the module on the shared memory, then runs one call per job.
+ * The worker thread: instantiates the module on the shared memory, then per job claims batch
+ * chunks from a shared counter (as the main thread does) and runs the kernel on each: argument i
+ * of a chunk starting at row r is base[i] + r * stride[i], argument 0 the chunk's row count.
  * Spins briefly before sleeping (a futex round trip costs ~17 us, spinning ~0.5 us).
  */
 const WORKER_SOURCE = `
@@ -81,7 +91,10 @@ const { workerData } = require('node:worker_threads');
 const { module, memory, control } = workerData;
 const ex = new WebAssembly.Instance(module, { env: { memory, abort() { throw new Error('lstm.wasm aborted'); } } }).exports;
 const ctl = new Int32Array(control, 0, 8);
-const args = new Float64Array(control, 64, ${MAX_ARGS});
+const args = new Float64Array(control, ${ARGS_AT}, ${MAX_ARGS});
+const strides = new Float64Array(control, ${STRIDES_AT}, ${MAX_ARGS});
+const fns = { ${OP_FORWARD}: ex.lstmForward, ${OP_BACKWARD}: ex.lstmBackward, ${OP_INFER}: ex.lstmInfer };
+const arity = ${JSON.stringify(ARITY)};
 let seen = 0;
 for (;;) {
   let spins = 0;
@@ -92,10 +105,19 @@ for (;;) {
   const op = Atomics.load(ctl, ${CTL_OP});
   if (op === ${OP_EXIT}) break;
   try {
-    const a = Array.from(args);
-    if (op === ${OP_FORWARD}) ex.lstmForward(...a.slice(0, 11));
-    else if (op === ${OP_INFER}) ex.lstmInfer(...a.slice(0, 12));
-    else ex.lstmBackward(...a.slice(0, 21));
+    const n = arity[op];
+    const base = Array.from(args.subarray(0, n));
+    const step = Array.from(strides.subarray(0, n));
+    const rows = ctl[${CTL_ROWS}];
+    const chunk = ctl[${CTL_CHUNK}];
+    for (;;) {
+      const from = Atomics.add(ctl, ${CTL_NEXT}, chunk);
+      if (from >= rows) break;
+      const a = base.map((v, i) => v + from * step[i]);
+      a[0] = Math.min(chunk, rows - from);
+      fns[op](...a);
+      ctl[${CTL_HELPED}] = 1;
+    }
   } catch (e) {
     Atomics.store(ctl, ${CTL_ERROR}, 1);
   }
@@ -109,38 +131,51 @@ class KernelThread {
   private readonly worker: Worker;
   private readonly ctl: Int32Array;
   private readonly args: Float64Array;
+  private readonly strides: Float64Array;
   private seq = 0;
 
   constructor(module: WebAssembly.Module, memory: WebAssembly.Memory) {
-    const control = new SharedArrayBuffer(64 + 8 * MAX_ARGS);
+    const control = new SharedArrayBuffer(STRIDES_AT + 8 * MAX_ARGS);
     this.ctl = new Int32Array(control, 0, 8);
-    this.args = new Float64Array(control, 64, MAX_ARGS);
+    this.args = new Float64Array(control, ARGS_AT, MAX_ARGS);
+    this.strides = new Float64Array(control, STRIDES_AT, MAX_ARGS);
     this.worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { module, memory, control } });
     this.worker.unref();
   }
 
-  /** Starts `op` with `args` on the worker; returns at once. */
-  start(op: number, args: readonly number[]): void {
+  /** Starts a job of `rows` batch rows in chunks of `chunk`; returns at once. */
+  start(op: number, args: readonly number[], strides: readonly number[], rows: number, chunk: number): void {
     this.args.set(args);
+    this.strides.set(strides);
+    this.ctl[CTL_ROWS] = rows;
+    this.ctl[CTL_CHUNK] = chunk;
+    this.ctl[CTL_HELPED] = 0;
+    Atomics.store(this.ctl, CTL_NEXT, 0);
     Atomics.store(this.ctl, CTL_OP, op);
     this.seq++;
     Atomics.store(this.ctl, CTL_SEQ, this.seq);
     Atomics.notify(this.ctl, CTL_SEQ);
   }
 
+  /** Claims the next chunk of the current job: its first row (>= rows when none is left). */
+  claim(chunk: number): number {
+    return Atomics.add(this.ctl, CTL_NEXT, chunk);
+  }
+
   /** Ends the worker thread. */
   stop(): void {
-    this.start(OP_EXIT, []);
+    this.start(OP_EXIT, [], [], 0, 1);
     void this.worker.terminate();
   }
 
-  /** Waits for the job started last; throws if it failed. */
-  join(): void {
+  /** Waits for the current job; returns whether the worker ran any chunk. @throws if it failed. */
+  join(): boolean {
     let spins = 0;
     while (Atomics.load(this.ctl, CTL_DONE) !== this.seq) {
       if (++spins > 20000) Atomics.wait(this.ctl, CTL_DONE, this.seq - 1, 50);
     }
     if (Atomics.exchange(this.ctl, CTL_ERROR, 0) !== 0) throw new Error('lstm.wasm failed in the worker thread');
+    return this.ctl[CTL_HELPED] === 1;
   }
 }
 
@@ -197,10 +232,37 @@ export class LstmWasmKernel implements LstmKernel {
     this.thread?.stop();
   }
 
-  /** Batch split point for a call, or 0 to run on one thread. */
-  private split(B: number, T: number, D: number, H: number): number {
-    if (this.thread === null || B < 2 || B * T * 4 * H * (D + H) < this.minWorkToSplit) return 0;
-    return Math.ceil(B / 2);
+  /**
+   * Runs kernel `op` over `B` batch rows: on this thread alone for small calls, else in chunks
+   * shared with the worker (see WORKER_SOURCE). `mainArgs` / `workerArgs` are the arguments for
+   * a chunk at row 0 (they differ only in per-thread scratch); `strides` the bytes per row.
+   * @returns Whether the worker ran any chunk.
+   */
+  private run(
+    op: number, B: number, work: number,
+    mainArgs: readonly number[], workerArgs: readonly number[], strides: readonly number[],
+  ): boolean {
+    const fn = (op === OP_FORWARD ? this.exports.lstmForward : op === OP_INFER ? this.exports.lstmInfer : this.exports.lstmBackward);
+    if (this.thread === null || B < 2 || work < this.minWorkToSplit) {
+      fn(...mainArgs);
+      return false;
+    }
+    const chunk = Math.max(4, Math.ceil(B / 8));
+    this.thread.start(op, workerArgs, strides, B, chunk);
+    let helped = false;
+    try {
+      for (;;) {
+        const from = this.thread.claim(chunk);
+        if (from >= B) break;
+        const a = mainArgs.map((v, i) => v + from * strides[i]);
+        a[0] = Math.min(chunk, B - from);
+        fn(...a);
+      }
+    } finally {
+      // always wait: the worker may still be writing into memory the next call reuses
+      helped = this.thread.join();
+    }
+    return helped;
   }
 
   /**
@@ -240,21 +302,9 @@ export class LstmWasmKernel implements LstmKernel {
     f32.set(kernel, p.w / 4);
     f32.set(recurrent, p.u / 4);
     f32.set(bias, p.b / 4);
-    const b0 = this.split(B, T, D, H);
-    const args = (from: number, rows: number) => [
-      rows, T, D, H, p.x + 4 * from * T * D, p.w, p.u, p.b,
-      p.h + 4 * from * T * H, p.c + 4 * from * T * H, p.g + 4 * from * T * G,
-    ];
-    if (b0 > 0) {
-      this.thread!.start(OP_FORWARD, args(b0, B - b0));
-      try {
-        this.exports.lstmForward(...args(0, b0));
-      } finally {
-        this.thread!.join();
-      }
-    } else {
-      this.exports.lstmForward(...args(0, B));
-    }
+    const args = [B, T, D, H, p.x, p.w, p.u, p.b, p.h, p.c, p.g];
+    const strides = [0, 0, 0, 0, 4 * T * D, 0, 0, 0, 4 * T * H, 4 * T * H, 4 * T * G];
+    this.run(OP_FORWARD, B, B * T * G * (D + H), args, args, strides);
     const h = f32.slice(p.h / 4, p.h / 4 + B * T * H);
     const saved: LstmSaved = {
       x: x.slice(),
@@ -274,27 +324,15 @@ export class LstmWasmKernel implements LstmKernel {
   ): Float32Array {
     const G = 4 * H;
     const hRow = sequences ? T * H : H;
-    const b0 = this.split(B, T, D, H);
     const p = this.allocate({ x: B * T * D, w: D * G, u: H * G, b: G, h: B * hRow, z: B * G, c: B * H });
     const f32 = new Float32Array(this.memory.buffer);
     f32.set(x, p.x / 4);
     f32.set(kernel, p.w / 4);
     f32.set(recurrent, p.u / 4);
     f32.set(bias, p.b / 4);
-    const args = (from: number, rows: number) => [
-      rows, T, D, H, p.x + 4 * from * T * D, p.w, p.u, p.b, p.h + 4 * from * hRow, sequences ? 1 : 0,
-      p.z + 4 * from * G, p.c + 4 * from * H,
-    ];
-    if (b0 > 0) {
-      this.thread!.start(OP_INFER, args(b0, B - b0));
-      try {
-        this.exports.lstmInfer(...args(0, b0));
-      } finally {
-        this.thread!.join();
-      }
-    } else {
-      this.exports.lstmInfer(...args(0, B));
-    }
+    const args = [B, T, D, H, p.x, p.w, p.u, p.b, p.h, sequences ? 1 : 0, p.z, p.c];
+    const strides = [0, 0, 0, 0, 4 * T * D, 0, 0, 0, 4 * hRow, 0, 4 * G, 4 * H];
+    this.run(OP_INFER, B, B * T * G * (D + H), args, args, strides);
     return f32.slice(p.h / 4, p.h / 4 + B * hRow);
   }
 
@@ -317,13 +355,13 @@ export class LstmWasmKernel implements LstmKernel {
     const G = 4 * H;
     checkLength('dh', dh, lastStepOnly ? B * H : B * T * H);
     checkLength('saved.gates', saved.gates, B * T * G);
-    const b0 = this.split(B, T, D, H);
+    const threaded = this.thread !== null;
     const p = this.allocate({
       x: B * T * D, w: D * G, u: H * G, h: B * T * H, c: B * T * H, g: B * T * G,
       dh: dh.length, hp: B * T * H, dhn: B * H, dcn: B * H, dx: B * T * D,
       ut: G * H, wt: G * D, dw: D * G, du: H * G, db: G,
-      // the worker's own transposes and weight-gradient partial sums
-      ut2: b0 > 0 ? G * H : 0, wt2: b0 > 0 ? G * D : 0, dw2: b0 > 0 ? D * G : 0, du2: b0 > 0 ? H * G : 0, db2: b0 > 0 ? G : 0,
+      // the worker's own transposes and weight-gradient sums
+      ut2: threaded ? G * H : 0, wt2: threaded ? G * D : 0, dw2: threaded ? D * G : 0, du2: threaded ? H * G : 0, db2: threaded ? G : 0,
     });
     const f32 = new Float32Array(this.memory.buffer);
     f32.set(saved.x, p.x / 4);
@@ -333,25 +371,25 @@ export class LstmWasmKernel implements LstmKernel {
     f32.set(saved.c, p.c / 4);
     f32.set(saved.gates, p.g / 4);
     f32.set(dh, p.dh / 4);
-    const args = (from: number, rows: number, worker: boolean) => [
-      rows, T, D, H, p.x + 4 * from * T * D, p.w, p.u,
-      p.h + 4 * from * T * H, p.c + 4 * from * T * H, p.g + 4 * from * T * G,
-      p.dh + 4 * from * (lastStepOnly ? H : T * H), lastStepOnly ? 1 : 0,
-      worker ? p.ut2 : p.ut, worker ? p.wt2 : p.wt,
-      p.hp + 4 * from * T * H, p.dhn + 4 * from * H, p.dcn + 4 * from * H,
-      p.dx + 4 * from * T * D,
-      worker ? p.dw2 : p.dw, worker ? p.du2 : p.du, worker ? p.db2 : p.db,
-    ];
-    if (b0 > 0) {
-      this.thread!.start(OP_BACKWARD, args(b0, B - b0, true));
-      try {
-        this.exports.lstmBackward(...args(0, b0, false));
-      } finally {
-        this.thread!.join();
-      }
-    } else {
-      this.exports.lstmBackward(...args(0, B, false));
+    // weight gradients accumulate over batch chunks, per thread
+    f32.fill(0, p.dw / 4, p.dw / 4 + D * G);
+    f32.fill(0, p.du / 4, p.du / 4 + H * G);
+    f32.fill(0, p.db / 4, p.db / 4 + G);
+    if (threaded) {
+      f32.fill(0, p.dw2 / 4, p.dw2 / 4 + D * G);
+      f32.fill(0, p.du2 / 4, p.du2 / 4 + H * G);
+      f32.fill(0, p.db2 / 4, p.db2 / 4 + G);
     }
+    const args = (worker: boolean) => [
+      B, T, D, H, p.x, p.w, p.u, p.h, p.c, p.g, p.dh, lastStepOnly ? 1 : 0,
+      worker ? p.ut2 : p.ut, worker ? p.wt2 : p.wt, p.hp, p.dhn, p.dcn, p.dx,
+      worker ? p.dw2 : p.dw, worker ? p.du2 : p.du, worker ? p.db2 : p.db, 1,
+    ];
+    const strides = [
+      0, 0, 0, 0, 4 * T * D, 0, 0, 4 * T * H, 4 * T * H, 4 * T * G, 4 * (lastStepOnly ? H : T * H), 0,
+      0, 0, 4 * T * H, 4 * H, 4 * H, 4 * T * D, 0, 0, 0, 0,
+    ];
+    const helped = this.run(OP_BACKWARD, B, B * T * G * (D + H), args(false), args(true), strides);
     const read = (at: number, n: number) => f32.slice(at / 4, at / 4 + n);
     const grads = {
       dx: read(p.dx, B * T * D),
@@ -359,7 +397,7 @@ export class LstmWasmKernel implements LstmKernel {
       drecurrent: read(p.du, H * G),
       dbias: read(p.db, G),
     };
-    if (b0 > 0) {
+    if (helped) {
       addInto(grads.dkernel, f32, p.dw2);
       addInto(grads.drecurrent, f32, p.du2);
       addInto(grads.dbias, f32, p.db2);

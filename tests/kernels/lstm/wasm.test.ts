@@ -141,7 +141,7 @@ describe('kernel variants and the 2-thread batch split', () => {
       variant = new LstmWasmKernel(module, { simd, threads, minWorkToSplit: 0 });
     }
     try {
-      for (const [B, T, D, H, last] of [[5, 6, 3, 9, true], [2, 3, 8, 16, false], [1, 2, 2, 4, false]] as const) {
+      for (const [B, T, D, H, last] of [[5, 6, 3, 9, true], [2, 3, 8, 16, false], [1, 2, 2, 4, false], [29, 3, 2, 8, false]] as const) {
         const dims = { batch: B, steps: T, inputDim: D, units: H };
         const tag = `v${B}${T}${D}${H}`;
         const x = randomArray(B * T * D, `x${tag}`, 2);

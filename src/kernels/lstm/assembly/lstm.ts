@@ -370,6 +370,7 @@ export function lstmInfer(
  * @param ut - scratch [4H, H]; wt - scratch [4H, D]; hPrev - scratch [B, T, H];
  *   dhNext, dcNext - scratch [B, H].
  * @param dx - out [B, T, D]; dw - out [D, 4H]; du - out [H, 4H]; db - out [4H].
+ * @param accumulate - 1: add the weight gradients to dw, du, db (batch chunks); 0: overwrite.
  */
 export function lstmBackward(
   B: i32, T: i32, D: i32, H: i32,
@@ -378,6 +379,7 @@ export function lstmBackward(
   dh: usize, lastOnly: i32,
   ut: usize, wt: usize, hPrev: usize, dhNext: usize, dcNext: usize,
   dx: usize, dw: usize, du: usize, db: usize,
+  accumulate: i32,
 ): void {
   const G = 4 * H;
   const rowG = <usize>T * G;
@@ -449,10 +451,10 @@ export function lstmBackward(
     if (T > 1) memory.copy(hPrev + base + H4, h + base, <usize>(T - 1) * H4);
   }
   const rows = B * T;
-  gemm(D, G, rows, x, 1, D, gates, G, dw, G, 0);
-  gemm(H, G, rows, hPrev, 1, H, gates, G, du, G, 0);
+  gemm(D, G, rows, x, 1, D, gates, G, dw, G, accumulate);
+  gemm(H, G, rows, hPrev, 1, H, gates, G, du, G, accumulate);
   gemm(rows, D, G, gates, G, 1, wt, D, dx, D, 0);
-  memory.fill(db, 0, <usize>G << 2);
+  if (!accumulate) memory.fill(db, 0, <usize>G << 2);
   for (let r = 0; r < rows; r++) {
     const pz = gates + ((<usize>r * G) << 2);
     let j = 0;
