@@ -10,7 +10,9 @@
  * runtime accepts it (Node 20 needs V8's `--experimental-wasm-relaxed-simd`, set here before
  * compiling), else `lstm.wasm`. Memory is shared: with 2 threads (the default on a machine with
  * 2+ cores) a worker thread runs the same module on the same memory, and each call splits the
- * batch in two (sequences are independent; weight gradients are summed), one fork-join per call.
+ * batch into chunks that both threads claim from a shared counter (sequences are independent;
+ * weight gradients are summed per thread), one fork-join per call. Calls below
+ * {@link MIN_WORK_PER_THREAD_SPLIT} multiply-adds stay on the calling thread.
  * Environment overrides: `LSTM_KERNEL_THREADS` (1 or 2), `LSTM_KERNEL_SIMD` (`plain` or
  * `relaxed`), `LSTM_KERNEL_WASM` (a file).
  */
@@ -192,7 +194,8 @@ export interface LstmWasmKernelInfo {
 /**
  * One instance of the compiled kernel on its own shared linear memory, with an optional second
  * thread. Inputs are copied into wasm memory, outputs copied out into new arrays; inputs are
- * never mutated. Calls are synchronous (the main thread blocks while the worker runs its half).
+ * never mutated. Calls are synchronous (the calling thread works on chunks, then waits for the
+ * worker's last chunk).
  */
 export class LstmWasmKernel implements LstmKernel {
   private readonly exports: Exports;
