@@ -6,7 +6,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { LstmDims, LstmForwardResult, LstmGradients, LstmKernel, LstmSaved } from './kernel';
-import { MIN_WORK_PER_THREAD_SPLIT, checkDims, checkLength, threadCount } from './wasm';
+import { MIN_WORK_PER_THREAD_SPLIT, checkDims, checkForwardInputs, checkLength, threadCount } from './wasm';
 
 /** File name of the compiled addon. */
 export const LSTM_NATIVE_FILE = 'lstm_native.node';
@@ -71,12 +71,7 @@ export class LstmNativeKernel implements LstmKernel {
     bias: Float32Array,
     options: { readonly save: boolean; readonly lastStepOnly: boolean },
   ): LstmForwardResult {
-    const { batch: B, steps: T, inputDim: D, units: H } = checkDims(dims);
-    const G = 4 * H;
-    checkLength('x', x, B * T * D);
-    checkLength('kernel', kernel, D * G);
-    checkLength('recurrent', recurrent, H * G);
-    checkLength('bias', bias, G);
+    const { batch: B, steps: T, inputDim: D, units: H, gates: G } = checkForwardInputs(dims, x, kernel, recurrent, bias);
     const threads = this.threadsFor(B, T, D, H);
     if (!options.save) {
       const sequences = !options.lastStepOnly && T > 1;

@@ -292,12 +292,7 @@ export class LstmWasmKernel implements LstmKernel {
     bias: Float32Array,
     options: { readonly save: boolean; readonly lastStepOnly: boolean },
   ): LstmForwardResult {
-    const { batch: B, steps: T, inputDim: D, units: H } = checkDims(dims);
-    const G = 4 * H;
-    checkLength('x', x, B * T * D);
-    checkLength('kernel', kernel, D * G);
-    checkLength('recurrent', recurrent, H * G);
-    checkLength('bias', bias, G);
+    const { batch: B, steps: T, inputDim: D, units: H, gates: G } = checkForwardInputs(dims, x, kernel, recurrent, bias);
     if (!options.save) return { h: this.infer(B, T, D, H, x, kernel, recurrent, bias, !options.lastStepOnly && T > 1) };
     const p = this.allocate({ x: B * T * D, w: D * G, u: H * G, b: G, h: B * T * H, c: B * T * H, g: B * T * G });
     const f32 = new Float32Array(this.memory.buffer);
@@ -458,6 +453,28 @@ export function checkLength(name: string, array: Float32Array, expected: number)
       { argument: name },
     );
   }
+}
+
+/**
+ * Validates the inputs of {@link LstmKernel.forward} (shared by every kernel path).
+ * @returns `dims` and the gate width `4 * units`.
+ * @throws InputError naming the field or array at fault.
+ */
+export function checkForwardInputs(
+  dims: LstmDims,
+  x: Float32Array,
+  kernel: Float32Array,
+  recurrent: Float32Array,
+  bias: Float32Array,
+): LstmDims & { readonly gates: number } {
+  const checked = checkDims(dims);
+  const { batch: B, steps: T, inputDim: D, units: H } = checked;
+  const G = 4 * H;
+  checkLength('x', x, B * T * D);
+  checkLength('kernel', kernel, D * G);
+  checkLength('recurrent', recurrent, H * G);
+  checkLength('bias', bias, G);
+  return { ...checked, gates: G };
 }
 
 let cached: { kernel: LstmWasmKernel | null; reason?: string; file?: string } | undefined;
