@@ -71,7 +71,7 @@ export class LstmNativeKernel implements LstmKernel {
     bias: Float32Array,
     options: { readonly save: boolean; readonly lastStepOnly: boolean },
   ): LstmForwardResult {
-    const { batch: B, steps: T, inputDim: D, units: H, gates: G } = checkForwardInputs(dims, x, kernel, recurrent, bias);
+    const { batch: B, steps: T, inputDim: D, units: H } = checkForwardInputs(dims, x, kernel, recurrent, bias);
     const threads = this.threadsFor(B, T, D, H);
     if (!options.save) {
       const sequences = !options.lastStepOnly && T > 1;
