@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import { seriesFigure } from '../../src/plot/seriesFigure';
-import { InputError } from '../../src/errors';
 import { expectInputError } from './expectInputError';
 
 const split = { train: { start: 0, end: 6 }, val: { start: 6, end: 8 }, test: { start: 8, end: 10 } };

@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import { toPlotValues, assertLength, assertIntegerInRange, assertName, assertOptionalTitle } from '../../src/plot/values';
-import { InputError } from '../../src/errors';
 import { expectInputError } from './expectInputError';
 
 describe('toPlotValues', () => {
