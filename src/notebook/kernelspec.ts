@@ -128,7 +128,7 @@ function readSpecFile(file: string): KernelSpecFile {
  * `node` first element is left to `PATH`, as Jupyter does.
  *
  * @example
- * kernelArgv(findKernelSpec('tslab'), '/tmp/c.json').at(-1); // '/tmp/c.json'
+ * kernelArgv(findKernelSpec('tslab'), 'kernel-1.json').at(-1); // 'kernel-1.json'
  */
 export function kernelArgv(spec: KernelSpec, connectionFile: string): string[] {
   return spec.spec.argv.map((arg) =>
