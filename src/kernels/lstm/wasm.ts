@@ -77,15 +77,16 @@ const CTL_ERROR = 3;
 const CTL_NEXT = 4;
 const CTL_ROWS = 5;
 const CTL_CHUNK = 6;
-const CTL_HELPED = 7;
 const MAX_ARGS = 32;
 const ARGS_AT = 64;
 const STRIDES_AT = ARGS_AT + 8 * MAX_ARGS;
+const CHUNK_STRIDES_AT = STRIDES_AT + 8 * MAX_ARGS;
 
 /**
  * The worker thread: instantiates the module on the shared memory, then per job claims batch
  * chunks from a shared counter (as the main thread does) and runs the kernel on each: argument i
- * of a chunk starting at row r is base[i] + r * stride[i], argument 0 the chunk's row count.
+ * of chunk k (starting at row r = k * chunk) is base[i] + r * stride[i] + k * chunkStride[i],
+ * argument 0 the chunk's row count.
  * Spins briefly before sleeping (a futex round trip costs ~17 us, spinning ~0.5 us).
  */
 const WORKER_SOURCE = `
@@ -95,6 +96,7 @@ const ex = new WebAssembly.Instance(module, { env: { memory, abort() { throw new
 const ctl = new Int32Array(control, 0, 8);
 const args = new Float64Array(control, ${ARGS_AT}, ${MAX_ARGS});
 const strides = new Float64Array(control, ${STRIDES_AT}, ${MAX_ARGS});
+const chunkStrides = new Float64Array(control, ${CHUNK_STRIDES_AT}, ${MAX_ARGS});
 const fns = { ${OP_FORWARD}: ex.lstmForward, ${OP_BACKWARD}: ex.lstmBackward, ${OP_INFER}: ex.lstmInfer };
 const arity = ${JSON.stringify(ARITY)};
 let seen = 0;
@@ -110,15 +112,16 @@ for (;;) {
     const n = arity[op];
     const base = Array.from(args.subarray(0, n));
     const step = Array.from(strides.subarray(0, n));
+    const cstep = Array.from(chunkStrides.subarray(0, n));
     const rows = ctl[${CTL_ROWS}];
     const chunk = ctl[${CTL_CHUNK}];
     for (;;) {
       const from = Atomics.add(ctl, ${CTL_NEXT}, chunk);
       if (from >= rows) break;
-      const a = base.map((v, i) => v + from * step[i]);
+      const k = Math.floor(from / chunk);
+      const a = base.map((v, i) => v + from * step[i] + k * cstep[i]);
       a[0] = Math.min(chunk, rows - from);
       fns[op](...a);
-      ctl[${CTL_HELPED}] = 1;
     }
   } catch (e) {
     Atomics.store(ctl, ${CTL_ERROR}, 1);
@@ -134,24 +137,29 @@ class KernelThread {
   private readonly ctl: Int32Array;
   private readonly args: Float64Array;
   private readonly strides: Float64Array;
+  private readonly chunkStrides: Float64Array;
   private seq = 0;
 
   constructor(module: WebAssembly.Module, memory: WebAssembly.Memory) {
-    const control = new SharedArrayBuffer(STRIDES_AT + 8 * MAX_ARGS);
+    const control = new SharedArrayBuffer(CHUNK_STRIDES_AT + 8 * MAX_ARGS);
     this.ctl = new Int32Array(control, 0, 8);
     this.args = new Float64Array(control, ARGS_AT, MAX_ARGS);
     this.strides = new Float64Array(control, STRIDES_AT, MAX_ARGS);
+    this.chunkStrides = new Float64Array(control, CHUNK_STRIDES_AT, MAX_ARGS);
     this.worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { module, memory, control } });
     this.worker.unref();
   }
 
   /** Starts a job of `rows` batch rows in chunks of `chunk`; returns at once. */
-  start(op: number, args: readonly number[], strides: readonly number[], rows: number, chunk: number): void {
+  start(
+    op: number, args: readonly number[], strides: readonly number[], chunkStrides: readonly number[],
+    rows: number, chunk: number,
+  ): void {
     this.args.set(args);
     this.strides.set(strides);
+    this.chunkStrides.set(chunkStrides);
     this.ctl[CTL_ROWS] = rows;
     this.ctl[CTL_CHUNK] = chunk;
-    this.ctl[CTL_HELPED] = 0;
     Atomics.store(this.ctl, CTL_NEXT, 0);
     Atomics.store(this.ctl, CTL_OP, op);
     this.seq++;
@@ -166,18 +174,17 @@ class KernelThread {
 
   /** Ends the worker thread. */
   stop(): void {
-    this.start(OP_EXIT, [], [], 0, 1);
+    this.start(OP_EXIT, [], [], [], 0, 1);
     void this.worker.terminate();
   }
 
-  /** Waits for the current job; returns whether the worker ran any chunk. @throws if it failed. */
-  join(): boolean {
+  /** Waits for the current job. @throws if it failed in the worker. */
+  join(): void {
     let spins = 0;
     while (Atomics.load(this.ctl, CTL_DONE) !== this.seq) {
       if (++spins > 20000) Atomics.wait(this.ctl, CTL_DONE, this.seq - 1, 50);
     }
     if (Atomics.exchange(this.ctl, CTL_ERROR, 0) !== 0) throw new Error('lstm.wasm failed in the worker thread');
-    return this.ctl[CTL_HELPED] === 1;
   }
 }
 
@@ -236,36 +243,43 @@ export class LstmWasmKernel implements LstmKernel {
   }
 
   /**
-   * Runs kernel `op` over `B` batch rows: on this thread alone for small calls, else in chunks
-   * shared with the worker (see WORKER_SOURCE). `mainArgs` / `workerArgs` are the arguments for
-   * a chunk at row 0 (they differ only in per-thread scratch); `strides` the bytes per row.
-   * @returns Whether the worker ran any chunk.
+   * Runs kernel `op` over `B` batch rows in chunks of `chunk` rows: on this thread alone for
+   * small calls, else shared with the worker (see WORKER_SOURCE). `mainArgs` / `workerArgs` are
+   * the arguments for the chunk at row 0 (they differ only in per-thread scratch); chunk k at
+   * row r gets argument i + r * `strides[i]` + k * `chunkStrides[i]` (bytes).
    */
   private run(
-    op: number, B: number, work: number,
-    mainArgs: readonly number[], workerArgs: readonly number[], strides: readonly number[],
-  ): boolean {
+    op: number, B: number, work: number, chunk: number,
+    mainArgs: readonly number[], workerArgs: readonly number[],
+    strides: readonly number[], chunkStrides: readonly number[],
+  ): void {
     const fn = (op === OP_FORWARD ? this.exports.lstmForward : op === OP_INFER ? this.exports.lstmInfer : this.exports.lstmBackward);
-    if (this.thread === null || B < 2 || work < this.minWorkToSplit) {
-      fn(...mainArgs);
-      return false;
+    const argsAt = (from: number) => {
+      const k = Math.floor(from / chunk);
+      const a = mainArgs.map((v, i) => v + from * strides[i] + k * chunkStrides[i]);
+      a[0] = Math.min(chunk, B - from);
+      return a;
+    };
+    if (this.thread === null || B <= chunk || work < this.minWorkToSplit) {
+      for (let from = 0; from < B; from += chunk) fn(...argsAt(from));
+      return;
     }
-    const chunk = Math.max(4, Math.ceil(B / 8));
-    this.thread.start(op, workerArgs, strides, B, chunk);
-    let helped = false;
+    this.thread.start(op, workerArgs, strides, chunkStrides, B, chunk);
     try {
       for (;;) {
         const from = this.thread.claim(chunk);
         if (from >= B) break;
-        const a = mainArgs.map((v, i) => v + from * strides[i]);
-        a[0] = Math.min(chunk, B - from);
-        fn(...a);
+        fn(...argsAt(from));
       }
     } finally {
       // always wait: the worker may still be writing into memory the next call reuses
-      helped = this.thread.join();
+      this.thread.join();
     }
-    return helped;
+  }
+
+  /** Rows per chunk for a call: the whole batch on one thread, else {@link chunkRows}. */
+  private splitRows(B: number, work: number): number {
+    return this.thread === null || work < this.minWorkToSplit ? B : chunkRows(B);
   }
 
   /**
@@ -302,7 +316,8 @@ export class LstmWasmKernel implements LstmKernel {
     f32.set(bias, p.b / 4);
     const args = [B, T, D, H, p.x, p.w, p.u, p.b, p.h, p.c, p.g];
     const strides = [0, 0, 0, 0, 4 * T * D, 0, 0, 0, 4 * T * H, 4 * T * H, 4 * T * G];
-    this.run(OP_FORWARD, B, B * T * G * (D + H), args, args, strides);
+    const work = B * T * G * (D + H);
+    this.run(OP_FORWARD, B, work, this.splitRows(B, work), args, args, strides, ZEROS);
     const h = f32.slice(p.h / 4, p.h / 4 + B * T * H);
     const saved: LstmSaved = {
       x: x.slice(),
@@ -330,7 +345,8 @@ export class LstmWasmKernel implements LstmKernel {
     f32.set(bias, p.b / 4);
     const args = [B, T, D, H, p.x, p.w, p.u, p.b, p.h, sequences ? 1 : 0, p.z, p.c];
     const strides = [0, 0, 0, 0, 4 * T * D, 0, 0, 0, 4 * hRow, 0, 4 * G, 4 * H];
-    this.run(OP_INFER, B, B * T * G * (D + H), args, args, strides);
+    const work = B * T * G * (D + H);
+    this.run(OP_INFER, B, work, this.splitRows(B, work), args, args, strides, ZEROS);
     return f32.slice(p.h / 4, p.h / 4 + B * hRow);
   }
 
@@ -354,12 +370,17 @@ export class LstmWasmKernel implements LstmKernel {
     checkLength('dh', dh, lastStepOnly ? B * H : B * T * H);
     checkLength('saved.gates', saved.gates, B * T * G);
     const threaded = this.thread !== null;
+    // Weight gradients: one partial sum per chunk (chunks depend on B only), added in chunk
+    // order below, so results are identical for 1 or 2 threads and any scheduling.
+    const chunk = chunkRows(B);
+    const chunks = Math.ceil(B / chunk);
+    const wsize = D * G + H * G + G;
     const p = this.allocate({
       x: B * T * D, w: D * G, u: H * G, h: B * T * H, c: B * T * H, g: B * T * G,
       dh: dh.length, hp: B * T * H, dhn: B * H, dcn: B * H, dx: B * T * D,
-      ut: G * H, wt: G * D, dw: D * G, du: H * G, db: G,
-      // the worker's own transposes and weight-gradient sums
-      ut2: threaded ? G * H : 0, wt2: threaded ? G * D : 0, dw2: threaded ? D * G : 0, du2: threaded ? H * G : 0, db2: threaded ? G : 0,
+      ut: G * H, wt: G * D, parts: chunks * wsize,
+      // the worker's own transposes
+      ut2: threaded ? G * H : 0, wt2: threaded ? G * D : 0,
     });
     const f32 = new Float32Array(this.memory.buffer);
     f32.set(saved.x, p.x / 4);
@@ -369,36 +390,32 @@ export class LstmWasmKernel implements LstmKernel {
     f32.set(saved.c, p.c / 4);
     f32.set(saved.gates, p.g / 4);
     f32.set(dh, p.dh / 4);
-    // weight gradients accumulate over batch chunks, per thread
-    f32.fill(0, p.dw / 4, p.dw / 4 + D * G);
-    f32.fill(0, p.du / 4, p.du / 4 + H * G);
-    f32.fill(0, p.db / 4, p.db / 4 + G);
-    if (threaded) {
-      f32.fill(0, p.dw2 / 4, p.dw2 / 4 + D * G);
-      f32.fill(0, p.du2 / 4, p.du2 / 4 + H * G);
-      f32.fill(0, p.db2 / 4, p.db2 / 4 + G);
-    }
     const args = (worker: boolean) => [
       B, T, D, H, p.x, p.w, p.u, p.h, p.c, p.g, p.dh, lastStepOnly ? 1 : 0,
       worker ? p.ut2 : p.ut, worker ? p.wt2 : p.wt, p.hp, p.dhn, p.dcn, p.dx,
-      worker ? p.dw2 : p.dw, worker ? p.du2 : p.du, worker ? p.db2 : p.db, 1,
+      p.parts, p.parts + 4 * D * G, p.parts + 4 * (D * G + H * G), 0,
     ];
     const strides = [
       0, 0, 0, 0, 4 * T * D, 0, 0, 4 * T * H, 4 * T * H, 4 * T * G, 4 * (lastStepOnly ? H : T * H), 0,
       0, 0, 4 * T * H, 4 * H, 4 * H, 4 * T * D, 0, 0, 0, 0,
     ];
-    const helped = this.run(OP_BACKWARD, B, B * T * G * (D + H), args(false), args(true), strides);
+    const chunkStrides = [
+      0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+      0, 0, 0, 0, 0, 0, 4 * wsize, 4 * wsize, 4 * wsize, 0,
+    ];
+    this.run(OP_BACKWARD, B, B * T * G * (D + H), chunk, args(false), args(true), strides, chunkStrides);
     const read = (at: number, n: number) => f32.slice(at / 4, at / 4 + n);
     const grads = {
       dx: read(p.dx, B * T * D),
-      dkernel: read(p.dw, D * G),
-      drecurrent: read(p.du, H * G),
-      dbias: read(p.db, G),
+      dkernel: read(p.parts, D * G),
+      drecurrent: read(p.parts + 4 * D * G, H * G),
+      dbias: read(p.parts + 4 * (D * G + H * G), G),
     };
-    if (helped) {
-      addInto(grads.dkernel, f32, p.dw2);
-      addInto(grads.drecurrent, f32, p.du2);
-      addInto(grads.dbias, f32, p.db2);
+    for (let k = 1; k < chunks; k++) {
+      const at = p.parts + 4 * k * wsize;
+      addInto(grads.dkernel, f32, at);
+      addInto(grads.drecurrent, f32, at + 4 * D * G);
+      addInto(grads.dbias, f32, at + 4 * (D * G + H * G));
     }
     return grads;
   }
@@ -423,6 +440,17 @@ export class LstmWasmKernel implements LstmKernel {
 function addInto(target: Float32Array, f32: Float32Array, at: number): void {
   const offset = at / 4;
   for (let i = 0; i < target.length; i++) target[i] += f32[offset + i];
+}
+
+/** A call's chunk strides when no argument differs per chunk. */
+const ZEROS: readonly number[] = new Array(MAX_ARGS).fill(0);
+
+/**
+ * Rows per batch chunk when a call is split: a function of the batch size only (so the backward
+ * pass sums weight gradients over the same chunks whatever the thread count).
+ */
+export function chunkRows(batch: number): number {
+  return Math.max(4, Math.ceil(batch / 8));
 }
 
 function abortHandler(): never {

@@ -168,3 +168,38 @@ describe('kernel variants and the 2-thread batch split', () => {
     }
   });
 });
+
+describe('determinism: same inputs, same bits, whatever the thread count', () => {
+  // Weight gradients are summed per batch chunk (chunks depend on B only) in chunk order, so
+  // 1 thread, 2 threads and repeated calls give bit-identical results (needed for "same seed,
+  // same backend => same training run").
+  const paths = [
+    { name: 'plain', make: (threads: number) => new LstmWasmKernel(compileLstmWasmModule('plain')!, { simd: 'plain', threads, minWorkToSplit: 0 }) },
+    { name: 'relaxed', make: (threads: number) => { const m = compileLstmWasmModule('relaxed'); return m && new LstmWasmKernel(m, { simd: 'relaxed', threads, minWorkToSplit: 0 }); } },
+    { name: 'native', make: (threads: number) => native?.withThreads(threads, 0) ?? null },
+  ];
+  it.each(paths)('$name', ({ make }) => {
+    const one = make(1);
+    const two = make(2);
+    if (one === null || two === null) return; // optional path absent
+    try {
+      const [B, T, D, H] = [64, 7, 5, 12];
+      const dims = { batch: B, steps: T, inputDim: D, units: H };
+      const x = randomArray(B * T * D, 'detx', 2);
+      const w = weights(D, H, 'det');
+      const dh = randomArray(B * H, 'detdh');
+      const grads = (k: LstmKernel) => k.backward(dims, k.forward(dims, x, w.kernel, w.recurrent, w.bias, { save: true, lastStepOnly: false }).saved!, dh, true);
+      const runs = [grads(one), grads(two), grads(two), grads(one)];
+      for (const r of runs.slice(1)) {
+        for (const key of ['dx', 'dkernel', 'drecurrent', 'dbias'] as const) {
+          expect(Buffer.from(r[key].buffer).equals(Buffer.from(runs[0][key].buffer)), key).toBe(true);
+        }
+      }
+      // and the sums are real sums over every sequence: dbias is non-zero
+      expect(runs[0].dbias.some((v) => v !== 0)).toBe(true);
+    } finally {
+      (one as { dispose?(): void }).dispose?.();
+      (two as { dispose?(): void }).dispose?.();
+    }
+  });
+});

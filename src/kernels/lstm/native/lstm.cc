@@ -288,26 +288,31 @@ TGT void backwardRows(int B, int T, int D, int H, const float* x, const float* w
   }
 }
 
-// Runs body(thread, firstRow, rows) over the batch in chunks claimed from a shared counter by
-// this thread and, when threads > 1, one helper thread. On a loaded machine a descheduled helper
-// simply claims fewer chunks instead of stalling the call at a fixed half-split join.
+// Rows per batch chunk: a function of the batch size only, so the backward pass sums weight
+// gradients over the same chunks (in chunk order) whatever the thread count or scheduling.
+inline int chunkRows(int B) { return std::max(4, (B + 7) / 8); }
+
+// Runs body(firstRow, rows) over the batch in chunks of `chunk` rows, claimed from a shared
+// counter by this thread and, when threads > 1, one helper thread. On a loaded machine a
+// descheduled helper simply claims fewer chunks instead of stalling the call at a fixed
+// half-split join. Bodies must not depend on which thread runs them (results are then
+// identical for any thread count).
 template <typename Body>
-void forChunks(int B, int threads, Body body) {
-  if (threads <= 1 || B < 2) {
-    body(0, 0, B);
+void forChunks(int B, int chunk, int threads, Body body) {
+  if (threads <= 1 || B <= chunk) {
+    for (int from = 0; from < B; from += chunk) body(from, std::min(chunk, B - from));
     return;
   }
-  const int chunk = std::max(4, (B + 7) / 8);
   std::atomic<int> next(0);
-  auto run = [&](int thread) {
+  auto run = [&]() {
     for (;;) {
       int from = next.fetch_add(chunk);
       if (from >= B) break;
-      body(thread, from, std::min(chunk, B - from));
+      body(from, std::min(chunk, B - from));
     }
   };
-  std::thread helper(run, 1);
-  run(0);
+  std::thread helper(run);
+  run();
   helper.join();
 }
 
@@ -349,7 +354,7 @@ napi_value Forward(napi_env env, napi_callback_info info) {
   float* h = getF32(env, a[8], (size_t)B * T * H, "h"); if (!h) return nullptr;
   float* c = getF32(env, a[9], (size_t)B * T * H, "c"); if (!c) return nullptr;
   float* g = getF32(env, a[10], (size_t)B * T * G, "gates"); if (!g) return nullptr;
-  forChunks(B, threads, [&](int, int from, int rows) {
+  forChunks(B, threads > 1 ? chunkRows(B) : B, threads, [&](int from, int rows) {
     forwardRows(rows, T, D, H, x + (long)from * T * D, w, u, bias, h + (long)from * T * H, c + (long)from * T * H,
                 g + (long)from * T * G);
   });
@@ -380,23 +385,29 @@ napi_value Backward(napi_env env, napi_callback_info info) {
   float* du = getF32(env, a[14], H * G, "du"); if (!du) return nullptr;
   float* db = getF32(env, a[15], G, "db"); if (!db) return nullptr;
   std::vector<float> dz(g, g + (size_t)B * T * G);  // private copy: dz overwrites it
-  // Weight gradients accumulate over chunks: thread 0 into the outputs, the helper into its own
-  // buffers, added at the end.
-  std::fill(dw, dw + D * G, 0.0f);
-  std::fill(du, du + H * G, 0.0f);
-  std::fill(db, db + G, 0.0f);
-  std::vector<float> dw2(D * G, 0.0f), du2(H * G, 0.0f), db2(G, 0.0f);
-  bool helped = false;
-  forChunks(B, threads, [&](int thread, int from, int rows) {
-    if (thread == 1) helped = true;
+  // Weight gradients: one partial sum per batch chunk (chunks depend on B only), added in chunk
+  // order at the end, so the result is the same for 1 or 2 threads and any scheduling.
+  const int chunk = chunkRows(B);
+  const int chunks = (B + chunk - 1) / chunk;
+  const long wsize = D * G + H * G + G;
+  std::vector<float> parts((size_t)chunks * wsize, 0.0f);
+  forChunks(B, chunk, threads, [&](int from, int rows) {
+    float* p = parts.data() + (size_t)(from / chunk) * wsize;
     backwardRows(rows, T, D, H, x + (long)from * T * D, w, u, h + (long)from * T * H, c + (long)from * T * H,
                  dz.data() + (long)from * T * G, dh + (long)from * (lastOnly ? H : (long)T * H), lastOnly != 0,
-                 dx + (long)from * T * D, thread ? dw2.data() : dw, thread ? du2.data() : du, thread ? db2.data() : db);
+                 dx + (long)from * T * D, p, p + D * G, p + D * G + H * G);
   });
-  if (helped) {
-    for (long i = 0; i < D * G; i++) dw[i] += dw2[i];
-    for (long i = 0; i < H * G; i++) du[i] += du2[i];
-    for (long i = 0; i < G; i++) db[i] += db2[i];
+  for (int k = 0; k < chunks; k++) {
+    const float* p = parts.data() + (size_t)k * wsize;
+    if (k == 0) {
+      std::memcpy(dw, p, D * G * sizeof(float));
+      std::memcpy(du, p + D * G, H * G * sizeof(float));
+      std::memcpy(db, p + D * G + H * G, G * sizeof(float));
+    } else {
+      for (long i = 0; i < D * G; i++) dw[i] += p[i];
+      for (long i = 0; i < H * G; i++) du[i] += p[D * G + i];
+      for (long i = 0; i < G; i++) db[i] += p[D * G + H * G + i];
+    }
   }
   return nullptr;
 }
@@ -419,7 +430,7 @@ napi_value Infer(napi_env env, napi_callback_info info) {
   float* bias = getF32(env, a[7], G, "bias"); if (!bias) return nullptr;
   const long hRow = seq ? (long)T * H : H;
   float* h = getF32(env, a[8], (size_t)B * hRow, "h"); if (!h) return nullptr;
-  forChunks(B, threads, [&](int, int from, int rows) {
+  forChunks(B, threads > 1 ? chunkRows(B) : B, threads, [&](int from, int rows) {
     inferRows(rows, T, D, H, x + (long)from * T * D, w, u, bias, h + from * hRow, seq != 0);
   });
   return nullptr;
