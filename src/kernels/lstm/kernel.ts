@@ -18,7 +18,10 @@ export interface LstmDims {
   readonly units: number;
 }
 
-/** Values of a forward pass kept for the backward pass, all float32, batch-major. */
+/**
+ * Values of a forward pass kept for the backward pass, all float32, batch-major. Owned by the
+ * kernel: pass it to exactly one {@link LstmKernel.backward} call and do not read it after.
+ */
 export interface LstmSaved {
   /** Inputs [B, T, D]. */
   readonly x: Float32Array;
@@ -68,6 +71,8 @@ export interface LstmKernel {
   /**
    * Runs the forward pass. `save`: also return what {@link LstmKernel.backward} needs;
    * `lastStepOnly`: return only the last step's hidden state (ignored when `save`).
+   * With `save`, the result references `x`, `kernel` and `recurrent` (not copied): leave them
+   * unchanged until the backward pass has run.
    */
   forward(
     dims: LstmDims,
@@ -77,7 +82,11 @@ export interface LstmKernel {
     bias: Float32Array,
     options: { readonly save: boolean; readonly lastStepOnly: boolean },
   ): LstmForwardResult;
-  /** Runs BPTT from a saved forward pass; `dh` is [B, T, H], or [B, H] when `lastStepOnly`. */
+  /**
+   * Runs BPTT from a saved forward pass; `dh` is [B, T, H], or [B, H] when `lastStepOnly`.
+   * Consumes `saved` (its arrays may be overwritten or recycled): one backward per forward.
+   * @throws Error when `saved` already fed a backward pass.
+   */
   backward(dims: LstmDims, saved: LstmSaved, dh: Float32Array, lastStepOnly: boolean): LstmGradients;
 }
 

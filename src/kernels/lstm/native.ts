@@ -5,6 +5,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { Float32Pool, consumeSaved } from './buffers';
 import type { LstmDims, LstmForwardResult, LstmGradients, LstmKernel, LstmSaved } from './kernel';
 import { MIN_WORK_PER_THREAD_SPLIT, checkDims, checkForwardInputs, checkLength, threadCount } from './wasm';
 
@@ -35,6 +36,8 @@ interface Addon {
 export class LstmNativeKernel implements LstmKernel {
   /** Path, instruction set and threads. */
   readonly info: LstmNativeKernelInfo;
+  /** Cell-state and gate arrays handed back by backward passes. */
+  private readonly pool = new Float32Pool();
 
   /**
    * @param addon - The loaded addon (see {@link loadLstmNativeKernel}).
@@ -80,20 +83,27 @@ export class LstmNativeKernel implements LstmKernel {
       return { h };
     }
     const n = B * T * H;
+    // h is the layer's output (a tensor may keep it): always new. c and gates are only read by
+    // backward, which recycles them.
     const h = new Float32Array(n);
-    const c = new Float32Array(n);
-    const g = new Float32Array(n * 4);
+    const c = this.pool.take(n);
+    const g = this.pool.take(n * 4);
     this.addon.forward(B, T, D, H, x, kernel, recurrent, bias, h, c, g, threads);
-    const saved: LstmSaved = { x: x.slice(), kernel: kernel.slice(), recurrent: recurrent.slice(), h, c, gates: g };
+    const saved: LstmSaved = { x, kernel, recurrent, h, c, gates: g };
     return { h, saved };
   }
 
-  /** See {@link LstmKernel.backward}. @throws InputError when a length does not match `dims`. */
+  /**
+   * See {@link LstmKernel.backward}: consumes `saved` (the addon overwrites `saved.gates` with
+   * the pre-activation gradients; `saved.c` and `saved.gates` then return to the pool).
+   * @throws InputError when a length does not match `dims`; Error when `saved` was consumed.
+   */
   backward(dims: LstmDims, saved: LstmSaved, dh: Float32Array, lastStepOnly: boolean): LstmGradients {
     const { batch: B, steps: T, inputDim: D, units: H } = checkDims(dims);
     const G = 4 * H;
     checkLength('dh', dh, lastStepOnly ? B * H : B * T * H);
     checkLength('saved.gates', saved.gates, B * T * G);
+    consumeSaved(saved);
     const grads = {
       dx: new Float32Array(B * T * D),
       dkernel: new Float32Array(D * G),
@@ -104,6 +114,7 @@ export class LstmNativeKernel implements LstmKernel {
       B, T, D, H, saved.x, saved.kernel, saved.recurrent, saved.h, saved.c, saved.gates, dh, lastStepOnly ? 1 : 0,
       grads.dx, grads.dkernel, grads.drecurrent, grads.dbias, this.threadsFor(B, T, D, H),
     );
+    this.pool.give(saved.c, saved.gates);
     return grads;
   }
 }

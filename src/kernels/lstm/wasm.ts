@@ -22,6 +22,7 @@ import * as path from 'node:path';
 import * as v8 from 'node:v8';
 import { Worker } from 'node:worker_threads';
 import { InputError } from '../../errors';
+import { Float32Pool, consumeSaved } from './buffers';
 import type { LstmDims, LstmForwardResult, LstmGradients, LstmKernel, LstmSaved } from './kernel';
 
 /** File name of the compiled kernel (plain SIMD). */
@@ -210,6 +211,8 @@ export class LstmWasmKernel implements LstmKernel {
   private readonly base: number;
   private readonly thread: KernelThread | null;
   private readonly minWorkToSplit: number;
+  /** Cell-state and gate arrays handed back by backward passes. */
+  private readonly pool = new Float32Pool();
   /** The variant and thread count in use. */
   readonly info: LstmWasmKernelInfo;
 
@@ -288,8 +291,9 @@ export class LstmWasmKernel implements LstmKernel {
    * @param dims - Sizes; see {@link LstmDims}.
    * @param x - Inputs [B, T, D], row-major.
    * @param kernel - [D, 4H]; recurrent - [H, 4H]; bias - [4H] (gate order i, f, c, o).
-   * @param options - `save`: keep what the backward pass needs (copies [B, T, 5H] values);
-   *   `lastStepOnly`: return only the last step's hidden state (ignored when `save`).
+   * @param options - `save`: keep what the backward pass needs (copies [B, T, 5H] values, and
+   *   references `x`, `kernel`, `recurrent`); `lastStepOnly`: return only the last step's hidden
+   *   state (ignored when `save`).
    * @returns Hidden states (new arrays).
    * @throws InputError when an array length does not match `dims`.
    * @example
@@ -319,14 +323,12 @@ export class LstmWasmKernel implements LstmKernel {
     const work = B * T * G * (D + H);
     this.run(OP_FORWARD, B, work, this.splitRows(B, work), args, args, strides, ZEROS);
     const h = f32.slice(p.h / 4, p.h / 4 + B * T * H);
-    const saved: LstmSaved = {
-      x: x.slice(),
-      kernel: kernel.slice(),
-      recurrent: recurrent.slice(),
-      h,
-      c: f32.slice(p.c / 4, p.c / 4 + B * T * H),
-      gates: f32.slice(p.g / 4, p.g / 4 + B * T * G),
-    };
+    // c and gates are only read by backward, which recycles them.
+    const c = this.pool.take(B * T * H);
+    c.set(f32.subarray(p.c / 4, p.c / 4 + B * T * H));
+    const gates = this.pool.take(B * T * G);
+    gates.set(f32.subarray(p.g / 4, p.g / 4 + B * T * G));
+    const saved: LstmSaved = { x, kernel, recurrent, h, c, gates };
     return { h, saved };
   }
 
@@ -354,11 +356,13 @@ export class LstmWasmKernel implements LstmKernel {
    * Backward pass through time for a forward pass run with `save`.
    *
    * @param dims - The forward pass' sizes.
-   * @param saved - The forward pass' `saved` values; not mutated.
+   * @param saved - The forward pass' `saved` values, consumed (a second backward from the same
+   *   forward pass throws; its cell states and gates are recycled).
    * @param dh - Gradient w.r.t. the outputs: [B, T, H], or [B, H] when `lastStepOnly`.
    * @param lastStepOnly - Whether only the last step's output was used.
    * @returns New gradient arrays.
-   * @throws InputError when an array length does not match `dims`.
+   * @throws InputError when an array length does not match `dims`; Error when `saved` was
+   *   already consumed.
    * @example
    * const dims = { batch: 1, steps: 2, inputDim: 1, units: 1 };
    * const { saved } = k.forward(dims, x, w, u, b, { save: true, lastStepOnly: false });
@@ -369,6 +373,7 @@ export class LstmWasmKernel implements LstmKernel {
     const G = 4 * H;
     checkLength('dh', dh, lastStepOnly ? B * H : B * T * H);
     checkLength('saved.gates', saved.gates, B * T * G);
+    consumeSaved(saved);
     const threaded = this.thread !== null;
     // Weight gradients: one partial sum per chunk (chunks depend on B only), added in chunk
     // order below, so results are identical for 1 or 2 threads and any scheduling.
@@ -390,6 +395,7 @@ export class LstmWasmKernel implements LstmKernel {
     f32.set(saved.c, p.c / 4);
     f32.set(saved.gates, p.g / 4);
     f32.set(dh, p.dh / 4);
+    this.pool.give(saved.c, saved.gates);
     const args = (worker: boolean) => [
       B, T, D, H, p.x, p.w, p.u, p.h, p.c, p.g, p.dh, lastStepOnly ? 1 : 0,
       worker ? p.ut2 : p.ut, worker ? p.wt2 : p.wt, p.hp, p.dhn, p.dcn, p.dx,

@@ -71,9 +71,11 @@ describe.each(KERNELS)('%s kernel: backward vs float64 finite differences', (_na
       const w = weights(D, H, tag);
       const dh = randomArray(sequences ? B * T * H : B * H, `dh${tag}`);
       const { saved } = kernel.forward(dims, x, w.kernel, w.recurrent, w.bias, { save: true, lastStepOnly: false });
-      const gatesCopy = saved!.gates.slice();
+      const inputs = [x, w.kernel, w.recurrent, w.bias, dh].map((a) => a.slice());
       const g = kernel.backward(dims, saved!, dh, !sequences);
-      expect(saved!.gates).toEqual(gatesCopy); // saved values are not mutated
+      // inputs are not mutated; the saved forward pass is consumed (one backward per forward)
+      expect([x, w.kernel, w.recurrent, w.bias, dh]).toEqual(inputs);
+      expect(() => kernel.backward(dims, saved!, dh, !sequences)).toThrow(/already used by a backward pass/);
 
       const loss = (p: { x: ArrayLike<number>; kernel: ArrayLike<number>; recurrent: ArrayLike<number>; bias: ArrayLike<number> }) => {
         const h = referenceLstm64(p.x, B, T, D, [{ kernel: p.kernel, recurrent: p.recurrent, bias: p.bias, units: H }], sequences);

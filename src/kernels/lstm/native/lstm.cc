@@ -6,7 +6,8 @@
 // Exports: forward(B, T, D, H, x, w, u, bias, h, c, gates, threads),
 // infer(B, T, D, H, x, w, u, bias, h, sequences, threads) (no BPTT values kept) and
 // backward(B, T, D, H, x, w, u, h, c, gates, dh, lastOnly, dx, dw, du, db, threads); all arrays
-// are Float32Array allocated by the caller; backward does not modify its inputs.
+// are Float32Array allocated by the caller; backward overwrites `gates` with the gradients of
+// the gate pre-activations (the caller's saved forward pass is consumed) and no other input.
 #include <node_api.h>
 #include <immintrin.h>
 #include <algorithm>
@@ -223,7 +224,7 @@ TGT void inferRows(int B, int T, int D, int H, const float* x, const float* w, c
   }
 }
 
-// dz overwrites `gates` (a private copy); weight gradients are ADDED to dw, du, db.
+// dz overwrites `gates`; weight gradients are ADDED to dw, du, db.
 TGT void backwardRows(int B, int T, int D, int H, const float* x, const float* w, const float* u, const float* h,
                       const float* c, float* gates, const float* dh, bool lastOnly, float* dx, float* dw, float* du,
                       float* db) {
@@ -384,7 +385,7 @@ napi_value Backward(napi_env env, napi_callback_info info) {
   float* dw = getF32(env, a[13], D * G, "dw"); if (!dw) return nullptr;
   float* du = getF32(env, a[14], H * G, "du"); if (!du) return nullptr;
   float* db = getF32(env, a[15], G, "db"); if (!db) return nullptr;
-  std::vector<float> dz(g, g + (size_t)B * T * G);  // private copy: dz overwrites it
+  float* dz = g;  // overwritten in place: the JS side consumes the saved forward pass
   // Weight gradients: one partial sum per batch chunk (chunks depend on B only), added in chunk
   // order at the end, so the result is the same for 1 or 2 threads and any scheduling.
   const int chunk = chunkRows(B);
@@ -394,7 +395,7 @@ napi_value Backward(napi_env env, napi_callback_info info) {
   forChunks(B, chunk, threads, [&](int from, int rows) {
     float* p = parts.data() + (size_t)(from / chunk) * wsize;
     backwardRows(rows, T, D, H, x + (long)from * T * D, w, u, h + (long)from * T * H, c + (long)from * T * H,
-                 dz.data() + (long)from * T * G, dh + (long)from * (lastOnly ? H : (long)T * H), lastOnly != 0,
+                 dz + (long)from * T * G, dh + (long)from * (lastOnly ? H : (long)T * H), lastOnly != 0,
                  dx + (long)from * T * D, p, p + D * G, p + D * G + H * G);
   });
   for (int k = 0; k < chunks; k++) {
