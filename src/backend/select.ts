@@ -109,6 +109,24 @@ async function tryBackend(
   return (await tf.setBackend('cpu')) ? null : `tf.setBackend('cpu') failed`;
 }
 
+/** What the last successful {@link selectBackend} call activated. */
+let active: BackendInfo | null = null;
+
+/**
+ * The backend that the last successful {@link selectBackend} call activated, if tfjs still runs
+ * on it. Needed where the tfjs backend name is not enough: `node` and `node-gpu` both register
+ * the tfjs backend `tensorflow`.
+ *
+ * @returns The {@link BackendInfo} of that call, or `null` when `selectBackend` never succeeded
+ *   or tfjs has since been switched to another backend (e.g. by `tf.setBackend`).
+ * @example
+ * await selectBackend({ backend: 'cpu' });
+ * activeBackend()?.backend; // => 'cpu'
+ */
+export function activeBackend(): BackendInfo | null {
+  return active !== null && tf.getBackend() === active.tfjsBackend ? active : null;
+}
+
 /**
  * Selects and activates the fastest TensorFlow.js backend that actually loads, in the order
  * `node-gpu` -> `node` -> `wasm` -> `cpu`, or the one asked for by option or `TFJS_BACKEND`.
@@ -152,7 +170,7 @@ export async function selectBackend(options: SelectBackendOptions = {}): Promise
       const skippedText = requested === 'auto' && faster.length
         ? `; skipped ${faster.map((s) => `${s.backend}: ${s.reason}`).join(', ')}`
         : '';
-      return {
+      active = {
         backend: name,
         tfjsBackend: tf.getBackend(),
         requestedBy,
@@ -160,6 +178,7 @@ export async function selectBackend(options: SelectBackendOptions = {}): Promise
         tfjsVersion: tf.version.tfjs,
         summary: `backend: ${name} (${how}${skippedText})`,
       };
+      return active;
     }
     if (requested !== 'auto') {
       const argument = requestedBy === 'env' ? BACKEND_ENV_VAR : 'backend';

@@ -5,6 +5,7 @@ import { LIBRARY } from '../version';
 import { resolveLstmConfig } from './config';
 import { LstmForecaster, type ForecasterSpec } from './forecaster';
 import { loadModelFromDir, saveModelToDir } from './io';
+import { resolveLstmKernel } from './kernel';
 import { getModelShape, type ModelShape } from './lstm';
 import { Preprocessor } from './preprocess';
 
@@ -29,7 +30,8 @@ export interface BundleManifest extends ForecasterSpec {
 
 /**
  * Saves a forecaster as a bundle directory: `manifest.json` (columns, preprocessing, window,
- * hyper-parameters, training history, backend, library version) and `model/` (tfjs model).
+ * hyper-parameters, training history, backend, the LSTM kernel it was trained with, library
+ * version) and `model/` (tfjs model, with stock `LSTM` layers: see `saveModelToDir`).
  *
  * Atomic: everything is written into a temporary sibling directory that then replaces `dir`, so
  * a failure never leaves a half-written bundle (an existing bundle at `dir` is replaced only
@@ -114,6 +116,14 @@ export function validateManifest(raw: unknown, file: string): BundleManifest {
     if (error instanceof InputError) throw new InputError(`${file}: ${error.message}`, { file });
     throw error;
   }
+  // Absent from manifests written before it was recorded.
+  const kernel = m.kernel as { kernel?: unknown } | null | undefined;
+  requireField(
+    kernel == null || (typeof kernel === 'object' && (kernel.kernel === 'fused' || kernel.kernel === 'stock')),
+    file,
+    'kernel must be null or an object whose kernel is "fused" or "stock"',
+    kernel,
+  );
   const names = (v: unknown): string => JSON.stringify(v ?? null);
   const pre = m.preprocessor as { targets: unknown; features: unknown };
   requireField(
@@ -128,6 +138,10 @@ export function validateManifest(raw: unknown, file: string): BundleManifest {
 /**
  * Loads a bundle written by {@link saveBundle}: the result forecasts from raw values with no other
  * state. The caller owns the returned forecaster (call `dispose`).
+ *
+ * The model's LSTM layers follow the manifest's `config.kernel` (`'auto'` for manifests written
+ * before it existed), resolved here and now (see `resolveLstmKernel`): the returned forecaster's
+ * `kernel` says which path it runs, `spec.kernel` which one it was trained with.
  *
  * @throws InputError when the directory or a file is missing, the manifest is not valid JSON or
  *   not a bundle of this format, or the model files are corrupt.
@@ -155,7 +169,10 @@ export async function loadBundle(dir: string): Promise<LstmForecaster> {
     throw new InputError(`${file} is not valid JSON: ${(error as Error).message}`, { file });
   }
   const manifest = validateManifest(parsed, file);
-  const model = await loadModelFromDir(join(dir, MODEL_DIR));
+  // Manifests written before `kernel` existed get the default ('auto').
+  const config = resolveLstmConfig(manifest.config);
+  const kernel = resolveLstmKernel(config.kernel, { dropout: config.dropout > 0 || config.recurrentDropout > 0 });
+  const model = await loadModelFromDir(join(dir, MODEL_DIR), { kernel: kernel.kernel });
   let shape: ModelShape;
   try {
     shape = getModelShape(model);
@@ -180,5 +197,5 @@ export async function loadBundle(dir: string): Promise<LstmForecaster> {
       { dir },
     );
   }
-  return LstmForecaster.fromParts(model, manifest);
+  return LstmForecaster.fromParts(model, { ...manifest, config, kernel: manifest.kernel ?? null }, kernel);
 }

@@ -15,6 +15,13 @@ export type LossName = 'mse' | 'mae' | 'huber';
 /** Gradient-descent optimiser. */
 export type OptimizerName = 'adam' | 'rmsprop' | 'sgd';
 
+/**
+ * LSTM implementation: `'stock'` (tfjs' `LSTM` layer), `'fused'` (`FusedLstm`: the fused native
+ * or WebAssembly kernel where it can run, the stock code per call otherwise) or `'auto'` (fused
+ * unless the tfjs backend runs on a GPU or no fused kernel loads; see `resolveLstmKernel`).
+ */
+export type LstmKernelChoice = 'auto' | 'fused' | 'stock';
+
 export { MAX_SEED } from './validate';
 
 /** Accepted values of {@link LstmConfig.loss}. */
@@ -22,6 +29,9 @@ export const LOSS_NAMES: readonly LossName[] = ['mse', 'mae', 'huber'];
 
 /** Accepted values of {@link LstmConfig.optimizer}. */
 export const OPTIMIZER_NAMES: readonly OptimizerName[] = ['adam', 'rmsprop', 'sgd'];
+
+/** Accepted values of {@link LstmConfig.kernel}. */
+export const LSTM_KERNEL_CHOICES: readonly LstmKernelChoice[] = ['auto', 'fused', 'stock'];
 
 /**
  * Configuration of a stacked-LSTM forecaster (see `buildLstmModel` and `trainModel`).
@@ -83,6 +93,13 @@ export interface LstmConfig {
    * @defaultValue {@link DEFAULT_SEED} (42)
    */
   readonly seed: number;
+  /**
+   * LSTM implementation (see {@link LstmKernelChoice}). Both compute the same function with the
+   * same weights and initialisation (up to float32 rounding); `'fused'` is several times faster
+   * on CPU backends. Saved models always use the stock layer's class name and weight layout.
+   * @defaultValue {@link DEFAULT_KERNEL} ('auto')
+   */
+  readonly kernel: LstmKernelChoice;
 }
 
 /** Default {@link LstmConfig.layers}. */
@@ -105,6 +122,8 @@ export const DEFAULT_BATCH_SIZE = 32;
 export const DEFAULT_EPOCHS = 100;
 /** Default {@link LstmConfig.seed}. */
 export const DEFAULT_SEED = 42;
+/** Default {@link LstmConfig.kernel}: the fused kernel wherever it is the faster path. */
+export const DEFAULT_KERNEL: LstmKernelChoice = 'auto';
 
 /** The defaults of every {@link LstmConfig} field. */
 export const DEFAULT_LSTM_CONFIG: LstmConfig = Object.freeze({
@@ -118,6 +137,7 @@ export const DEFAULT_LSTM_CONFIG: LstmConfig = Object.freeze({
   batchSize: DEFAULT_BATCH_SIZE,
   epochs: DEFAULT_EPOCHS,
   seed: DEFAULT_SEED,
+  kernel: DEFAULT_KERNEL,
 });
 
 const CONFIG_KEYS = Object.keys(DEFAULT_LSTM_CONFIG) as readonly (keyof LstmConfig)[];
@@ -133,6 +153,7 @@ const CONFIG_KEYS = Object.keys(DEFAULT_LSTM_CONFIG) as readonly (keyof LstmConf
  * const config = resolveLstmConfig({ units: 32, layers: 2 });
  * config.loss; // => 'mse'
  * config.learningRate; // => 0.001
+ * config.kernel; // => 'auto'
  */
 export function resolveLstmConfig(partial: Partial<LstmConfig> = {}): LstmConfig {
   if (typeof partial !== 'object' || partial === null || Array.isArray(partial)) {
@@ -163,6 +184,7 @@ export function resolveLstmConfig(partial: Partial<LstmConfig> = {}): LstmConfig
     batchSize: positiveInteger('batchSize', pick('batchSize')),
     epochs: positiveInteger('epochs', pick('epochs')),
     seed: seedValue('seed', pick('seed')),
+    kernel: oneOf('kernel', pick('kernel'), LSTM_KERNEL_CHOICES),
   };
   return Object.freeze(config);
 }

@@ -6,6 +6,7 @@ import type { TargetTransform } from '../data/transform';
 import type { SupervisedSet, TimeSeries } from '../data/types';
 import { makeOriginSet, makeWindowSet } from '../data/window';
 import { resolveLstmConfig, type LstmConfig } from './config';
+import { resolveLstmKernel, type ResolvedLstmKernel } from './kernel';
 import { buildLstmModel, type ModelShape } from './lstm';
 import { predictSet } from './predict';
 import { fitPreprocessor, Preprocessor, type ModelColumns } from './preprocess';
@@ -61,7 +62,7 @@ export interface ForecasterOptions {
   readonly onProgress?: (event: TrainProgress) => void;
   /** Aborts training between batches. */
   readonly signal?: AbortSignal;
-  /** Backend in use, recorded in the bundle manifest. */
+  /** Backend in use, recorded in the bundle manifest (the LSTM kernel is recorded too, always). */
   readonly backend?: BackendInfo;
 }
 
@@ -75,6 +76,11 @@ export interface ForecasterSpec {
   readonly history: TrainHistory | null;
   readonly split: SplitIndices | null;
   readonly backend: BackendInfo | null;
+  /**
+   * The LSTM implementation the model was trained with (see `resolveLstmKernel`); `null` in
+   * bundles written before it was recorded.
+   */
+  readonly kernel: ResolvedLstmKernel | null;
   readonly data: {
     readonly source: string;
     readonly timeColumn: string;
@@ -122,11 +128,16 @@ export class LstmForecaster {
     readonly model: tf.LayersModel,
     readonly preprocessor: Preprocessor,
     readonly spec: ForecasterSpec,
+    /**
+     * The LSTM implementation {@link LstmForecaster.model} runs: the one it was trained with
+     * (`spec.kernel`) for a fitted forecaster, the one resolved at load time for a loaded bundle.
+     */
+    readonly kernel: ResolvedLstmKernel,
   ) {}
 
   /** @internal assembles a forecaster from parts (used by `loadBundle`). */
-  static fromParts(model: tf.LayersModel, spec: ForecasterSpec): LstmForecaster {
-    return new LstmForecaster(model, Preprocessor.fromJSON(spec.preprocessor), spec);
+  static fromParts(model: tf.LayersModel, spec: ForecasterSpec, kernel: ResolvedLstmKernel): LstmForecaster {
+    return new LstmForecaster(model, Preprocessor.fromJSON(spec.preprocessor), spec, kernel);
   }
 
   get lookback(): number {
@@ -156,6 +167,9 @@ export class LstmForecaster {
    * Fits preprocessing on `split.train` rows, then trains on windows whose targets lie in the
    * training rows, with early stopping and reduce-LR on windows whose targets lie in `split.val`
    * (on the training loss when `val` is empty). Test rows are never touched.
+   *
+   * The LSTM layers follow `options.model.kernel` (default `'auto'`: the fused kernel on CPU
+   * backends, see `resolveLstmKernel`); the decision is recorded as `kernel` and `spec.kernel`.
    *
    * @throws InputError for bad options, or too few rows for the lookback, horizon and split.
    */
@@ -196,7 +210,9 @@ export class LstmForecaster {
       horizon,
       numTargets: columns.targets.length,
     };
-    const model = buildLstmModel(config, shape);
+    const kernel = resolveLstmKernel(config.kernel, { dropout: config.dropout > 0 || config.recurrentDropout > 0 });
+    // The resolved kernel, so that the model has the layers that `kernel` records.
+    const model = buildLstmModel({ ...config, kernel: kernel.kernel }, shape);
     const spec: Omit<ForecasterSpec, 'history'> = {
       lookback,
       horizon,
@@ -205,6 +221,7 @@ export class LstmForecaster {
       config,
       split,
       backend: options.backend ?? null,
+      kernel,
       data: {
         source: series.source,
         timeColumn: series.timeColumn,
@@ -223,12 +240,12 @@ export class LstmForecaster {
         earlyStopping: patience > 0 ? { patience, restoreBestWeights: true } : false,
         reduceLrOnPlateau: lrPatience > 0 ? { patience: lrPatience, factor: DEFAULT_REDUCE_LR_FACTOR } : false,
         checkpoint: checkpoint
-          ? (m, epoch, loss) => checkpoint(new LstmForecaster(m, preprocessor, { ...spec, history: null }), epoch, loss)
+          ? (m, epoch, loss) => checkpoint(new LstmForecaster(m, preprocessor, { ...spec, history: null }, kernel), epoch, loss)
           : undefined,
         onProgress: options.onProgress,
         signal: options.signal,
       });
-      return new LstmForecaster(model, preprocessor, { ...spec, history });
+      return new LstmForecaster(model, preprocessor, { ...spec, history }, kernel);
     } catch (error) {
       disposeModel(model);
       throw error;

@@ -3,6 +3,7 @@
  * persistence. Consumes `SupervisedSet` from `src/data`; used by `src/eval` and the entry points.
  */
 export * from './config';
+export * from './kernel';
 export * from './lstm';
 export * from './losses';
 export * from './optimizer';

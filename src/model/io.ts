@@ -1,13 +1,16 @@
 /**
  * Saving and loading models to a local directory without tfjs-node (whose `file://` handler is the
- * only filesystem IOHandler tfjs has). The files are tfjs' own layers-model format, so a saved
- * directory also loads with `tf.loadLayersModel` over HTTP or with tfjs-node.
+ * only filesystem IOHandler tfjs has). The files are tfjs' own layers-model format with the stock
+ * `LSTM` layer (the Keras LSTM weight layout), so a saved directory also loads with
+ * `tf.loadLayersModel` over HTTP or with tfjs-node, without this library.
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { InputError } from '../errors';
+import { DEFAULT_KERNEL, type LstmKernelChoice } from './config';
+import { LSTM_LAYER_CLASS_NAMES, resolveLstmKernel, withLstmKernel } from './kernel';
 import { fail } from './validate';
 
 /** Name of the topology + manifest file. */
@@ -31,8 +34,22 @@ interface SavedModelJson {
   weightsSha256?: string;
 }
 
+/** Options of {@link loadModelFromDir}. */
+export interface LoadModelOptions {
+  /**
+   * LSTM implementation of the loaded model (see `resolveLstmKernel`): with `'fused'` (or
+   * `'auto'` resolving to it) the LSTM layers of a Sequential model become `FusedLstm` layers.
+   * @defaultValue {@link DEFAULT_KERNEL} ('auto')
+   */
+  readonly kernel?: LstmKernelChoice;
+}
+
 /**
  * Saves a model's topology and weights as `<dir>/model.json` and `<dir>/weights.bin`.
+ *
+ * `FusedLstm` layers are saved as tfjs' stock `LSTM` (class name `LSTM`, the same config and
+ * weights `<name>/kernel`, `<name>/recurrent_kernel`, `<name>/bias`), from a temporary stock copy
+ * of the model (see `toStockModel`), so the files load anywhere tfjs does.
  *
  * Each file is written to a temporary name in `dir`, flushed, then renamed over the old one
  * (weights first), so a crash never leaves a half-written file under the final names; other
@@ -40,13 +57,32 @@ interface SavedModelJson {
  *
  * @param model - The model to save; not modified.
  * @param dir - Target directory; created (recursively) if missing.
- * @throws InputError when `dir` is not a non-empty string; filesystem errors propagate.
+ * @throws InputError when `dir` is not a non-empty string, or when a model that is not a
+ *   `tf.Sequential` has `FusedLstm` layers (only Sequential models convert); filesystem errors
+ *   propagate.
  * @example
  * await saveModelToDir(model, dir); // e.g. dir = 'runs/2024-01-01/model'
  */
 export async function saveModelToDir(model: tf.LayersModel, dir: string): Promise<void> {
   if (typeof dir !== 'string' || dir.length === 0) fail('dir', 'a non-empty string', dir);
-  await fs.mkdir(dir, { recursive: true });
+  const stock = withLstmKernel(model, 'stock');
+  try {
+    if (stock.layers.some((layer) => layer.getClassName() === LSTM_LAYER_CLASS_NAMES.fused)) {
+      throw new InputError(
+        `model must be a tf.Sequential to save its ${LSTM_LAYER_CLASS_NAMES.fused} layers as LSTM, got ${model.constructor.name}`,
+        { argument: 'model' },
+      );
+    }
+    const metadata = model.getUserDefinedMetadata();
+    if (stock !== model && metadata !== undefined) stock.setUserDefinedMetadata(metadata);
+    await fs.mkdir(dir, { recursive: true });
+    await saveArtifacts(stock, dir);
+  } finally {
+    if (stock !== model) stock.dispose();
+  }
+}
+
+async function saveArtifacts(model: tf.LayersModel, dir: string): Promise<void> {
   await model.save(
     tf.io.withSaveHandler(async (artifacts) => {
       const weights = new Uint8Array(
@@ -73,21 +109,39 @@ export async function saveModelToDir(model: tf.LayersModel, dir: string): Promis
  * Loads a model saved by {@link saveModelToDir} (or any tfjs layers-model directory whose weight
  * paths are files in the same directory).
  *
- * The model is not compiled: use it for prediction, or call `compileLstmModel` to train further.
+ * The LSTM layers of a Sequential model are `FusedLstm` or stock `LSTM` layers as
+ * `resolveLstmKernel(options.kernel)` decides, whichever class the files name; other models load
+ * as they are. The model is not compiled: use it for prediction, or call `compileLstmModel` to
+ * train further.
  *
  * @param dir - Directory holding `model.json` and its weight files.
+ * @param options - See {@link LoadModelOptions}.
  * @returns A new model; the caller owns it and must call `model.dispose()`.
  * @throws InputError naming the file and the problem: missing `model.json` or weight file,
  *   invalid JSON, missing `modelTopology`/`weightsManifest`, weight byte length different from
  *   the manifest's (truncated or mismatched file), checksum mismatch, or a topology tfjs cannot
- *   deserialize.
+ *   deserialize; or naming `kernel` when `options.kernel` is not `'auto'`, `'fused'` or `'stock'`.
  * @example
- * const loaded = await loadModelFromDir(dir);
+ * const loaded = await loadModelFromDir(dir, { kernel: 'stock' });
  * getModelShape(loaded).horizon; // => 6
  * loaded.dispose();
  */
-export async function loadModelFromDir(dir: string): Promise<tf.LayersModel> {
+export async function loadModelFromDir(dir: string, options: LoadModelOptions = {}): Promise<tf.LayersModel> {
   if (typeof dir !== 'string' || dir.length === 0) fail('dir', 'a non-empty string', dir);
+  const kernel = resolveLstmKernel(options.kernel ?? DEFAULT_KERNEL).kernel;
+  const loaded = await loadArtifacts(dir);
+  let model: tf.LayersModel;
+  try {
+    model = withLstmKernel(loaded, kernel);
+  } catch (error) {
+    loaded.dispose();
+    throw error;
+  }
+  if (model !== loaded) loaded.dispose();
+  return model;
+}
+
+async function loadArtifacts(dir: string): Promise<tf.LayersModel> {
   const jsonPath = path.join(dir, MODEL_JSON);
   const text = await readOrExplain(jsonPath, 'utf8');
   let json: SavedModelJson;

@@ -4,8 +4,10 @@
 import * as tf from '@tensorflow/tfjs';
 import { InputError } from '../errors';
 import type { SupervisedSet } from '../data/types';
+import { FusedLstm } from '../kernels/lstm/fusedLayer';
 import type { LstmConfig } from './config';
 import { deriveSeed, orthogonalMatrix } from './init';
+import { resolveLstmKernel } from './kernel';
 import { lossFunction } from './losses';
 import { createOptimizer } from './optimizer';
 import { positiveInteger } from './validate';
@@ -28,11 +30,18 @@ export interface ModelShape {
 /** Seed roles: each draw of a layer gets `deriveSeed(config.seed, layerIndex, role)`. */
 const SeedRole = { Kernel: 1, Recurrent: 2, Dropout: 3 } as const;
 
+/** Arguments of an LSTM layer (`tf.layers.lstm` and `FusedLstm` take the same). */
+type LstmLayerArgs = Parameters<typeof tf.layers.lstm>[0];
+
 /**
  * Builds and compiles the forecaster:
- * `config.layers` x `tf.layers.lstm(config.units)` -> `Dense(horizon * numTargets)` on the last
+ * `config.layers` x `LSTM(config.units)` -> `Dense(horizon * numTargets)` on the last
  * step's hidden state -> `Reshape([horizon, numTargets])`.
  *
+ * - The LSTM layers are `FusedLstm` or tfjs' stock `LSTM` as `resolveLstmKernel(config.kernel)`
+ *   decides (by default `FusedLstm`, unless the tfjs backend runs on a GPU or no fused kernel
+ *   loads). Both take the same arguments and have the same weights, so everything below holds
+ *   for either, and both save as `LSTM` (see `saveModelToDir`).
  * - LSTM layers use `recurrentActivation: 'sigmoid'` (Keras 2.3+ / PyTorch; tfjs defaults to
  *   `hardSigmoid`), `activation: 'tanh'`, forget-gate bias 1 (written after construction,
  *   as tfjs' `unitForgetBias` leaks tensors); all but the last return
@@ -50,7 +59,8 @@ const SeedRole = { Kernel: 1, Recurrent: 2, Dropout: 3 } as const;
  * @param config - A resolved configuration (see `resolveLstmConfig`).
  * @param shape - Input and output dimensions.
  * @returns A new compiled model; the caller owns it and must call `model.dispose()`.
- * @throws InputError when a `shape` field is not a positive integer.
+ * @throws InputError when a `shape` field is not a positive integer, or `config.kernel` is not
+ *   one of `'auto'`, `'fused'`, `'stock'`.
  * @example
  * const net = buildLstmModel(resolveLstmConfig({ units: 32 }),
  *   { lookback: 24, numFeatures: 1, horizon: 6, numTargets: 1 });
@@ -60,10 +70,13 @@ const SeedRole = { Kernel: 1, Recurrent: 2, Dropout: 3 } as const;
 export function buildLstmModel(config: LstmConfig, shape: ModelShape): tf.LayersModel {
   validateModelShape(shape);
   const { lookback, numFeatures, horizon, numTargets } = shape;
+  const fused = resolveLstmKernel(config.kernel).kernel === 'fused';
+  // Constructed directly (not converted afterwards) so that the seeded dropout function stays.
+  const lstmLayer = (args: LstmLayerArgs): tf.layers.Layer => (fused ? new FusedLstm(args) : tf.layers.lstm(args));
   const model = tf.sequential({ name: 'lstm_forecaster' });
   for (let layer = 0; layer < config.layers; layer++) {
     model.add(
-      tf.layers.lstm({
+      lstmLayer({
         name: `lstm_${layer + 1}`,
         units: config.units,
         returnSequences: layer < config.layers - 1,

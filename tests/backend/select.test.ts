@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu';
 import { afterAll, describe, expect, it } from 'vitest';
-import { selectBackend, parseBackendName } from '../../src/backend/select';
+import { activeBackend, selectBackend, parseBackendName } from '../../src/backend/select';
 
 function notFound(id: string): Error {
   const error = new Error(`Cannot find module '${id}'\nRequire stack: ...`) as Error & { code: string };
@@ -67,7 +67,21 @@ describe('selectBackend', () => {
     expect(info.backend).toBe('node-gpu');
     expect(info.tfjsBackend).toBe('tensorflow');
     expect(info.skipped).toEqual([]);
+    // The tfjs name cannot tell node-gpu from node; activeBackend can.
+    expect(activeBackend()).toBe(info);
     tf.removeBackend('tensorflow');
+  });
+
+  it('activeBackend: the last selection while tfjs still runs on it, else null', async () => {
+    const info = await selectBackend({ backend: 'wasm', env: {}, requireModule: offlineLoader });
+    expect(activeBackend()).toBe(info);
+    await tf.setBackend('cpu'); // switched behind selectBackend's back
+    expect(activeBackend()).toBeNull();
+    const again = await selectBackend({ backend: 'cpu', env: {}, requireModule: offlineLoader });
+    expect(activeBackend()).toBe(again);
+    // A failed selection keeps the previous record.
+    await expect(selectBackend({ backend: 'node', env: {}, requireModule: offlineLoader })).rejects.toThrow();
+    expect(activeBackend()).toBe(again);
   });
 
   it.each([

@@ -182,6 +182,71 @@ describe('saveBundle / loadBundle', () => {
   });
 });
 
+describe('bundles and the LSTM kernel', () => {
+  const fit = (kernel?: 'stock' | 'fused') =>
+    LstmForecaster.fit(series, split, { horizon: 2, season: 8, lookback: 8, model: { units: 6, epochs: 2, batchSize: 16, ...(kernel ? { kernel } : {}) } });
+  const classes = (f: LstmForecaster) => f.model.layers.map((l) => l.getClassName())[0];
+  const expectClose = (got: Float64Array[], want: Float64Array[]) =>
+    got.forEach((row, i) => row.forEach((v, j) => expect(Math.abs(v - want[i][j])).toBeLessThan(1e-6 * Math.max(1, Math.abs(want[i][j])))));
+
+  it('a fused-trained bundle records its kernel, saves LSTM layers, and loads fused, forecasting the same values', async () => {
+    expect(forecaster.kernel.kernel).toBe('fused');
+    expect(classes(forecaster)).toBe('FusedLstm');
+    const { dir } = await savedBundle();
+    const manifest = JSON.parse(await fs.readFile(path.join(dir, MANIFEST_FILE), 'utf8'));
+    expect(manifest.config.kernel).toBe('auto');
+    expect(manifest.kernel).toEqual(JSON.parse(JSON.stringify(forecaster.kernel)));
+    expect(manifest.kernel).toMatchObject({ requested: 'auto', kernel: 'fused' });
+    expect(await fs.readFile(path.join(dir, MODEL_DIR, 'model.json'), 'utf8')).not.toContain('FusedLstm');
+    const loaded = await loadBundle(dir);
+    expect(classes(loaded)).toBe('FusedLstm');
+    expect(loaded.kernel).toEqual(forecaster.kernel);
+    expect(loaded.spec.kernel).toEqual(manifest.kernel);
+    expectClose(loaded.forecastAt(series, origins), forecaster.forecastAt(series, origins));
+    loaded.dispose();
+  });
+
+  it("a stock-trained bundle loads with the kernel its manifest asks for: 'stock', or fused once the config says 'auto' or 'fused'", async () => {
+    const stock = await fit('stock');
+    try {
+      expect(classes(stock)).toBe('LSTM');
+      expect(stock.kernel).toMatchObject({ requested: 'stock', kernel: 'stock', info: null, summary: 'kernel: stock (requested)' });
+      const want = stock.forecastAt(series, origins);
+      const { dir } = await savedBundle(stock);
+      const asSaved = await loadBundle(dir);
+      expect(classes(asSaved)).toBe('LSTM');
+      expect(asSaved.forecastAt(series, origins)).toEqual(want);
+      asSaved.dispose();
+      for (const kernel of ['auto', 'fused']) {
+        await editManifest(dir, (m) => ({ ...m, config: { ...(m.config as object), kernel } }));
+        const loaded = await loadBundle(dir);
+        expect(classes(loaded)).toBe('FusedLstm');
+        expect(loaded.kernel).toMatchObject({ requested: kernel, kernel: 'fused' });
+        expect(loaded.spec.kernel).toMatchObject({ requested: 'stock', kernel: 'stock' }); // what it was trained with
+        expectClose(loaded.forecastAt(series, origins), want);
+        loaded.dispose();
+      }
+    } finally {
+      stock.dispose();
+    }
+  });
+
+  it("a manifest written before the kernel was recorded loads as 'auto' (fused here)", async () => {
+    const { dir } = await savedBundle();
+    await editManifest(dir, (m) => {
+      delete m.kernel;
+      delete (m.config as Record<string, unknown>).kernel;
+    });
+    const loaded = await loadBundle(dir);
+    expect(classes(loaded)).toBe('FusedLstm');
+    expect(loaded.spec.config.kernel).toBe('auto');
+    expect(loaded.spec.kernel).toBeNull();
+    expect(loaded.kernel).toMatchObject({ requested: 'auto', kernel: 'fused' });
+    expect(loaded.forecastAt(series, origins)).toEqual(forecaster.forecastAt(series, origins));
+    loaded.dispose();
+  });
+});
+
 describe('loadBundle: corrupt or incomplete bundles', () => {
   it('a missing directory or manifest', async () => {
     const dir = path.join(root, 'nothing-here');
@@ -242,6 +307,16 @@ describe('loadBundle: corrupt or incomplete bundles', () => {
       'a bad config',
       (m: Record<string, unknown>) => ({ ...m, config: { ...(m.config as object), units: 0 } }),
       'units must be a positive integer, got 0',
+    ],
+    [
+      'a bad config kernel',
+      (m: Record<string, unknown>) => ({ ...m, config: { ...(m.config as object), kernel: 'gpu' } }),
+      'kernel must be one of "auto", "fused", "stock", got "gpu"',
+    ],
+    [
+      'a bad kernel record',
+      (m: Record<string, unknown>) => ({ ...m, kernel: { kernel: 'native' } }),
+      'kernel must be null or an object whose kernel is "fused" or "stock", got {"kernel":"native"}',
     ],
   ])('a manifest with %s names the file and the field', async (_name, edit, message) => {
     const { dir } = await savedBundle();

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_LSTM_CONFIG, resolveLstmConfig, type LstmConfig } from '../../src/model/config';
+import { DEFAULT_KERNEL, DEFAULT_LSTM_CONFIG, resolveLstmConfig, type LstmConfig } from '../../src/model/config';
 import { expectInputError } from './helpers';
 
 describe('resolveLstmConfig', () => {
@@ -15,15 +15,17 @@ describe('resolveLstmConfig', () => {
       batchSize: 32,
       epochs: 100,
       seed: 42,
+      kernel: 'auto',
     });
+    expect(DEFAULT_KERNEL).toBe('auto');
     expect(resolveLstmConfig({})).toEqual(DEFAULT_LSTM_CONFIG);
   });
 
   it('overrides given fields, keeps defaults for undefined ones, and does not mutate the input', () => {
-    const partial: Partial<LstmConfig> = { units: 16, layers: 2, loss: 'huber', optimizer: 'sgd', dropout: 0.25, seed: 0, epochs: undefined };
+    const partial: Partial<LstmConfig> = { units: 16, layers: 2, loss: 'huber', optimizer: 'sgd', dropout: 0.25, seed: 0, epochs: undefined, kernel: 'stock' };
     const copy = { ...partial };
     const config = resolveLstmConfig(partial);
-    expect(config).toEqual({ ...DEFAULT_LSTM_CONFIG, units: 16, layers: 2, loss: 'huber', optimizer: 'sgd', dropout: 0.25, seed: 0 });
+    expect(config).toEqual({ ...DEFAULT_LSTM_CONFIG, units: 16, layers: 2, loss: 'huber', optimizer: 'sgd', dropout: 0.25, seed: 0, kernel: 'stock' });
     expect(partial).toEqual(copy);
     expect(Object.isFrozen(config)).toBe(true);
   });
@@ -46,7 +48,10 @@ describe('resolveLstmConfig', () => {
     [{ seed: -1 }, 'seed must be an integer in [0, 4294967295], got -1'],
     [{ seed: 2 ** 32 }, 'seed must be an integer in [0, 4294967295], got 4294967296'],
     [{ seed: null }, 'seed must be an integer in [0, 4294967295], got null'],
-    [{ unit: 64 }, 'unknown LSTM config field "unit"; expected one of layers, units, dropout, recurrentDropout, loss, optimizer, learningRate, batchSize, epochs, seed'],
+    [{ kernel: 'gpu' }, 'kernel must be one of "auto", "fused", "stock", got "gpu"'],
+    [{ kernel: 'Fused' }, 'kernel must be one of "auto", "fused", "stock", got "Fused"'],
+    [{ kernel: null }, 'kernel must be one of "auto", "fused", "stock", got null'],
+    [{ unit: 64 }, 'unknown LSTM config field "unit"; expected one of layers, units, dropout, recurrentDropout, loss, optimizer, learningRate, batchSize, epochs, seed, kernel'],
   ])('rejects %j', (partial, message) => {
     expectInputError(() => resolveLstmConfig(partial as unknown as Partial<LstmConfig>), message);
   });

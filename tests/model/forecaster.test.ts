@@ -3,6 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SplitIndices } from '../../src/data/split';
 import type { TargetTransform } from '../../src/data/transform';
 import type { TimeSeries } from '../../src/data/types';
+import { FusedLstm } from '../../src/kernels/lstm/fusedLayer';
+import { loadLstmKernel } from '../../src/kernels/lstm/kernel';
 import { resolveLstmConfig } from '../../src/model/config';
 import { buildLstmModel } from '../../src/model/lstm';
 import {
@@ -82,6 +84,12 @@ describe('LstmForecaster.fit', () => {
     expect(fitted.spec.config).toMatchObject({ units: 8, epochs: 3, batchSize: 16 });
     expect(fitted.spec.split).toEqual(split);
     expect(fitted.spec.backend).toBeNull();
+    // The default kernel 'auto' is the fused kernel on this CPU backend (the kernels are built).
+    expect(loadLstmKernel()).not.toBeNull();
+    expect(fitted.spec.config.kernel).toBe('auto');
+    expect(fitted.spec.kernel).toEqual({ requested: 'auto', kernel: 'fused', info: { ...loadLstmKernel()!.info }, reason: expect.any(String), summary: expect.any(String) });
+    expect(fitted.kernel).toBe(fitted.spec.kernel);
+    expect(fitted.model.layers[0]).toBeInstanceOf(FusedLstm);
     expect(fitted.spec.data).toEqual({ source: 'memory', timeColumn: 't', timeKind: 'number', targets: ['y'], features: [], rows: N });
     expect(fitted.history?.epochsRun).toBe(3);
     expect(fitted.history?.loss).toHaveLength(3);
@@ -160,6 +168,56 @@ describe('LstmForecaster.fit', () => {
     [{ horizon: 2, targetTransform: 'log' as TargetTransform }, 'targetTransform must be one of none, difference, relative, got "log"'],
   ])('rejects bad options %j', async (bad, message) => {
     await expectInputErrorAsync(() => LstmForecaster.fit(series, split, { model: small, ...bad }), message);
+  });
+
+  it('fused and stock kernels: the same seed and data give the same losses (1e-3 relative)', async () => {
+    const opts = { ...options, model: { ...small, epochs: 2 } };
+    const fused = await LstmForecaster.fit(series, split, { ...opts, model: { ...opts.model, kernel: 'fused' } });
+    const stock = await LstmForecaster.fit(series, split, { ...opts, model: { ...opts.model, kernel: 'stock' } });
+    try {
+      expect(fused.kernel.kernel).toBe('fused');
+      expect(stock.kernel.kernel).toBe('stock');
+      expect(fused.model.layers[0]).toBeInstanceOf(FusedLstm);
+      expect(stock.model.layers[0]).not.toBeInstanceOf(FusedLstm);
+      expect((fused.model.layers[0] as FusedLstm).fusedCalls).toBeGreaterThan(0);
+      expect(fused.history!.loss).toHaveLength(2);
+      for (const key of ['loss', 'valLoss'] as const) {
+        fused.history![key].forEach((loss, e) => {
+          const want = stock.history![key][e];
+          expect(Math.abs(loss - want), `${key}[${e}]: fused ${loss}, stock ${want}`).toBeLessThan(1e-3 * want);
+        });
+      }
+    } finally {
+      fused.dispose();
+      stock.dispose();
+    }
+  });
+
+  it.each(['fused', 'stock'] as const)('the %s kernel is reproducible: the same fit twice gives bit-identical loss histories', async (kernel) => {
+    const opts = { ...options, model: { ...small, epochs: 2, kernel } };
+    const a = await LstmForecaster.fit(series, split, opts);
+    const b = await LstmForecaster.fit(series, split, opts);
+    try {
+      expect(a.kernel.kernel).toBe(kernel);
+      expect(b.history!.loss).toEqual(a.history!.loss);
+      expect(b.history!.valLoss).toEqual(a.history!.valLoss);
+      expect(weightValues(b.model)).toEqual(weightValues(a.model));
+    } finally {
+      a.dispose();
+      b.dispose();
+    }
+  });
+
+  it('does not leak tensors on the fused path: numTensors is flat across fit -> forecast -> dispose', async () => {
+    const before = tf.memory().numTensors;
+    const f = await LstmForecaster.fit(series, split, { ...options, model: { ...small, layers: 2, epochs: 2, kernel: 'fused' } });
+    expect(f.model.layers.slice(0, 2).map((l) => (l as FusedLstm).fusedCalls > 0)).toEqual([true, true]);
+    const fitted = tf.memory().numTensors;
+    f.forecastAt(series, [96, 97, 98]);
+    f.forecast(series, { steps: 8 });
+    expect(tf.memory().numTensors).toBe(fitted);
+    f.dispose();
+    expect(tf.memory().numTensors).toBe(before);
   });
 
   it('does not leak tensors: numTensors is flat across fit -> forecast -> dispose (optimizer included)', async () => {

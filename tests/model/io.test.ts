@@ -3,6 +3,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FusedLstm } from '../../src/kernels/lstm/fusedLayer';
 import { resolveLstmConfig } from '../../src/model/config';
 import { loadModelFromDir, saveModelToDir } from '../../src/model/io';
 import { buildLstmModel, compileLstmModel, getModelShape } from '../../src/model/lstm';
@@ -59,6 +60,64 @@ describe('saveModelToDir / loadModelFromDir', () => {
     const before = tf.memory().numTensors;
     await saveModelToDir(model, path.join(root, 'leak'));
     expect(tf.memory().numTensors).toBe(before);
+    model.dispose();
+  });
+
+  it('saves FusedLstm layers as LSTM in the Keras weight layout, leaving the model as it was', async () => {
+    const model = buildLstmModel(resolveLstmConfig({ layers: 2, units: 5, kernel: 'fused' }), shape);
+    const set = randomSet({ size: 20, ...shape }, 'io-fused');
+    await trainModel(model, set, undefined, { epochs: 1, batchSize: 10, seed: 1 });
+    const dir = path.join(root, 'fused');
+    const before = tf.memory().numTensors;
+    await saveModelToDir(model, dir);
+    expect(tf.memory().numTensors).toBe(before);
+    const text = await fs.readFile(path.join(dir, 'model.json'), 'utf8');
+    expect(text).not.toContain('FusedLstm');
+    const json = JSON.parse(text);
+    expect(json.modelTopology.config.layers.map((l: { class_name: string }) => l.class_name)).toEqual(['LSTM', 'LSTM', 'Dense', 'Reshape']);
+    expect(json.weightsManifest[0].weights.slice(0, 3)).toEqual([
+      { name: 'lstm_1/kernel', shape: [2, 20], dtype: 'float32' },
+      { name: 'lstm_1/recurrent_kernel', shape: [5, 20], dtype: 'float32' },
+      { name: 'lstm_1/bias', shape: [20], dtype: 'float32' },
+    ]);
+    // The caller's model keeps its fused layers and its optimiser.
+    expect(model.layers.slice(0, 2).every((l) => l instanceof FusedLstm)).toBe(true);
+    expect(model.optimizer).toBeDefined();
+    model.dispose();
+  });
+
+  it('loads with the LSTM layers the kernel option asks for (default auto), predicting the same values', async () => {
+    const { model, set, dir } = await savedModel('kernels');
+    const expected = predictSet(model, set);
+    const classes = (m: tf.LayersModel) => m.layers.map((l) => l.getClassName()).slice(0, 2);
+    const auto = await loadModelFromDir(dir);
+    const stock = await loadModelFromDir(dir, { kernel: 'stock' });
+    const fused = await loadModelFromDir(dir, { kernel: 'fused' });
+    expect(classes(auto)).toEqual(['FusedLstm', 'FusedLstm']);
+    expect(classes(stock)).toEqual(['LSTM', 'LSTM']);
+    expect(classes(fused)).toEqual(['FusedLstm', 'FusedLstm']);
+    for (const loaded of [auto, stock, fused]) {
+      const got = predictSet(loaded, set);
+      got.forEach((v, i) => expect(Math.abs(v - expected[i])).toBeLessThan(1e-6));
+    }
+    expect(predictSet(fused, set)).toEqual(expected);
+    await expectInputErrorAsync(
+      () => loadModelFromDir(dir, { kernel: 'gpu' as 'auto' }),
+      'kernel must be one of "auto", "fused", "stock", got "gpu"',
+    );
+    [model, auto, stock, fused].forEach((m) => m.dispose());
+  });
+
+  it('rejects a model that is not Sequential with FusedLstm layers (it cannot convert), writing nothing', async () => {
+    const input = tf.input({ shape: [3, 1] });
+    const lstm = new FusedLstm({ units: 2, recurrentActivation: 'sigmoid' });
+    const model = tf.model({ inputs: input, outputs: lstm.apply(input) as tf.SymbolicTensor });
+    const dir = path.join(root, 'functional');
+    await expectInputErrorAsync(
+      () => saveModelToDir(model, dir),
+      'model must be a tf.Sequential to save its FusedLstm layers as LSTM, got LayersModel',
+    );
+    await expect(fs.access(dir)).rejects.toThrow();
     model.dispose();
   });
 

@@ -1,6 +1,8 @@
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { resolveLstmConfig } from '../../src/model/config';
+import { FusedLstm } from '../../src/kernels/lstm/fusedLayer';
+import { loadLstmKernel } from '../../src/kernels/lstm/kernel';
+import { resolveLstmConfig, type LstmConfig } from '../../src/model/config';
 import {
   assertSetMatchesModel,
   buildLstmModel,
@@ -8,7 +10,8 @@ import {
   type ModelShape,
 } from '../../src/model/lstm';
 import { predictWindows } from '../../src/model/predict';
-import { arraySet, expectInputError, randomArray, useBackend, weightValues } from './helpers';
+import { trainModel } from '../../src/model/train';
+import { arraySet, expectInputError, randomArray, sineSet, useBackend, weightValues } from './helpers';
 import { forecasterForward64, type LstmWeights64 } from './reference/lstm64';
 
 /** Replaces every weight with seeded uniform values in [-0.7, 0.7) (gates well away from saturation and from 0.5). */
@@ -40,7 +43,12 @@ const forwardCases = [
   { layers: 3, units: 3, batch: 2, lookback: 5, numFeatures: 1, horizon: 2, numTargets: 1 },
 ];
 
-describe.each(['cpu', 'wasm'] as const)('forward pass on %s vs float64 reference', (backend) => {
+describe.each([
+  ['cpu', 'stock'],
+  ['cpu', 'fused'],
+  ['wasm', 'stock'],
+  ['wasm', 'fused'],
+] as const)('forward pass on %s, %s kernel, vs float64 reference', (backend, kernel) => {
   beforeAll(async () => {
     await useBackend(backend);
   });
@@ -48,7 +56,7 @@ describe.each(['cpu', 'wasm'] as const)('forward pass on %s vs float64 reference
   it.each(forwardCases)(
     'layers=$layers units=$units batch=$batch T=$lookback F=$numFeatures H=$horizon targets=$numTargets',
     ({ layers, units, batch, ...shape }) => {
-      const model = buildLstmModel(resolveLstmConfig({ layers, units, seed: 3 }), shape);
+      const model = buildLstmModel(resolveLstmConfig({ layers, units, seed: 3, kernel }), shape);
       const values = randomizeWeights(model, layers * 100 + units);
       const x = randomArray(batch * shape.lookback * shape.numFeatures, `x${batch}`, 1.5);
       const got = predictWindows(model, x, batch, shape);
@@ -89,7 +97,7 @@ describe('buildLstmModel', () => {
 
   it('stacks LSTM layers with sigmoid recurrent activation, sequences on all but the last, and a reshaped dense head', () => {
     const shape = { lookback: 12, numFeatures: 3, horizon: 4, numTargets: 2 };
-    const model = buildLstmModel(resolveLstmConfig({ layers: 3, units: 7, dropout: 0.1, recurrentDropout: 0.2 }), shape);
+    const model = buildLstmModel(resolveLstmConfig({ layers: 3, units: 7, dropout: 0.1, recurrentDropout: 0.2, kernel: 'stock' }), shape);
     const names = model.layers.map((l) => l.getClassName());
     expect(names).toEqual(['LSTM', 'LSTM', 'LSTM', 'Dense', 'Reshape']);
     const configs = model.layers.slice(0, 3).map((l) => l.getConfig());
@@ -163,5 +171,74 @@ describe('buildLstmModel', () => {
       () => assertSetMatchesModel('train', empty, { lookback: 5, numFeatures: 1, horizon: 1, numTargets: 1 }),
       'train.size must be a positive integer, got 0',
     );
+  });
+});
+
+describe('buildLstmModel: the LSTM kernel', () => {
+  const SHAPE = { lookback: 8, numFeatures: 1, horizon: 2, numTargets: 1 };
+  const lstmClasses = (model: tf.LayersModel): string[] =>
+    model.layers.filter((l) => /lstm/i.test(l.getClassName())).map((l) => l.getClassName());
+  const build = (overrides: Partial<LstmConfig>) => buildLstmModel(resolveLstmConfig({ units: 12, layers: 2, seed: 7, ...overrides }), SHAPE);
+
+  beforeAll(async () => {
+    await useBackend('wasm');
+  });
+
+  it('the fused kernels are built (npm run build:kernels), so these tests exercise the fused path', () => {
+    expect(loadLstmKernel()).not.toBeNull();
+  });
+
+  it("'auto' (the default) builds FusedLstm layers on a CPU backend with a kernel; 'stock' builds tfjs' LSTM; the initial weights are the same", () => {
+    const auto = build({});
+    const fused = build({ kernel: 'fused' });
+    const stock = build({ kernel: 'stock' });
+    expect(lstmClasses(auto)).toEqual(loadLstmKernel() === null ? ['LSTM', 'LSTM'] : ['FusedLstm', 'FusedLstm']);
+    expect(lstmClasses(fused)).toEqual(['FusedLstm', 'FusedLstm']);
+    expect(lstmClasses(stock)).toEqual(['LSTM', 'LSTM']);
+    expect(stock.layers[0]).not.toBeInstanceOf(FusedLstm);
+    expect(fused.layers.map((l) => l.getConfig())).toEqual(stock.layers.map((l) => l.getConfig()));
+    expect(fused.weights.map((w) => w.originalName)).toEqual(stock.weights.map((w) => w.originalName));
+    expect(weightValues(fused)).toEqual(weightValues(stock));
+    expect(weightValues(auto)).toEqual(weightValues(stock));
+    [auto, fused, stock].forEach((m) => m.dispose());
+  });
+
+  it('trains fused and stock from the same seed to the same losses, and the fused layers really run the kernel', async () => {
+    const train = sineSet(96, SHAPE.lookback, SHAPE.horizon, 0);
+    const options = { epochs: 3, batchSize: 16, seed: 3 };
+    const stock = build({ kernel: 'stock' });
+    const fused = build({ kernel: 'fused' });
+    const a = await trainModel(stock, train, undefined, options);
+    const b = await trainModel(fused, train, undefined, options);
+    expect(b.loss[2]).toBeLessThan(b.loss[0]);
+    b.loss.forEach((loss, e) => expect(Math.abs(loss - a.loss[e])).toBeLessThan(1e-4 * a.loss[e]));
+    // 6 batches x 3 epochs, each layer once per batch; no call fell back to the stock code.
+    expect(fused.layers.slice(0, 2).map((l) => [(l as FusedLstm).fusedCalls, (l as FusedLstm).stockCalls])).toEqual([[18, 0], [18, 0]]);
+    stock.dispose();
+    fused.dispose();
+  });
+
+  it('with dropout, fused layers train through the stock code with the same seeded masks, and predict fused', async () => {
+    const train = sineSet(48, SHAPE.lookback, SHAPE.horizon, 0);
+    const options = { epochs: 2, batchSize: 16, seed: 3 };
+    const stock = build({ kernel: 'stock', dropout: 0.2, recurrentDropout: 0.1 });
+    const fused = build({ kernel: 'fused', dropout: 0.2, recurrentDropout: 0.1 });
+    const a = await trainModel(stock, train, undefined, options);
+    const b = await trainModel(fused, train, undefined, options);
+    expect(b.loss).toEqual(a.loss);
+    const layer = fused.layers[0] as FusedLstm;
+    expect([layer.fusedCalls, layer.stockCalls]).toEqual([0, 6]);
+    const x = randomArray(3 * SHAPE.lookback, 'dropout-x');
+    const yStock = predictWindows(stock, x, 3, SHAPE);
+    const yFused = predictWindows(fused, x, 3, SHAPE);
+    yFused.forEach((v, i) => expect(Math.abs(v - yStock[i])).toBeLessThan(1e-5));
+    expect(layer.fusedCalls).toBe(1);
+    stock.dispose();
+    fused.dispose();
+  });
+
+  it('rejects an unknown kernel, naming the field and the value', () => {
+    const config = { ...resolveLstmConfig({ units: 4 }), kernel: 'native' } as unknown as LstmConfig;
+    expectInputError(() => buildLstmModel(config, SHAPE), 'kernel must be one of "auto", "fused", "stock", got "native"');
   });
 });

@@ -80,9 +80,9 @@ describe('trainModel', () => {
     expect(tf.memory().numTensors).toBeLessThan(1000); // no runaway leak across tests
   });
 
-  it('keeps tf.memory().numTensors flat across training (with restore), predictSet, and a failed run', async () => {
+  it.each(['stock', 'fused'] as const)('keeps tf.memory().numTensors flat across training (with restore), predictSet, and a failed run (%s kernel)', async (kernel) => {
     for (const dropout of [0, 0.25]) {
-      const model = buildLstmModel(small({ dropout }), dims);
+      const model = buildLstmModel(small({ dropout, kernel }), dims);
       await trainModel(model, trainSet, valSet, { epochs: 1, batchSize: 16, seed: 1 }); // allocates optimizer slots
       const before = tf.memory().numTensors;
       const history = await trainModel(model, trainSet, valSet, {
@@ -215,8 +215,8 @@ describe('trainModel', () => {
     model.dispose();
   });
 
-  it('a NaN loss stops training with a clear error', async () => {
-    const model = buildLstmModel(small(), dims);
+  it.each(['stock', 'fused'] as const)('a NaN loss stops training with a clear error (%s kernel)', async (kernel) => {
+    const model = buildLstmModel(small({ kernel }), dims);
     const x = new Float32Array(8 * 12);
     x[5 * 12 + 3] = NaN; // sample 5 is in batch 2 without shuffling
     const bad = arraySet(x, new Float32Array(8 * 2), { size: 8, ...dims });

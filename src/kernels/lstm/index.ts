@@ -4,4 +4,3 @@ export * from './wasm';
 export * from './native';
 export * from './fusedLayer';
 export * from './convert';
-export * from './forecaster';

@@ -4,16 +4,14 @@ import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { toFusedModel, toStockModel } from '../../../src/kernels/lstm/convert';
-import { buildForecasterWithKernel } from '../../../src/kernels/lstm/forecaster';
 import { FusedLstm } from '../../../src/kernels/lstm/fusedLayer';
 import { resolveLstmConfig } from '../../../src/model/config';
 import { loadModelFromDir, saveModelToDir } from '../../../src/model/io';
 import { buildLstmModel } from '../../../src/model/lstm';
-import { trainModel } from '../../../src/model/train';
-import { expectInputError, sineSet, useBackend } from '../../model/helpers';
+import { expectInputError, useBackend } from '../../model/helpers';
 
 const SHAPE = { lookback: 8, numFeatures: 1, horizon: 2, numTargets: 1 };
-const CONFIG = resolveLstmConfig({ units: 12, layers: 2, seed: 7 });
+const CONFIG = resolveLstmConfig({ units: 12, layers: 2, seed: 7, kernel: 'stock' });
 let dir: string;
 
 beforeAll(async () => {
@@ -50,27 +48,23 @@ describe('stock <-> fused weight exchange', () => {
     [stock, fused, back].forEach((m) => m.dispose());
   });
 
-  it('a bundle saved with the stock layer loads into the fused one and vice versa', async () => {
+  it('a model saved with the stock layer loads into the fused one, and a fused one saves as the stock layer', async () => {
     const stock = buildLstmModel(CONFIG, SHAPE) as tf.Sequential;
     const x = tf.randomNormal([4, SHAPE.lookback, 1], 0, 1, 'float32', 4);
     const expected = predict(stock, x);
     await saveModelToDir(stock, path.join(dir, 'stock'));
-    const loadedStock = (await loadModelFromDir(path.join(dir, 'stock'))) as tf.Sequential;
+    const loadedStock = (await loadModelFromDir(path.join(dir, 'stock'), { kernel: 'stock' })) as tf.Sequential;
+    expect(lstmClasses(loadedStock)).toEqual(['LSTM', 'LSTM']);
     const fused = toFusedModel(loadedStock);
     predict(fused, x).forEach((v, i) => expect(v).toBeCloseTo(expected[i], 5));
 
-    // A fused model saves as class FusedLstm (registered on import) with the same weight layout.
+    // saveModelToDir writes FusedLstm layers as plain LSTM layers with the same weights.
     await saveModelToDir(fused, path.join(dir, 'fused'));
-    const loadedFused = (await loadModelFromDir(path.join(dir, 'fused'))) as tf.Sequential;
-    expect(lstmClasses(loadedFused)).toEqual(['FusedLstm', 'FusedLstm']);
-    expect(predict(loadedFused, x)).toEqual(predict(fused, x));
-    // ... and toStockModel writes a bundle any tfjs loads as plain LSTM layers.
-    await saveModelToDir(toStockModel(loadedFused), path.join(dir, 'back'));
-    const loadedBack = await loadModelFromDir(path.join(dir, 'back'));
+    const loadedBack = await loadModelFromDir(path.join(dir, 'fused'), { kernel: 'stock' });
     expect(lstmClasses(loadedBack)).toEqual(['LSTM', 'LSTM']);
     expect(predict(loadedBack, x)).toEqual(expected);
     tf.dispose(x);
-    [stock, loadedStock, fused, loadedFused, loadedBack].forEach((m) => m.dispose());
+    [stock, loadedStock, fused, loadedBack].forEach((m) => m.dispose());
   });
 
   it('rejects a non-Sequential model', () => {
@@ -78,35 +72,5 @@ describe('stock <-> fused weight exchange', () => {
     const model = tf.model({ inputs: input, outputs: tf.layers.lstm({ units: 2 }).apply(input) as tf.SymbolicTensor });
     expectInputError(() => toFusedModel(model as unknown as tf.Sequential), 'model must be a tf.Sequential, got LayersModel');
     model.dispose();
-  });
-});
-
-describe('buildForecasterWithKernel', () => {
-  it('trains fused and stock from the same seed to the same losses', async () => {
-    const train = sineSet(96, SHAPE.lookback, SHAPE.horizon, 0);
-    const options = { epochs: 3, batchSize: 16, seed: 3 };
-    const stock = buildForecasterWithKernel(CONFIG, SHAPE, 'stock');
-    const fused = buildForecasterWithKernel(CONFIG, SHAPE, 'fused');
-    expect(lstmClasses(stock)).toEqual(['LSTM', 'LSTM']);
-    expect(lstmClasses(fused)).toEqual(['FusedLstm', 'FusedLstm']);
-    const a = await trainModel(stock, train, undefined, options);
-    const b = await trainModel(fused, train, undefined, options);
-    expect(b.loss[2]).toBeLessThan(b.loss[0]);
-    b.loss.forEach((loss, e) => expect(Math.abs(loss - a.loss[e])).toBeLessThan(1e-4 * a.loss[e]));
-    stock.dispose();
-    fused.dispose();
-  });
-
-  it('uses the stock layers when dropout is set', () => {
-    const model = buildForecasterWithKernel(resolveLstmConfig({ units: 4, dropout: 0.2 }), SHAPE, 'fused');
-    expect(lstmClasses(model)).toEqual(['LSTM']);
-    model.dispose();
-  });
-
-  it('rejects an unknown kernel name', () => {
-    expectInputError(
-      () => buildForecasterWithKernel(CONFIG, SHAPE, 'native' as 'fused'),
-      'kernel must be "stock" or "fused", got "native"',
-    );
   });
 });
