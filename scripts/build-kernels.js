@@ -1,12 +1,20 @@
 #!/usr/bin/env node
 /**
- * Compiles the AssemblyScript kernels (src/kernels/<name>/assembly/) to WebAssembly with the
- * `asc` compiler from npm (devDependency `assemblyscript`), into dist/kernels/ — next to the
- * compiled JS, and where src/kernels/lstm/wasm.ts finds it under ts-node/vitest. No binary is
- * committed. Run by `npm run build:kernels` (and so by `npm run build`).
+ * Builds the fused LSTM kernels from source into dist/kernels/ (next to the compiled JS, and where
+ * src/kernels/lstm/*.ts finds them under ts-node/vitest). No binary is committed.
  *
- * Exits 0 with a warning when the compiler is not installed (e.g. `npm ci --omit=dev`): the
- * library then uses the stock tfjs layers.
+ *   node scripts/build-kernels.js [--wasm] [--native] [--out DIR]
+ *
+ * --wasm: the AssemblyScript kernels (src/kernels/lstm/assembly/) with the `asc` compiler from npm
+ *   (devDependency `assemblyscript`); run by `npm ci` / `npm install` in this repository
+ *   (`prepare`) and by `npm run build`. The published package ships the .wasm files with their
+ *   source.
+ * --native: the optional N-API addon (src/kernels/lstm/native/) with node-gyp; run at install time,
+ *   also in projects that install this package (`install` script), so the addon is compiled on
+ *   the machine that uses it.
+ * Neither flag: both. Either part exits 0 with a warning when its compiler is missing (no
+ * AssemblyScript under `npm ci --omit=dev`, no C++ compiler): the library then uses the
+ * WebAssembly kernel, or tfjs' stock layers.
  */
 'use strict';
 const { execFileSync } = require('node:child_process');
@@ -15,7 +23,19 @@ const os = require('node:os');
 const path = require('node:path');
 
 const root = path.resolve(__dirname, '..');
-const outDir = path.join(root, 'dist', 'kernels');
+const argv = process.argv.slice(2);
+const outAt = argv.indexOf('--out');
+const outDir = outAt >= 0 ? path.resolve(argv[outAt + 1] ?? '') : path.join(root, 'dist', 'kernels');
+const onlyWasm = argv.includes('--wasm');
+const onlyNative = argv.includes('--native');
+const wantWasm = onlyWasm || !onlyNative;
+const wantNative = onlyNative || !onlyWasm;
+for (const [i, a] of argv.entries()) {
+  if (!['--wasm', '--native', '--out'].includes(a) && argv[i - 1] !== '--out') {
+    console.error(`build-kernels: unknown argument ${JSON.stringify(a)}; expected --wasm, --native, --out DIR`);
+    process.exit(2);
+  }
+}
 // Shared, imported memory so worker threads can run the same module on the same memory
 // (src/kernels/lstm/wasm.ts splits the batch between threads). 65536 pages = the 4 GiB wasm32
 // limit (address space only; memory grows on demand).
@@ -40,52 +60,54 @@ const KERNELS = [
   },
 ];
 
-let asc;
-try {
-  asc = require.resolve('assemblyscript/bin/asc.js', { paths: [root] });
-} catch {
-  console.warn('build-kernels: assemblyscript not installed; fused kernels unavailable (stock layers used)');
-  process.exit(0);
-}
-fs.mkdirSync(outDir, { recursive: true });
-for (const { src, out, flags, rewrite } of KERNELS) {
-  const target = path.join(outDir, out);
-  const tmp = `${target}.${process.pid}.tmp`;
-  let entry = path.join(root, src);
-  let generated;
-  if (rewrite) {
-    // lstm.ts imports nothing, so the variant can be compiled from a temporary directory.
-    generated = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'kernels-')), path.basename(entry));
-    fs.writeFileSync(generated, rewrite(fs.readFileSync(entry, 'utf8')));
-    entry = generated;
-  }
+function buildWasm() {
+  let asc;
   try {
-    execFileSync(process.execPath, [asc, entry, ...FLAGS, ...flags, '-o', tmp], { stdio: 'inherit' });
-  } finally {
-    if (generated) fs.rmSync(path.dirname(generated), { recursive: true, force: true });
+    asc = require.resolve('assemblyscript/bin/asc.js', { paths: [root] });
+  } catch {
+    console.warn('build-kernels: assemblyscript not installed; WebAssembly kernels not rebuilt');
+    return;
   }
-  fs.renameSync(tmp, target);
-  console.log(`build-kernels: ${path.relative(root, target)} (${fs.statSync(target).size} bytes)`);
+  fs.mkdirSync(outDir, { recursive: true });
+  for (const { src, out, flags, rewrite } of KERNELS) {
+    const target = path.join(outDir, out);
+    const tmp = `${target}.${process.pid}.tmp`;
+    let entry = path.join(root, src);
+    let generated;
+    if (rewrite) {
+      // lstm.ts imports nothing, so the variant can be compiled from a temporary directory.
+      generated = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'kernels-')), path.basename(entry));
+      fs.writeFileSync(generated, rewrite(fs.readFileSync(entry, 'utf8')));
+      entry = generated;
+    }
+    try {
+      execFileSync(process.execPath, [asc, entry, ...FLAGS, ...flags, '-o', tmp], { stdio: 'inherit' });
+    } finally {
+      if (generated) fs.rmSync(path.dirname(generated), { recursive: true, force: true });
+    }
+    fs.renameSync(tmp, target);
+    console.log(`build-kernels: ${path.relative(root, target)} (${fs.statSync(target).size} bytes)`);
+  }
 }
 
 // ---------------------------------------------------------------------------------------------
 // Native path (optional): N-API addon from src/kernels/lstm/native with node-gyp (bundled with
 // npm), built in a temporary directory and copied to dist/kernels/lstm_native.node. Any failure
-// (no compiler, no Node headers offline, not x86-64) is a warning: the wasm kernel is used.
+// (no compiler, no Node headers offline, not x86-64) is a warning, and removes an addon left by an
+// earlier build (e.g. one packed on another machine): the wasm kernel is then used.
 // Skip with LSTM_KERNEL_NATIVE=0.
 function buildNative() {
-  if (process.env.LSTM_KERNEL_NATIVE === '0') return;
-  if (process.arch !== 'x64') {
-    console.warn(`build-kernels: native kernel skipped (needs x86-64, this is ${process.arch})`);
-    return;
-  }
+  const target = path.join(outDir, 'lstm_native.node');
+  const skip = (why) => {
+    fs.rmSync(target, { force: true });
+    console.warn(`build-kernels: native kernel not built (the WebAssembly kernel will be used): ${why}`);
+  };
+  if (process.env.LSTM_KERNEL_NATIVE === '0') return skip('LSTM_KERNEL_NATIVE=0');
+  if (process.arch !== 'x64') return skip(`needs x86-64, this is ${process.arch}`);
   const gyp =
     process.env.npm_config_node_gyp ||
     path.join(path.dirname(process.execPath), '..', 'lib', 'node_modules', 'npm', 'node_modules', 'node-gyp', 'bin', 'node-gyp.js');
-  if (!fs.existsSync(gyp)) {
-    console.warn('build-kernels: native kernel skipped (node-gyp not found)');
-    return;
-  }
+  if (!fs.existsSync(gyp)) return skip('node-gyp not found');
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'lstm-native-'));
   try {
     for (const file of ['binding.gyp', 'lstm.cc']) {
@@ -94,16 +116,17 @@ function buildNative() {
     const prefix = path.resolve(path.dirname(process.execPath), '..');
     const nodedir = fs.existsSync(path.join(prefix, 'include', 'node', 'node_api.h')) ? [`--nodedir=${prefix}`] : [];
     execFileSync(process.execPath, [gyp, 'rebuild', ...nodedir], { cwd: work, stdio: 'pipe', timeout: 120_000 });
-    const target = path.join(outDir, 'lstm_native.node');
+    fs.mkdirSync(outDir, { recursive: true });
     fs.copyFileSync(path.join(work, 'build', 'Release', 'lstm_native.node'), `${target}.${process.pid}.tmp`);
     fs.renameSync(`${target}.${process.pid}.tmp`, target);
     console.log(`build-kernels: ${path.relative(root, target)} (${fs.statSync(target).size} bytes)`);
   } catch (error) {
     const lines = String(error.stderr || error.message).trim().split('\n');
     const detail = (lines.filter((l) => /error/i.test(l) && !/^gyp (ERR|info)/.test(l)).slice(0, 2).concat(lines.slice(-1))).join(' | ');
-    console.warn(`build-kernels: native kernel not built (the wasm kernel will be used): ${detail}`);
+    skip(detail);
   } finally {
     fs.rmSync(work, { recursive: true, force: true });
   }
 }
-buildNative();
+if (wantWasm) buildWasm();
+if (wantNative) buildNative();

@@ -8,6 +8,7 @@
  * - `eval`: metrics, baselines, Holt-Winters, rolling-origin backtests;
  * - `plot` / `report`: plotly figures, notebook display, standalone HTML reports;
  * - `job`: the forecast job behind the `forecast` CLI.
+ * - `kernels`: the fused LSTM kernels (native addon, WebAssembly) behind `FusedLstm` (below `model`).
  */
 export * from './errors';
 export * from './version';
@@ -19,3 +20,4 @@ export * from './plot';
 export * from './report';
 export * from './job';
 export * as notebook from './notebook';
+export * as kernels from './kernels/lstm';

@@ -54,6 +54,35 @@ describe('npm pack tarball', () => {
       fns: ['function', 'function', 'function', 'function', 'function', 'function', 'function', 'function'],
       scaled: [0],
     });
+    // The native kernel is compiled on the installing machine (the package's `install` script),
+    // and the library picks it; without a C++ compiler the install still succeeds, the addon is
+    // gone (not the packer's build) and the portable WebAssembly kernel runs.
+    const kernelPath = () =>
+      execFileSync('node', ['-e', `console.log(require('lstm-workbench').kernels.loadLstmKernel()?.info.path ?? 'none')`], {
+        cwd: app,
+        encoding: 'utf8',
+      }).trim();
+    const addon = join(app, 'node_modules', 'lstm-workbench', 'dist', 'kernels', 'lstm_native.node');
+    const hasCompiler = (() => {
+      try {
+        execFileSync('g++', ['--version'], { stdio: 'pipe' });
+        return true;
+      } catch {
+        return false;
+      }
+    })();
+    if (hasCompiler) {
+      expect(existsSync(addon)).toBe(true);
+      expect(kernelPath()).toBe('native');
+    }
+    execFileSync('npm', ['rebuild', 'lstm-workbench', '--loglevel=error'], {
+      cwd: app,
+      stdio: 'pipe',
+      env: { ...process.env, CXX: '/bin/false' },
+      timeout: 120_000,
+    });
+    expect(existsSync(addon)).toBe(false);
+    expect(kernelPath()).toBe('wasm');
     writeFileSync(
       join(app, 'check.ts'),
       `import { LstmForecaster, type ForecasterOptions, type TimeSeries } from 'lstm-workbench';\n` +
