@@ -8,12 +8,14 @@
  * Each measurement runs in its own child process (clean peak RSS, no JIT/allocator state
  * shared between variants); rounds interleave the variants, and the median over rounds is
  * reported. Training: `trainOnBatch` (PyTorch: zero_grad/backward/step) over contiguous batches
- * of random data, after 3 warm-up batches, for `--seconds` (porting note: the issue asks for a
- * full warm-up epoch; at stock-tfjs speed that is minutes per config, so it is time-boxed).
- * Inference: `predict` per batch, read back. Writes DIR/bench.json and DIR/bench.md.
+ * of random data for `--seconds`, after a warm-up of one epoch or `--warmup-seconds`, whichever
+ * ends first (at least 2 batches: a stock-tfjs epoch of config M takes minutes).
+ * Inference: `predict` of one whole batch (`batchSize` = the config's batch, as PyTorch), read
+ * back. Writes DIR/bench.json and DIR/bench.md (throughput, ratios to PyTorch, GFLOP/s and the
+ * fraction of the arithmetic floor).
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import * as path from 'node:path';
 import { Command } from 'commander';
@@ -35,28 +37,55 @@ const CONFIGS: Readonly<Record<string, BenchConfig>> = {
 };
 
 /**
- * Variants: `project` = the library's default model (`buildLstmModel`: stock layers) on the wasm
- * backend; `project_native` / `project_wasm` = the same model with fused layers
- * (`buildForecasterWithKernel` 'fused') on the native / WebAssembly kernel, wasm backend;
+ * Variants: `project` = the library's default model (`buildLstmModel` with the default config:
+ * kernel 'auto', i.e. the native kernel where it loads, else WebAssembly) on the wasm backend;
+ * `project_wasm` = the same with the portable WebAssembly kernel (`LSTM_KERNEL=wasm`);
  * `project_native_1t` = native kernel on one thread (`LSTM_KERNEL_THREADS=1`);
- * `project_native_cpu` = native kernel, cpu backend; `tfjs_layers` = a plain `tf.layers.lstm`
- * (sigmoid) + dense model, wasm backend; `pytorch` = scripts/bench_torch.py with 2 threads,
+ * `project_cpu` = the default path on the cpu backend; `project_stock` = the library's model with
+ * kernel 'stock' (tfjs' own LSTM code); `tfjs_layers` = a plain `tf.layers.lstm` (sigmoid) + dense
+ * model, wasm backend; `pytorch` = scripts/bench_torch.py with 2 threads (the issue's setting),
  * `pytorch_1t` with 1 (on a shared, loaded machine 2 OpenMP threads can be slower than 1).
  */
-const TFJS_VARIANTS = ['project', 'project_native', 'project_native_1t', 'project_native_cpu', 'project_wasm', 'tfjs_layers'] as const;
+const TFJS_VARIANTS = ['project', 'project_wasm', 'project_native_1t', 'project_cpu', 'project_stock', 'tfjs_layers'] as const;
 const TORCH_VARIANTS = ['pytorch', 'pytorch_1t'] as const;
 type Variant = (typeof TFJS_VARIANTS)[number] | (typeof TORCH_VARIANTS)[number];
+/** Variants run unless `--variants` says otherwise. */
+const DEFAULT_VARIANTS: readonly Variant[] = ['project', 'project_wasm', 'tfjs_layers', 'pytorch', 'pytorch_1t'];
 
-/** Kernel choice (`$LSTM_KERNEL`) of each fused variant. */
+/** Kernel choice (`$LSTM_KERNEL`) of each variant that pins one. */
 const KERNEL_OF: Partial<Record<Variant, string>> = {
-  project_native: 'native',
   project_native_1t: 'native',
-  project_native_cpu: 'native',
   project_wasm: 'wasm',
 };
 
-/** Metrics per config: the issue targets L for inference only (stock training there takes minutes). */
-const METRICS: Readonly<Record<string, string[]>> = { S: ['train', 'infer'], M: ['train', 'infer'], L: ['infer'] };
+/** Metrics per config. */
+const METRICS: Readonly<Record<string, string[]>> = { S: ['train', 'infer'], M: ['train', 'infer'], L: ['train', 'infer'] };
+
+/**
+ * The arithmetic floor of each config on two cores, in samples/s, as the issue states it for M
+ * training (5,000) and L inference (8,000): the GEMM work at OpenBLAS' sgemm rate on these shapes
+ * (70-110 GFLOP/s on 2 threads). Other cells: the GEMM work at {@link FLOOR_GFLOPS}.
+ */
+const ISSUE_FLOOR: Readonly<Record<string, number>> = { M_train_sps: 5000, L_infer_sps: 8000 };
+/** GEMM rate behind the floors the issue does not state (native sgemm, 2 threads, ENVIRONMENT.md). */
+const FLOOR_GFLOPS = 110;
+
+/**
+ * Floating-point operations per sample: the LSTM's GEMMs, 2 * T * 4H * (D + H) per layer forward;
+ * training counts forward + backward (input, recurrent and weight gradients) as 3x forward.
+ */
+function flopsPerSample(config: BenchConfig, metric: 'train_sps' | 'infer_sps'): number {
+  let forward = 0;
+  for (let l = 0; l < config.layers; l++) {
+    const inputs = l === 0 ? config.features : config.units;
+    forward += 2 * config.steps * 4 * config.units * (inputs + config.units);
+  }
+  return metric === 'train_sps' ? 3 * forward : forward;
+}
+
+function floorSps(name: string, config: BenchConfig, metric: 'train_sps' | 'infer_sps'): number {
+  return ISSUE_FLOOR[`${name}_${metric}`] ?? (FLOOR_GFLOPS * 1e9) / flopsPerSample(config, metric);
+}
 
 interface Measurement {
   train_sps?: number;
@@ -66,7 +95,7 @@ interface Measurement {
   [key: string]: unknown;
 }
 
-async function worker(variant: Variant, config: BenchConfig, seconds: number, metrics: string[]): Promise<Measurement> {
+async function worker(variant: Variant, config: BenchConfig, seconds: number, warmupSeconds: number, metrics: string[]): Promise<Measurement> {
   const tf = await import('@tensorflow/tfjs');
   await import('@tensorflow/tfjs-backend-wasm');
   const backend = variant.endsWith('_cpu') ? 'cpu' : 'wasm';
@@ -74,13 +103,13 @@ async function worker(variant: Variant, config: BenchConfig, seconds: number, me
   await tf.ready();
   const { resolveLstmConfig } = await import('../src/model/config');
   const { buildLstmModel } = await import('../src/model/lstm');
-  const { buildForecasterWithKernel } = await import('../src/kernels/lstm/forecaster');
   const { loadLstmKernel } = await import('../src/kernels/lstm/kernel');
   const { n, steps, features, units, layers, batch } = config;
   const shape = { lookback: steps, numFeatures: features, horizon: 1, numTargets: 1 };
-  const lstmConfig = resolveLstmConfig({ units, layers, batchSize: batch, seed: 1 });
+  const kernel = variant === 'project_stock' ? 'stock' : 'auto';
+  const lstmConfig = resolveLstmConfig({ units, layers, batchSize: batch, seed: 1, kernel });
   let model: import('@tensorflow/tfjs').LayersModel;
-  let kernelInfo: unknown;
+  let kernelInfo: unknown = null;
   if (variant === 'tfjs_layers') {
     const seq = tf.sequential();
     for (let l = 0; l < layers; l++) {
@@ -90,15 +119,14 @@ async function worker(variant: Variant, config: BenchConfig, seconds: number, me
     seq.add(tf.layers.reshape({ targetShape: [1, 1] }));
     seq.compile({ loss: 'meanSquaredError', optimizer: tf.train.adam(1e-3) });
     model = seq;
-  } else if (variant === 'project') {
-    model = buildLstmModel(lstmConfig, shape);
   } else {
-    const kernel = loadLstmKernel();
-    if (kernel === null || kernel.info.path !== KERNEL_OF[variant]) {
-      throw new Error(`${KERNEL_OF[variant]} kernel unavailable (got ${JSON.stringify(kernel?.info ?? null)})`);
+    const loaded = loadLstmKernel();
+    if (KERNEL_OF[variant] !== undefined && loaded?.info.path !== KERNEL_OF[variant]) {
+      throw new Error(`${KERNEL_OF[variant]} kernel unavailable (got ${JSON.stringify(loaded?.info ?? null)})`);
     }
-    model = buildForecasterWithKernel(lstmConfig, shape, 'fused');
-    kernelInfo = kernel.info;
+    model = buildLstmModel(lstmConfig, shape);
+    const fused = model.layers.some((l) => l.getClassName() === 'FusedLstm');
+    kernelInfo = fused && loaded !== null ? { fused: true, ...loaded.info } : { fused: false };
   }
   const x = tf.randomNormal([n, steps, features], 0, 1, 'float32', 1);
   const y = tf.randomNormal([n, 1, 1], 0, 1, 'float32', 2);
@@ -108,7 +136,9 @@ async function worker(variant: Variant, config: BenchConfig, seconds: number, me
     batches.push([x.slice([i, 0, 0], [size, steps, features]), y.slice([i, 0, 0], [size, 1, 1])]);
   }
   const timed = async (step: (i: number) => Promise<number>): Promise<number> => {
-    for (let i = 0; i < 2; i++) await step(i);
+    // warm-up: one epoch, or warmupSeconds, whichever ends first (at least 2 batches)
+    const warmStart = performance.now();
+    for (let i = 0; i < batches.length && (i < 2 || performance.now() - warmStart < warmupSeconds * 1000); i++) await step(i);
     let done = 0;
     let samples = 0;
     const start = performance.now();
@@ -126,7 +156,7 @@ async function worker(variant: Variant, config: BenchConfig, seconds: number, me
   if (metrics.includes('infer')) {
     result.infer_sps = await timed(async (i) => {
       const [xb] = batches[i % batches.length];
-      const out = model.predict(xb) as import('@tensorflow/tfjs').Tensor;
+      const out = model.predict(xb, { batchSize: xb.shape[0] }) as import('@tensorflow/tfjs').Tensor;
       await out.data();
       out.dispose();
       return xb.shape[0];
@@ -137,7 +167,7 @@ async function worker(variant: Variant, config: BenchConfig, seconds: number, me
   return result;
 }
 
-function runChild(variant: Variant, name: string, config: BenchConfig, seconds: number, metrics: string[]): Measurement | { error: string } {
+function runChild(variant: Variant, name: string, config: BenchConfig, seconds: number, warmupSeconds: number, metrics: string[]): Measurement | { error: string } {
   const load = loadavg()[0];
   let child;
   if (variant === 'pytorch' || variant === 'pytorch_1t') {
@@ -147,7 +177,7 @@ function runChild(variant: Variant, name: string, config: BenchConfig, seconds: 
     child = spawnSync('/usr/bin/python3', args, { env: { ...process.env, OPENBLAS_NUM_THREADS: '1' }, encoding: 'utf8' });
   } else {
     child = spawnSync(process.execPath, [require.resolve('ts-node/dist/bin.js'), '--transpile-only', __filename,
-      '--worker', JSON.stringify({ variant, config, seconds, metrics })],
+      '--worker', JSON.stringify({ variant, config, seconds, warmupSeconds, metrics })],
     {
       encoding: 'utf8',
       env: {
@@ -187,27 +217,33 @@ async function main(): Promise<void> {
     .option('--configs <list>', 'comma-separated configs (S, M, L)', 'S,M,L')
     .option('--out <dir>', 'output directory', 'runs/bench')
     .option('--seconds <s>', 'measuring time per metric and variant', '8')
+    .option('--warmup-seconds <s>', 'longest warm-up per metric and variant (else one epoch)', '8')
     .option('--rounds <n>', 'interleaved rounds (median reported)', '2')
-    .option('--variants <list>', 'comma-separated variants', [...TFJS_VARIANTS, ...TORCH_VARIANTS].join(','))
+    .option('--variants <list>', `comma-separated variants, of ${[...TFJS_VARIANTS, ...TORCH_VARIANTS].join(', ')}`, DEFAULT_VARIANTS.join(','))
     .option('--worker <json>', 'internal: run one measurement in this process')
     .parse(process.argv);
-  const opts = program.opts<{ configs: string; out: string; seconds: string; rounds: string; variants: string; worker?: string }>();
+  const opts = program.opts<{ configs: string; out: string; seconds: string; warmupSeconds: string; rounds: string; variants: string; worker?: string }>();
   if (opts.worker !== undefined) {
-    const { variant, config, seconds, metrics } = JSON.parse(opts.worker);
-    console.log(JSON.stringify(await worker(variant, config, seconds, metrics)));
+    const { variant, config, seconds, warmupSeconds, metrics } = JSON.parse(opts.worker);
+    console.log(JSON.stringify(await worker(variant, config, seconds, warmupSeconds, metrics)));
     return;
   }
   const names = opts.configs.split(',').map((s) => s.trim());
   for (const name of names) if (!(name in CONFIGS)) throw new Error(`--configs: unknown config ${JSON.stringify(name)}; expected S, M or L`);
-  const seconds = Number(opts.seconds);
-  const rounds = Number(opts.rounds);
+  const seconds = positiveNumber('--seconds', opts.seconds);
+  const warmupSeconds = positiveNumber('--warmup-seconds', opts.warmupSeconds);
+  const rounds = positiveNumber('--rounds', opts.rounds);
+  const known = [...TFJS_VARIANTS, ...TORCH_VARIANTS] as readonly string[];
+  for (const v of opts.variants.split(',').map((s) => s.trim())) {
+    if (!known.includes(v)) throw new Error(`--variants: unknown variant ${JSON.stringify(v)}; expected some of ${known.join(', ')}`);
+  }
   const torchMissing = pytorchAvailable();
   const variants = opts.variants.split(',').map((s) => s.trim() as Variant).filter((v) => !v.startsWith('pytorch') || torchMissing === undefined);
   const raw: Record<string, Record<string, Array<Measurement | { error: string }>>> = {};
   for (let round = 0; round < rounds; round++) {
     for (const name of names) {
       for (const variant of variants) {
-        const m = runChild(variant, name, CONFIGS[name], seconds, METRICS[name]);
+        const m = runChild(variant, name, CONFIGS[name], seconds, warmupSeconds, METRICS[name]);
         ((raw[name] ??= {})[variant] ??= []).push(m);
         console.error(`round ${round + 1} ${name} ${variant}: ${JSON.stringify(m)}`);
       }
@@ -225,44 +261,123 @@ async function main(): Promise<void> {
     configs[name] = { shape: CONFIGS[name], ...entry, runs: raw[name] };
   }
   const torchInfo = raw[names[0]]?.pytorch?.find((m): m is Measurement => !('error' in m));
+  const metricsOf = (name: string) => METRICS[name].map((m) => `${m}_sps` as 'train_sps' | 'infer_sps');
+  const sps = (name: string, metric: string, variant: string) =>
+    ((configs[name] as Record<string, Record<string, number | undefined>>)[metric] ?? {})[variant];
+  // Ratios to PyTorch as the issue sets it up (2 threads), and to the faster of its two thread
+  // settings (the conservative reading); GFLOP/s and fraction of the floor per variant.
+  const derived: Record<string, unknown> = {};
+  for (const name of names) {
+    const perMetric: Record<string, unknown> = {};
+    for (const metric of metricsOf(name)) {
+      const torch = sps(name, metric, 'pytorch');
+      const torchBest = Math.max(torch ?? 0, sps(name, metric, 'pytorch_1t') ?? 0) || undefined;
+      const flops = flopsPerSample(CONFIGS[name], metric);
+      const floor = floorSps(name, CONFIGS[name], metric);
+      const rows: Record<string, unknown> = {};
+      for (const v of variants) {
+        const value = sps(name, metric, v);
+        if (value === undefined) continue;
+        rows[v] = {
+          vs_pytorch: torch ? value / torch : null,
+          vs_best_pytorch: torchBest ? value / torchBest : null,
+          gflops: (value * flops) / 1e9,
+          floor_fraction: value / floor,
+        };
+      }
+      perMetric[metric] = { flops_per_sample: flops, floor_sps: floor, variants: rows };
+    }
+    derived[name] = perMetric;
+  }
+  // The issue's targets (default path and portable path vs PyTorch with 2 threads).
+  const TARGETS: ReadonlyArray<readonly [string, 'train_sps' | 'infer_sps', string, number]> = [
+    ['M', 'train_sps', 'project', 2], ['L', 'infer_sps', 'project', 3], ['S', 'train_sps', 'project', 1],
+    ['M', 'train_sps', 'project_wasm', 1.5], ['L', 'infer_sps', 'project_wasm', 1.5],
+  ];
+  const targets = TARGETS.filter(([name, , v]) => names.includes(name) && variants.includes(v as Variant)).map(([name, metric, v, want]) => {
+    const value = sps(name, metric, v);
+    const torch = sps(name, metric, 'pytorch');
+    const ratio = value !== undefined && torch ? value / torch : null;
+    return { config: name, metric, variant: v, target: want, ratio, met: ratio === null ? null : ratio >= want };
+  });
+  const kernels: Record<string, unknown> = {};
+  for (const v of variants) {
+    const m = names.flatMap((n) => raw[n][v]).find((r): r is Measurement => !('error' in r) && r.kernel !== undefined);
+    if (m) kernels[v] = { backend: m.backend, kernel: m.kernel };
+  }
   const report = {
     date: new Date().toISOString(),
     node: process.version,
     seconds_per_metric: seconds,
+    warmup_seconds_max: warmupSeconds,
     rounds,
     pytorch: torchMissing ?? { version: torchInfo?.torch, threads: torchInfo?.threads, interop_threads: torchInfo?.interop_threads, OPENBLAS_NUM_THREADS: '1' },
+    kernels,
+    targets,
+    derived,
     configs,
   };
   mkdirSync(opts.out, { recursive: true });
-  writeFileSync(path.join(opts.out, 'bench.json'), JSON.stringify(report, null, 2));
   const fmt = (v: number | undefined) => (v === undefined ? 'n/a' : v >= 100 ? v.toFixed(0) : v.toFixed(1));
   const lines = [
+    `Samples/s (median of ${rounds} interleaved rounds, ${seconds} s each).`,
+    '',
     `| config | metric | ${variants.join(' | ')} | load avg (1 min) |`,
     `|---|---|${variants.map(() => '---|').join('')}---|`,
   ];
   for (const name of names) {
     const c = configs[name] as Record<string, Record<string, number | undefined>>;
-    for (const metric of METRICS[name].map((m) => `${m}_sps` as 'train_sps' | 'infer_sps')) {
+    for (const metric of metricsOf(name)) {
       const loads = Object.values(c.load_avg_1m).filter((v): v is number => v !== undefined);
       lines.push(`| ${name} | ${metric} | ${variants.map((v) => fmt(c[metric][v])).join(' | ')} | ${loads.length ? Math.max(...loads).toFixed(2) : 'n/a'} |`);
+    }
+  }
+  const projects = variants.filter((v) => !v.startsWith('pytorch'));
+  lines.push('', 'GFLOP/s (LSTM GEMM work per sample x samples/s) and fraction of the floor:', '',
+    `| config | metric | floor (samples/s) | ${projects.join(' | ')} |`, `|---|---|---|${projects.map(() => '---|').join('')}`);
+  for (const name of names) {
+    for (const metric of metricsOf(name)) {
+      const d = (derived[name] as Record<string, { floor_sps: number; variants: Record<string, { gflops: number; floor_fraction: number }> }>)[metric];
+      lines.push(`| ${name} | ${metric} | ${d.floor_sps.toFixed(0)} | ${projects.map((v) => (d.variants[v] ? `${d.variants[v].gflops.toFixed(1)} (${(100 * d.variants[v].floor_fraction).toFixed(0)}%)` : 'n/a')).join(' | ')} |`);
     }
   }
   if (torchMissing) {
     lines.push('', `pytorch: unavailable (${torchMissing})`);
   } else {
-    // Speed-ups against the faster of PyTorch's two thread settings (the conservative reading).
-    const fused = variants.filter((v) => v.startsWith('project'));
-    lines.push('', `| config | metric | ${fused.map((v) => `${v} / best pytorch`).join(' | ')} |`, `|---|---|${fused.map(() => '---|').join('')}`);
+    lines.push('', 'Ratios to PyTorch with 2 threads (the issue\'s setting) / to the faster of PyTorch\'s 1- and 2-thread runs:', '',
+      `| config | metric | ${projects.join(' | ')} |`, `|---|---|${projects.map(() => '---|').join('')}`);
     for (const name of names) {
-      const c = configs[name] as Record<string, Record<string, number | undefined>>;
-      for (const metric of METRICS[name].map((m) => `${m}_sps` as 'train_sps' | 'infer_sps')) {
-        const torch = Math.max(c[metric].pytorch ?? 0, c[metric].pytorch_1t ?? 0);
-        lines.push(`| ${name} | ${metric} | ${fused.map((v) => (c[metric][v] && torch ? `${(c[metric][v]! / torch).toFixed(2)}x` : 'n/a')).join(' | ')} |`);
+      for (const metric of metricsOf(name)) {
+        const d = (derived[name] as Record<string, { variants: Record<string, { vs_pytorch: number | null; vs_best_pytorch: number | null }> }>)[metric];
+        const cell = (v: string) => {
+          const r = d.variants[v];
+          return r && r.vs_pytorch !== null && r.vs_best_pytorch !== null ? `${r.vs_pytorch.toFixed(2)}x / ${r.vs_best_pytorch.toFixed(2)}x` : 'n/a';
+        };
+        lines.push(`| ${name} | ${metric} | ${projects.map(cell).join(' | ')} |`);
       }
     }
+    lines.push('', '| target | ratio | met |', '|---|---|---|');
+    for (const t of targets) {
+      lines.push(`| ${t.config} ${t.metric} ${t.variant} >= ${t.target}x | ${t.ratio === null ? 'n/a' : `${t.ratio.toFixed(2)}x`} | ${t.met === null ? 'n/a' : t.met ? 'yes' : 'no'} |`);
+    }
   }
-  writeFileSync(path.join(opts.out, 'bench.md'), lines.join('\n') + '\n');
+  lines.push('', `Kernels: ${Object.entries(kernels).map(([v, k]) => `${v} ${JSON.stringify(k)}`).join('; ')}`);
+  writeAtomic(path.join(opts.out, 'bench.json'), JSON.stringify(report, null, 2) + '\n');
+  writeAtomic(path.join(opts.out, 'bench.md'), lines.join('\n') + '\n');
   console.log(lines.join('\n'));
+}
+
+/** Writes a temporary sibling, then renames it over `file` (no half-written results). */
+function writeAtomic(file: string, text: string): void {
+  const tmp = `${file}.${process.pid}.tmp`;
+  writeFileSync(tmp, text);
+  renameSync(tmp, file);
+}
+
+function positiveNumber(flag: string, value: string): number {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0) throw new Error(`${flag} must be a positive number, got ${JSON.stringify(value)}`);
+  return n;
 }
 
 main().catch((error) => {
