@@ -14,6 +14,7 @@ import { InputError } from '../src/errors';
 import { JobAbortedError, runForecastJob, type ForecastJobOptions } from '../src/job/forecastJob';
 import { createProgressReporter } from '../src/job/progress';
 import { parseBackendName } from '../src/backend/select';
+import { DEFAULT_KERNEL, LSTM_KERNEL_CHOICES, type LstmConfig } from '../src/model/config';
 import { DEFAULT_TARGET_TRANSFORM, TARGET_TRANSFORMS } from '../src/model/preprocess';
 
 function integer(flag: string, min: number) {
@@ -84,6 +85,12 @@ export function buildProgram(): Command {
     .option('--backend <name>', 'auto, node-gpu, node, wasm or cpu (default: $TFJS_BACKEND or auto)', (v: string) =>
       parseBackendName(v, '--backend'),
     )
+    .addOption(
+      new Option(
+        '--kernel <name>',
+        `LSTM implementation: auto (the fused native/WebAssembly kernel unless the backend runs on a GPU or no kernel loads), fused or stock (default: ${DEFAULT_KERNEL})`,
+      ).argParser(oneOf('--kernel', LSTM_KERNEL_CHOICES)),
+    )
     .option('--no-progress', 'no progress output')
     // Commander 12 ignores extra arguments by default: `--features temp wind` would drop "wind".
     .allowExcessArguments(false)
@@ -113,9 +120,10 @@ export async function main(argv: readonly string[]): Promise<number> {
   const controller = new AbortController();
   const onSigint = (): void => controller.abort();
   process.once('SIGINT', onSigint);
-  const model: Record<string, number> = {};
-  if (opts.units !== undefined) model.units = opts.units as number;
-  if (opts.layers !== undefined) model.layers = opts.layers as number;
+  const model: Partial<Record<keyof LstmConfig, unknown>> = {};
+  if (opts.units !== undefined) model.units = opts.units;
+  if (opts.layers !== undefined) model.layers = opts.layers;
+  if (opts.kernel !== undefined) model.kernel = opts.kernel;
   const jobOptions: ForecastJobOptions = {
     csv: opts.csv as string,
     time: opts.time as string,
@@ -131,7 +139,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     missing: opts.missing as ForecastJobOptions['missing'],
     targetTransform: opts.targetTransform as ForecastJobOptions['targetTransform'],
     backend: opts.backend as ForecastJobOptions['backend'],
-    model,
+    model: model as Partial<LstmConfig>,
     out: opts.out as string,
     onProgress: progress.onProgress,
     log: progress.log,

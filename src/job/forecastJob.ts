@@ -12,8 +12,9 @@ import { rollingOriginBacktest, type BacktestResult } from '../eval/backtest';
 import type { OriginForecaster } from '../eval/forecaster';
 import type { MetricSet } from '../eval/metrics';
 import { saveBundle } from '../model/bundle';
-import type { LstmConfig } from '../model/config';
+import { DEFAULT_KERNEL, type LstmConfig } from '../model/config';
 import { LstmForecaster } from '../model/forecaster';
+import { resolveLstmKernel, type ResolvedLstmKernel } from '../model/kernel';
 import type { TrainProgress } from '../model/train';
 import { buildForecastReport } from './report';
 import { LIBRARY } from '../version';
@@ -53,7 +54,7 @@ export interface ForecastJobOptions {
   readonly missing?: MissingPolicy;
   /** @defaultValue 'difference' */
   readonly targetTransform?: TargetTransform;
-  /** Further network settings (units, layers, dropout, ...). */
+  /** Further network settings (units, layers, dropout, kernel, ...). */
   readonly model?: Partial<LstmConfig>;
   /** @defaultValue `TFJS_BACKEND` or auto */
   readonly backend?: BackendName | 'auto';
@@ -78,6 +79,8 @@ export interface ForecastJobMetrics {
   readonly lookback: number;
   readonly target_transform: TargetTransform;
   readonly backend: BackendInfo;
+  /** The LSTM implementation that trained and ran the model (see `resolveLstmKernel`). */
+  readonly kernel: ResolvedLstmKernel;
   readonly library: { readonly name: string; readonly version: string };
   readonly split: {
     readonly train: SplitPart;
@@ -190,7 +193,8 @@ export function forecastCsv(series: TimeSeries, target: string, backtest: Backte
 }
 
 /**
- * Runs the whole forecasting job: select the backend, load and validate the CSV, split
+ * Runs the whole forecasting job: select the backend (and the LSTM kernel, see
+ * `resolveLstmKernel`; both are logged and recorded in `metrics.json`), load and validate the CSV, split
  * chronologically (train / val / test = the last `testFraction` rows), fit the LSTM (early
  * stopping on val), evaluate it and the baselines with the rolling-origin protocol on the test
  * range, and write into `out`: `model/` (bundle), `metrics.json`, `forecast.csv`, `report.html`.
@@ -225,6 +229,12 @@ export async function runForecastJob(options: ForecastJobOptions): Promise<Forec
 
   const backend = await selectBackend({ backend: options.backend });
   log(backend.summary);
+  // The same resolution LstmForecaster.fit makes below; here it also rejects a bad kernel early.
+  const network = options.model ?? {};
+  const kernel = resolveLstmKernel(network.kernel ?? DEFAULT_KERNEL, {
+    dropout: (network.dropout ?? 0) > 0 || (network.recurrentDropout ?? 0) > 0,
+  });
+  log(kernel.summary);
 
   const { series } = await loadCsv(options.csv, {
     time: options.time,
@@ -296,6 +306,7 @@ export async function runForecastJob(options: ForecastJobOptions): Promise<Forec
       lookback: forecaster.lookback,
       target_transform: forecaster.spec.preprocessor.targetTransform,
       backend,
+      kernel: forecaster.kernel,
       library: LIBRARY,
       split: {
         train: splitPart(formatTime, split.train),

@@ -141,6 +141,7 @@ export function buildForecastReport(input: ForecastReportInput): string {
       ['lookback', metrics.lookback],
       ['target transform', metrics.target_transform],
       ['backend', metrics.backend.summary],
+      ['LSTM kernel', metrics.kernel.summary],
       ['epochs (best)', `${metrics.train.epochs} (${metrics.train.best_epoch})`],
       ['training seconds', Number(metrics.train.seconds.toFixed(2))],
       ['samples/s', Math.round(metrics.train.samples_per_second)],

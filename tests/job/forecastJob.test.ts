@@ -17,7 +17,9 @@ import {
   type ForecastJobOptions,
   type ForecastJobResult,
 } from '../../src/job/forecastJob';
+import { loadLstmKernel } from '../../src/kernels/lstm/kernel';
 import { loadBundle } from '../../src/model/bundle';
+import { fusedKernelLine } from '../helpers/kernel';
 import type { TrainProgress } from '../../src/model/train';
 import { PLOTLY_LIBRARY_MARKER } from '../../src/report/plotlyEmbed';
 
@@ -87,10 +89,11 @@ describe('runForecastJob on a seasonal monthly series', () => {
     expect(await fs.readdir(parent)).toEqual(['run']);
   });
 
-  it('logs the backend, the data and the training; reports progress per epoch', () => {
+  it('logs the backend, the LSTM kernel, the data and the training; reports progress per epoch', () => {
     expect(logs[0]).toBe('backend: cpu (option)');
-    expect(logs[1]).toBe(`data: 120 rows from ${SEASONAL}; train 84, val 12, test 24`);
-    expect(logs[2]).toMatch(/^trained 2 epochs in \d+\.\d s \(best epoch [12], \d+ samples\/s\)$/);
+    expect(logs[1]).toBe(fusedKernelLine());
+    expect(logs[2]).toBe(`data: 120 rows from ${SEASONAL}; train 84, val 12, test 24`);
+    expect(logs[3]).toMatch(/^trained 2 epochs in \d+\.\d s \(best epoch [12], \d+ samples\/s\)$/);
     expect(events.filter((e) => e.kind === 'epoch-end').map((e) => e.epoch)).toEqual([1, 2]);
   });
 
@@ -107,6 +110,7 @@ describe('runForecastJob on a seasonal monthly series', () => {
       lookback: 21, // defaultLookback(12, 3, 84 training rows): capped at a quarter of them
       target_transform: 'difference',
       backend: { backend: 'cpu', tfjsBackend: 'cpu', requestedBy: 'option' },
+      kernel: { requested: 'auto', kernel: 'fused', info: { ...loadLstmKernel()!.info } },
       library: { name: 'lstm-workbench' },
       split: {
         train: { rows: 84, start: '2010-01-01', end: '2016-12-01' },
@@ -169,6 +173,7 @@ describe('runForecastJob on a seasonal monthly series', () => {
     expect(Number(rows[0][col('lstm_step1')])).toBe(Number(fromOrigin95[0].toPrecision(8)));
     expect(Number(rows[2][col('lstm_step3')])).toBe(Number(fromOrigin95[2].toPrecision(8)));
     expect(loaded.spec.backend?.backend).toBe('cpu');
+    expect(loaded.spec.kernel).toEqual(result.metrics.kernel);
     loaded.dispose();
   });
 
@@ -186,6 +191,35 @@ describe('runForecastJob on a seasonal monthly series', () => {
     expect(names[1]).toEqual(['actual', 'lstm', 'naive', 'seasonal_naive', 'drift', 'holt_winters']);
     expect(names[2]).toEqual(names[1]);
     expect(names[3]).toEqual(['train loss', 'validation loss', 'best epoch (' + result.metrics.train.best_epoch + ')', 'learning rate']);
+  });
+});
+
+describe('runForecastJob: the LSTM kernel', () => {
+  it("model.kernel 'stock' trains tfjs' own LSTM layers, and says so in the log, metrics.json, the bundle and the report", async () => {
+    const parent = await freshParent();
+    const out = path.join(parent, 'run');
+    const logs: string[] = [];
+    const { metrics } = await runForecastJob({
+      ...quick, epochs: 1, csv: SHORT, out, model: { units: 4, kernel: 'stock' }, log: (line) => logs.push(line),
+    });
+    expect(logs.slice(0, 2)).toEqual(['backend: cpu (option)', 'kernel: stock (requested)']);
+    expect(metrics.kernel).toEqual({ requested: 'stock', kernel: 'stock', info: null, reason: 'requested', summary: 'kernel: stock (requested)' });
+    expect(JSON.parse(await fs.readFile(path.join(out, 'metrics.json'), 'utf8')).kernel).toEqual(metrics.kernel);
+    const manifest = JSON.parse(await fs.readFile(path.join(out, 'model', 'manifest.json'), 'utf8'));
+    expect(manifest.config.kernel).toBe('stock');
+    expect(manifest.kernel).toEqual(metrics.kernel);
+    expect(await fs.readFile(path.join(out, 'report.html'), 'utf8')).toContain('kernel: stock (requested)');
+  });
+
+  it('a bad kernel fails before loading the data, naming kernel and the value', async () => {
+    const parent = await freshParent();
+    const onProgress = vi.fn();
+    await expectRejection(
+      runForecastJob({ ...quick, csv: path.join(parent, 'missing.csv'), out: path.join(parent, 'run'), model: { kernel: 'gpu' as 'auto' }, onProgress }),
+      'kernel must be one of "auto", "fused", "stock", got "gpu"',
+    );
+    expect(onProgress).not.toHaveBeenCalled();
+    expect(await fs.readdir(parent)).toEqual([]);
   });
 });
 

@@ -57,6 +57,7 @@ async function inputs(horizon: number) {
     lookback: 24,
     target_transform: 'difference',
     backend: { summary: 'backend: cpu (option)' },
+    kernel: { summary: 'kernel: fused native (avx2-fma, 2 threads)' },
     library: { name: 'lstm-workbench', version: '0.1.0' },
     protocol: 'rolling origin <test>',
     models,
@@ -135,6 +136,7 @@ describe('buildForecastReport', () => {
     for (const metric of REPORT_METRICS) expect(html).toContain(`>${metric}</th>`);
     expect(html).toContain('rolling origin &lt;test&gt;');
     expect(html).toContain('backend: cpu (option)');
+    expect(html).toContain('kernel: fused native (avx2-fma, 2 threads)');
   });
 
   it('horizon 1: one forecast figure, no paths', async () => {

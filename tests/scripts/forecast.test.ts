@@ -4,10 +4,12 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { main } from '../../scripts/forecast';
+import { fusedKernelLine } from '../helpers/kernel';
 
 const FIXTURES = path.resolve(__dirname, '../fixtures/job');
 const fixture = (name: string): string => path.join(FIXTURES, name);
-const BACKEND_LINE = 'backend: cpu (option)\n';
+/** What the CLI logs first: the backend and the LSTM kernel (the default, 'auto': fused on cpu). */
+const START_LINES = `backend: cpu (option)\n${fusedKernelLine()}\n`;
 
 let root: string;
 let counter = 0;
@@ -75,12 +77,14 @@ describe('forecast CLI: success', () => {
 
     const err = stderr.trimEnd().split('\n');
     expect(err[0]).toBe('backend: cpu (option)');
-    expect(err[1]).toBe(`data: 120 rows from ${fixture('seasonal.csv')}; train 84, val 12, test 24`);
+    expect(err[1]).toBe(fusedKernelLine());
+    expect(err[2]).toBe(`data: 120 rows from ${fixture('seasonal.csv')}; train 84, val 12, test 24`);
     expect(err.filter((l) => l.startsWith('epoch '))).toHaveLength(2);
     expect(err[err.length - 1]).toMatch(/^trained 2 epochs in /);
 
     const metrics = JSON.parse(await fs.readFile(path.join(out, 'metrics.json'), 'utf8'));
     expect(metrics).toMatchObject({ dataset: 'seasonal.csv', rows: 120, season: 12, horizon: 3, backend: { backend: 'cpu' } });
+    expect(metrics.kernel).toMatchObject({ requested: 'auto', kernel: 'fused', summary: fusedKernelLine() });
     expect(metrics.split.train.rows + metrics.split.val.rows + metrics.split.test.rows).toBe(120);
     expect(metrics.train.epochs).toBe(2);
     for (const name of ['lstm', 'naive', 'seasonal_naive']) {
@@ -117,6 +121,18 @@ describe('forecast CLI: success', () => {
     expect(manifest.config).toMatchObject({ units: 8, seed: 42, epochs: 1 });
   });
 
+  it('--kernel stock reaches the config: stock layers, logged and recorded', async () => {
+    const parent = await freshParent();
+    const out = path.join(parent, 'run');
+    const { code, stderr } = await run([...args(fixture('short.csv'), out, '--kernel', 'stock', '--epochs', '1', '--no-progress')]);
+    expect(code).toBe(0);
+    expect(stderr.split('\n').slice(0, 2)).toEqual(['backend: cpu (option)', 'kernel: stock (requested)']);
+    const metrics = JSON.parse(await fs.readFile(path.join(out, 'metrics.json'), 'utf8'));
+    expect(metrics.kernel).toMatchObject({ requested: 'stock', kernel: 'stock', info: null });
+    const manifest = JSON.parse(await fs.readFile(path.join(out, 'model', 'manifest.json'), 'utf8'));
+    expect(manifest.config.kernel).toBe('stock');
+  });
+
   it('--help prints the usage on stdout and exits 0', async () => {
     const { code, stdout, stderr } = await run(['--help']);
     expect(code).toBe(0);
@@ -129,72 +145,72 @@ describe('forecast CLI: success', () => {
 describe('forecast CLI: bad arguments and data exit 2 with a message and no out dir', () => {
   const seasonal = fixture('seasonal.csv');
   it.each<[string, (out: string) => string[], string]>([
-    ['a missing file', (out) => args(fixture('nope.csv'), out), `${BACKEND_LINE}forecast: file not found: ${fixture('nope.csv')}\n`],
-    ['an empty CSV', (out) => args(fixture('empty.csv'), out), `${BACKEND_LINE}forecast: ${fixture('empty.csv')}: file is empty\n`],
+    ['a missing file', (out) => args(fixture('nope.csv'), out), `${START_LINES}forecast: file not found: ${fixture('nope.csv')}\n`],
+    ['an empty CSV', (out) => args(fixture('empty.csv'), out), `${START_LINES}forecast: ${fixture('empty.csv')}: file is empty\n`],
     [
       'a header only',
       (out) => args(fixture('header-only.csv'), out),
-      `${BACKEND_LINE}forecast: ${fixture('header-only.csv')}: no data rows (the file has only a header line)\n`,
+      `${START_LINES}forecast: ${fixture('header-only.csv')}: no data rows (the file has only a header line)\n`,
     ],
     [
       'a non-numeric cell',
       (out) => args(fixture('non-numeric.csv'), out),
-      `${BACKEND_LINE}forecast: ${fixture('non-numeric.csv')}: column "sales", line 6: expected a number, got "abc"\n`,
+      `${START_LINES}forecast: ${fixture('non-numeric.csv')}: column "sales", line 6: expected a number, got "abc"\n`,
     ],
     [
       'a missing value (default policy: error)',
       (out) => args(fixture('missing-value.csv'), out),
-      `${BACKEND_LINE}forecast: ${fixture('missing-value.csv')}: column "sales", line 8: missing value (""); ` +
+      `${START_LINES}forecast: ${fixture('missing-value.csv')}: column "sales", line 8: missing value (""); ` +
         `set options.missing to 'drop', 'ffill' or 'interpolate' to handle missing values\n`,
     ],
     [
       'duplicate time stamps',
       (out) => args(fixture('duplicate-time.csv'), out),
-      `${BACKEND_LINE}forecast: ${fixture('duplicate-time.csv')}: duplicate time stamp in column "month": ` +
+      `${START_LINES}forecast: ${fixture('duplicate-time.csv')}: duplicate time stamp in column "month": ` +
         `line 4 ("2010-03-01") and line 5 ("2010-03-01") are the same time\n`,
     ],
     [
       'unsorted time stamps',
       (out) => args(fixture('unsorted.csv'), out),
-      `${BACKEND_LINE}forecast: ${fixture('unsorted.csv')}: time column "month" is not sorted: ` +
+      `${START_LINES}forecast: ${fixture('unsorted.csv')}: time column "month" is not sorted: ` +
         `line 6 ("2010-04-01") is earlier than line 5 ("2010-05-01"); pass sort: true to sort rows by time\n`,
     ],
     [
       'a ragged row',
       (out) => args(fixture('ragged.csv'), out),
-      `${BACKEND_LINE}forecast: ${fixture('ragged.csv')}: line 7 has 2 fields, but the header (line 1) has 3\n`,
+      `${START_LINES}forecast: ${fixture('ragged.csv')}: line 7 has 2 fields, but the header (line 1) has 3\n`,
     ],
     [
       'an unknown --target',
       (out) => [...args(seasonal, out), '--target', 'revenue'],
-      `${BACKEND_LINE}forecast: ${seasonal}: unknown column "revenue" (options.targets); available columns: "month", "sales", "temp"\n`,
+      `${START_LINES}forecast: ${seasonal}: unknown column "revenue" (options.targets); available columns: "month", "sales", "temp"\n`,
     ],
     [
       'an unknown --features column',
       (out) => [...args(seasonal, out), '--features', 'temp,wind'],
-      `${BACKEND_LINE}forecast: ${seasonal}: unknown column "wind" (options.features); available columns: "month", "sales", "temp"\n`,
+      `${START_LINES}forecast: ${seasonal}: unknown column "wind" (options.features); available columns: "month", "sales", "temp"\n`,
     ],
     [
       'an unknown --time column',
       (out) => [...args(seasonal, out), '--time', 'date'],
-      `${BACKEND_LINE}forecast: ${seasonal}: unknown column "date" (options.time); available columns: "month", "sales", "temp"\n`,
+      `${START_LINES}forecast: ${seasonal}: unknown column "date" (options.time); available columns: "month", "sales", "temp"\n`,
     ],
     [
       'a series too short for the lookback',
       (out) => [...args(fixture('short.csv'), out), '--lookback', '10'],
-      `${BACKEND_LINE}data: 12 rows from ${fixture('short.csv')}; train 9, val 1, test 2\n` +
+      `${START_LINES}data: 12 rows from ${fixture('short.csv')}; train 9, val 1, test 2\n` +
         'forecast: too few training rows for lookback 10 and horizon 1: the training range has 9 rows, at least 12 are needed\n',
     ],
     [
       'a series too short for the horizon',
       (out) => [...args(fixture('short.csv'), out), '--horizon', '3'],
-      `${BACKEND_LINE}data: 12 rows from ${fixture('short.csv')}; train 9, val 1, test 2\n` +
+      `${START_LINES}data: 12 rows from ${fixture('short.csv')}; train 9, val 1, test 2\n` +
         'forecast: horizon must be at most the number of test rows (2 of 12 with test-fraction 0.2), got 3\n',
     ],
     [
       'a series too short for the split',
       (out) => [...args(fixture('short.csv'), out), '--val-fraction', '0.01'],
-      `${BACKEND_LINE}forecast: valFraction 0.01 of 12 rows gives an empty validation part (round(0.12) = 0); use valFraction 0 for no validation part\n`,
+      `${START_LINES}forecast: valFraction 0.01 of 12 rows gives an empty validation part (round(0.12) = 0); use valFraction 0 for no validation part\n`,
     ],
     ['--horizon abc', (out) => [...args(seasonal, out), '--horizon', 'abc'], 'forecast: --horizon must be an integer >= 1, got "abc"\n'],
     ['--horizon 2.5', (out) => [...args(seasonal, out), '--horizon', '2.5'], 'forecast: --horizon must be an integer >= 1, got "2.5"\n'],
@@ -225,6 +241,8 @@ describe('forecast CLI: bad arguments and data exit 2 with a message and no out 
       (out) => [...args(seasonal, out), '--target-transform', 'log'],
       'forecast: --target-transform must be one of none, difference, relative, got "log"\n',
     ],
+    ['--kernel gpu', (out) => [...args(seasonal, out), '--kernel', 'gpu'], 'forecast: --kernel must be one of auto, fused, stock, got "gpu"\n'],
+    ['--kernel Fused', (out) => [...args(seasonal, out), '--kernel', 'Fused'], 'forecast: --kernel must be one of auto, fused, stock, got "Fused"\n'],
     [
       '--backend cuda',
       (out) => [...args(seasonal, out), '--backend', 'cuda'],
