@@ -14,6 +14,7 @@ import { readNotebook, sourceText, type CodeCell, type Notebook } from '../../sr
 import type { Parameters } from '../../src/notebook/parameters';
 import { HEADLESS_ENV_VAR } from '../../src/notebook/headless';
 import { PLOTLY_MIME } from '../../src/plot/display';
+import { fusedKernelLine } from '../helpers/kernel';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const NOTEBOOKS = path.join(ROOT, 'notebooks');
@@ -142,6 +143,8 @@ describe("the library's declarations under tslab's TypeScript", () => {
 describe('notebooks run top to bottom with small parameters', () => {
   it('01-quickstart: windows, train and test loss per epoch, predictions', async () => {
     const { notebook: nb, glue } = await run('01-quickstart.ipynb', { epochs: 2, points: 300 });
+    // The default path: the fused kernel under the wasm backend, said under the backend line.
+    expect(streamOf(cellWith(nb, 'resolveLstmKernel(kernel)')).split('\n')[1]).toBe(fusedKernelLine());
     expect(figure(nb, 'The sequence').traces).toEqual([['sequence', 300]]);
     expect(figure(nb, 'One sample').traces).toEqual([['series', 60], ['lookback (20)', 20], ['horizon (1)', 1]]);
     // 300 points, the last quarter is the test range: 75 one-step predictions.
@@ -169,12 +172,18 @@ describe('notebooks run top to bottom with small parameters', () => {
     expect(figure(nb, 'Forecast vs actual').traces).toEqual([['CO2', 148], ['lstm', 148], ['naive', 148], ['seasonal_naive', 148]]);
     expect(Object.keys(glue).sort()).toEqual(['bundle_dir', 'mase_lstm', 'mase_naive', 'mase_seasonal_naive']);
     expect(glue.mase_seasonal_naive).toBeCloseTo(1.6124, 3); // the baselines do not depend on training
-    const manifest = JSON.parse(fs.readFileSync(path.join(bundleDir, 'manifest.json'), 'utf8')) as { lookback: number; horizon: number };
+    const manifest = JSON.parse(fs.readFileSync(path.join(bundleDir, 'manifest.json'), 'utf8')) as {
+      lookback: number; horizon: number; kernel: { summary: string };
+    };
     expect([manifest.lookback, manifest.horizon]).toEqual([24, 12]);
+    expect(streamOf(cellWith(nb, 'resolveLstmKernel(kernel)')).split('\n')[1]).toBe(fusedKernelLine());
+    expect(manifest.kernel.summary).toBe(fusedKernelLine());
   }, RUN_TIMEOUT_MS);
 
   it('03-multivariate-weather: several inputs, calendar features, multi-day forecasts vs baselines', async () => {
-    const { notebook: nb, glue } = await run('03-multivariate-weather.ipynb', { epochs: 1, units: 8 });
+    // The kernel parameter reaches the model: tfjs' own LSTM layers here.
+    const { notebook: nb, glue } = await run('03-multivariate-weather.ipynb', { epochs: 1, units: 8, kernel: 'stock' });
+    expect(streamOf(cellWith(nb, 'resolveLstmKernel(kernel)')).split('\n')[1]).toBe('kernel: stock (requested)');
     expect(streamOf(cellWith(nb, 'calendarFeatures('))).toContain(
       'inputs per day: temp_max, temp_min, precipitation, wind, dayOfYearSin, dayOfYearCos',
     );
@@ -211,6 +220,9 @@ describe('notebooks run top to bottom with small parameters', () => {
     const beyond = figure(nb, 'CO2 forecast beyond the data');
     expect(beyond.traces).toEqual([['CO2', 72], [`lstm ${String(glue.best_configuration)} (recursive, 24 months)`, 72]]);
     expect(['small', 'relative']).toContain(glue.best_configuration);
+    const table = cellWith(nb, "kernel: job.metrics.kernel.summary").outputs
+      .flatMap((o) => (o.output_type === 'display_data' ? [String(o.data['text/html'] ?? '')] : []))[0];
+    expect(table.split(fusedKernelLine()).length - 1).toBe(2); // one row per configuration
     expect(glue.forecast_last).toBeGreaterThan(300);
     const [runDir] = fs.readdirSync(path.join(out, 'runs-04'));
     expect(fs.readdirSync(path.join(out, 'runs-04', runDir)).sort()).toEqual(['relative', 'small']);
