@@ -76,9 +76,9 @@ export interface ResolveLstmKernelOptions {
  * @throws InputError when `choice` is not one of those, e.g.
  *   `kernel must be one of "auto", "fused", "stock", got "gpu"`.
  * @example
- * resolveLstmKernel('auto').summary;  // => 'kernel: fused native (avx2-fma, 2 threads)' (on a CPU backend)
+ * console.log(resolveLstmKernel('auto').summary); // on a CPU backend: "kernel: fused native (avx2-fma, 2 threads)"
  * resolveLstmKernel('stock').summary; // => 'kernel: stock (requested)'
- * resolveLstmKernel('auto', { tfjsBackend: 'webgl' }).kernel; // => 'stock'
+ * resolveLstmKernel('auto', { tfjsBackend: 'webgl' }).reason; // => 'auto: the tfjs backend "webgl" runs on a GPU'
  */
 export function resolveLstmKernel(choice: LstmKernelChoice, options: ResolveLstmKernelOptions = {}): ResolvedLstmKernel {
   if (!(LSTM_KERNEL_CHOICES as readonly unknown[]).includes(choice)) {
@@ -105,7 +105,7 @@ export function resolveLstmKernel(choice: LstmKernelChoice, options: ResolveLstm
   }
   const info = { ...loaded.info };
   const simd = info.path === 'wasm' ? `${info.simd} SIMD` : info.simd;
-  const notes = [`${simd}`, `${info.threads} thread${info.threads === 1 ? '' : 's'}`];
+  const notes = [simd, `${info.threads} thread${info.threads === 1 ? '' : 's'}`];
   if (options.dropout === true) notes.push('training with dropout runs the stock code');
   return {
     requested: choice,
@@ -147,8 +147,11 @@ function gpuBackend(options: ResolveLstmKernelOptions): string | null {
  * @throws InputError when `kernel` is neither `'fused'` nor `'stock'`.
  * @example
  * const loaded = await loadModelFromDir(dir, { kernel: 'stock' });
- * const fused = withLstmKernel(loaded, 'fused'); // a new model: FusedLstm layers
- * if (fused !== loaded) loaded.dispose();
+ * const fused = withLstmKernel(loaded, 'fused'); // a new model with FusedLstm layers
+ * fused.layers[0].getClassName(); // => 'FusedLstm'
+ * withLstmKernel(fused, 'fused') === fused; // => true
+ * loaded.dispose();
+ * fused.dispose();
  */
 export function withLstmKernel(model: tf.LayersModel, kernel: 'fused' | 'stock'): tf.LayersModel {
   if (kernel !== 'fused' && kernel !== 'stock') {

@@ -15,7 +15,7 @@ import * as modelLayer from '../../src/model';
 import { sineSet, useBackend } from './fixtures';
 
 /** The files of the model core (forecaster/bundle/preprocess have their own tests). */
-const FILES = ['config.ts', 'init.ts', 'losses.ts', 'optimizer.ts', 'lstm.ts', 'train.ts', 'predict.ts', 'io.ts'];
+const FILES = ['config.ts', 'kernel.ts', 'init.ts', 'losses.ts', 'optimizer.ts', 'lstm.ts', 'train.ts', 'predict.ts', 'io.ts'];
 const SRC = path.join(__dirname, '../../src/model');
 
 interface Example {
