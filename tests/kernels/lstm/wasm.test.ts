@@ -107,6 +107,27 @@ describe.each(KERNELS)('%s kernel: backward vs float64 finite differences', (_na
   );
 });
 
+describe.each(KERNELS)('%s kernel: non-finite inputs', (_name, get) => {
+  // A NaN anywhere must reach the outputs and gradients (training then stops on a NaN loss),
+  // on the SIMD lanes (H multiple of 8 and 4) and the scalar tails (H = 3).
+  it.skipIf(get() === null).each([8, 4, 3])('H=%i: NaN in x gives NaN hidden states and gradients', (H) => {
+    const kernel = get()!;
+    const [B, T, D] = [2, 3, 2];
+    const dims = { batch: B, steps: T, inputDim: D, units: H };
+    const w = weights(D, H, `nan${H}`);
+    const x = randomArray(B * T * D, `nanx${H}`);
+    x[0] = Number.NaN; // sequence 0, step 0
+    const f = kernel.forward(dims, x, w.kernel, w.recurrent, w.bias, { save: true, lastStepOnly: false });
+    const inf = kernel.forward(dims, x, w.kernel, w.recurrent, w.bias, { save: false, lastStepOnly: true }).h;
+    // sequence 0 is NaN from step 0 on; sequence 1 is untouched
+    expect(Array.from(f.h.subarray(0, T * H)).every(Number.isNaN)).toBe(true);
+    expect(Array.from(f.h.subarray(T * H)).every(Number.isFinite)).toBe(true);
+    expect(Array.from(inf.subarray(0, H)).every(Number.isNaN)).toBe(true);
+    const g = kernel.backward(dims, f.saved!, randomArray(B * H, `nandh${H}`), true);
+    expect(g.dkernel.some(Number.isNaN)).toBe(true);
+  });
+});
+
 describe('LstmWasmKernel input checks', () => {
   it('names the bad dimension', () => {
     expectInputError(
