@@ -138,14 +138,115 @@ TGT void gemmPanel(int M, int N, int K, const float* a, long sam, long sak, cons
   }
 }
 
+// Packed B for N % 16 == 0: column panels of 16, [N / 16][K][16], so the micro-kernel reads B
+// sequentially (unpacked, every k of a 16-column block is a new cache line ldb floats away).
+TGT void packB(int K, int N, const float* b, long ldb, float* out) {
+  for (int n0 = 0; n0 < N; n0 += 16) {
+    float* o = out + (long)n0 * K;
+    for (int k = 0; k < K; k++) std::memcpy(o + (long)k * 16, b + k * ldb + n0, 16 * sizeof(float));
+  }
+}
+
+// C (+)= A B with B packed by packB (N % 16 == 0). Same tiles and the same order of
+// multiply-adds per element as gemmPanel, so the results are bit-identical to the unpacked path.
+TGT void gemmPacked(int M, int N, int K, const float* a, long sam, long sak, const float* bp, float* c, long ldc,
+                    bool acc) {
+  int m = 0;
+  for (; m + 4 <= M; m += 4) {
+    const float* pa0 = a + m * sam;
+    float* pc0 = c + m * ldc;
+    for (int n = 0; n < N; n += 16) {
+      float* pc = pc0 + n;
+      __m256 c00, c01, c10, c11, c20, c21, c30, c31;
+      if (acc) {
+        c00 = _mm256_loadu_ps(pc); c01 = _mm256_loadu_ps(pc + 8);
+        c10 = _mm256_loadu_ps(pc + ldc); c11 = _mm256_loadu_ps(pc + ldc + 8);
+        c20 = _mm256_loadu_ps(pc + 2 * ldc); c21 = _mm256_loadu_ps(pc + 2 * ldc + 8);
+        c30 = _mm256_loadu_ps(pc + 3 * ldc); c31 = _mm256_loadu_ps(pc + 3 * ldc + 8);
+      } else {
+        c00 = c01 = c10 = c11 = c20 = c21 = c30 = c31 = _mm256_setzero_ps();
+      }
+      const float* pa = pa0;
+      const float* pb = bp + (long)n * K;
+      for (int k = 0; k < K; k++, pa += sak, pb += 16) {
+        __m256 b0 = _mm256_loadu_ps(pb), b1 = _mm256_loadu_ps(pb + 8);
+        __m256 x = _mm256_broadcast_ss(pa);
+        c00 = _mm256_fmadd_ps(x, b0, c00); c01 = _mm256_fmadd_ps(x, b1, c01);
+        x = _mm256_broadcast_ss(pa + sam);
+        c10 = _mm256_fmadd_ps(x, b0, c10); c11 = _mm256_fmadd_ps(x, b1, c11);
+        x = _mm256_broadcast_ss(pa + 2 * sam);
+        c20 = _mm256_fmadd_ps(x, b0, c20); c21 = _mm256_fmadd_ps(x, b1, c21);
+        x = _mm256_broadcast_ss(pa + 3 * sam);
+        c30 = _mm256_fmadd_ps(x, b0, c30); c31 = _mm256_fmadd_ps(x, b1, c31);
+      }
+      _mm256_storeu_ps(pc, c00); _mm256_storeu_ps(pc + 8, c01);
+      _mm256_storeu_ps(pc + ldc, c10); _mm256_storeu_ps(pc + ldc + 8, c11);
+      _mm256_storeu_ps(pc + 2 * ldc, c20); _mm256_storeu_ps(pc + 2 * ldc + 8, c21);
+      _mm256_storeu_ps(pc + 3 * ldc, c30); _mm256_storeu_ps(pc + 3 * ldc + 8, c31);
+    }
+  }
+  for (; m < M; m++) {
+    const float* pa0 = a + m * sam;
+    float* pc = c + m * ldc;
+    for (int n = 0; n < N; n += 16) {
+      __m256 c0 = acc ? _mm256_loadu_ps(pc + n) : _mm256_setzero_ps();
+      __m256 c1 = acc ? _mm256_loadu_ps(pc + n + 8) : _mm256_setzero_ps();
+      const float* pa = pa0;
+      const float* pb = bp + (long)n * K;
+      for (int k = 0; k < K; k++, pa += sak, pb += 16) {
+        __m256 x = _mm256_broadcast_ss(pa);
+        c0 = _mm256_fmadd_ps(x, _mm256_loadu_ps(pb), c0);
+        c1 = _mm256_fmadd_ps(x, _mm256_loadu_ps(pb + 8), c1);
+      }
+      _mm256_storeu_ps(pc + n, c0);
+      _mm256_storeu_ps(pc + n + 8, c1);
+    }
+  }
+}
+
+// Scratch for packed B panels, one per thread (the helper threads are short-lived).
+float* packScratch(size_t n) {
+  static thread_local std::vector<float> buf;
+  if (buf.size() < n) buf.resize(n);
+  return buf.data();
+}
+
+// A B operand packed once and reused by many GEMMs (the recurrent kernel across time steps).
+struct PackedB {
+  std::vector<float> data;
+  bool packed = false;
+  TGT PackedB(int K, int N, const float* b, long ldb) {
+    if (N % 16 == 0) {
+      data.resize((size_t)K * N);
+      packB(K, N, b, ldb, data.data());
+      packed = true;
+    }
+  }
+};
+
 TGT void gemm(int M, int N, int K, const float* a, long sam, long sak, const float* b, long ldb, float* c,
               long ldc, bool acc) {
   const int KB = 256;
+  // Packing costs one pass over B per K block: worth it when at least 8 rows of A reuse it.
+  const bool pack = N % 16 == 0 && M >= 8;
+  float* bp = pack ? packScratch((size_t)std::min(K, KB) * N) : nullptr;
   for (int k0 = 0; k0 < K || k0 == 0; k0 += KB) {
     int kc = std::min(KB, K - k0);
-    gemmPanel(M, N, kc, a + k0 * sak, sam, sak, b + (long)k0 * ldb, ldb, c, ldc, k0 > 0 ? true : acc);
+    if (pack) {
+      packB(kc, N, b + (long)k0 * ldb, ldb, bp);
+      gemmPacked(M, N, kc, a + k0 * sak, sam, sak, bp, c, ldc, k0 > 0 ? true : acc);
+    } else {
+      gemmPanel(M, N, kc, a + k0 * sak, sam, sak, b + (long)k0 * ldb, ldb, c, ldc, k0 > 0 ? true : acc);
+    }
     if (K == 0) break;
   }
+}
+
+// gemm with a B packed beforehand (when it could be packed; N <= 16 * K columns, any K).
+TGT void gemmWith(const PackedB& pb, int M, int N, int K, const float* a, long sam, long sak, const float* b,
+                  long ldb, float* c, long ldc, bool acc) {
+  if (pb.packed) gemmPacked(M, N, K, a, sam, sak, pb.data.data(), c, ldc, acc);
+  else gemm(M, N, K, a, sam, sak, b, ldb, c, ldc, acc);
 }
 
 TGT void forwardRows(int B, int T, int D, int H, const float* x, const float* w, const float* u, const float* bias,
@@ -154,9 +255,10 @@ TGT void forwardRows(int B, int T, int D, int H, const float* x, const float* w,
   const long rows = (long)B * T;
   for (long r = 0; r < rows; r++) std::memcpy(gates + r * G, bias, G * sizeof(float));
   gemm((int)rows, (int)G, D, x, D, 1, w, G, gates, G, true);
+  const PackedB up(H, (int)G, u, G);
   for (int t = 0; t < T; t++) {
     float* gt = gates + t * G;
-    if (t > 0) gemm(B, (int)G, H, h + (long)(t - 1) * H, rowH, 1, u, G, gt, rowG, true);
+    if (t > 0) gemmWith(up, B, (int)G, H, h + (long)(t - 1) * H, rowH, 1, u, G, gt, rowG, true);
     for (int bi = 0; bi < B; bi++) {
       float* z = gt + bi * rowG;
       const long off = bi * rowH + (long)t * H;
@@ -197,11 +299,12 @@ TGT void inferRows(int B, int T, int D, int H, const float* x, const float* w, c
   float* z = zbuf.data();
   float* c = cbuf.data();
   const long ldh = seq ? (long)T * H : H;
+  const PackedB wp(D, (int)G, w, G), up(H, (int)G, u, G);
   for (int t = 0; t < T; t++) {
     for (int bi = 0; bi < B; bi++) std::memcpy(z + bi * G, bias, G * sizeof(float));
-    gemm(B, (int)G, D, x + (long)t * D, (long)T * D, 1, w, G, z, G, true);
+    gemmWith(wp, B, (int)G, D, x + (long)t * D, (long)T * D, 1, w, G, z, G, true);
     float* hcur = seq ? hOut + (long)t * H : hOut;
-    if (t > 0) gemm(B, (int)G, H, seq ? hcur - H : hOut, ldh, 1, u, G, z, G, true);
+    if (t > 0) gemmWith(up, B, (int)G, H, seq ? hcur - H : hOut, ldh, 1, u, G, z, G, true);
     for (int bi = 0; bi < B; bi++) {
       const float* zb = z + bi * G;
       float* pc = c + (long)bi * H;
@@ -234,6 +337,7 @@ TGT void backwardRows(int B, int T, int D, int H, const float* x, const float* w
   std::vector<float> ut(G * H), wt(G * D), hPrev((size_t)B * rowH), dhNext((size_t)B * H, 0.0f), dcNext((size_t)B * H, 0.0f);
   for (int r = 0; r < H; r++) for (long cc = 0; cc < G; cc++) ut[cc * H + r] = u[r * G + cc];
   for (int r = 0; r < D; r++) for (long cc = 0; cc < G; cc++) wt[cc * D + r] = w[r * G + cc];
+  const PackedB utp((int)G, H, ut.data(), H);
   const __m256 one = _mm256_set1_ps(1.0f);
   for (int t = T - 1; t >= 0; t--) {
     for (int bi = 0; bi < B; bi++) {
@@ -274,7 +378,7 @@ TGT void backwardRows(int B, int T, int D, int H, const float* x, const float* w
         z[3 * H + j] = dO * og * (1.0f - og);
       }
     }
-    if (t > 0) gemm(B, H, (int)G, gates + (long)t * G, rowG, 1, ut.data(), H, dhNext.data(), H, false);
+    if (t > 0) gemmWith(utp, B, H, (int)G, gates + (long)t * G, rowG, 1, ut.data(), H, dhNext.data(), H, false);
   }
   for (int bi = 0; bi < B; bi++) {
     float* hp = hPrev.data() + bi * rowH;
@@ -282,8 +386,20 @@ TGT void backwardRows(int B, int T, int D, int H, const float* x, const float* w
     if (T > 1) std::memcpy(hp + H, h + bi * rowH, (size_t)(T - 1) * H * sizeof(float));
   }
   const int rows = B * T;
-  gemm(D, (int)G, rows, x, 1, D, gates, G, dw, G, true);
-  gemm(H, (int)G, rows, hPrev.data(), 1, H, gates, G, du, G, true);
+  // dW += x^T dz and dU += hPrev^T dz: both read the same dz, packed once per K block.
+  if (G % 16 == 0) {
+    const int KB = 256;
+    float* bp = packScratch((size_t)std::min(rows, KB) * G);
+    for (int k0 = 0; k0 < rows; k0 += KB) {
+      const int kc = std::min(KB, rows - k0);
+      packB(kc, (int)G, gates + (long)k0 * G, G, bp);
+      gemmPacked(D, (int)G, kc, x + (long)k0 * D, 1, D, bp, dw, G, true);
+      gemmPacked(H, (int)G, kc, hPrev.data() + (long)k0 * H, 1, H, bp, du, G, true);
+    }
+  } else {
+    gemm(D, (int)G, rows, x, 1, D, gates, G, dw, G, true);
+    gemm(H, (int)G, rows, hPrev.data(), 1, H, gates, G, du, G, true);
+  }
   gemm(rows, D, (int)G, gates, G, 1, wt.data(), D, dx, D, false);
   for (int r = 0; r < rows; r++) {
     const float* z = gates + (long)r * G;
