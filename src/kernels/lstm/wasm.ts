@@ -69,7 +69,7 @@ const OP_FORWARD = 1;
 const OP_BACKWARD = 2;
 const OP_INFER = 3;
 /** Arguments of each kernel function. */
-const ARITY: Readonly<Record<number, number>> = { [OP_FORWARD]: 11, [OP_BACKWARD]: 22, [OP_INFER]: 12 };
+const ARITY: Readonly<Record<number, number>> = { [OP_FORWARD]: 13, [OP_BACKWARD]: 24, [OP_INFER]: 14 };
 /** Control words (Int32) of the fork-join channel. */
 const CTL_SEQ = 0;
 const CTL_DONE = 1;
@@ -312,16 +312,23 @@ export class LstmWasmKernel implements LstmKernel {
   ): LstmForwardResult {
     const { batch: B, steps: T, inputDim: D, units: H, gates: G } = checkForwardInputs(dims, x, kernel, recurrent, bias);
     if (!options.save) return { h: this.infer(B, T, D, H, x, kernel, recurrent, bias, !options.lastStepOnly && T > 1) };
-    const p = this.allocate({ x: B * T * D, w: D * G, u: H * G, b: G, h: B * T * H, c: B * T * H, g: B * T * G });
+    // per thread: U packed for the recurrent GEMMs, and room to pack W for the input projection
+    const two = this.thread !== null;
+    const pu = H * G;
+    const sc = Math.min(D, 256) * G;
+    const p = this.allocate({
+      x: B * T * D, w: D * G, u: H * G, b: G, h: B * T * H, c: B * T * H, g: B * T * G,
+      pu, sc, pu2: two ? pu : 0, sc2: two ? sc : 0,
+    });
     const f32 = new Float32Array(this.memory.buffer);
     f32.set(x, p.x / 4);
     f32.set(kernel, p.w / 4);
     f32.set(recurrent, p.u / 4);
     f32.set(bias, p.b / 4);
-    const args = [B, T, D, H, p.x, p.w, p.u, p.b, p.h, p.c, p.g];
-    const strides = [0, 0, 0, 0, 4 * T * D, 0, 0, 0, 4 * T * H, 4 * T * H, 4 * T * G];
+    const args = (worker: boolean) => [B, T, D, H, p.x, p.w, p.u, p.b, p.h, p.c, p.g, worker ? p.pu2 : p.pu, worker ? p.sc2 : p.sc];
+    const strides = [0, 0, 0, 0, 4 * T * D, 0, 0, 0, 4 * T * H, 4 * T * H, 4 * T * G, 0, 0];
     const work = B * T * G * (D + H);
-    this.run(OP_FORWARD, B, work, this.splitRows(B, work), args, args, strides, ZEROS);
+    this.run(OP_FORWARD, B, work, this.splitRows(B, work), args(false), args(true), strides, ZEROS);
     const h = f32.slice(p.h / 4, p.h / 4 + B * T * H);
     // c and gates are only read by backward, which recycles them.
     const c = this.pool.take(B * T * H);
@@ -339,16 +346,23 @@ export class LstmWasmKernel implements LstmKernel {
   ): Float32Array {
     const G = 4 * H;
     const hRow = sequences ? T * H : H;
-    const p = this.allocate({ x: B * T * D, w: D * G, u: H * G, b: G, h: B * hRow, z: B * G, c: B * H });
+    const two = this.thread !== null;
+    const p = this.allocate({
+      x: B * T * D, w: D * G, u: H * G, b: G, h: B * hRow, z: B * G, c: B * H,
+      // per thread: W and U packed once for all steps
+      pw: D * G, pu: H * G, pw2: two ? D * G : 0, pu2: two ? H * G : 0,
+    });
     const f32 = new Float32Array(this.memory.buffer);
     f32.set(x, p.x / 4);
     f32.set(kernel, p.w / 4);
     f32.set(recurrent, p.u / 4);
     f32.set(bias, p.b / 4);
-    const args = [B, T, D, H, p.x, p.w, p.u, p.b, p.h, sequences ? 1 : 0, p.z, p.c];
-    const strides = [0, 0, 0, 0, 4 * T * D, 0, 0, 0, 4 * hRow, 0, 4 * G, 4 * H];
+    const args = (worker: boolean) => [
+      B, T, D, H, p.x, p.w, p.u, p.b, p.h, sequences ? 1 : 0, p.z, p.c, worker ? p.pw2 : p.pw, worker ? p.pu2 : p.pu,
+    ];
+    const strides = [0, 0, 0, 0, 4 * T * D, 0, 0, 0, 4 * hRow, 0, 4 * G, 4 * H, 0, 0];
     const work = B * T * G * (D + H);
-    this.run(OP_INFER, B, work, this.splitRows(B, work), args, args, strides, ZEROS);
+    this.run(OP_INFER, B, work, this.splitRows(B, work), args(false), args(true), strides, ZEROS);
     return f32.slice(p.h / 4, p.h / 4 + B * hRow);
   }
 
@@ -383,9 +397,9 @@ export class LstmWasmKernel implements LstmKernel {
     const p = this.allocate({
       x: B * T * D, w: D * G, u: H * G, h: B * T * H, c: B * T * H, g: B * T * G,
       dh: dh.length, hp: B * T * H, dhn: B * H, dcn: B * H, dx: B * T * D,
-      ut: G * H, wt: G * D, parts: chunks * wsize,
-      // the worker's own transposes
-      ut2: threaded ? G * H : 0, wt2: threaded ? G * D : 0,
+      ut: G * H, wt: G * D, parts: chunks * wsize, put: G * H, sc: 256 * Math.max(G, D),
+      // the worker's own transposes and packing room
+      ut2: threaded ? G * H : 0, wt2: threaded ? G * D : 0, put2: threaded ? G * H : 0, sc2: threaded ? 256 * Math.max(G, D) : 0,
     });
     const f32 = new Float32Array(this.memory.buffer);
     f32.set(saved.x, p.x / 4);
@@ -400,14 +414,15 @@ export class LstmWasmKernel implements LstmKernel {
       B, T, D, H, p.x, p.w, p.u, p.h, p.c, p.g, p.dh, lastStepOnly ? 1 : 0,
       worker ? p.ut2 : p.ut, worker ? p.wt2 : p.wt, p.hp, p.dhn, p.dcn, p.dx,
       p.parts, p.parts + 4 * D * G, p.parts + 4 * (D * G + H * G), 0,
+      worker ? p.put2 : p.put, worker ? p.sc2 : p.sc,
     ];
     const strides = [
       0, 0, 0, 0, 4 * T * D, 0, 0, 4 * T * H, 4 * T * H, 4 * T * G, 4 * (lastStepOnly ? H : T * H), 0,
-      0, 0, 4 * T * H, 4 * H, 4 * H, 4 * T * D, 0, 0, 0, 0,
+      0, 0, 4 * T * H, 4 * H, 4 * H, 4 * T * D, 0, 0, 0, 0, 0, 0,
     ];
     const chunkStrides = [
       0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-      0, 0, 0, 0, 0, 0, 4 * wsize, 4 * wsize, 4 * wsize, 0,
+      0, 0, 0, 0, 0, 0, 4 * wsize, 4 * wsize, 4 * wsize, 0, 0, 0,
     ];
     this.run(OP_BACKWARD, B, B * T * G * (D + H), chunk, args(false), args(true), strides, chunkStrides);
     const read = (at: number, n: number) => f32.slice(at / 4, at / 4 + n);

@@ -70,31 +70,138 @@ export function heapBase(): usize {
  * C = A B (acc = 0) or C += A B (acc = 1), C: [M, N] with row stride ldc, B: [K, N] with row
  * stride ldb (columns contiguous), A[m, k] at a + 4 * (m * sam + k * sak) (any strides, so
  * transposed operands need no copy). Register tile 4 x 8 (8 accumulators; larger tiles spill).
+ *
+ * `scratch` (0: none): room for min(K, 256) * N floats; with it, and N % 8 == 0 and M >= 8, each
+ * K block of B is first packed into 8-column panels (see `packB`) so the tiles read B sequentially.
+ * Both paths do the same multiply-adds in the same order: results are bit-identical.
  */
 export function gemm(
   M: i32, N: i32, K: i32,
   a: usize, sam: i32, sak: i32,
   b: usize, ldb: i32,
   c: usize, ldc: i32,
-  acc: i32,
+  acc: i32, scratch: usize,
 ): void {
   // K blocking: a panel of KB rows of B (KB x N floats) stays in cache while every row block
   // of A streams over it; without it a long K (the weight gradients sum over B * T rows)
   // re-reads all of B from memory once per 4 rows of C.
   const KB = 256;
-  if (K <= KB) {
-    gemmPanel(M, N, K, a, sam, sak, b, ldb, c, ldc, acc);
-    return;
-  }
+  const pack = scratch != 0 && N % 8 == 0 && M >= 8;
   for (let k0 = 0; k0 < K; k0 += KB) {
     const kc = min(KB, K - k0);
-    gemmPanel(
-      M, N, kc,
-      a + ((<usize>k0 * sak) << 2), sam, sak,
-      b + ((<usize>k0 * ldb) << 2), ldb,
-      c, ldc, k0 > 0 ? 1 : acc,
-    );
+    const pa = a + ((<usize>k0 * sak) << 2);
+    const pb = b + ((<usize>k0 * ldb) << 2);
+    const accumulate = k0 > 0 ? 1 : acc;
+    if (pack) {
+      packB(kc, N, pb, ldb, scratch);
+      gemmPacked(M, N, kc, pa, sam, sak, scratch, c, ldc, accumulate);
+    } else {
+      gemmPanel(M, N, kc, pa, sam, sak, pb, ldb, c, ldc, accumulate);
+    }
   }
+}
+
+/** Packs B: [K, N] (row stride ldb, N % 8 == 0) into panels of 8 columns, [N / 8][K][8], at out. */
+export function packB(K: i32, N: i32, b: usize, ldb: i32, out: usize): void {
+  const ldb4 = <usize>ldb << 2;
+  for (let n0 = 0; n0 < N; n0 += 8) {
+    let o = out + ((<usize>n0 * K) << 2);
+    let pb = b + (<usize>n0 << 2);
+    for (let k = 0; k < K; k++) {
+      v128.store(o, v128.load(pb));
+      v128.store(o, v128.load(pb, 16), 16);
+      o += 32;
+      pb += ldb4;
+    }
+  }
+}
+
+/** C (+)= A B for B packed by `packB` (N % 8 == 0); the tiles and order of gemmPanel. */
+function gemmPacked(
+  M: i32, N: i32, K: i32,
+  a: usize, sam: i32, sak: i32,
+  bp: usize,
+  c: usize, ldc: i32,
+  acc: i32,
+): void {
+  const sam4 = <usize>sam << 2;
+  const sak4 = <usize>sak << 2;
+  const ldc4 = <usize>ldc << 2;
+  const K4 = <usize>K << 2;
+  let m = 0;
+  for (; m + 4 <= M; m += 4) {
+    const pa0 = a + <usize>m * sam4;
+    const pc0 = c + <usize>m * ldc4;
+    for (let n = 0; n < N; n += 8) {
+      const pc = pc0 + (<usize>n << 2);
+      let c00 = f32x4.splat(0), c01 = f32x4.splat(0), c10 = f32x4.splat(0), c11 = f32x4.splat(0);
+      let c20 = f32x4.splat(0), c21 = f32x4.splat(0), c30 = f32x4.splat(0), c31 = f32x4.splat(0);
+      if (acc) {
+        c00 = v128.load(pc); c01 = v128.load(pc, 16);
+        c10 = v128.load(pc + ldc4); c11 = v128.load(pc + ldc4, 16);
+        c20 = v128.load(pc + 2 * ldc4); c21 = v128.load(pc + 2 * ldc4, 16);
+        c30 = v128.load(pc + 3 * ldc4); c31 = v128.load(pc + 3 * ldc4, 16);
+      }
+      let pa = pa0;
+      let pb = bp + <usize>n * K4;
+      for (let k = 0; k < K; k++) {
+        const b0 = v128.load(pb);
+        const b1 = v128.load(pb, 16);
+        let x = v128.load32_splat(pa);
+        c00 = madd(x, b0, c00); c01 = madd(x, b1, c01);
+        x = v128.load32_splat(pa + sam4);
+        c10 = madd(x, b0, c10); c11 = madd(x, b1, c11);
+        x = v128.load32_splat(pa + 2 * sam4);
+        c20 = madd(x, b0, c20); c21 = madd(x, b1, c21);
+        x = v128.load32_splat(pa + 3 * sam4);
+        c30 = madd(x, b0, c30); c31 = madd(x, b1, c31);
+        pa += sak4;
+        pb += 32;
+      }
+      v128.store(pc, c00); v128.store(pc, c01, 16);
+      v128.store(pc + ldc4, c10); v128.store(pc + ldc4, c11, 16);
+      v128.store(pc + 2 * ldc4, c20); v128.store(pc + 2 * ldc4, c21, 16);
+      v128.store(pc + 3 * ldc4, c30); v128.store(pc + 3 * ldc4, c31, 16);
+    }
+  }
+  for (; m < M; m++) {
+    const pa0 = a + <usize>m * sam4;
+    const pc0 = c + <usize>m * ldc4;
+    for (let n = 0; n < N; n += 8) {
+      const pc = pc0 + (<usize>n << 2);
+      let c0 = f32x4.splat(0), c1 = f32x4.splat(0);
+      if (acc) { c0 = v128.load(pc); c1 = v128.load(pc, 16); }
+      let pa = pa0;
+      let pb = bp + <usize>n * K4;
+      for (let k = 0; k < K; k++) {
+        const x = v128.load32_splat(pa);
+        c0 = madd(x, v128.load(pb), c0);
+        c1 = madd(x, v128.load(pb, 16), c1);
+        pa += sak4;
+        pb += 32;
+      }
+      v128.store(pc, c0); v128.store(pc, c1, 16);
+    }
+  }
+}
+
+/** C (+)= A B where B was packed whole by `packB` into `bp` (0: not packed, B used as it is). */
+@inline function gemmPre(
+  M: i32, N: i32, K: i32,
+  a: usize, sam: i32, sak: i32,
+  b: usize, ldb: i32, bp: usize,
+  c: usize, ldc: i32,
+  acc: i32,
+): void {
+  if (bp != 0) gemmPacked(M, N, K, a, sam, sak, bp, c, ldc, acc);
+  else gemm(M, N, K, a, sam, sak, b, ldb, c, ldc, acc, 0);
+}
+
+/** Packs B whole into `out` when N % 8 == 0 and returns `out`, else returns 0 (use B unpacked). */
+function packWhole(K: i32, N: i32, b: usize, ldb: i32, out: usize): usize {
+  if (N % 8 != 0) return 0;
+  packB(K, N, b, ldb, out);
+  return out;
 }
 
 function gemmPanel(
@@ -128,13 +235,13 @@ function gemmPanel(
       for (let k = 0; k < K; k++) {
         const b0 = v128.load(pb);
         const b1 = v128.load(pb, 16);
-        let x = f32x4.splat(load<f32>(pa));
+        let x = v128.load32_splat(pa);
         c00 = madd(x, b0, c00); c01 = madd(x, b1, c01);
-        x = f32x4.splat(load<f32>(pa + sam4));
+        x = v128.load32_splat(pa + sam4);
         c10 = madd(x, b0, c10); c11 = madd(x, b1, c11);
-        x = f32x4.splat(load<f32>(pa + 2 * sam4));
+        x = v128.load32_splat(pa + 2 * sam4);
         c20 = madd(x, b0, c20); c21 = madd(x, b1, c21);
-        x = f32x4.splat(load<f32>(pa + 3 * sam4));
+        x = v128.load32_splat(pa + 3 * sam4);
         c30 = madd(x, b0, c30); c31 = madd(x, b1, c31);
         pa += sak4;
         pb += ldb4;
@@ -155,10 +262,10 @@ function gemmPanel(
       let pb = b + (<usize>n << 2);
       for (let k = 0; k < K; k++) {
         const b0 = v128.load(pb);
-        c0 = madd(f32x4.splat(load<f32>(pa)), b0, c0);
-        c1 = madd(f32x4.splat(load<f32>(pa + sam4)), b0, c1);
-        c2 = madd(f32x4.splat(load<f32>(pa + 2 * sam4)), b0, c2);
-        c3 = madd(f32x4.splat(load<f32>(pa + 3 * sam4)), b0, c3);
+        c0 = madd(v128.load32_splat(pa), b0, c0);
+        c1 = madd(v128.load32_splat(pa + sam4), b0, c1);
+        c2 = madd(v128.load32_splat(pa + 2 * sam4), b0, c2);
+        c3 = madd(v128.load32_splat(pa + 3 * sam4), b0, c3);
         pa += sak4;
         pb += ldb4;
       }
@@ -198,7 +305,7 @@ function gemmPanel(
       let pa = pa0;
       let pb = b + (<usize>n << 2);
       for (let k = 0; k < K; k++) {
-        const x = f32x4.splat(load<f32>(pa));
+        const x = v128.load32_splat(pa);
         c0 = madd(x, v128.load(pb), c0);
         c1 = madd(x, v128.load(pb, 16), c1);
         pa += sak4;
@@ -212,7 +319,7 @@ function gemmPanel(
       let pa = pa0;
       let pb = b + (<usize>n << 2);
       for (let k = 0; k < K; k++) {
-        c0 = madd(f32x4.splat(load<f32>(pa)), v128.load(pb), c0);
+        c0 = madd(v128.load32_splat(pa), v128.load(pb), c0);
         pa += sak4;
         pb += ldb4;
       }
@@ -250,23 +357,26 @@ export function transpose(src: usize, rows: i32, cols: i32, dst: usize): void {
  * @param h - out: [B, T, H] hidden states (the layer's full-sequence output).
  * @param c - out: [B, T, H] cell states.
  * @param gates - out: [B, T, 4H] activated gates i, f, g, o (kept for the backward pass).
+ * @param packU - scratch [H * 4H] (U packed once for all steps); scratch - [min(D, 256) * 4H].
  */
 export function lstmForward(
   B: i32, T: i32, D: i32, H: i32,
   x: usize, w: usize, u: usize, bias: usize,
   h: usize, c: usize, gates: usize,
+  packU: usize, scratch: usize,
 ): void {
   const G = 4 * H;
   const rows = B * T;
   // gates = x W + bias for all (b, t) at once: one large GEMM instead of T small ones.
   for (let r = 0; r < rows; r++) memory.copy(gates + ((<usize>r * G) << 2), bias, <usize>G << 2);
-  gemm(rows, G, D, x, D, 1, w, G, gates, G, 1);
+  gemm(rows, G, D, x, D, 1, w, G, gates, G, 1, scratch);
+  const up = packWhole(H, G, u, G, packU);
   const rowG = <usize>T * G;
   const rowH = <usize>T * H;
   for (let t = 0; t < T; t++) {
     const gt = gates + ((<usize>t * G) << 2);
     if (t > 0) {
-      gemm(B, G, H, h + ((<usize>(t - 1) * H) << 2), <i32>rowH, 1, u, G, gt, <i32>rowG, 1);
+      gemmPre(B, G, H, h + ((<usize>(t - 1) * H) << 2), <i32>rowH, 1, u, G, up, gt, <i32>rowG, 1);
     }
     for (let bi = 0; bi < B; bi++) {
       const pz = gt + ((<usize>bi * rowG) << 2);
@@ -316,22 +426,26 @@ export function lstmForward(
  * projection is done per step.
  *
  * @param h - out: [B, T, H] when `sequences` = 1, else [B, H] (the last step).
- * @param z - scratch [B, 4H]; c - scratch [B, H].
+ * @param z - scratch [B, 4H]; c - scratch [B, H]; packW - scratch [D * 4H]; packU - scratch
+ *   [H * 4H] (the weights packed once for all steps).
  */
 export function lstmInfer(
   B: i32, T: i32, D: i32, H: i32,
   x: usize, w: usize, u: usize, bias: usize,
   h: usize, sequences: i32, z: usize, c: usize,
+  packW: usize, packU: usize,
 ): void {
   const G = 4 * H;
   const H4 = <usize>H << 2;
   const ldh: i32 = sequences ? T * H : H;
   memory.fill(c, 0, (<usize>B * H) << 2);
+  const wp = packWhole(D, G, w, G, packW);
+  const up = packWhole(H, G, u, G, packU);
   for (let t = 0; t < T; t++) {
     for (let bi = 0; bi < B; bi++) memory.copy(z + ((<usize>bi * G) << 2), bias, <usize>G << 2);
-    gemm(B, G, D, x + ((<usize>t * D) << 2), T * D, 1, w, G, z, G, 1);
+    gemmPre(B, G, D, x + ((<usize>t * D) << 2), T * D, 1, w, G, wp, z, G, 1);
     const hcur = sequences ? h + ((<usize>t * H) << 2) : h;
-    if (t > 0) gemm(B, G, H, sequences ? hcur - H4 : h, ldh, 1, u, G, z, G, 1);
+    if (t > 0) gemmPre(B, G, H, sequences ? hcur - H4 : h, ldh, 1, u, G, up, z, G, 1);
     for (let bi = 0; bi < B; bi++) {
       const pz = z + ((<usize>bi * G) << 2);
       const pc = c + ((<usize>bi * H) << 2);
@@ -371,6 +485,8 @@ export function lstmInfer(
  *   dhNext, dcNext - scratch [B, H].
  * @param dx - out [B, T, D]; dw - out [D, 4H]; du - out [H, 4H]; db - out [4H].
  * @param accumulate - 1: add the weight gradients to dw, du, db (batch chunks); 0: overwrite.
+ * @param packUt - scratch [4H * H] (U^T packed once for all steps); scratch - scratch
+ *   [256 * max(4H, D)].
  */
 export function lstmBackward(
   B: i32, T: i32, D: i32, H: i32,
@@ -379,7 +495,7 @@ export function lstmBackward(
   dh: usize, lastOnly: i32,
   ut: usize, wt: usize, hPrev: usize, dhNext: usize, dcNext: usize,
   dx: usize, dw: usize, du: usize, db: usize,
-  accumulate: i32,
+  accumulate: i32, packUt: usize, scratch: usize,
 ): void {
   const G = 4 * H;
   const rowG = <usize>T * G;
@@ -387,6 +503,7 @@ export function lstmBackward(
   const H4 = <usize>H << 2;
   transpose(u, H, G, ut);
   transpose(w, D, G, wt);
+  const utp = packWhole(G, H, ut, H, packUt);
   memory.fill(dhNext, 0, (<usize>B * H) << 2);
   memory.fill(dcNext, 0, (<usize>B * H) << 2);
   const one = f32x4.splat(1.0);
@@ -441,7 +558,7 @@ export function lstmBackward(
     }
     // dh_{t-1} (recurrent part) = dz_t U^T
     if (t > 0) {
-      gemm(B, H, G, gates + ((<usize>t * G) << 2), <i32>rowG, 1, ut, H, dhNext, H, 0);
+      gemmPre(B, H, G, gates + ((<usize>t * G) << 2), <i32>rowG, 1, ut, H, utp, dhNext, H, 0);
     }
   }
   // hPrev[b, t] = h[b, t - 1], zero at t = 0: dU = hPrev^T dz is then one GEMM over all (b, t).
@@ -451,9 +568,20 @@ export function lstmBackward(
     if (T > 1) memory.copy(hPrev + base + H4, h + base, <usize>(T - 1) * H4);
   }
   const rows = B * T;
-  gemm(D, G, rows, x, 1, D, gates, G, dw, G, accumulate);
-  gemm(H, G, rows, hPrev, 1, H, gates, G, du, G, accumulate);
-  gemm(rows, D, G, gates, G, 1, wt, D, dx, D, 0);
+  // dW = x^T dz and dU = hPrev^T dz read the same dz: packed once per block of 256 rows.
+  if (G % 8 == 0) {
+    for (let k0 = 0; k0 < rows; k0 += 256) {
+      const kc = min(256, rows - k0);
+      packB(kc, G, gates + ((<usize>k0 * G) << 2), G, scratch);
+      const acc = k0 > 0 ? 1 : accumulate;
+      gemmPacked(D, G, kc, x + ((<usize>k0 * D) << 2), 1, D, scratch, dw, G, acc);
+      gemmPacked(H, G, kc, hPrev + ((<usize>k0 * H) << 2), 1, H, scratch, du, G, acc);
+    }
+  } else {
+    gemm(D, G, rows, x, 1, D, gates, G, dw, G, accumulate, 0);
+    gemm(H, G, rows, hPrev, 1, H, gates, G, du, G, accumulate, 0);
+  }
+  gemm(rows, D, G, gates, G, 1, wt, D, dx, D, 0, scratch);
   if (!accumulate) memory.fill(db, 0, <usize>G << 2);
   for (let r = 0; r < rows; r++) {
     const pz = gates + ((<usize>r * G) << 2);
