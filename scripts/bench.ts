@@ -5,9 +5,9 @@
  *
  *   npm run bench -- --configs S,M,L --out DIR [--seconds 8] [--rounds 2]
  *
- * Each measurement runs in its own child process (clean peak RSS, no JIT/allocator state
- * shared between variants); rounds interleave the variants, and the median over rounds is
- * reported. Training: `trainOnBatch` (PyTorch: zero_grad/backward/step) over contiguous batches
+ * Each measurement (variant x config x metric) runs in its own child process (clean peak RSS,
+ * no JIT/allocator/GC state shared between variants or between training and inference); rounds
+ * interleave the variants, and the median over rounds is reported. Training: `trainOnBatch` (PyTorch: zero_grad/backward/step) over contiguous batches
  * of random data for `--seconds`, after a warm-up of one epoch or `--warmup-seconds`, whichever
  * ends first (at least 2 batches: a stock-tfjs epoch of config M takes minutes).
  * Inference: `predict` of one whole batch (`batchSize` = the config's batch, as PyTorch), read
@@ -243,7 +243,10 @@ async function main(): Promise<void> {
   for (let round = 0; round < rounds; round++) {
     for (const name of names) {
       for (const variant of variants) {
-        const m = runChild(variant, name, CONFIGS[name], seconds, warmupSeconds, METRICS[name]);
+        // one process per metric: inference is not measured on a heap that training left behind
+        const parts = METRICS[name].map((metric) => runChild(variant, name, CONFIGS[name], seconds, warmupSeconds, [metric]));
+        const failed = parts.find((r): r is { error: string } => 'error' in r);
+        const m: Measurement | { error: string } = failed ?? mergeMeasurements(parts as Measurement[]);
         ((raw[name] ??= {})[variant] ??= []).push(m);
         console.error(`round ${round + 1} ${name} ${variant}: ${JSON.stringify(m)}`);
       }
@@ -365,6 +368,18 @@ async function main(): Promise<void> {
   writeAtomic(path.join(opts.out, 'bench.json'), JSON.stringify(report, null, 2) + '\n');
   writeAtomic(path.join(opts.out, 'bench.md'), lines.join('\n') + '\n');
   console.log(lines.join('\n'));
+}
+
+/** One record from per-metric runs: their throughputs, the larger peak RSS and load. */
+function mergeMeasurements(parts: readonly Measurement[]): Measurement {
+  const merged: Measurement = { ...parts[0] };
+  for (const p of parts.slice(1)) {
+    for (const [key, value] of Object.entries(p)) {
+      if (key === 'max_rss_mb' || key.startsWith('load_avg')) merged[key] = Math.max(Number(merged[key] ?? 0), Number(value));
+      else if (merged[key] === undefined) merged[key] = value;
+    }
+  }
+  return merged;
 }
 
 /** Writes a temporary sibling, then renames it over `file` (no half-written results). */
