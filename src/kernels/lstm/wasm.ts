@@ -22,7 +22,7 @@ import * as path from 'node:path';
 import * as v8 from 'node:v8';
 import { Worker } from 'node:worker_threads';
 import { InputError } from '../../errors';
-import { Float32Pool, consumeSaved } from './buffers';
+import { consumeSaved } from './buffers';
 import type { LstmDims, LstmForwardResult, LstmGradients, LstmKernel, LstmSaved } from './kernel';
 
 /** File name of the compiled kernel (plain SIMD). */
@@ -211,8 +211,16 @@ export class LstmWasmKernel implements LstmKernel {
   private readonly base: number;
   private readonly thread: KernelThread | null;
   private readonly minWorkToSplit: number;
-  /** Cell-state and gate arrays handed back by backward passes. */
-  private readonly pool = new Float32Pool();
+  /** Regions of wasm memory holding saved forward passes (see {@link LstmWasmKernel.takeSlot}). */
+  private readonly slots: Slot[] = [];
+  /** First byte after the slots: per-call scratch is laid out from here. */
+  private top: number;
+  /** The slot of each saved forward pass not yet consumed. */
+  private readonly slotOf = new WeakMap<LstmSaved, Slot>();
+  /** Frees the slot of a saved forward pass that is garbage-collected without a backward pass. */
+  private readonly unclaimed = new FinalizationRegistry<Slot>((slot) => {
+    slot.free = true;
+  });
   /** The variant and thread count in use. */
   readonly info: LstmWasmKernelInfo;
 
@@ -236,6 +244,7 @@ export class LstmWasmKernel implements LstmKernel {
     const instance = new WebAssembly.Instance(module, { env: { memory: this.memory, abort: abortHandler } });
     this.exports = instance.exports as unknown as Exports;
     this.base = this.exports.heapBase();
+    this.top = this.base;
     this.thread = options.threads > 1 ? new KernelThread(module, this.memory) : null;
     this.info = { path: 'wasm', simd: options.simd, threads: this.thread ? 2 : 1 };
   }
@@ -312,14 +321,11 @@ export class LstmWasmKernel implements LstmKernel {
   ): LstmForwardResult {
     const { batch: B, steps: T, inputDim: D, units: H, gates: G } = checkForwardInputs(dims, x, kernel, recurrent, bias);
     if (!options.save) return { h: this.infer(B, T, D, H, x, kernel, recurrent, bias, !options.lastStepOnly && T > 1) };
-    // per thread: U packed for the recurrent GEMMs, and room to pack W for the input projection
-    const two = this.thread !== null;
-    const pu = H * G;
-    const sc = Math.min(D, 256) * G;
-    const p = this.allocate({
-      x: B * T * D, w: D * G, u: H * G, b: G, h: B * T * H, c: B * T * H, g: B * T * G,
-      pu, sc, pu2: two ? pu : 0, sc2: two ? sc : 0,
-    });
+    // The inputs and everything the backward pass reads stay in a slot of wasm memory until then
+    // (nothing copied out but h); per thread scratch: U packed for the recurrent GEMMs, and room
+    // to pack W for the input projection.
+    const slot = this.takeSlot(slotBytes(B, T, D, H));
+    const p = { ...slotLayout(slot, B, T, D, H), ...this.allocate({ b: G, ...this.forwardScratch(D, H) }) };
     const f32 = new Float32Array(this.memory.buffer);
     f32.set(x, p.x / 4);
     f32.set(kernel, p.w / 4);
@@ -330,12 +336,12 @@ export class LstmWasmKernel implements LstmKernel {
     const work = B * T * G * (D + H);
     this.run(OP_FORWARD, B, work, this.splitRows(B, work), args(false), args(true), strides, ZEROS);
     const h = f32.slice(p.h / 4, p.h / 4 + B * T * H);
-    // c and gates are only read by backward, which recycles them.
-    const c = this.pool.take(B * T * H);
-    c.set(f32.subarray(p.c / 4, p.c / 4 + B * T * H));
-    const gates = this.pool.take(B * T * G);
-    gates.set(f32.subarray(p.g / 4, p.g / 4 + B * T * G));
+    // c and gates: views of the slot (the backward pass reads the slot directly)
+    const c = new Float32Array(this.memory.buffer, p.c, B * T * H);
+    const gates = new Float32Array(this.memory.buffer, p.g, B * T * G);
     const saved: LstmSaved = { x, kernel, recurrent, h, c, gates };
+    this.slotOf.set(saved, slot);
+    this.unclaimed.register(saved, slot, saved);
     return { h, saved };
   }
 
@@ -394,22 +400,27 @@ export class LstmWasmKernel implements LstmKernel {
     const chunk = chunkRows(B);
     const chunks = Math.ceil(B / chunk);
     const wsize = D * G + H * G + G;
-    const p = this.allocate({
-      x: B * T * D, w: D * G, u: H * G, h: B * T * H, c: B * T * H, g: B * T * G,
+    // A forward pass of this kernel left its values in a slot; another one's are copied in.
+    const slot = this.slotOf.get(saved);
+    const own = slot === undefined ? this.takeSlot(slotBytes(B, T, D, H)) : slot;
+    if (slot !== undefined) this.unclaimed.unregister(saved);
+    const scratch = this.allocate({
       dh: dh.length, hp: B * T * H, dhn: B * H, dcn: B * H, dx: B * T * D,
       ut: G * H, wt: G * D, parts: chunks * wsize, put: G * H, sc: 256 * Math.max(G, D),
       // the worker's own transposes and packing room
       ut2: threaded ? G * H : 0, wt2: threaded ? G * D : 0, put2: threaded ? G * H : 0, sc2: threaded ? 256 * Math.max(G, D) : 0,
     });
+    const p = { ...slotLayout(own, B, T, D, H), ...scratch };
     const f32 = new Float32Array(this.memory.buffer);
-    f32.set(saved.x, p.x / 4);
-    f32.set(saved.kernel, p.w / 4);
-    f32.set(saved.recurrent, p.u / 4);
-    f32.set(saved.h, p.h / 4);
-    f32.set(saved.c, p.c / 4);
-    f32.set(saved.gates, p.g / 4);
+    if (slot === undefined) {
+      f32.set(saved.x, p.x / 4);
+      f32.set(saved.kernel, p.w / 4);
+      f32.set(saved.recurrent, p.u / 4);
+      f32.set(saved.h, p.h / 4);
+      f32.set(saved.c, p.c / 4);
+      f32.set(saved.gates, p.g / 4);
+    }
     f32.set(dh, p.dh / 4);
-    this.pool.give(saved.c, saved.gates);
     const args = (worker: boolean) => [
       B, T, D, H, p.x, p.w, p.u, p.h, p.c, p.g, p.dh, lastStepOnly ? 1 : 0,
       worker ? p.ut2 : p.ut, worker ? p.wt2 : p.wt, p.hp, p.dhn, p.dcn, p.dx,
@@ -424,7 +435,11 @@ export class LstmWasmKernel implements LstmKernel {
       0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
       0, 0, 0, 0, 0, 0, 4 * wsize, 4 * wsize, 4 * wsize, 0, 0, 0,
     ];
-    this.run(OP_BACKWARD, B, B * T * G * (D + H), chunk, args(false), args(true), strides, chunkStrides);
+    try {
+      this.run(OP_BACKWARD, B, B * T * G * (D + H), chunk, args(false), args(true), strides, chunkStrides);
+    } finally {
+      own.free = true;
+    }
     const read = (at: number, n: number) => f32.slice(at / 4, at / 4 + n);
     const grads = {
       dx: read(p.dx, B * T * D),
@@ -441,10 +456,39 @@ export class LstmWasmKernel implements LstmKernel {
     return grads;
   }
 
-  /** Lays out float32 arrays of the given lengths from the heap base (16-byte aligned). */
+  /** Per-thread scratch of a training forward pass (see `lstmForward`'s packU / scratch). */
+  private forwardScratch(D: number, H: number): Record<'pu' | 'sc' | 'pu2' | 'sc2', number> {
+    const two = this.thread !== null;
+    const pu = H * 4 * H;
+    const sc = Math.min(D, 256) * 4 * H;
+    return { pu, sc, pu2: two ? pu : 0, sc2: two ? sc : 0 };
+  }
+
+  /**
+   * A free slot of at least `bytes` (the smallest that fits), else a new one after the last:
+   * saved forward passes keep their values in wasm memory until their backward pass (which
+   * frees the slot) instead of being copied out and back in.
+   */
+  private takeSlot(bytes: number): Slot {
+    let best: Slot | undefined;
+    for (const s of this.slots) if (s.free && s.bytes >= bytes && (best === undefined || s.bytes < best.bytes)) best = s;
+    if (best !== undefined) {
+      best.free = false;
+      return best;
+    }
+    const slot: Slot = { at: this.top, bytes, free: false };
+    this.top += bytes;
+    this.slots.push(slot);
+    return slot;
+  }
+
+  /**
+   * Lays out float32 arrays of the given lengths (16-byte aligned) after the slots, growing the
+   * memory when needed. Valid until the next call.
+   */
   private allocate<K extends string>(lengths: Record<K, number>): Record<K, number> {
     const offsets = {} as Record<K, number>;
-    let at = this.base;
+    let at = this.top;
     for (const key of Object.keys(lengths) as K[]) {
       offsets[key] = at;
       at += Math.ceil((lengths[key] * 4) / 16) * 16;
@@ -455,6 +499,41 @@ export class LstmWasmKernel implements LstmKernel {
     }
     return offsets;
   }
+}
+
+/** A region of wasm memory holding one saved forward pass. */
+interface Slot {
+  /** Byte offset. */
+  readonly at: number;
+  /** Size in bytes. */
+  readonly bytes: number;
+  /** Whether it may be reused. */
+  free: boolean;
+}
+
+const SLOT_FIELDS = ['x', 'w', 'u', 'h', 'c', 'g'] as const;
+
+function slotLengths(B: number, T: number, D: number, H: number): Record<(typeof SLOT_FIELDS)[number], number> {
+  const G = 4 * H;
+  return { x: B * T * D, w: D * G, u: H * G, h: B * T * H, c: B * T * H, g: B * T * G };
+}
+
+/** Bytes of a slot for these sizes (each array 16-byte aligned). */
+function slotBytes(B: number, T: number, D: number, H: number): number {
+  const lengths = slotLengths(B, T, D, H);
+  return SLOT_FIELDS.reduce((sum, k) => sum + Math.ceil((lengths[k] * 4) / 16) * 16, 0);
+}
+
+/** Byte offsets of x, W, U, h, c and gates inside a slot. */
+function slotLayout(slot: Slot, B: number, T: number, D: number, H: number): Record<(typeof SLOT_FIELDS)[number], number> {
+  const lengths = slotLengths(B, T, D, H);
+  const out = {} as Record<(typeof SLOT_FIELDS)[number], number>;
+  let at = slot.at;
+  for (const k of SLOT_FIELDS) {
+    out[k] = at;
+    at += Math.ceil((lengths[k] * 4) / 16) * 16;
+  }
+  return out;
 }
 
 /** target[i] += f32[at / 4 + i]. */
