@@ -550,7 +550,7 @@ const ZEROS: readonly number[] = new Array(MAX_ARGS).fill(0);
  * pass sums weight gradients over the same chunks whatever the thread count).
  */
 export function chunkRows(batch: number): number {
-  return Math.max(4, Math.ceil(batch / 8));
+  return Math.max(4, Math.ceil(batch / 4));
 }
 
 function abortHandler(): never {

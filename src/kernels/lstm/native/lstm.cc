@@ -409,7 +409,7 @@ TGT void backwardRows(int B, int T, int D, int H, const float* x, const float* w
 
 // Rows per batch chunk: a function of the batch size only, so the backward pass sums weight
 // gradients over the same chunks (in chunk order) whatever the thread count or scheduling.
-inline int chunkRows(int B) { return std::max(4, (B + 7) / 8); }
+inline int chunkRows(int B) { return std::max(4, (B + 3) / 4); }
 
 // Runs body(firstRow, rows) over the batch in chunks of `chunk` rows, claimed from a shared
 // counter by this thread and, when threads > 1, one helper thread. On a loaded machine a
