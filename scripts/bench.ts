@@ -172,7 +172,8 @@ function runChild(variant: Variant, name: string, config: BenchConfig, seconds: 
   let child;
   if (variant === 'pytorch' || variant === 'pytorch_1t') {
     const args = [path.join(__dirname, 'bench_torch.py'), '--n', config.n, '--steps', config.steps, '--features', config.features,
-      '--units', config.units, '--layers', config.layers, '--batch', config.batch, '--seconds', seconds, '--metrics', metrics.join(','),
+      '--units', config.units, '--layers', config.layers, '--batch', config.batch, '--seconds', seconds,
+      '--warmup-seconds', warmupSeconds, '--metrics', metrics.join(','),
       '--threads', variant === 'pytorch' ? 2 : 1].map(String);
     child = spawnSync('/usr/bin/python3', args, { env: { ...process.env, OPENBLAS_NUM_THREADS: '1' }, encoding: 'utf8' });
   } else {

@@ -21,6 +21,7 @@ p.add_argument('--units', type=int, required=True)
 p.add_argument('--layers', type=int, required=True)
 p.add_argument('--batch', type=int, required=True)
 p.add_argument('--seconds', type=float, default=8.0)
+p.add_argument('--warmup-seconds', type=float, default=8.0)
 p.add_argument('--metrics', default='train,infer')
 p.add_argument('--threads', type=int, default=2)
 a = p.parse_args()
@@ -48,9 +49,14 @@ y = torch.randn(a.n, 1)
 batches = [(x[i:i + a.batch], y[i:i + a.batch]) for i in range(0, a.n, a.batch)]
 
 
-def timed(step, warmup=3, min_iters=3):
-    for i in range(warmup):
+def timed(step, min_warmup=3, min_iters=3):
+    # warm-up: one epoch, or --warmup-seconds, whichever ends first (at least 3 batches), as
+    # scripts/bench.ts does for the tfjs variants
+    warm_start = time.perf_counter()
+    i = 0
+    while i < len(batches) and (i < min_warmup or time.perf_counter() - warm_start < a.warmup_seconds):
         step(i)
+        i += 1
     done, samples, start = 0, 0, time.perf_counter()
     while done < min_iters or time.perf_counter() - start < a.seconds:
         samples += step(done)
