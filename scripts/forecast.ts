@@ -156,7 +156,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   } catch (error) {
     progress.stop();
     if (error instanceof InputError) {
-      process.stderr.write(`forecast: ${error.message}\n`);
+      process.stderr.write(`forecast: ${withFlagNames(error.message)}\n`);
       return 2;
     }
     if (error instanceof JobAbortedError) {
@@ -168,6 +168,29 @@ export async function main(argv: readonly string[]): Promise<number> {
   } finally {
     process.removeListener('SIGINT', onSigint);
   }
+}
+
+/** The command-line flag of each library option that a flag sets directly. */
+const FLAG_OF: Readonly<Record<string, string>> = {
+  time: '--time',
+  targets: '--target',
+  target: '--target',
+  features: '--features',
+  missing: '--missing',
+  season: '--season',
+  horizon: '--horizon',
+  lookback: '--lookback',
+  seed: '--seed',
+  targetTransform: '--target-transform',
+  out: '--out',
+};
+
+/**
+ * Library errors name options as `options.<name>` (e.g. `unknown column "CO3" (options.targets)`);
+ * on the command line the user typed a flag, so name that instead (`(--target)`).
+ */
+export function withFlagNames(message: string): string {
+  return message.replace(/\boptions\.([A-Za-z]+)\b/g, (whole, name: string) => FLAG_OF[name] ?? whole);
 }
 
 if (require.main === module) {

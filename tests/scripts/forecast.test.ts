@@ -3,7 +3,7 @@ import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { main } from '../../scripts/forecast';
+import { main, withFlagNames } from '../../scripts/forecast';
 import { fusedKernelLine } from '../helpers/kernel';
 
 const FIXTURES = path.resolve(__dirname, '../fixtures/job');
@@ -161,7 +161,7 @@ describe('forecast CLI: bad arguments and data exit 2 with a message and no out 
       'a missing value (default policy: error)',
       (out) => args(fixture('missing-value.csv'), out),
       `${START_LINES}forecast: ${fixture('missing-value.csv')}: column "sales", line 8: missing value (""); ` +
-        `set options.missing to 'drop', 'ffill' or 'interpolate' to handle missing values\n`,
+        `set --missing to 'drop', 'ffill' or 'interpolate' to handle missing values\n`,
     ],
     [
       'duplicate time stamps',
@@ -183,17 +183,17 @@ describe('forecast CLI: bad arguments and data exit 2 with a message and no out 
     [
       'an unknown --target',
       (out) => [...args(seasonal, out), '--target', 'revenue'],
-      `${START_LINES}forecast: ${seasonal}: unknown column "revenue" (options.targets); available columns: "month", "sales", "temp"\n`,
+      `${START_LINES}forecast: ${seasonal}: unknown column "revenue" (--target); available columns: "month", "sales", "temp"\n`,
     ],
     [
       'an unknown --features column',
       (out) => [...args(seasonal, out), '--features', 'temp,wind'],
-      `${START_LINES}forecast: ${seasonal}: unknown column "wind" (options.features); available columns: "month", "sales", "temp"\n`,
+      `${START_LINES}forecast: ${seasonal}: unknown column "wind" (--features); available columns: "month", "sales", "temp"\n`,
     ],
     [
       'an unknown --time column',
       (out) => [...args(seasonal, out), '--time', 'date'],
-      `${START_LINES}forecast: ${seasonal}: unknown column "date" (options.time); available columns: "month", "sales", "temp"\n`,
+      `${START_LINES}forecast: ${seasonal}: unknown column "date" (--time); available columns: "month", "sales", "temp"\n`,
     ],
     [
       'a series too short for the lookback',
@@ -294,5 +294,18 @@ describe('forecast CLI: internal failures exit 1', () => {
     expect(stdout).toBe('');
     expect(stderr).toContain('\nforecast: failed: Error: disk on fire\n');
     expect(await fs.readdir(parent)).toEqual([]);
+  });
+});
+
+describe('withFlagNames', () => {
+  it.each([
+    ['unknown column "x" (options.targets)', 'unknown column "x" (--target)'],
+    ['column "a" is selected twice (options.time and options.features)', 'column "a" is selected twice (--time and --features)'],
+    ['options.targetTransform must be one of ...', '--target-transform must be one of ...'],
+    // options a flag does not set directly keep their library name
+    ['options.valStart must be an integer', 'options.valStart must be an integer'],
+    ['no option here', 'no option here'],
+  ])('%s', (message, expected) => {
+    expect(withFlagNames(message)).toBe(expected);
   });
 });
