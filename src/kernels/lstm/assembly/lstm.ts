@@ -102,6 +102,42 @@ export function gemm(
   }
 }
 
+/**
+ * C[4, 8] (+)= A[4, K] B[K, 8]: the register tile of every GEMM here (8 accumulators). Byte
+ * strides: A rows sam4 apart, A columns sak4; B rows kstride4 apart (ldb * 4 for B as it is, 32
+ * for a panel packed by `packB`); C rows ldc4.
+ */
+@inline function tile4x8(
+  K: i32, pa: usize, sam4: usize, sak4: usize, pb: usize, kstride4: usize, pc: usize, ldc4: usize, acc: i32,
+): void {
+  let c00 = f32x4.splat(0), c01 = f32x4.splat(0), c10 = f32x4.splat(0), c11 = f32x4.splat(0);
+  let c20 = f32x4.splat(0), c21 = f32x4.splat(0), c30 = f32x4.splat(0), c31 = f32x4.splat(0);
+  if (acc) {
+    c00 = v128.load(pc); c01 = v128.load(pc, 16);
+    c10 = v128.load(pc + ldc4); c11 = v128.load(pc + ldc4, 16);
+    c20 = v128.load(pc + 2 * ldc4); c21 = v128.load(pc + 2 * ldc4, 16);
+    c30 = v128.load(pc + 3 * ldc4); c31 = v128.load(pc + 3 * ldc4, 16);
+  }
+  for (let k = 0; k < K; k++) {
+    const b0 = v128.load(pb);
+    const b1 = v128.load(pb, 16);
+    let x = v128.load32_splat(pa);
+    c00 = madd(x, b0, c00); c01 = madd(x, b1, c01);
+    x = v128.load32_splat(pa + sam4);
+    c10 = madd(x, b0, c10); c11 = madd(x, b1, c11);
+    x = v128.load32_splat(pa + 2 * sam4);
+    c20 = madd(x, b0, c20); c21 = madd(x, b1, c21);
+    x = v128.load32_splat(pa + 3 * sam4);
+    c30 = madd(x, b0, c30); c31 = madd(x, b1, c31);
+    pa += sak4;
+    pb += kstride4;
+  }
+  v128.store(pc, c00); v128.store(pc, c01, 16);
+  v128.store(pc + ldc4, c10); v128.store(pc + ldc4, c11, 16);
+  v128.store(pc + 2 * ldc4, c20); v128.store(pc + 2 * ldc4, c21, 16);
+  v128.store(pc + 3 * ldc4, c30); v128.store(pc + 3 * ldc4, c31, 16);
+}
+
 /** Packs B: [K, N] (row stride ldb, N % 8 == 0) into panels of 8 columns, [N / 8][K][8], at out. */
 export function packB(K: i32, N: i32, b: usize, ldb: i32, out: usize): void {
   const ldb4 = <usize>ldb << 2;
@@ -133,37 +169,7 @@ function gemmPacked(
   for (; m + 4 <= M; m += 4) {
     const pa0 = a + <usize>m * sam4;
     const pc0 = c + <usize>m * ldc4;
-    for (let n = 0; n < N; n += 8) {
-      const pc = pc0 + (<usize>n << 2);
-      let c00 = f32x4.splat(0), c01 = f32x4.splat(0), c10 = f32x4.splat(0), c11 = f32x4.splat(0);
-      let c20 = f32x4.splat(0), c21 = f32x4.splat(0), c30 = f32x4.splat(0), c31 = f32x4.splat(0);
-      if (acc) {
-        c00 = v128.load(pc); c01 = v128.load(pc, 16);
-        c10 = v128.load(pc + ldc4); c11 = v128.load(pc + ldc4, 16);
-        c20 = v128.load(pc + 2 * ldc4); c21 = v128.load(pc + 2 * ldc4, 16);
-        c30 = v128.load(pc + 3 * ldc4); c31 = v128.load(pc + 3 * ldc4, 16);
-      }
-      let pa = pa0;
-      let pb = bp + <usize>n * K4;
-      for (let k = 0; k < K; k++) {
-        const b0 = v128.load(pb);
-        const b1 = v128.load(pb, 16);
-        let x = v128.load32_splat(pa);
-        c00 = madd(x, b0, c00); c01 = madd(x, b1, c01);
-        x = v128.load32_splat(pa + sam4);
-        c10 = madd(x, b0, c10); c11 = madd(x, b1, c11);
-        x = v128.load32_splat(pa + 2 * sam4);
-        c20 = madd(x, b0, c20); c21 = madd(x, b1, c21);
-        x = v128.load32_splat(pa + 3 * sam4);
-        c30 = madd(x, b0, c30); c31 = madd(x, b1, c31);
-        pa += sak4;
-        pb += 32;
-      }
-      v128.store(pc, c00); v128.store(pc, c01, 16);
-      v128.store(pc + ldc4, c10); v128.store(pc + ldc4, c11, 16);
-      v128.store(pc + 2 * ldc4, c20); v128.store(pc + 2 * ldc4, c21, 16);
-      v128.store(pc + 3 * ldc4, c30); v128.store(pc + 3 * ldc4, c31, 16);
-    }
+    for (let n = 0; n < N; n += 8) tile4x8(K, pa0, sam4, sak4, bp + <usize>n * K4, 32, pc0 + (<usize>n << 2), ldc4, acc);
   }
   for (; m < M; m++) {
     const pa0 = a + <usize>m * sam4;
@@ -221,37 +227,7 @@ function gemmPanel(
     const pa0 = a + <usize>m * sam4;
     const pc0 = c + <usize>m * ldc4;
     let n = 0;
-    for (; n + 8 <= N; n += 8) {
-      const pc = pc0 + (<usize>n << 2);
-      let c00 = f32x4.splat(0), c01 = f32x4.splat(0), c10 = f32x4.splat(0), c11 = f32x4.splat(0);
-      let c20 = f32x4.splat(0), c21 = f32x4.splat(0), c30 = f32x4.splat(0), c31 = f32x4.splat(0);
-      if (acc) {
-        c00 = v128.load(pc); c01 = v128.load(pc, 16);
-        c10 = v128.load(pc + ldc4); c11 = v128.load(pc + ldc4, 16);
-        c20 = v128.load(pc + 2 * ldc4); c21 = v128.load(pc + 2 * ldc4, 16);
-        c30 = v128.load(pc + 3 * ldc4); c31 = v128.load(pc + 3 * ldc4, 16);
-      }
-      let pa = pa0;
-      let pb = b + (<usize>n << 2);
-      for (let k = 0; k < K; k++) {
-        const b0 = v128.load(pb);
-        const b1 = v128.load(pb, 16);
-        let x = v128.load32_splat(pa);
-        c00 = madd(x, b0, c00); c01 = madd(x, b1, c01);
-        x = v128.load32_splat(pa + sam4);
-        c10 = madd(x, b0, c10); c11 = madd(x, b1, c11);
-        x = v128.load32_splat(pa + 2 * sam4);
-        c20 = madd(x, b0, c20); c21 = madd(x, b1, c21);
-        x = v128.load32_splat(pa + 3 * sam4);
-        c30 = madd(x, b0, c30); c31 = madd(x, b1, c31);
-        pa += sak4;
-        pb += ldb4;
-      }
-      v128.store(pc, c00); v128.store(pc, c01, 16);
-      v128.store(pc + ldc4, c10); v128.store(pc + ldc4, c11, 16);
-      v128.store(pc + 2 * ldc4, c20); v128.store(pc + 2 * ldc4, c21, 16);
-      v128.store(pc + 3 * ldc4, c30); v128.store(pc + 3 * ldc4, c31, 16);
-    }
+    for (; n + 8 <= N; n += 8) tile4x8(K, pa0, sam4, sak4, b + (<usize>n << 2), ldb4, pc0 + (<usize>n << 2), ldc4, acc);
     for (; n + 4 <= N; n += 4) {
       const pc = pc0 + (<usize>n << 2);
       let c0 = f32x4.splat(0), c1 = f32x4.splat(0), c2 = f32x4.splat(0), c3 = f32x4.splat(0);

@@ -52,6 +52,36 @@ TGT inline __m256 vtanh(__m256 x) {
 inline float ssigmoid(float x) { return 1.0f / (1.0f + std::exp(-x)); }
 inline float stanh(float x) { return std::tanh(x); }
 
+// C[4, 16] (+)= A[4, K] B[K, 16]: the register tile of every GEMM here (8 accumulators). B's
+// rows are `kstride` floats apart: ldb for B as it is, 16 for a panel packed by packB.
+TGT __attribute__((always_inline)) inline void tile4x16(int K, const float* pa, long sam, long sak, const float* pb,
+                                                         long kstride, float* pc, long ldc, bool acc) {
+  __m256 c00, c01, c10, c11, c20, c21, c30, c31;
+  if (acc) {
+    c00 = _mm256_loadu_ps(pc); c01 = _mm256_loadu_ps(pc + 8);
+    c10 = _mm256_loadu_ps(pc + ldc); c11 = _mm256_loadu_ps(pc + ldc + 8);
+    c20 = _mm256_loadu_ps(pc + 2 * ldc); c21 = _mm256_loadu_ps(pc + 2 * ldc + 8);
+    c30 = _mm256_loadu_ps(pc + 3 * ldc); c31 = _mm256_loadu_ps(pc + 3 * ldc + 8);
+  } else {
+    c00 = c01 = c10 = c11 = c20 = c21 = c30 = c31 = _mm256_setzero_ps();
+  }
+  for (int k = 0; k < K; k++, pa += sak, pb += kstride) {
+    __m256 b0 = _mm256_loadu_ps(pb), b1 = _mm256_loadu_ps(pb + 8);
+    __m256 x = _mm256_broadcast_ss(pa);
+    c00 = _mm256_fmadd_ps(x, b0, c00); c01 = _mm256_fmadd_ps(x, b1, c01);
+    x = _mm256_broadcast_ss(pa + sam);
+    c10 = _mm256_fmadd_ps(x, b0, c10); c11 = _mm256_fmadd_ps(x, b1, c11);
+    x = _mm256_broadcast_ss(pa + 2 * sam);
+    c20 = _mm256_fmadd_ps(x, b0, c20); c21 = _mm256_fmadd_ps(x, b1, c21);
+    x = _mm256_broadcast_ss(pa + 3 * sam);
+    c30 = _mm256_fmadd_ps(x, b0, c30); c31 = _mm256_fmadd_ps(x, b1, c31);
+  }
+  _mm256_storeu_ps(pc, c00); _mm256_storeu_ps(pc + 8, c01);
+  _mm256_storeu_ps(pc + ldc, c10); _mm256_storeu_ps(pc + ldc + 8, c11);
+  _mm256_storeu_ps(pc + 2 * ldc, c20); _mm256_storeu_ps(pc + 2 * ldc + 8, c21);
+  _mm256_storeu_ps(pc + 3 * ldc, c30); _mm256_storeu_ps(pc + 3 * ldc + 8, c31);
+}
+
 // C (+)= A B; A[m, k] = a[m * sam + k * sak]; B: [K, N] row stride ldb; C row stride ldc.
 TGT void gemmPanel(int M, int N, int K, const float* a, long sam, long sak, const float* b, long ldb,
                    float* c, long ldc, bool acc) {
@@ -60,35 +90,7 @@ TGT void gemmPanel(int M, int N, int K, const float* a, long sam, long sak, cons
     const float* pa0 = a + m * sam;
     float* pc0 = c + m * ldc;
     int n = 0;
-    for (; n + 16 <= N; n += 16) {
-      float* pc = pc0 + n;
-      __m256 c00, c01, c10, c11, c20, c21, c30, c31;
-      if (acc) {
-        c00 = _mm256_loadu_ps(pc); c01 = _mm256_loadu_ps(pc + 8);
-        c10 = _mm256_loadu_ps(pc + ldc); c11 = _mm256_loadu_ps(pc + ldc + 8);
-        c20 = _mm256_loadu_ps(pc + 2 * ldc); c21 = _mm256_loadu_ps(pc + 2 * ldc + 8);
-        c30 = _mm256_loadu_ps(pc + 3 * ldc); c31 = _mm256_loadu_ps(pc + 3 * ldc + 8);
-      } else {
-        c00 = c01 = c10 = c11 = c20 = c21 = c30 = c31 = _mm256_setzero_ps();
-      }
-      const float* pa = pa0;
-      const float* pb = b + n;
-      for (int k = 0; k < K; k++, pa += sak, pb += ldb) {
-        __m256 b0 = _mm256_loadu_ps(pb), b1 = _mm256_loadu_ps(pb + 8);
-        __m256 x = _mm256_broadcast_ss(pa);
-        c00 = _mm256_fmadd_ps(x, b0, c00); c01 = _mm256_fmadd_ps(x, b1, c01);
-        x = _mm256_broadcast_ss(pa + sam);
-        c10 = _mm256_fmadd_ps(x, b0, c10); c11 = _mm256_fmadd_ps(x, b1, c11);
-        x = _mm256_broadcast_ss(pa + 2 * sam);
-        c20 = _mm256_fmadd_ps(x, b0, c20); c21 = _mm256_fmadd_ps(x, b1, c21);
-        x = _mm256_broadcast_ss(pa + 3 * sam);
-        c30 = _mm256_fmadd_ps(x, b0, c30); c31 = _mm256_fmadd_ps(x, b1, c31);
-      }
-      _mm256_storeu_ps(pc, c00); _mm256_storeu_ps(pc + 8, c01);
-      _mm256_storeu_ps(pc + ldc, c10); _mm256_storeu_ps(pc + ldc + 8, c11);
-      _mm256_storeu_ps(pc + 2 * ldc, c20); _mm256_storeu_ps(pc + 2 * ldc + 8, c21);
-      _mm256_storeu_ps(pc + 3 * ldc, c30); _mm256_storeu_ps(pc + 3 * ldc + 8, c31);
-    }
+    for (; n + 16 <= N; n += 16) tile4x16(K, pa0, sam, sak, b + n, ldb, pc0 + n, ldc, acc);
     for (; n + 8 <= N; n += 8) {
       float* pc = pc0 + n;
       __m256 c0, c1, c2, c3;
@@ -155,35 +157,7 @@ TGT void gemmPacked(int M, int N, int K, const float* a, long sam, long sak, con
   for (; m + 4 <= M; m += 4) {
     const float* pa0 = a + m * sam;
     float* pc0 = c + m * ldc;
-    for (int n = 0; n < N; n += 16) {
-      float* pc = pc0 + n;
-      __m256 c00, c01, c10, c11, c20, c21, c30, c31;
-      if (acc) {
-        c00 = _mm256_loadu_ps(pc); c01 = _mm256_loadu_ps(pc + 8);
-        c10 = _mm256_loadu_ps(pc + ldc); c11 = _mm256_loadu_ps(pc + ldc + 8);
-        c20 = _mm256_loadu_ps(pc + 2 * ldc); c21 = _mm256_loadu_ps(pc + 2 * ldc + 8);
-        c30 = _mm256_loadu_ps(pc + 3 * ldc); c31 = _mm256_loadu_ps(pc + 3 * ldc + 8);
-      } else {
-        c00 = c01 = c10 = c11 = c20 = c21 = c30 = c31 = _mm256_setzero_ps();
-      }
-      const float* pa = pa0;
-      const float* pb = bp + (long)n * K;
-      for (int k = 0; k < K; k++, pa += sak, pb += 16) {
-        __m256 b0 = _mm256_loadu_ps(pb), b1 = _mm256_loadu_ps(pb + 8);
-        __m256 x = _mm256_broadcast_ss(pa);
-        c00 = _mm256_fmadd_ps(x, b0, c00); c01 = _mm256_fmadd_ps(x, b1, c01);
-        x = _mm256_broadcast_ss(pa + sam);
-        c10 = _mm256_fmadd_ps(x, b0, c10); c11 = _mm256_fmadd_ps(x, b1, c11);
-        x = _mm256_broadcast_ss(pa + 2 * sam);
-        c20 = _mm256_fmadd_ps(x, b0, c20); c21 = _mm256_fmadd_ps(x, b1, c21);
-        x = _mm256_broadcast_ss(pa + 3 * sam);
-        c30 = _mm256_fmadd_ps(x, b0, c30); c31 = _mm256_fmadd_ps(x, b1, c31);
-      }
-      _mm256_storeu_ps(pc, c00); _mm256_storeu_ps(pc + 8, c01);
-      _mm256_storeu_ps(pc + ldc, c10); _mm256_storeu_ps(pc + ldc + 8, c11);
-      _mm256_storeu_ps(pc + 2 * ldc, c20); _mm256_storeu_ps(pc + 2 * ldc + 8, c21);
-      _mm256_storeu_ps(pc + 3 * ldc, c30); _mm256_storeu_ps(pc + 3 * ldc + 8, c31);
-    }
+    for (int n = 0; n < N; n += 16) tile4x16(K, pa0, sam, sak, bp + (long)n * K, 16, pc0 + n, ldc, acc);
   }
   for (; m < M; m++) {
     const float* pa0 = a + m * sam;
