@@ -9,8 +9,11 @@
  */
 import type { LstmSaved } from './kernel';
 
-/** Arrays a pool keeps at most (2 layers x cell states and gates, twice over). */
-const MAX_POOLED = 8;
+/**
+ * Arrays a pool keeps at most: per layer of a training step up to 6 (cell states and gates; with
+ * transient calls also copies of x, kernel, recurrent and h), for a few layers.
+ */
+const MAX_POOLED = 24;
 
 /**
  * Recycles Float32Arrays by length. Arrays taken from the pool hold stale values: callers
@@ -29,7 +32,7 @@ export class Float32Pool {
     return i >= 0 ? this.free.splice(i, 1)[0] : new Float32Array(length);
   }
 
-  /** Returns arrays nobody else references to the pool (the oldest are dropped beyond 8). */
+  /** Returns arrays nobody else references to the pool (the oldest are dropped beyond 24). */
   give(...arrays: Float32Array[]): void {
     this.free.push(...arrays);
     if (this.free.length > MAX_POOLED) this.free.splice(0, this.free.length - MAX_POOLED);

@@ -14,6 +14,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { LSTM, LSTMLayerArgs } from '@tensorflow/tfjs-layers/dist/layers/recurrent';
 import type { Kwargs } from '@tensorflow/tfjs-layers/dist/types';
 import { loadLstmKernel, type LstmDims, type LstmSaved } from './kernel';
+import { heapBackendActive, valuesNow } from './tensorData';
 
 /** Class name under which {@link FusedLstm} is serialised (`class_name` in `model.json`). */
 export const FUSED_LSTM_CLASS_NAME = 'FusedLstm';
@@ -112,21 +113,20 @@ function gradOp(returnSequences: boolean): (...args: tf.Tensor[]) => tf.Tensor {
       const [x, kernel, recurrent, bias] = args as tf.Tensor[];
       const dims = dimsOf(x, recurrent);
       const kernelImpl = loadLstmKernel()!;
+      // Transient arrays only where creating a tensor copies them (see tensorData.ts).
+      const transient = heapBackendActive();
       const result = kernelImpl.forward(
-        dims,
-        x.dataSync() as Float32Array,
-        kernel.dataSync() as Float32Array,
-        recurrent.dataSync() as Float32Array,
-        bias.dataSync() as Float32Array,
-        { save: true, lastStepOnly: false },
+        dims, valuesNow(x), valuesNow(kernel), valuesNow(recurrent), valuesNow(bias),
+        { save: true, lastStepOnly: false, transient },
       );
       const saved = result.saved as LstmSaved;
       const value = returnSequences
         ? tf.tensor3d(result.h, [dims.batch, dims.steps, dims.units])
         : tf.tensor2d(lastStep(result.h, dims), [dims.batch, dims.units]);
       const gradFunc = (dy: tf.Tensor | tf.Tensor[]): tf.Tensor[] => {
-        const dyData = (Array.isArray(dy) ? dy[0] : dy).dataSync() as Float32Array;
-        const g = kernelImpl.backward(dims, saved, dyData, !returnSequences);
+        const g = kernelImpl.backward(dims, saved, valuesNow(Array.isArray(dy) ? dy[0] : dy), !returnSequences, {
+          transient: heapBackendActive(),
+        });
         return [
           tf.tensor3d(g.dx, x.shape as [number, number, number]),
           tf.tensor2d(g.dkernel, kernel.shape as [number, number]),
@@ -178,14 +178,11 @@ export function fusedLstmOp(
   if (tapeRecording()) return gradOp(returnSequences)(x, kernel, recurrent, bias);
   // Inference: nothing saved for a backward pass, only the needed steps copied out.
   const dims = dimsOf(x, recurrent);
-  const { h } = impl.forward(
-    dims,
-    x.dataSync() as Float32Array,
-    kernel.dataSync() as Float32Array,
-    recurrent.dataSync() as Float32Array,
-    bias.dataSync() as Float32Array,
-    { save: false, lastStepOnly: !returnSequences },
-  );
+  const { h } = impl.forward(dims, valuesNow(x), valuesNow(kernel), valuesNow(recurrent), valuesNow(bias), {
+    save: false,
+    lastStepOnly: !returnSequences,
+    transient: heapBackendActive(),
+  });
   return returnSequences
     ? tf.tensor3d(h, [dims.batch, dims.steps, dims.units])
     : tf.tensor2d(h, [dims.batch, dims.units]);

@@ -45,7 +45,7 @@ export interface LstmForwardResult {
   readonly saved?: LstmSaved;
 }
 
-/** Gradients returned by {@link LstmWasmKernel.backward}, new arrays owned by the caller. */
+/** Gradients returned by {@link LstmKernel.backward}: new arrays owned by the caller, or views (see {@link LstmBackwardOptions}). */
 export interface LstmGradients {
   /** [B, T, D]. */
   readonly dx: Float32Array;
@@ -60,19 +60,47 @@ export interface LstmGradients {
 /** Which implementation a kernel is, and how it runs. */
 export type LstmKernelInfo = LstmWasmKernelInfo | LstmNativeKernelInfo;
 
+/** Options of {@link LstmKernel.forward}. */
+export interface LstmForwardOptions {
+  /** Also return what {@link LstmKernel.backward} needs. */
+  readonly save: boolean;
+  /** Return only the last step's hidden state, [B, H] (ignored when `save`). */
+  readonly lastStepOnly: boolean;
+  /**
+   * Transient input and output, for callers that consume results at once (e.g. copy them into
+   * tfjs-wasm tensors): the inputs may change as soon as the call returns (the kernel copies what
+   * it keeps for the backward pass), and the returned `h` may be a view of kernel memory, valid
+   * until the next call to this kernel. Saves the allocation of every large array per call (the
+   * garbage collector's work, which competes with the kernel's threads). Results are identical.
+   * @defaultValue false (with `save`, `x`, `kernel` and `recurrent` are referenced until the
+   *   backward pass, and `h` is a new array)
+   */
+  readonly transient?: boolean;
+}
+
+/** Options of {@link LstmKernel.backward}. */
+export interface LstmBackwardOptions {
+  /**
+   * The returned gradients may be views of kernel memory, valid until the next call to this
+   * kernel (see {@link LstmForwardOptions.transient}).
+   * @defaultValue false (new arrays owned by the caller)
+   */
+  readonly transient?: boolean;
+}
+
 /**
  * One LSTM layer over whole sequences, forward and backward (BPTT), on typed arrays in tfjs'
  * layout (kernel [D, 4H], recurrent [H, 4H], bias [4H], gate order i, f, c, o; sigmoid gates,
- * tanh activation; zero initial state). Inputs are never mutated; outputs are new arrays.
+ * tanh activation; zero initial state). Inputs are never mutated; outputs are new arrays unless
+ * the call asks for transient ones.
  */
 export interface LstmKernel {
   /** Implementation details (path, SIMD flavour, threads). */
   readonly info: LstmKernelInfo;
   /**
-   * Runs the forward pass. `save`: also return what {@link LstmKernel.backward} needs;
-   * `lastStepOnly`: return only the last step's hidden state (ignored when `save`).
-   * With `save`, the result references `x`, `kernel` and `recurrent` (not copied): leave them
-   * unchanged until the backward pass has run.
+   * Runs the forward pass; see {@link LstmForwardOptions}.
+   * Without `transient` and with `save`, the result references `x`, `kernel` and `recurrent`
+   * (not copied): leave them unchanged until the backward pass has run.
    */
   forward(
     dims: LstmDims,
@@ -80,14 +108,14 @@ export interface LstmKernel {
     kernel: Float32Array,
     recurrent: Float32Array,
     bias: Float32Array,
-    options: { readonly save: boolean; readonly lastStepOnly: boolean },
+    options: LstmForwardOptions,
   ): LstmForwardResult;
   /**
    * Runs BPTT from a saved forward pass; `dh` is [B, T, H], or [B, H] when `lastStepOnly`.
    * Consumes `saved` (its arrays may be overwritten or recycled): one backward per forward.
    * @throws Error when `saved` already fed a backward pass.
    */
-  backward(dims: LstmDims, saved: LstmSaved, dh: Float32Array, lastStepOnly: boolean): LstmGradients;
+  backward(dims: LstmDims, saved: LstmSaved, dh: Float32Array, lastStepOnly: boolean, options?: LstmBackwardOptions): LstmGradients;
 }
 
 /** Kernel choice: `auto` = native where it loads, else wasm. */

@@ -6,7 +6,9 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Float32Pool, consumeSaved } from './buffers';
-import type { LstmDims, LstmForwardResult, LstmGradients, LstmKernel, LstmSaved } from './kernel';
+import type {
+  LstmBackwardOptions, LstmDims, LstmForwardOptions, LstmForwardResult, LstmGradients, LstmKernel, LstmSaved,
+} from './kernel';
 import { MIN_WORK_PER_THREAD_SPLIT, checkDims, checkForwardInputs, checkLength, threadCount } from './wasm';
 
 /** File name of the compiled addon. */
@@ -36,8 +38,12 @@ interface Addon {
 export class LstmNativeKernel implements LstmKernel {
   /** Path, instruction set and threads. */
   readonly info: LstmNativeKernelInfo;
-  /** Cell-state and gate arrays handed back by backward passes. */
+  /** Cell-state and gate arrays (and, for transient calls, input copies and h) handed back by backward passes. */
   private readonly pool = new Float32Pool();
+  /** Saved forward passes whose x, kernel, recurrent and h came from the pool (transient calls). */
+  private readonly pooledInputs = new WeakSet<LstmSaved>();
+  /** Output arrays of transient calls, by role and length, overwritten by the next such call. */
+  private readonly outputs = new Map<string, Float32Array>();
 
   /**
    * @param addon - The loaded addon (see {@link loadLstmNativeKernel}).
@@ -72,54 +78,76 @@ export class LstmNativeKernel implements LstmKernel {
     kernel: Float32Array,
     recurrent: Float32Array,
     bias: Float32Array,
-    options: { readonly save: boolean; readonly lastStepOnly: boolean },
+    options: LstmForwardOptions,
   ): LstmForwardResult {
     const { batch: B, steps: T, inputDim: D, units: H } = checkForwardInputs(dims, x, kernel, recurrent, bias);
     const threads = this.threadsFor(B, T, D, H);
+    const transient = options.transient === true;
     if (!options.save) {
       const sequences = !options.lastStepOnly && T > 1;
-      const h = new Float32Array(sequences ? B * T * H : B * H);
+      const n = sequences ? B * T * H : B * H;
+      const h = transient ? this.output('h', n) : new Float32Array(n);
       this.addon.infer(B, T, D, H, x, kernel, recurrent, bias, h, sequences ? 1 : 0, threads);
       return { h };
     }
     const n = B * T * H;
-    // h is the layer's output (a tensor may keep it): always new. c and gates are only read by
-    // backward, which recycles them.
-    const h = new Float32Array(n);
+    // c and gates are only read by backward, which recycles them. h is the layer's output: new
+    // (a tensor may keep it) unless transient, and then recycled with the input copies.
+    const h = transient ? this.pool.take(n) : new Float32Array(n);
     const c = this.pool.take(n);
     const g = this.pool.take(n * 4);
-    this.addon.forward(B, T, D, H, x, kernel, recurrent, bias, h, c, g, threads);
-    const saved: LstmSaved = { x, kernel, recurrent, h, c, gates: g };
+    const [xs, ks, rs] = transient ? [x, kernel, recurrent].map((a) => this.pooledCopy(a)) : [x, kernel, recurrent];
+    this.addon.forward(B, T, D, H, xs, ks, rs, bias, h, c, g, threads);
+    const saved: LstmSaved = { x: xs, kernel: ks, recurrent: rs, h, c, gates: g };
+    if (transient) this.pooledInputs.add(saved);
     return { h, saved };
   }
 
   /**
    * See {@link LstmKernel.backward}: consumes `saved` (the addon overwrites `saved.gates` with
-   * the pre-activation gradients; `saved.c` and `saved.gates` then return to the pool).
+   * the pre-activation gradients; `saved.c` and `saved.gates`, and for a transient forward pass
+   * its input copies and h, then return to the pool).
    * @throws InputError when a length does not match `dims`; Error when `saved` was consumed.
    */
-  backward(dims: LstmDims, saved: LstmSaved, dh: Float32Array, lastStepOnly: boolean): LstmGradients {
+  backward(dims: LstmDims, saved: LstmSaved, dh: Float32Array, lastStepOnly: boolean, options: LstmBackwardOptions = {}): LstmGradients {
     const { batch: B, steps: T, inputDim: D, units: H } = checkDims(dims);
     const G = 4 * H;
     checkLength('dh', dh, lastStepOnly ? B * H : B * T * H);
     checkLength('saved.gates', saved.gates, B * T * G);
     consumeSaved(saved);
-    const grads = {
-      dx: new Float32Array(B * T * D),
-      dkernel: new Float32Array(D * G),
-      drecurrent: new Float32Array(H * G),
-      dbias: new Float32Array(G),
-    };
+    // the addon overwrites every output element
+    const out = options.transient === true
+      ? (role: string, n: number) => this.output(role, n)
+      : (_role: string, n: number) => new Float32Array(n);
+    const grads = { dx: out('dx', B * T * D), dkernel: out('dkernel', D * G), drecurrent: out('drecurrent', H * G), dbias: out('dbias', G) };
     this.addon.backward(
       B, T, D, H, saved.x, saved.kernel, saved.recurrent, saved.h, saved.c, saved.gates, dh, lastStepOnly ? 1 : 0,
       grads.dx, grads.dkernel, grads.drecurrent, grads.dbias, this.threadsFor(B, T, D, H),
     );
     this.pool.give(saved.c, saved.gates);
+    if (this.pooledInputs.has(saved)) this.pool.give(saved.x, saved.kernel, saved.recurrent, saved.h);
     return grads;
+  }
+
+  /** A copy of `a` in an array from the pool. */
+  private pooledCopy(a: Float32Array): Float32Array {
+    const copy = this.pool.take(a.length);
+    copy.set(a);
+    return copy;
+  }
+
+  /** The reusable output array of a transient call for `role` and length `n`. */
+  private output(role: string, n: number): Float32Array {
+    const key = `${role}:${n}`;
+    let a = this.outputs.get(key);
+    if (a === undefined) {
+      a = new Float32Array(n);
+      this.outputs.set(key, a);
+    }
+    return a;
   }
 }
 
-/** Where the addon is looked for: next to the compiled JS, then the repository's `dist/kernels/`. */
 export function lstmNativeCandidates(): string[] {
   const root = path.resolve(__dirname, '..', '..', '..');
   return [path.resolve(__dirname, '..', LSTM_NATIVE_FILE), path.join(root, 'dist', 'kernels', LSTM_NATIVE_FILE)];

@@ -23,7 +23,9 @@ import * as v8 from 'node:v8';
 import { Worker } from 'node:worker_threads';
 import { InputError } from '../../errors';
 import { consumeSaved } from './buffers';
-import type { LstmDims, LstmForwardResult, LstmGradients, LstmKernel, LstmSaved } from './kernel';
+import type {
+  LstmBackwardOptions, LstmDims, LstmForwardOptions, LstmForwardResult, LstmGradients, LstmKernel, LstmSaved,
+} from './kernel';
 
 /** File name of the compiled kernel (plain SIMD). */
 export const LSTM_WASM_FILE = 'lstm.wasm';
@@ -300,10 +302,11 @@ export class LstmWasmKernel implements LstmKernel {
    * @param dims - Sizes; see {@link LstmDims}.
    * @param x - Inputs [B, T, D], row-major.
    * @param kernel - [D, 4H]; recurrent - [H, 4H]; bias - [4H] (gate order i, f, c, o).
-   * @param options - `save`: keep what the backward pass needs (copies [B, T, 5H] values, and
-   *   references `x`, `kernel`, `recurrent`); `lastStepOnly`: return only the last step's hidden
-   *   state (ignored when `save`).
-   * @returns Hidden states (new arrays).
+   * @param options - `save`: keep what the backward pass needs (in a slot of wasm memory: the
+   *   inputs are copied there, and `saved` views it); `lastStepOnly`: return only the last step's
+   *   hidden state (ignored when `save`); `transient`: return `h` as a view of wasm memory (see
+   *   {@link LstmForwardOptions}).
+   * @returns Hidden states (new arrays unless `transient`).
    * @throws InputError when an array length does not match `dims`.
    * @example
    * const k = loadLstmWasmKernel();
@@ -317,10 +320,11 @@ export class LstmWasmKernel implements LstmKernel {
     kernel: Float32Array,
     recurrent: Float32Array,
     bias: Float32Array,
-    options: { readonly save: boolean; readonly lastStepOnly: boolean },
+    options: LstmForwardOptions,
   ): LstmForwardResult {
     const { batch: B, steps: T, inputDim: D, units: H, gates: G } = checkForwardInputs(dims, x, kernel, recurrent, bias);
-    if (!options.save) return { h: this.infer(B, T, D, H, x, kernel, recurrent, bias, !options.lastStepOnly && T > 1) };
+    const transient = options.transient === true;
+    if (!options.save) return { h: this.infer(B, T, D, H, x, kernel, recurrent, bias, !options.lastStepOnly && T > 1, transient) };
     // The inputs and everything the backward pass reads stay in a slot of wasm memory until then
     // (nothing copied out but h); per thread scratch: U packed for the recurrent GEMMs, and room
     // to pack W for the input projection.
@@ -335,11 +339,15 @@ export class LstmWasmKernel implements LstmKernel {
     const strides = [0, 0, 0, 0, 4 * T * D, 0, 0, 0, 4 * T * H, 4 * T * H, 4 * T * G, 0, 0];
     const work = B * T * G * (D + H);
     this.run(OP_FORWARD, B, work, this.splitRows(B, work), args(false), args(true), strides, ZEROS);
-    const h = f32.slice(p.h / 4, p.h / 4 + B * T * H);
-    // c and gates: views of the slot (the backward pass reads the slot directly)
-    const c = new Float32Array(this.memory.buffer, p.c, B * T * H);
-    const gates = new Float32Array(this.memory.buffer, p.g, B * T * G);
-    const saved: LstmSaved = { x, kernel, recurrent, h, c, gates };
+    // Everything the backward pass reads is a view of the slot (shared memory is never detached
+    // when it grows), valid until the backward pass frees the slot.
+    const view = (at: number, n: number) => new Float32Array(this.memory.buffer, at, n);
+    const hSlot = view(p.h, B * T * H);
+    const h = transient ? hSlot : hSlot.slice();
+    const saved: LstmSaved = {
+      x: view(p.x, B * T * D), kernel: view(p.w, D * G), recurrent: view(p.u, H * G),
+      h: hSlot, c: view(p.c, B * T * H), gates: view(p.g, B * T * G),
+    };
     this.slotOf.set(saved, slot);
     this.unclaimed.register(saved, slot, saved);
     return { h, saved };
@@ -349,6 +357,7 @@ export class LstmWasmKernel implements LstmKernel {
   private infer(
     B: number, T: number, D: number, H: number,
     x: Float32Array, kernel: Float32Array, recurrent: Float32Array, bias: Float32Array, sequences: boolean,
+    transient: boolean,
   ): Float32Array {
     const G = 4 * H;
     const hRow = sequences ? T * H : H;
@@ -369,7 +378,7 @@ export class LstmWasmKernel implements LstmKernel {
     const strides = [0, 0, 0, 0, 4 * T * D, 0, 0, 0, 4 * hRow, 0, 4 * G, 4 * H, 0, 0];
     const work = B * T * G * (D + H);
     this.run(OP_INFER, B, work, this.splitRows(B, work), args(false), args(true), strides, ZEROS);
-    return f32.slice(p.h / 4, p.h / 4 + B * hRow);
+    return transient ? f32.subarray(p.h / 4, p.h / 4 + B * hRow) : f32.slice(p.h / 4, p.h / 4 + B * hRow);
   }
 
   /**
@@ -380,7 +389,8 @@ export class LstmWasmKernel implements LstmKernel {
    *   forward pass throws; its cell states and gates are recycled).
    * @param dh - Gradient w.r.t. the outputs: [B, T, H], or [B, H] when `lastStepOnly`.
    * @param lastStepOnly - Whether only the last step's output was used.
-   * @returns New gradient arrays.
+   * @param options - `transient`: return views of wasm memory (see {@link LstmBackwardOptions}).
+   * @returns Gradients: new arrays, or views valid until the next call when `transient`.
    * @throws InputError when an array length does not match `dims`; Error when `saved` was
    *   already consumed.
    * @example
@@ -388,7 +398,7 @@ export class LstmWasmKernel implements LstmKernel {
    * const { saved } = k.forward(dims, x, w, u, b, { save: true, lastStepOnly: false });
    * const grads = k.backward(dims, saved!, new Float32Array([0, 1]), false);
    */
-  backward(dims: LstmDims, saved: LstmSaved, dh: Float32Array, lastStepOnly: boolean): LstmGradients {
+  backward(dims: LstmDims, saved: LstmSaved, dh: Float32Array, lastStepOnly: boolean, options: LstmBackwardOptions = {}): LstmGradients {
     const { batch: B, steps: T, inputDim: D, units: H } = checkDims(dims);
     const G = 4 * H;
     checkLength('dh', dh, lastStepOnly ? B * H : B * T * H);
@@ -440,7 +450,9 @@ export class LstmWasmKernel implements LstmKernel {
     } finally {
       own.free = true;
     }
-    const read = (at: number, n: number) => f32.slice(at / 4, at / 4 + n);
+    const read = options.transient === true
+      ? (at: number, n: number) => f32.subarray(at / 4, at / 4 + n)
+      : (at: number, n: number) => f32.slice(at / 4, at / 4 + n);
     const grads = {
       dx: read(p.dx, B * T * D),
       dkernel: read(p.parts, D * G),

@@ -192,6 +192,34 @@ describe.each(PATHS)('FusedLstm, $kernel kernel, $backend backend', ({ kernel, b
     layer.dispose();
   });
 
+  it('outputs and gradients keep their values after later calls (transient kernel arrays never leak into tensors)', () => {
+    // On the wasm backend the layer passes heap views in and takes kernel-memory views out; the
+    // tensors must own copies. On the cpu backend tensors keep the arrays they are made from.
+    const c: Case = [4, 6, 3, 8, true];
+    const { fused } = twinLayers(c);
+    const x1 = tf.tensor3d(randomArray(4 * 6 * 3, 'keep1'), [4, 6, 3]);
+    const x2 = tf.tensor3d(randomArray(4 * 6 * 3, 'keep2'), [4, 6, 3]);
+    const w = tf.tensor3d(randomArray(4 * 6 * 8, 'keepw'), [4, 6, 8]);
+    const y1 = fused.apply(x1) as tf.Tensor;
+    const y1Values = Array.from(y1.dataSync());
+    const g1 = gradients(fused, x1, w, true);
+    const g1Values = g1.map((a) => Array.from(a));
+    const y1Tape = tf.tidy(() => {
+      const vars = fused.trainableWeights.map((v) => (v as unknown as { val: tf.Variable }).val);
+      const { value, grads } = tf.variableGrads(() => tf.sum(tf.mul(fused.apply(x1) as tf.Tensor, w)) as tf.Scalar, vars);
+      return tf.keep(tf.concat([value.reshape([1]), ...vars.map((v) => grads[v.name].flatten())]));
+    });
+    const y1TapeValues = Array.from(y1Tape.dataSync());
+    // later calls on other data, inference and training
+    tf.dispose(fused.apply(x2) as tf.Tensor);
+    gradients(fused, x2, w, true);
+    expect(Array.from(y1.dataSync())).toEqual(y1Values);
+    expect(Array.from(y1Tape.dataSync())).toEqual(y1TapeValues);
+    expect(g1.map((a) => Array.from(a))).toEqual(g1Values);
+    expect(fused.fusedCalls).toBeGreaterThanOrEqual(4);
+    tf.dispose([x1, x2, w, y1, y1Tape]);
+  });
+
   it('leaks no tensors across training steps and predictions', async () => {
     const model = tf.sequential();
     model.add(new FusedLstm({ units: 8, returnSequences: true, recurrentActivation: 'sigmoid', inputShape: [5, 2] }));

@@ -128,6 +128,59 @@ describe.each(KERNELS)('%s kernel: non-finite inputs', (_name, get) => {
   });
 });
 
+describe.each(KERNELS)('%s kernel: transient input and output', (_name, get) => {
+  // Transient calls (used on tfjs-backend-wasm, see src/kernels/lstm/tensorData.ts) must give the
+  // same bits as ordinary ones, copy what they keep (the caller may overwrite its inputs at once)
+  // and return arrays that the next call reuses instead of new ones.
+  it.skipIf(get() === null).each([[5, 6, 8, 16, true], [7, 4, 3, 13, false], [4, 3, 2, 8, true]] as const)(
+    'B=%i T=%i D=%i H=%i sequences=%s: same bits as new arrays; inputs may change after forward',
+    (B, T, D, H, sequences) => {
+      const kernel = get()!;
+      const dims = { batch: B, steps: T, inputDim: D, units: H };
+      const tag = `t${B}${T}${D}${H}`;
+      const x = randomArray(B * T * D, `x${tag}`, 2);
+      const w = weights(D, H, tag);
+      const dh = randomArray(sequences ? B * T * H : B * H, `dh${tag}`);
+      const plainF = kernel.forward(dims, x, w.kernel, w.recurrent, w.bias, { save: true, lastStepOnly: false });
+      const plainH = plainF.h.slice();
+      const plainG = kernel.backward(dims, plainF.saved!, dh, !sequences);
+      const plainInfer = kernel.forward(dims, x, w.kernel, w.recurrent, w.bias, { save: false, lastStepOnly: !sequences }).h;
+
+      const inputs = [x, w.kernel, w.recurrent, w.bias].map((a) => a.slice());
+      const f = kernel.forward(dims, inputs[0], inputs[1], inputs[2], inputs[3], { save: true, lastStepOnly: false, transient: true });
+      expect(Array.from(f.h)).toEqual(Array.from(plainH));
+      for (const a of inputs) a.fill(Number.NaN); // the caller reuses its arrays at once
+      const dhCopy = dh.slice();
+      const g = kernel.backward(dims, f.saved!, dhCopy, !sequences, { transient: true });
+      dhCopy.fill(Number.NaN);
+      for (const k of ['dx', 'dkernel', 'drecurrent', 'dbias'] as const) expect(Array.from(g[k]), k).toEqual(Array.from(plainG[k]));
+      const infer = kernel.forward(dims, x, w.kernel, w.recurrent, w.bias, { save: false, lastStepOnly: !sequences, transient: true }).h;
+      expect(Array.from(infer)).toEqual(Array.from(plainInfer));
+    },
+  );
+
+  it.skipIf(get() === null)('reuses transient outputs; ordinary outputs stay untouched by later calls', () => {
+    const kernel = get()!;
+    const dims = { batch: 4, steps: 3, inputDim: 2, units: 8 };
+    const w = weights(2, 8, 'reuse');
+    const x1 = randomArray(24, 'reuse1');
+    const x2 = randomArray(24, 'reuse2');
+    const run = (x: Float32Array, transient: boolean) => {
+      const f = kernel.forward(dims, x, w.kernel, w.recurrent, w.bias, { save: true, lastStepOnly: false, transient });
+      return kernel.backward(dims, f.saved!, randomArray(4 * 8, 'reusedh'), true, { transient });
+    };
+    const kept = run(x1, false);
+    const keptValues = Array.from(kept.dx);
+    const first = run(x1, true);
+    const firstValues = Array.from(first.dx);
+    expect(firstValues).toEqual(keptValues);
+    const second = run(x2, true);
+    expect(second.dx.buffer).toBe(first.dx.buffer); // same memory, overwritten
+    expect(Array.from(first.dx)).not.toEqual(firstValues);
+    expect(Array.from(kept.dx)).toEqual(keptValues);
+  });
+});
+
 describe('LstmWasmKernel input checks', () => {
   it('names the bad dimension', () => {
     expectInputError(
