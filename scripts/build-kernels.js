@@ -1,11 +1,11 @@
 #!/usr/bin/env node
 /**
- * Builds the fused LSTM kernels from source into dist/kernels/ (next to the compiled JS, and where
+ * Builds the fused LSTM and Adam kernels from source into dist/kernels/ (next to the compiled JS, and where
  * src/kernels/lstm/*.ts finds them under ts-node/vitest). No binary is committed.
  *
  *   node scripts/build-kernels.js [--wasm] [--native] [--out DIR]
  *
- * --wasm: the AssemblyScript kernels (src/kernels/lstm/assembly/) with the `asc` compiler from npm
+ * --wasm: the AssemblyScript kernels (src/kernels/{lstm,adam}/assembly/) with the `asc` compiler from npm
  *   (devDependency `assemblyscript`); run by `npm ci` / `npm install` in this repository
  *   (`prepare`) and by `npm run build`. The published package ships the .wasm files with their
  *   source.
@@ -36,28 +36,30 @@ for (const [i, a] of argv.entries()) {
     process.exit(2);
   }
 }
-// Shared, imported memory so worker threads can run the same module on the same memory
-// (src/kernels/lstm/wasm.ts splits the batch between threads). 65536 pages = the 4 GiB wasm32
-// limit (address space only; memory grows on demand).
-const FLAGS = [
-  '-O3', '--noAssert', '--runtime', 'stub', '--enable', 'simd', '--enable', 'threads',
-  '--importMemory', '--sharedMemory', '--initialMemory', '16', '--maximumMemory', '65536',
+const COMMON = ['-O3', '--noAssert', '--runtime', 'stub', '--enable', 'simd'];
+// The LSTM kernels: shared, imported memory so worker threads can run the same module on the
+// same memory (src/kernels/lstm/wasm.ts splits the batch between threads). 65536 pages = the
+// 4 GiB wasm32 limit (address space only; memory grows on demand).
+const THREADED = [
+  '--enable', 'threads', '--importMemory', '--sharedMemory', '--initialMemory', '16', '--maximumMemory', '65536',
 ];
 // The relaxed-SIMD variant is the same source with `madd` as f32x4.relaxed_madd (a fused
 // multiply-add where the CPU has one); the loader uses it where the runtime accepts relaxed SIMD.
 const MADD_PLAIN = 'return f32x4.add(f32x4.mul(a, b), c);';
 const MADD_RELAXED = 'return f32x4.relaxed_madd(a, b, c);';
 const KERNELS = [
-  { src: 'src/kernels/lstm/assembly/lstm.ts', out: 'lstm.wasm', flags: [] },
+  { src: 'src/kernels/lstm/assembly/lstm.ts', out: 'lstm.wasm', flags: [...COMMON, ...THREADED] },
   {
     src: 'src/kernels/lstm/assembly/lstm.ts',
     out: 'lstm-relaxed.wasm',
-    flags: ['--enable', 'relaxed-simd'],
+    flags: [...COMMON, ...THREADED, '--enable', 'relaxed-simd'],
     rewrite: (text) => {
       if (!text.includes(MADD_PLAIN)) throw new Error(`build-kernels: ${MADD_PLAIN} not found in lstm.ts`);
       return text.replace(MADD_PLAIN, MADD_RELAXED);
     },
   },
+  // Adam (src/kernels/adam): one thread, its own growable memory (exported).
+  { src: 'src/kernels/adam/assembly/adam.ts', out: 'adam.wasm', flags: [...COMMON, '--initialMemory', '1'] },
 ];
 
 function buildWasm() {
@@ -81,7 +83,7 @@ function buildWasm() {
       entry = generated;
     }
     try {
-      execFileSync(process.execPath, [asc, entry, ...FLAGS, ...flags, '-o', tmp], { stdio: 'inherit' });
+      execFileSync(process.execPath, [asc, entry, ...flags, '-o', tmp], { stdio: 'inherit' });
     } finally {
       if (generated) fs.rmSync(path.dirname(generated), { recursive: true, force: true });
     }

@@ -7,6 +7,7 @@ export * from './kernel';
 export * from './lstm';
 export * from './losses';
 export * from './optimizer';
+export * from './adam';
 export * from './init';
 export * from './train';
 export * from './predict';

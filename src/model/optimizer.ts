@@ -4,11 +4,14 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { OptimizerName } from './config';
+import { FusedAdam } from './adam';
 import { positiveFinite } from './validate';
 
 /**
  * Creates a tfjs optimiser with tfjs' default hyper-parameters apart from the learning rate
  * (Adam: beta1 0.9, beta2 0.999, epsilon from the backend; RMSProp: decay 0.9, no momentum).
+ * Adam is {@link FusedAdam}: tfjs' update rule with bit-identical results, one kernel call per
+ * variable instead of ~15 tensor ops.
  *
  * @param name - Optimiser kind.
  * @param learningRate - Initial learning rate, positive and finite.
@@ -21,7 +24,7 @@ export function createOptimizer(name: OptimizerName, learningRate: number): tf.O
   positiveFinite('learningRate', learningRate);
   switch (name) {
     case 'adam':
-      return tf.train.adam(learningRate);
+      return new FusedAdam(learningRate);
     case 'rmsprop':
       return tf.train.rmsprop(learningRate);
     case 'sgd':

@@ -14,7 +14,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { LSTM, LSTMLayerArgs } from '@tensorflow/tfjs-layers/dist/layers/recurrent';
 import type { Kwargs } from '@tensorflow/tfjs-layers/dist/types';
 import { loadLstmKernel, type LstmDims, type LstmSaved } from './kernel';
-import { heapBackendActive, valuesNow } from './tensorData';
+import { heapBackendActive, valuesNow } from '../tensorData';
 
 /** Class name under which {@link FusedLstm} is serialised (`class_name` in `model.json`). */
 export const FUSED_LSTM_CLASS_NAME = 'FusedLstm';
