@@ -63,6 +63,7 @@ interface Exports {
   lstmForward(...args: number[]): void;
   lstmInfer(...args: number[]): void;
   lstmBackward(...args: number[]): void;
+  sumParts(parts: number, chunks: number, n: number): void;
 }
 
 const PAGE = 65536;
@@ -453,18 +454,14 @@ export class LstmWasmKernel implements LstmKernel {
     const read = options.transient === true
       ? (at: number, n: number) => f32.subarray(at / 4, at / 4 + n)
       : (at: number, n: number) => f32.slice(at / 4, at / 4 + n);
+    // weight gradients: the chunks' partial sums added in chunk order, into chunk 0's
+    this.exports.sumParts(p.parts, chunks, wsize);
     const grads = {
       dx: read(p.dx, B * T * D),
       dkernel: read(p.parts, D * G),
       drecurrent: read(p.parts + 4 * D * G, H * G),
       dbias: read(p.parts + 4 * (D * G + H * G), G),
     };
-    for (let k = 1; k < chunks; k++) {
-      const at = p.parts + 4 * k * wsize;
-      addInto(grads.dkernel, f32, at);
-      addInto(grads.drecurrent, f32, at + 4 * D * G);
-      addInto(grads.dbias, f32, at + 4 * (D * G + H * G));
-    }
     return grads;
   }
 
@@ -546,12 +543,6 @@ function slotLayout(slot: Slot, B: number, T: number, D: number, H: number): Rec
     at += Math.ceil((lengths[k] * 4) / 16) * 16;
   }
   return out;
-}
-
-/** target[i] += f32[at / 4 + i]. */
-function addInto(target: Float32Array, f32: Float32Array, at: number): void {
-  const offset = at / 4;
-  for (let i = 0; i < target.length; i++) target[i] += f32[offset + i];
 }
 
 /** A call's chunk strides when no argument differs per chunk. */

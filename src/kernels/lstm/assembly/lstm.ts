@@ -319,6 +319,26 @@ function gemmPanel(
   }
 }
 
+/**
+ * parts: [chunks, n] partial sums; adds parts 1 .. chunks - 1 into part 0, in chunk order (the
+ * same float32 additions in the same order as adding them one by one: results do not depend on
+ * how the chunks were spread over threads).
+ */
+export function sumParts(parts: usize, chunks: i32, n: i32): void {
+  for (let k = 1; k < chunks; k++) {
+    const pk = parts + ((<usize>k * n) << 2);
+    let i = 0;
+    for (; i + 4 <= n; i += 4) {
+      const o = <usize>i << 2;
+      v128.store(parts + o, f32x4.add(v128.load(parts + o), v128.load(pk + o)));
+    }
+    for (; i < n; i++) {
+      const o = <usize>i << 2;
+      store<f32>(parts + o, load<f32>(parts + o) + load<f32>(pk + o));
+    }
+  }
+}
+
 /** dst[c, r] = src[r, c] for src: [rows, cols]. */
 export function transpose(src: usize, rows: i32, cols: i32, dst: usize): void {
   for (let r = 0; r < rows; r++) {
