@@ -550,10 +550,11 @@ const ZEROS: readonly number[] = new Array(MAX_ARGS).fill(0);
 
 /**
  * Rows per batch chunk when a call is split: a function of the batch size only (so the backward
- * pass sums weight gradients over the same chunks whatever the thread count).
+ * pass sums weight gradients over the same chunks whatever the thread count). Eighths: see
+ * "Determinism" in README.md for the measurements.
  */
 export function chunkRows(batch: number): number {
-  return Math.max(4, Math.ceil(batch / 4));
+  return Math.max(4, Math.ceil(batch / 8));
 }
 
 function abortHandler(): never {
