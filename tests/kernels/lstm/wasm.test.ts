@@ -245,6 +245,27 @@ describe('kernel variants and the 2-thread batch split', () => {
   });
 });
 
+describe('a forward pass saved by another kernel instance', () => {
+  // The backward pass then has no tanh(c) kept by its own forward pass and recomputes it from c:
+  // same bits as an own forward pass (one module, one thread count).
+  it('gives bit-identical gradients to the instance that ran the forward pass', () => {
+    const module = compileLstmWasmModule('plain')!;
+    const [a, b] = [1, 2].map(() => new LstmWasmKernel(module, { simd: 'plain', threads: 1 }));
+    try {
+      const dims = { batch: 3, steps: 5, inputDim: 4, units: 10 };
+      const x = randomArray(3 * 5 * 4, 'foreignx', 2);
+      const w = weights(4, 10, 'foreign');
+      const dh = randomArray(3 * 5 * 10, 'foreigndh');
+      const own = a.backward(dims, a.forward(dims, x, w.kernel, w.recurrent, w.bias, { save: true, lastStepOnly: false }).saved!, dh, false);
+      const foreign = b.backward(dims, a.forward(dims, x, w.kernel, w.recurrent, w.bias, { save: true, lastStepOnly: false }).saved!, dh, false);
+      for (const k of ['dx', 'dkernel', 'drecurrent', 'dbias'] as const) expect(Array.from(foreign[k]), k).toEqual(Array.from(own[k]));
+    } finally {
+      a.dispose();
+      b.dispose();
+    }
+  });
+});
+
 describe('determinism: same inputs, same bits, whatever the thread count', () => {
   // Weight gradients are summed per batch chunk (chunks depend on B only) in chunk order, so
   // 1 thread, 2 threads and repeated calls give bit-identical results (needed for "same seed,
