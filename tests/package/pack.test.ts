@@ -83,6 +83,12 @@ describe('npm pack tarball', () => {
     });
     expect(existsSync(addon)).toBe(false);
     expect(kernelPath()).toBe('wasm');
+    // the Adam kernel (dist/kernels/adam.wasm) ships in the tarball and loads in the consumer
+    const adamPath = execFileSync('node', ['-e', `const { FusedAdam } = require('lstm-workbench'); console.log(new FusedAdam(0.01, { epsilon: 1e-7 }).kernelPath)`], {
+      cwd: app,
+      encoding: 'utf8',
+    }).trim();
+    expect(adamPath).toBe('wasm');
     writeFileSync(
       join(app, 'check.ts'),
       `import { LstmForecaster, type ForecasterOptions, type TimeSeries } from 'lstm-workbench';\n` +
