@@ -60,6 +60,8 @@ export function lstmWasmCandidates(file: string = LSTM_WASM_FILE): string[] {
 
 interface Exports {
   heapBase(): number;
+  packB(K: number, N: number, b: number, ldb: number, out: number): void;
+  prepareBackward(D: number, H: number, u: number, w: number, ut: number, wt: number, packUt: number): void;
   lstmForward(...args: number[]): void;
   lstmInfer(...args: number[]): void;
   lstmBackward(...args: number[]): void;
@@ -72,7 +74,7 @@ const OP_FORWARD = 1;
 const OP_BACKWARD = 2;
 const OP_INFER = 3;
 /** Arguments of each kernel function. */
-const ARITY: Readonly<Record<number, number>> = { [OP_FORWARD]: 13, [OP_BACKWARD]: 24, [OP_INFER]: 14 };
+const ARITY: Readonly<Record<number, number>> = { [OP_FORWARD]: 14, [OP_BACKWARD]: 25, [OP_INFER]: 15 };
 /** Control words (Int32) of the fork-join channel. */
 const CTL_SEQ = 0;
 const CTL_DONE = 1;
@@ -327,8 +329,8 @@ export class LstmWasmKernel implements LstmKernel {
     const transient = options.transient === true;
     if (!options.save) return { h: this.infer(B, T, D, H, x, kernel, recurrent, bias, !options.lastStepOnly && T > 1, transient) };
     // The inputs and everything the backward pass reads stay in a slot of wasm memory until then
-    // (nothing copied out but h); per thread scratch: U packed for the recurrent GEMMs, and room
-    // to pack W for the input projection.
+    // (nothing copied out but h). U is packed for the recurrent GEMMs once, for every chunk; each
+    // thread has room to pack W for the input projection.
     const slot = this.takeSlot(slotBytes(B, T, D, H));
     const p = { ...slotLayout(slot, B, T, D, H), ...this.allocate({ b: G, ...this.forwardScratch(D, H) }) };
     const f32 = new Float32Array(this.memory.buffer);
@@ -336,8 +338,9 @@ export class LstmWasmKernel implements LstmKernel {
     f32.set(kernel, p.w / 4);
     f32.set(recurrent, p.u / 4);
     f32.set(bias, p.b / 4);
-    const args = (worker: boolean) => [B, T, D, H, p.x, p.w, p.u, p.b, p.h, p.c, p.g, worker ? p.pu2 : p.pu, worker ? p.sc2 : p.sc];
-    const strides = [0, 0, 0, 0, 4 * T * D, 0, 0, 0, 4 * T * H, 4 * T * H, 4 * T * G, 0, 0];
+    if (G % 8 === 0) this.exports.packB(H, G, p.u, G, p.pu);
+    const args = (worker: boolean) => [B, T, D, H, p.x, p.w, p.u, p.b, p.h, p.c, p.g, p.pu, worker ? p.sc2 : p.sc, 1];
+    const strides = [0, 0, 0, 0, 4 * T * D, 0, 0, 0, 4 * T * H, 4 * T * H, 4 * T * G, 0, 0, 0];
     const work = B * T * G * (D + H);
     this.run(OP_FORWARD, B, work, this.splitRows(B, work), args(false), args(true), strides, ZEROS);
     // Everything the backward pass reads is a view of the slot (shared memory is never detached
@@ -362,23 +365,25 @@ export class LstmWasmKernel implements LstmKernel {
   ): Float32Array {
     const G = 4 * H;
     const hRow = sequences ? T * H : H;
-    const two = this.thread !== null;
     const p = this.allocate({
       x: B * T * D, w: D * G, u: H * G, b: G, h: B * hRow, z: B * G, c: B * H,
-      // per thread: W and U packed once for all steps
-      pw: D * G, pu: H * G, pw2: two ? D * G : 0, pu2: two ? H * G : 0,
+      // W and U packed once, for all steps and chunks
+      pw: D * G, pu: H * G,
     });
     const f32 = new Float32Array(this.memory.buffer);
     f32.set(x, p.x / 4);
     f32.set(kernel, p.w / 4);
     f32.set(recurrent, p.u / 4);
     f32.set(bias, p.b / 4);
-    const args = (worker: boolean) => [
-      B, T, D, H, p.x, p.w, p.u, p.b, p.h, sequences ? 1 : 0, p.z, p.c, worker ? p.pw2 : p.pw, worker ? p.pu2 : p.pu,
-    ];
-    const strides = [0, 0, 0, 0, 4 * T * D, 0, 0, 0, 4 * hRow, 0, 4 * G, 4 * H, 0, 0];
+    // the same arguments on both threads (nothing per thread)
+    const args = [B, T, D, H, p.x, p.w, p.u, p.b, p.h, sequences ? 1 : 0, p.z, p.c, p.pw, p.pu, 1];
+    const strides = [0, 0, 0, 0, 4 * T * D, 0, 0, 0, 4 * hRow, 0, 4 * G, 4 * H, 0, 0, 0];
+    if (G % 8 === 0) {
+      this.exports.packB(D, G, p.w, G, p.pw);
+      this.exports.packB(H, G, p.u, G, p.pu);
+    }
     const work = B * T * G * (D + H);
-    this.run(OP_INFER, B, work, this.splitRows(B, work), args(false), args(true), strides, ZEROS);
+    this.run(OP_INFER, B, work, this.splitRows(B, work), args, args, strides, ZEROS);
     return transient ? f32.subarray(p.h / 4, p.h / 4 + B * hRow) : f32.slice(p.h / 4, p.h / 4 + B * hRow);
   }
 
@@ -418,8 +423,8 @@ export class LstmWasmKernel implements LstmKernel {
     const scratch = this.allocate({
       dh: dh.length, hp: B * T * H, dhn: B * H, dcn: B * H, dx: B * T * D,
       ut: G * H, wt: G * D, parts: chunks * wsize, put: G * H, sc: 256 * Math.max(G, D),
-      // the worker's own transposes and packing room
-      ut2: threaded ? G * H : 0, wt2: threaded ? G * D : 0, put2: threaded ? G * H : 0, sc2: threaded ? 256 * Math.max(G, D) : 0,
+      // the worker's own packing room
+      sc2: threaded ? 256 * Math.max(G, D) : 0,
     });
     const p = { ...slotLayout(own, B, T, D, H), ...scratch };
     const f32 = new Float32Array(this.memory.buffer);
@@ -434,18 +439,20 @@ export class LstmWasmKernel implements LstmKernel {
     f32.set(dh, p.dh / 4);
     const args = (worker: boolean) => [
       B, T, D, H, p.x, p.w, p.u, p.h, p.c, p.g, p.dh, lastStepOnly ? 1 : 0,
-      worker ? p.ut2 : p.ut, worker ? p.wt2 : p.wt, p.hp, p.dhn, p.dcn, p.dx,
+      p.ut, p.wt, p.hp, p.dhn, p.dcn, p.dx,
       p.parts, p.parts + 4 * D * G, p.parts + 4 * (D * G + H * G), 0,
-      worker ? p.put2 : p.put, worker ? p.sc2 : p.sc,
+      p.put, worker ? p.sc2 : p.sc, 1,
     ];
     const strides = [
       0, 0, 0, 0, 4 * T * D, 0, 0, 4 * T * H, 4 * T * H, 4 * T * G, 4 * (lastStepOnly ? H : T * H), 0,
-      0, 0, 4 * T * H, 4 * H, 4 * H, 4 * T * D, 0, 0, 0, 0, 0, 0,
+      0, 0, 4 * T * H, 4 * H, 4 * H, 4 * T * D, 0, 0, 0, 0, 0, 0, 0,
     ];
     const chunkStrides = [
       0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-      0, 0, 0, 0, 0, 0, 4 * wsize, 4 * wsize, 4 * wsize, 0, 0, 0,
+      0, 0, 0, 0, 0, 0, 4 * wsize, 4 * wsize, 4 * wsize, 0, 0, 0, 0,
     ];
+    // W and U transposed (and U^T packed) once, for every chunk
+    this.exports.prepareBackward(D, H, p.u, p.w, p.ut, p.wt, p.put);
     try {
       this.run(OP_BACKWARD, B, B * T * G * (D + H), chunk, args(false), args(true), strides, chunkStrides);
     } finally {
@@ -465,12 +472,10 @@ export class LstmWasmKernel implements LstmKernel {
     return grads;
   }
 
-  /** Per-thread scratch of a training forward pass (see `lstmForward`'s packU / scratch). */
-  private forwardScratch(D: number, H: number): Record<'pu' | 'sc' | 'pu2' | 'sc2', number> {
-    const two = this.thread !== null;
-    const pu = H * 4 * H;
+  /** Scratch of a training forward pass (see `lstmForward`'s packU, shared, and scratch, per thread). */
+  private forwardScratch(D: number, H: number): Record<'pu' | 'sc' | 'sc2', number> {
     const sc = Math.min(D, 256) * 4 * H;
-    return { pu, sc, pu2: two ? pu : 0, sc2: two ? sc : 0 };
+    return { pu: H * 4 * H, sc, sc2: this.thread !== null ? sc : 0 };
   }
 
   /**

@@ -357,19 +357,21 @@ export function transpose(src: usize, rows: i32, cols: i32, dst: usize): void {
  * @param c - out: [B, T, H] cell states.
  * @param gates - out: [B, T, 4H] activated gates i, f, g, o (kept for the backward pass).
  * @param packU - scratch [H * 4H] (U packed once for all steps); scratch - [min(D, 256) * 4H].
+ * @param prepared - 1: packU already holds U packed by `packB` (done once per call for all batch
+ *   chunks); 0: pack it here.
  */
 export function lstmForward(
   B: i32, T: i32, D: i32, H: i32,
   x: usize, w: usize, u: usize, bias: usize,
   h: usize, c: usize, gates: usize,
-  packU: usize, scratch: usize,
+  packU: usize, scratch: usize, prepared: i32,
 ): void {
   const G = 4 * H;
   const rows = B * T;
   // gates = x W + bias for all (b, t) at once: one large GEMM instead of T small ones.
   for (let r = 0; r < rows; r++) memory.copy(gates + ((<usize>r * G) << 2), bias, <usize>G << 2);
   gemm(rows, G, D, x, D, 1, w, G, gates, G, 1, scratch);
-  const up = packWhole(H, G, u, G, packU);
+  const up = prepared ? (G % 8 == 0 ? packU : 0) : packWhole(H, G, u, G, packU);
   const rowG = <usize>T * G;
   const rowH = <usize>T * H;
   for (let t = 0; t < T; t++) {
@@ -427,19 +429,21 @@ export function lstmForward(
  * @param h - out: [B, T, H] when `sequences` = 1, else [B, H] (the last step).
  * @param z - scratch [B, 4H]; c - scratch [B, H]; packW - scratch [D * 4H]; packU - scratch
  *   [H * 4H] (the weights packed once for all steps).
+ * @param prepared - 1: packW and packU already hold W and U packed by `packB` (once per call for
+ *   all batch chunks); 0: pack them here.
  */
 export function lstmInfer(
   B: i32, T: i32, D: i32, H: i32,
   x: usize, w: usize, u: usize, bias: usize,
   h: usize, sequences: i32, z: usize, c: usize,
-  packW: usize, packU: usize,
+  packW: usize, packU: usize, prepared: i32,
 ): void {
   const G = 4 * H;
   const H4 = <usize>H << 2;
   const ldh: i32 = sequences ? T * H : H;
   memory.fill(c, 0, (<usize>B * H) << 2);
-  const wp = packWhole(D, G, w, G, packW);
-  const up = packWhole(H, G, u, G, packU);
+  const wp = prepared ? (G % 8 == 0 ? packW : 0) : packWhole(D, G, w, G, packW);
+  const up = prepared ? (G % 8 == 0 ? packU : 0) : packWhole(H, G, u, G, packU);
   for (let t = 0; t < T; t++) {
     for (let bi = 0; bi < B; bi++) memory.copy(z + ((<usize>bi * G) << 2), bias, <usize>G << 2);
     gemmPre(B, G, D, x + ((<usize>t * D) << 2), T * D, 1, w, G, wp, z, G, 1);
@@ -474,6 +478,15 @@ export function lstmInfer(
   }
 }
 
+/** ut = U^T [4H, H], wt = W^T [4H, D], and U^T packed into packUt when H % 8 == 0: the weight
+ * layouts `lstmBackward` reads, the same for every batch chunk. */
+export function prepareBackward(D: i32, H: i32, u: usize, w: usize, ut: usize, wt: usize, packUt: usize): void {
+  const G = 4 * H;
+  transpose(u, H, G, ut);
+  transpose(w, D, G, wt);
+  packWhole(G, H, ut, H, packUt);
+}
+
 /**
  * Backward pass (BPTT) over a whole sequence, from the values saved by `lstmForward`.
  *
@@ -486,6 +499,8 @@ export function lstmInfer(
  * @param accumulate - 1: add the weight gradients to dw, du, db (batch chunks); 0: overwrite.
  * @param packUt - scratch [4H * H] (U^T packed once for all steps); scratch - scratch
  *   [256 * max(4H, D)].
+ * @param prepared - 1: ut, wt and packUt already hold what `prepareBackward` writes (done once
+ *   per call for all batch chunks); 0: compute them here.
  */
 export function lstmBackward(
   B: i32, T: i32, D: i32, H: i32,
@@ -494,15 +509,14 @@ export function lstmBackward(
   dh: usize, lastOnly: i32,
   ut: usize, wt: usize, hPrev: usize, dhNext: usize, dcNext: usize,
   dx: usize, dw: usize, du: usize, db: usize,
-  accumulate: i32, packUt: usize, scratch: usize,
+  accumulate: i32, packUt: usize, scratch: usize, prepared: i32,
 ): void {
   const G = 4 * H;
   const rowG = <usize>T * G;
   const rowH = <usize>T * H;
   const H4 = <usize>H << 2;
-  transpose(u, H, G, ut);
-  transpose(w, D, G, wt);
-  const utp = packWhole(G, H, ut, H, packUt);
+  if (!prepared) prepareBackward(D, H, u, w, ut, wt, packUt);
+  const utp = H % 8 == 0 ? packUt : 0;
   memory.fill(dhNext, 0, (<usize>B * H) << 2);
   memory.fill(dcNext, 0, (<usize>B * H) << 2);
   const one = f32x4.splat(1.0);
