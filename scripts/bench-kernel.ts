@@ -64,9 +64,10 @@ function main(): void {
       kernels.push({ name: file, kernel: new LstmWasmKernel(new WebAssembly.Module(fs.readFileSync(file)), { simd: 'relaxed', threads: 2 }) });
     }
   } else {
-    const module = compileLstmWasmModule('relaxed') ?? compileLstmWasmModule('plain');
+    const relaxed = compileLstmWasmModule('relaxed');
+    const module = relaxed ?? compileLstmWasmModule('plain');
     if (module === null) throw new Error('no WebAssembly kernel: run `npm run build:kernels`');
-    const simd = compileLstmWasmModule('relaxed') ? 'relaxed' : 'plain';
+    const simd = relaxed ? 'relaxed' : 'plain';
     for (const threads of [1, 2]) kernels.push({ name: `wasm ${simd}, ${threads} thread(s)`, kernel: new LstmWasmKernel(module, { simd, threads }) });
     const native = loadLstmNativeKernel();
     if (native) for (const threads of [1, 2]) kernels.push({ name: `native, ${threads} thread(s)`, kernel: native.withThreads(threads) });

@@ -58,7 +58,7 @@ export class FusedAdam extends tf.Optimizer {
   private accBeta2: number;
   /** The moments of every variable seen, in the order first seen (tfjs' weight order). */
   private state: AdamState;
-  private readonly names: string[] = [];
+  /** State index of each variable name; insertion order is the state's order. */
   private readonly indexOf = new Map<string, number>();
   /** Tensors handed out by the last {@link getWeights}; disposed with the optimiser. */
   private exported: tf.Tensor[] = [];
@@ -132,7 +132,6 @@ export class FusedAdam extends tf.Optimizer {
     let index = this.indexOf.get(name);
     if (index === undefined) {
       index = this.state.add(size);
-      this.names.push(name);
       this.indexOf.set(name, index);
     }
     return index;
@@ -156,11 +155,11 @@ export class FusedAdam extends tf.Optimizer {
   override async getWeights(): Promise<NamedTensor[]> {
     tf.dispose(this.exported);
     const iter = await this.saveIterations();
-    const moments = this.names.map((_, i) => this.state.moments(i));
+    const moments = [...this.indexOf].map(([name, i]) => ({ name, ...this.state.moments(i) }));
     const weights: NamedTensor[] = [
       iter,
-      ...this.names.map((name, i) => ({ name: `${name}/m`, tensor: tf.tensor(moments[i].m) })),
-      ...this.names.map((name, i) => ({ name: `${name}/v`, tensor: tf.tensor(moments[i].v) })),
+      ...moments.map(({ name, m }) => ({ name: `${name}/m`, tensor: tf.tensor(m) })),
+      ...moments.map(({ name, v }) => ({ name: `${name}/v`, tensor: tf.tensor(v) })),
     ];
     this.exported = weights.map((w) => w.tensor);
     return weights;
@@ -185,7 +184,6 @@ export class FusedAdam extends tf.Optimizer {
       pairs.push({ name, m: first.tensor.dataSync() as Float32Array, v: second.tensor.dataSync() as Float32Array });
     }
     this.state = createAdamState(this.state.path === 'js' ? 'js' : 'auto');
-    this.names.length = 0;
     this.indexOf.clear();
     for (const { name, m, v } of pairs) this.state.setMoments(this.slotOf(name, m.length), m, v);
     // tfjs' rule: beta^(iterations + 1), in float32

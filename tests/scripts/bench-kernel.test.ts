@@ -1,19 +1,10 @@
-import { spawnSync } from 'node:child_process';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { ROOT as root, runScript } from '../helpers/runScript';
 
 // scripts/bench-kernel.ts is a benchmark, not a timed test: this checks that it runs every kernel
 // that loads and prints a positive time and rate for each, and that it rejects bad arguments.
-const root = resolve(__dirname, '..', '..');
-const tsNode = require.resolve('ts-node/dist/bin.js', { paths: [root] });
-
-function run(args: readonly string[]) {
-  return spawnSync(process.execPath, [tsNode, '--transpile-only', join(root, 'scripts', 'bench-kernel.ts'), ...args], {
-    cwd: root,
-    encoding: 'utf8',
-    timeout: 120_000,
-  });
-}
+const run = (args: readonly string[]) => runScript('bench-kernel.ts', args, 120_000);
 
 describe('scripts/bench-kernel.ts', () => {
   it('times forward and backward of both config-M layers for each kernel and thread count', () => {

@@ -1,22 +1,13 @@
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { runScript } from '../helpers/runScript';
 
 // The benchmark itself (scripts/bench.ts) is not a timed test: this checks that it runs, what it
 // writes, and that it rejects bad arguments. Tiny settings: config S, 0.2 s per measurement.
-const root = resolve(__dirname, '..', '..');
 const work = mkdtempSync(join(tmpdir(), 'bench-test-'));
-const tsNode = require.resolve('ts-node/dist/bin.js', { paths: [root] });
-
-function bench(args: readonly string[]) {
-  return spawnSync(process.execPath, [tsNode, '--transpile-only', join(root, 'scripts', 'bench.ts'), ...args], {
-    cwd: root,
-    encoding: 'utf8',
-    timeout: 240_000,
-  });
-}
+const bench = (args: readonly string[]) => runScript('bench.ts', args, 240_000);
 
 describe('scripts/bench.ts', () => {
   afterAll(() => rmSync(work, { recursive: true, force: true }));

@@ -67,8 +67,8 @@ export function adamWasmStatus(): { available: boolean; reason?: string } {
 export class AdamWasmState implements AdamState {
   readonly path = 'wasm' as const;
   private readonly exports: Exports;
-  /** Byte offsets of each variable's m and v, and its size. */
-  private readonly slots: Array<{ m: number; v: number; size: number }> = [];
+  /** Byte offsets of each variable's m and v, its size, and the bytes of one array (16-byte aligned). */
+  private readonly slots: Array<{ m: number; v: number; size: number; bytes: number }> = [];
   /** First free byte after the slots (per-call scratch starts here). */
   private top: number;
 
@@ -86,7 +86,7 @@ export class AdamWasmState implements AdamState {
 
   add(size: number): number {
     const bytes = Math.ceil((size * 4) / 16) * 16;
-    this.slots.push({ m: this.top, v: this.top + bytes, size });
+    this.slots.push({ m: this.top, v: this.top + bytes, size, bytes });
     this.top += 2 * bytes;
     this.reserve(this.top);
     new Float32Array(this.exports.memory.buffer, this.top - 2 * bytes, (2 * bytes) / 4).fill(0);
@@ -94,10 +94,9 @@ export class AdamWasmState implements AdamState {
   }
 
   step(index: number, gradient: Float32Array, value: Float32Array, s: AdamScalars): Float32Array {
-    const { m, v, size } = this.slots[index];
+    const { m, v, size, bytes } = this.slots[index];
     checkSize('gradient', gradient, size);
     checkSize('value', value, size);
-    const bytes = Math.ceil((size * 4) / 16) * 16;
     const g = this.top;
     const w = this.top + bytes;
     this.reserve(w + bytes);

@@ -124,9 +124,7 @@ function gradOp(returnSequences: boolean): (...args: tf.Tensor[]) => tf.Tensor {
         ? tf.tensor3d(result.h, [dims.batch, dims.steps, dims.units])
         : tf.tensor2d(lastStep(result.h, dims), [dims.batch, dims.units]);
       const gradFunc = (dy: tf.Tensor | tf.Tensor[]): tf.Tensor[] => {
-        const g = kernelImpl.backward(dims, saved, valuesNow(Array.isArray(dy) ? dy[0] : dy), !returnSequences, {
-          transient: heapBackendActive(),
-        });
+        const g = kernelImpl.backward(dims, saved, valuesNow(Array.isArray(dy) ? dy[0] : dy), !returnSequences, { transient });
         return [
           tf.tensor3d(g.dx, x.shape as [number, number, number]),
           tf.tensor2d(g.dkernel, kernel.shape as [number, number]),

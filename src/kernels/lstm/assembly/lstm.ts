@@ -140,6 +140,20 @@ export function gemm(
   v128.store(pc + 3 * ldc4, c30); v128.store(pc + 3 * ldc4, c31, 16);
 }
 
+/** C[1, 8] (+)= A[1, K] B[K, 8]: the remainder rows below the last 4-row tile; strides as in `tile4x8`. */
+@inline function tile1x8(K: i32, pa: usize, sak4: usize, pb: usize, kstride4: usize, pc: usize, acc: i32): void {
+  let c0 = f32x4.splat(0), c1 = f32x4.splat(0);
+  if (acc) { c0 = v128.load(pc); c1 = v128.load(pc, 16); }
+  for (let k = 0; k < K; k++) {
+    const x = v128.load32_splat(pa);
+    c0 = madd(x, v128.load(pb), c0);
+    c1 = madd(x, v128.load(pb, 16), c1);
+    pa += sak4;
+    pb += kstride4;
+  }
+  v128.store(pc, c0); v128.store(pc, c1, 16);
+}
+
 /** Packs B: [K, N] (row stride ldb, N % 8 == 0) into panels of 8 columns, [N / 8][K][8], at out. */
 export function packB(K: i32, N: i32, b: usize, ldb: i32, out: usize): void {
   const ldb4 = <usize>ldb << 2;
@@ -176,21 +190,7 @@ function gemmPacked(
   for (; m < M; m++) {
     const pa0 = a + <usize>m * sam4;
     const pc0 = c + <usize>m * ldc4;
-    for (let n = 0; n < N; n += 8) {
-      const pc = pc0 + (<usize>n << 2);
-      let c0 = f32x4.splat(0), c1 = f32x4.splat(0);
-      if (acc) { c0 = v128.load(pc); c1 = v128.load(pc, 16); }
-      let pa = pa0;
-      let pb = bp + <usize>n * K4;
-      for (let k = 0; k < K; k++) {
-        const x = v128.load32_splat(pa);
-        c0 = madd(x, v128.load(pb), c0);
-        c1 = madd(x, v128.load(pb, 16), c1);
-        pa += sak4;
-        pb += 32;
-      }
-      v128.store(pc, c0); v128.store(pc, c1, 16);
-    }
+    for (let n = 0; n < N; n += 8) tile1x8(K, pa0, sak4, bp + <usize>n * K4, 32, pc0 + (<usize>n << 2), acc);
   }
 }
 
@@ -277,21 +277,7 @@ function gemmPanel(
     const pa0 = a + <usize>m * sam4;
     const pc0 = c + <usize>m * ldc4;
     let n = 0;
-    for (; n + 8 <= N; n += 8) {
-      const pc = pc0 + (<usize>n << 2);
-      let c0 = f32x4.splat(0), c1 = f32x4.splat(0);
-      if (acc) { c0 = v128.load(pc); c1 = v128.load(pc, 16); }
-      let pa = pa0;
-      let pb = b + (<usize>n << 2);
-      for (let k = 0; k < K; k++) {
-        const x = v128.load32_splat(pa);
-        c0 = madd(x, v128.load(pb), c0);
-        c1 = madd(x, v128.load(pb, 16), c1);
-        pa += sak4;
-        pb += ldb4;
-      }
-      v128.store(pc, c0); v128.store(pc, c1, 16);
-    }
+    for (; n + 8 <= N; n += 8) tile1x8(K, pa0, sak4, b + (<usize>n << 2), ldb4, pc0 + (<usize>n << 2), acc);
     for (; n + 4 <= N; n += 4) {
       const pc = pc0 + (<usize>n << 2);
       let c0 = acc ? v128.load(pc) : f32x4.splat(0);
