@@ -13,6 +13,8 @@ import { classifyTime, parseIsoDate, parseNumber, ISO_FORMS } from './time';
 import { forwardFill, interpolateLinear } from './missing';
 import { readTextSource } from './source';
 import { toDataFrame } from './frame';
+import { findGaps, describeFrequency } from './frequency';
+import { DELIMITER_CANDIDATES, detectDelimiter } from '../io';
 
 /**
  * What to do with missing values in the selected target and feature columns.
@@ -54,6 +56,30 @@ export const DEFAULT_MIN_ROWS = 2;
  */
 export const DEFAULT_CSV_SOURCE = '<text>';
 
+/**
+ * Field delimiter of a CSV file: `'auto'` (guess from the header line, see
+ * {@link detectDelimiter}), or one of comma, semicolon, tab, pipe.
+ */
+export type CsvDelimiter = 'auto' | ',' | ';' | '\t' | '|';
+
+/** All accepted {@link CsvDelimiter} values. */
+export const CSV_DELIMITERS: readonly CsvDelimiter[] = Object.freeze(['auto', ',', ';', '\t', '|']);
+
+/**
+ * Default delimiter: guessed from the header line among comma, semicolon, tab and pipe.
+ * @defaultValue `'auto'`
+ */
+export const DEFAULT_DELIMITER: CsvDelimiter = 'auto';
+
+/**
+ * Largest magnitude accepted in a target or feature cell. Scaling and losses square values;
+ * squares of numbers above 1e154 overflow to Infinity, and sums of many squares need headroom,
+ * so anything beyond 1e150 is rejected at load time, naming the cell, rather than failing much
+ * later as a non-finite scaler state. Real measurements are nowhere near this.
+ * @defaultValue `1e150`
+ */
+export const MAX_ABS_VALUE = 1e150;
+
 /** Which columns to read from a CSV file and how to validate them. */
 export interface LoadCsvOptions {
   /** Name of the time column: ISO 8601 dates/date-times (read as UTC) or plain numbers. */
@@ -75,16 +101,50 @@ export interface LoadCsvOptions {
    * @defaultValue {@link DEFAULT_MIN_ROWS}
    */
   readonly minRows?: number;
+  /**
+   * Field delimiter; `'auto'` guesses it from the header line (comma, semicolon, tab or pipe,
+   * the most frequent outside quotes; comma when none occurs).
+   * @defaultValue {@link DEFAULT_DELIMITER}
+   */
+  readonly delimiter?: CsvDelimiter;
+  /**
+   * {@link loadCsv} only: most bytes read from the file or URL (see {@link readTextSource}).
+   * @defaultValue `DEFAULT_MAX_BYTES` (1 GiB; text is also capped at V8's ~512 MiB string limit)
+   */
+  readonly maxBytes?: number;
+  /**
+   * {@link loadCsv} only: connect and idle timeout for URLs and FIFOs, in ms (see
+   * {@link readTextSource}).
+   * @defaultValue `DEFAULT_SOURCE_TIMEOUT_MS` (30 s)
+   */
+  readonly timeoutMs?: number;
+}
+
+/** Result of {@link parseCsvTextWithWarnings}. */
+export interface ParsedCsv {
+  /** The validated series (typed arrays), for modelling. */
+  readonly series: TimeSeries;
+  /**
+   * Problems that do not stop loading but that a user should see, e.g. missing time stamps in a
+   * regular series: `data.csv: time column "date" has 3 gaps (inferred step 1 month); the first
+   * is between line 5 ("2020-04") and line 6 ("2020-07")` followed by why it matters. Empty when
+   * there is nothing to report.
+   */
+  readonly warnings: readonly string[];
+  /** The field delimiter used (the detected one when `delimiter` was `'auto'`). */
+  readonly delimiter: string;
 }
 
 /** Result of {@link loadCsv}. */
-export interface LoadedCsv {
-  /** The validated series (typed arrays), for modelling. */
-  readonly series: TimeSeries;
+export interface LoadedCsv extends ParsedCsv {
   /**
    * The same data as a danfo.js `DataFrame`, for exploration: the time column (ISO 8601 UTC
    * strings for dates, numbers otherwise) then the targets and features, validated, gap-filled
    * and in final (time) order. See {@link toDataFrame}.
+   *
+   * Built on first access (a getter), so `danfojs-node`, an optional peer dependency that takes
+   * 1.5-3 s to load, is only required by code that reads it; the same frame is returned on later
+   * reads. Reading it throws an Error when `danfojs-node` is not installed.
    */
   readonly frame: DataFrame;
 }
@@ -97,12 +157,18 @@ interface ResolvedOptions {
   readonly missing: MissingPolicy;
   readonly sort: boolean;
   readonly minRows: number;
+  readonly delimiter: CsvDelimiter;
 }
 
 /**
  * Parses and validates CSV text into a {@link TimeSeries}.
  *
- * The text is parsed with papaparse (comma-separated, first row is the header, RFC 4180 quoting,
+ * The text must not contain NUL characters in its first 4 KiB (UTF-16 without a byte-order
+ * mark, or a binary file: an error says which it looks like; UTF-16 *with* a byte-order mark is
+ * decoded by {@link loadCsv}). The delimiter is `options.delimiter`, by default guessed from the
+ * header line (comma, semicolon, tab or pipe; see {@link detectDelimiter}); a one-column header
+ * that contains another delimiter makes the unknown-column error say which one to pass.
+ * The text is parsed with papaparse (first row is the header, RFC 4180 quoting,
  * `\n`, `\r\n` or `\r` line ends, a leading byte-order mark ignored, cells kept as raw strings).
  * Then, in this order:
  * 1. structure: the file must not be empty, must have data rows after the header, no two header
@@ -116,7 +182,7 @@ interface ResolvedOptions {
  *    rows out of order are an error unless `sort` is `true` (stable sort by time);
  * 4. target and feature cells: a plain decimal number (`-1.5`, `+2`, `.5`, `1e-3`), or one of
  *    {@link MISSING_MARKERS} meaning missing; anything else (`abc`, `1,2`, ` 1`, `Infinity`) is
- *    an error;
+ *    an error, and so is a magnitude above {@link MAX_ABS_VALUE} (`1e150`);
  * 5. the missing-value policy (see {@link MissingPolicy}), applied in time order;
  * 6. at least `minRows` rows must remain.
  *
@@ -137,26 +203,56 @@ interface ResolvedOptions {
  * series.timeKind;      // 'date'
  */
 export function parseCsvText(text: string, options: LoadCsvOptions, source: string = DEFAULT_CSV_SOURCE): TimeSeries {
+  return parseCsvTextWithWarnings(text, options, source).series;
+}
+
+/**
+ * Parses and validates CSV text as {@link parseCsvText} does, and also returns the warnings and
+ * the delimiter used.
+ *
+ * Warnings: when the time stamps, after the missing-value policy, are a regular series (see
+ * {@link findGaps}) with missing stamps, one warning names the number of gaps, the inferred
+ * step and the first gap (the time stamps and lines before and after it). Seasonal periods,
+ * lags and windows count rows, so a gap silently shifts them.
+ *
+ * @param text - The whole file content.
+ * @param options - Column selection and policies, see {@link LoadCsvOptions}.
+ * @param source - Name of the data's origin for messages. @defaultValue {@link DEFAULT_CSV_SOURCE}
+ * @returns `{ series, warnings, delimiter }`.
+ * @throws InputError as {@link parseCsvText}.
+ * @example
+ * const { series, warnings } = parseCsvTextWithWarnings('m;y\n2020-01;1\n2020-02;2\n2020-04;3\n', { time: 'm', targets: ['y'] });
+ * warnings[0]; // '<text>: time column "m" has 1 gap (inferred step 1 month); the first is between line 3 ("2020-02") and line 4 ("2020-04"); ...'
+ */
+export function parseCsvTextWithWarnings(
+  text: string,
+  options: LoadCsvOptions,
+  source: string = DEFAULT_CSV_SOURCE,
+): ParsedCsv {
   const opts = resolveOptions(options);
   if (typeof text !== 'string') {
     throw new InputError(`text must be a string, got ${describeValue(text)}`, { argument: 'text' });
   }
-  const { header, rows, lines } = parseStructure(text, source);
-  const columnIndex = resolveColumns(header, opts, source);
+  checkText(text, source);
+  const delimiter = opts.delimiter === 'auto' ? detectDelimiter(text) : opts.delimiter;
+  const { header, rows, lines } = parseStructure(text, source, delimiter);
+  const columnIndex = resolveColumns(header, opts, source, delimiter);
   const n = rows.length;
 
   const time = parseTimeColumn(rows, lines, columnIndex.get(opts.time)!, opts.time, source);
   const order = orderRows(time.values, time.texts, lines, opts, source);
 
   const valueColumns = [...opts.targets, ...opts.features];
-  const raw = parseValueColumns(rows, lines, valueColumns, columnIndex, opts.missing, source);
+  const raw = parseValueColumns(rows, lines, valueColumns, columnIndex, opts.missing, source, delimiter);
 
-  // Permute into time order.
+  // Permute into time order; `rowOf` keeps each row's index in the file, for messages.
   let timeSorted = new Float64Array(n);
   let linesSorted = new Int32Array(n);
+  let rowOf = new Int32Array(n);
   for (let i = 0; i < n; i++) {
     timeSorted[i] = time.values[order[i]];
     linesSorted[i] = lines[order[i]];
+    rowOf[i] = order[i];
   }
   let columns = raw.map((col) => {
     const out = new Float64Array(n);
@@ -179,6 +275,7 @@ export function parseCsvText(text: string, options: LoadCsvOptions, source: stri
       };
       timeSorted = pick(timeSorted, (len) => new Float64Array(len));
       linesSorted = pick(linesSorted, (len) => new Int32Array(len));
+      rowOf = pick(rowOf, (len) => new Int32Array(len));
       columns = columns.map((col) => pick(col, (len) => new Float64Array(len)));
     } else {
       const fill = opts.missing;
@@ -205,7 +302,7 @@ export function parseCsvText(text: string, options: LoadCsvOptions, source: stri
   valueColumns.forEach((name, c) => {
     values[name] = columns[c];
   });
-  return {
+  const series: TimeSeries = {
     timeColumn: opts.time,
     timeKind: time.kind,
     time: timeSorted,
@@ -216,30 +313,58 @@ export function parseCsvText(text: string, options: LoadCsvOptions, source: stri
     length,
     source,
   };
+  const gap = gapWarning(series, (i) => `line ${linesSorted[i]} (${JSON.stringify(time.texts[rowOf[i]])})`);
+  return { series, warnings: Object.freeze(gap === null ? [] : [gap]), delimiter };
+}
+
+/** One warning about missing time stamps, or `null` when the stamps are regular. */
+function gapWarning(series: TimeSeries, where: (i: number) => string): string | null {
+  if (series.length < 3) return null;
+  const gaps = findGaps(series.time, series.timeKind);
+  if (gaps.count === 0) return null;
+  const step = describeFrequency(gaps.frequency, series.timeKind);
+  return (
+    `${series.source}: time column ${JSON.stringify(series.timeColumn)} has ${gaps.count} gap${gaps.count === 1 ? '' : 's'} ` +
+    `(inferred step ${step}); the first is between ${where(gaps.first - 1)} and ${where(gaps.first)}; ` +
+    'seasonal periods, lags and windows count rows, so fill the missing time stamps (rows with empty values and a ' +
+    "missing policy such as 'interpolate') if the series should be regular"
+  );
 }
 
 /**
- * Reads a CSV file or URL and validates it into a {@link TimeSeries} plus a danfo.js
- * `DataFrame` view of the same data.
+ * Reads a CSV file or URL and validates it into a {@link TimeSeries}, with warnings and a lazy
+ * danfo.js `DataFrame` view of the same data.
  *
  * Options are validated before any I/O. See {@link parseCsvText} for every rule applied to the
- * content and {@link readTextSource} for how the source is read.
+ * content, {@link parseCsvTextWithWarnings} for the warnings, and {@link readTextSource} for how
+ * the source is read (`maxBytes`, `timeoutMs`; UTF-8, or UTF-16 with a byte-order mark).
+ * `danfojs-node` is not loaded here: only reading `.frame` loads it.
  *
  * @param source - A file path (relative to the working directory) or an `http://`/`https://`
  *   URL (fetched with the global `fetch`).
  * @param options - Column selection and policies, see {@link LoadCsvOptions}.
- * @returns `{ series, frame }`; the frame has `series.length` rows and the columns
- *   `[time, ...targets, ...features]`.
+ * @returns A frozen `{ series, warnings, delimiter, frame }`; `frame` is a getter that builds
+ *   the DataFrame on first access (`series.length` rows, columns `[time, ...targets, ...features]`).
  * @throws InputError for bad options, a missing file (naming the path), a failed fetch (naming
- *   the URL and HTTP status) and every content problem listed under {@link parseCsvText}.
+ *   the URL and HTTP status), a file or body over `maxBytes`, a timeout, and every content
+ *   problem listed under {@link parseCsvText}.
  * @example
- * const { series, frame } = await loadCsv('data/air.csv', { time: 'date', targets: ['pm25'], missing: 'interpolate' });
+ * const { series, warnings } = await loadCsv('data/air.csv', { time: 'date', targets: ['pm25'], missing: 'interpolate' });
+ * for (const w of warnings) console.warn(w);
  */
 export async function loadCsv(source: string, options: LoadCsvOptions): Promise<LoadedCsv> {
   resolveOptions(options);
-  const text = await readTextSource(source);
-  const series = parseCsvText(text, options, source);
-  return { series, frame: toDataFrame(series) };
+  const text = await readTextSource(source, { maxBytes: options.maxBytes, timeoutMs: options.timeoutMs, what: 'CSV' });
+  const parsed = parseCsvTextWithWarnings(text, options, source);
+  let frame: DataFrame | undefined;
+  return Object.freeze({
+    ...parsed,
+    // Lazy: danfojs-node is optional and slow to load; see LoadedCsv.frame.
+    get frame(): DataFrame {
+      frame ??= toDataFrame(parsed.series);
+      return frame;
+    },
+  });
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -248,8 +373,15 @@ function resolveOptions(options: LoadCsvOptions): ResolvedOptions {
   if (typeof options !== 'object' || options === null) {
     throw new InputError(`options must be an object, got ${describeValue(options)}`, { argument: 'options' });
   }
-  const { time, targets, features = [], missing = DEFAULT_MISSING_POLICY, sort = false, minRows = DEFAULT_MIN_ROWS } =
-    options;
+  const {
+    time,
+    targets,
+    features = [],
+    missing = DEFAULT_MISSING_POLICY,
+    sort = false,
+    minRows = DEFAULT_MIN_ROWS,
+    delimiter = DEFAULT_DELIMITER,
+  } = options;
   if (typeof time !== 'string' || time.length === 0) {
     throw new InputError(`options.time must be a non-empty column name, got ${describeValue(time)}`, {
       argument: 'time',
@@ -292,7 +424,26 @@ function resolveOptions(options: LoadCsvOptions): ResolvedOptions {
       value: minRows,
     });
   }
-  return { time, targets, features, missing, sort, minRows };
+  if (!CSV_DELIMITERS.includes(delimiter)) {
+    throw new InputError(
+      `options.delimiter must be one of ${CSV_DELIMITERS.map((d) => JSON.stringify(d)).join(', ')}, got ${describeValue(delimiter)}`,
+      { argument: 'delimiter', value: delimiter },
+    );
+  }
+  return { time, targets, features, missing, sort, minRows, delimiter };
+}
+
+/** Rejects texts that are not CSV at all: UTF-16 without a byte-order mark, or binary data. */
+function checkText(text: string, source: string): void {
+  const head = text.slice(0, 4096);
+  const nul = head.indexOf('\u0000');
+  if (nul >= 0) {
+    const hint =
+      head.startsWith('\uFFFD\uFFFD') || /^(.\u0000){2}|^(\u0000.){2}/s.test(head)
+        ? 'it looks like UTF-16 text; save it as UTF-8 (or as UTF-16 with a byte-order mark)'
+        : 'it looks like a binary file, not CSV text';
+    throw new InputError(`${source}: contains a NUL character at offset ${nul}; ${hint}`, { file: source, offset: nul });
+  }
 }
 
 function checkNameList(list: unknown, argument: string): asserts list is readonly string[] {
@@ -328,7 +479,7 @@ function isBlank(row: readonly string[]): boolean {
   return row.length === 1 && row[0] === '';
 }
 
-function parseStructure(text: string, source: string): Structure {
+function parseStructure(text: string, source: string, delimiter: string): Structure {
   const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
   const rows: string[][] = [];
   const starts: number[] = [];
@@ -336,7 +487,7 @@ function parseStructure(text: string, source: string): Structure {
   let position = 0;
   let parseError: { line: number; message: string } | undefined;
   Papa.parse<string[]>(body, {
-    delimiter: ',',
+    delimiter,
     header: false,
     dynamicTyping: false,
     skipEmptyLines: false,
@@ -399,7 +550,12 @@ function parseStructure(text: string, source: string): Structure {
   return { header, rows: rows.slice(1), lines: Int32Array.from(starts.slice(1)) };
 }
 
-function resolveColumns(header: readonly string[], opts: ResolvedOptions, source: string): Map<string, number> {
+function resolveColumns(
+  header: readonly string[],
+  opts: ResolvedOptions,
+  source: string,
+  delimiter: string,
+): Map<string, number> {
   const index = new Map<string, number>();
   header.forEach((name, i) => index.set(name, i));
   const selected: [string, string][] = [
@@ -411,12 +567,22 @@ function resolveColumns(header: readonly string[], opts: ResolvedOptions, source
     if (!index.has(name)) {
       const available = header.map((h) => JSON.stringify(h)).join(', ');
       throw new InputError(
-        `${source}: unknown column ${JSON.stringify(name)} (options.${argument}); available columns: ${available}`,
+        `${source}: unknown column ${JSON.stringify(name)} (options.${argument}); available columns: ${available}` +
+          delimiterHint(header, delimiter),
         { file: source, argument, column: name },
       );
     }
   }
   return index;
+}
+
+/** When a one-column header holds another delimiter, says which one to pass. */
+function delimiterHint(header: readonly string[], delimiter: string): string {
+  if (header.length !== 1) return '';
+  const other = DELIMITER_CANDIDATES.find((d) => d !== delimiter && header[0].includes(d));
+  if (other === undefined) return '';
+  const shown = JSON.stringify(other);
+  return `; the header looks ${shown}-separated: pass delimiter: ${shown} (--delimiter ${shown} on the command line)`;
 }
 
 interface TimeColumn {
@@ -503,7 +669,7 @@ function orderRows(
     if (time[i] < time[i - 1]) {
       throw new InputError(
         `${source}: time column ${name} is not sorted: line ${lines[i]} (${JSON.stringify(texts[i])}) is earlier than ` +
-          `line ${lines[i - 1]} (${JSON.stringify(texts[i - 1])}); pass sort: true to sort rows by time`,
+          `line ${lines[i - 1]} (${JSON.stringify(texts[i - 1])}); pass sort: true (--sort on the command line) to sort rows by time`,
         { file: source, column: opts.time, line: lines[i] },
       );
     }
@@ -519,6 +685,7 @@ function parseValueColumns(
   columnIndex: ReadonlyMap<string, number>,
   missing: MissingPolicy,
   source: string,
+  delimiter: string,
 ): Float64Array[] {
   const n = rows.length;
   const indices = names.map((name) => columnIndex.get(name)!);
@@ -540,12 +707,20 @@ function parseValueColumns(
       }
       const value = parseNumber(cell);
       if (value === null) {
-        throw new InputError(`${where()}: expected a number, got ${JSON.stringify(cell)}`, {
+        const hint = delimiter !== ',' && /^[+-]?\d+,\d+$/.test(cell) ? '; decimal commas are not supported, use a dot (1.5)' : '';
+        throw new InputError(`${where()}: expected a number, got ${JSON.stringify(cell)}${hint}`, {
           file: source,
           column: names[c],
           line: lines[r],
           value: cell,
         });
+      }
+      if (Math.abs(value) > MAX_ABS_VALUE) {
+        throw new InputError(
+          `${where()}: value ${cell} is too large in magnitude (more than ${MAX_ABS_VALUE}); ` +
+            'scaling squares values, which would overflow to Infinity; rescale the column (e.g. to other units)',
+          { file: source, column: names[c], line: lines[r], value: cell, limit: MAX_ABS_VALUE },
+        );
       }
       out[c][r] = value;
     }

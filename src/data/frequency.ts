@@ -76,3 +76,92 @@ export function futureTimes(last: number, frequency: Frequency, count: number): 
   }
   return out;
 }
+
+/** Result of {@link findGaps}. */
+export interface TimeGaps {
+  /** The regular step inferred from the whole column (see {@link findGaps}). */
+  readonly frequency: Frequency;
+  /** Number of consecutive pairs further apart than one step. */
+  readonly count: number;
+  /** Index `i` of the first gap: it lies between `time[i - 1]` and `time[i]`; `-1` when none. */
+  readonly first: number;
+}
+
+/** Relative tolerance on fixed steps, so that decimal steps (0.1) do not count as gaps. */
+const STEP_TOLERANCE = 1e-9;
+
+/**
+ * Finds the places where a regular series skips one or more time stamps.
+ *
+ * The step is inferred from all stamps: a whole number of months (the most common month
+ * difference) when every stamp has the same day of month and time of day, otherwise the median
+ * difference (the lower one for an even count) as a fixed step. A gap is a pair of neighbours further apart than one step; steps
+ * shorter than the inferred one are not reported.
+ *
+ * @param time - Strictly increasing time stamps (epoch ms for `'date'`), length >= 2; not modified.
+ * @param timeKind - How the stamps were parsed.
+ * @returns The inferred frequency, the number of gaps and the index of the first.
+ * @throws InputError when fewer than 2 stamps are given.
+ * @example
+ * const t = Float64Array.of(Date.UTC(2020, 0, 1), Date.UTC(2020, 1, 1), Date.UTC(2020, 4, 1));
+ * findGaps(t, 'date'); // { frequency: { kind: 'months', months: 1 }, count: 1, first: 2 }
+ */
+export function findGaps(time: ArrayLike<number>, timeKind: TimeKind): TimeGaps {
+  if (time.length < 2) {
+    throw new InputError(`finding gaps needs at least 2 time stamps, got ${time.length}`);
+  }
+  const n = time.length;
+  let count = 0;
+  let first = -1;
+  const note = (i: number): void => {
+    count++;
+    if (first < 0) first = i;
+  };
+  let monthly = timeKind === 'date';
+  for (let i = 1; monthly && i < n; i++) monthly = sameTimeInMonth(time[i], time[i - 1]);
+  if (monthly) {
+    const diffs = new Map<number, number>();
+    for (let i = 1; i < n; i++) {
+      const d = monthIndex(time[i]) - monthIndex(time[i - 1]);
+      diffs.set(d, (diffs.get(d) ?? 0) + 1);
+    }
+    let months = 0;
+    let best = 0;
+    for (const [d, c] of diffs) if (c > best || (c === best && d < months)) [months, best] = [d, c];
+    for (let i = 1; i < n; i++) if (monthIndex(time[i]) - monthIndex(time[i - 1]) > months) note(i);
+    return { frequency: { kind: 'months', months }, count, first };
+  }
+  const steps = new Float64Array(n - 1);
+  for (let i = 1; i < n; i++) steps[i - 1] = time[i] - time[i - 1];
+  const sorted = Float64Array.from(steps).sort();
+  // Lower median: with as many gaps as regular steps, the regular step wins.
+  const step = sorted[Math.floor((n - 2) / 2)];
+  for (let i = 1; i < n; i++) if (steps[i - 1] > step * (1 + STEP_TOLERANCE)) note(i);
+  return { frequency: { kind: 'fixed', step }, count, first };
+}
+
+const DURATIONS: readonly [number, string][] = [
+  [86_400_000 * 7, 'week'],
+  [86_400_000, 'day'],
+  [3_600_000, 'hour'],
+  [60_000, 'minute'],
+  [1000, 'second'],
+  [1, 'millisecond'],
+];
+
+/**
+ * Describes a frequency for messages.
+ *
+ * @param frequency - As returned by {@link inferFrequency} or {@link findGaps}.
+ * @param timeKind - `'date'`: fixed steps are durations; `'number'`: plain units.
+ * @returns E.g. `'1 month'`, `'3 months'`, `'1 day'`, `'15 minutes'`, `'0.5'`.
+ * @example
+ * describeFrequency({ kind: 'fixed', step: 3_600_000 }, 'date'); // '1 hour'
+ */
+export function describeFrequency(frequency: Frequency, timeKind: TimeKind): string {
+  const plural = (k: number, unit: string): string => `${k} ${unit}${k === 1 ? '' : 's'}`;
+  if (frequency.kind === 'months') return plural(frequency.months, 'month');
+  if (timeKind === 'number') return String(frequency.step);
+  const [unit, name] = DURATIONS.find(([ms]) => frequency.step >= ms && frequency.step % ms === 0) ?? [1, 'millisecond'];
+  return plural(frequency.step / unit, name);
+}

@@ -6,3 +6,4 @@
 export * from './bytes';
 export * from './text';
 export * from './boundedRead';
+export * from './delimiter';

@@ -1,13 +1,19 @@
 import { describe, expect, it } from 'vitest';
 import * as http from 'http';
 import type { AddressInfo } from 'net';
+import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
 import { inputError, inputRejection } from './helpers';
 import {
   DEFAULT_MIN_ROWS,
   DEFAULT_MISSING_POLICY,
+  CSV_DELIMITERS,
+  DEFAULT_DELIMITER,
+  MAX_ABS_VALUE,
   loadCsv,
   parseCsvText,
+  parseCsvTextWithWarnings,
   type LoadCsvOptions,
 } from '../../src/data/csv';
 
@@ -20,6 +26,24 @@ async function expectInputError(promise: Promise<unknown>, message: string): Pro
 
 const DAY = 86_400_000;
 const JAN1 = Date.UTC(2020, 0, 1);
+
+// First in the file: each test file runs in its own process, and later tests do load danfo.
+describe('loadCsv: lazy DataFrame', () => {
+  const danfoLoaded = (): boolean => Object.keys(require.cache).some((p) => p.includes('node_modules/danfojs-node/'));
+
+  it('does not require danfojs-node until .frame is read, then builds the frame once', async () => {
+    const loaded = await loadCsv(FIXTURE, { time: 'date', targets: ['load'], missing: 'interpolate' });
+    expect(loaded.series.length).toBe(4);
+    expect(loaded.warnings).toEqual([]);
+    expect(loaded.delimiter).toBe(',');
+    expect(danfoLoaded()).toBe(false);
+    const frame = loaded.frame;
+    expect(danfoLoaded()).toBe(true);
+    expect(frame.shape).toEqual([4, 2]);
+    expect(loaded.frame).toBe(frame);
+    expect(Object.isFrozen(loaded)).toBe(true);
+  });
+});
 
 describe('parseCsvText: happy paths', () => {
   it('reads dates as UTC milliseconds and selected columns as Float64Array', () => {
@@ -146,7 +170,7 @@ describe('parseCsvText: time column', () => {
     ['missing', 't,y\n1,1\nNA,2\n', 'f.csv: time column "t", line 3: time stamp is missing ("NA"); every row needs one'],
     ['empty', 't,y\n1,1\n,2\n', 'f.csv: time column "t", line 3: time stamp is missing (""); every row needs one'],
     ['mixed', 't,y\n2020-01-01,1\n2020-01-02,2\n5,3\n', 'f.csv: time column "t" mixes dates and numbers: line 2 has "2020-01-01" (a date), line 4 has "5" (a number)'],
-    ['unsorted', 't,y\n1,1\n3,2\n2,3\n', 'f.csv: time column "t" is not sorted: line 4 ("2") is earlier than line 3 ("3"); pass sort: true to sort rows by time'],
+    ['unsorted', 't,y\n1,1\n3,2\n2,3\n', 'f.csv: time column "t" is not sorted: line 4 ("2") is earlier than line 3 ("3"); pass sort: true (--sort on the command line) to sort rows by time'],
     ['duplicate', 't,y\n1,1\n2,2\n2,3\n', 'f.csv: duplicate time stamp in column "t": line 3 ("2") and line 4 ("2") are the same time'],
     ['duplicate in another spelling', 't,y\n2020-01-01,1\n2020-01-01T00:00Z,2\n', 'f.csv: duplicate time stamp in column "t": line 2 ("2020-01-01") and line 3 ("2020-01-01T00:00Z") are the same time'],
   ])('%s', (_name, text, message) => {
@@ -315,5 +339,116 @@ describe('loadCsv', () => {
     } finally {
       await new Promise<void>((resolve) => server.close(() => resolve()));
     }
+  });
+});
+
+const FIXTURES = path.join(__dirname, '..', 'fixtures', 'data');
+
+describe('parseCsvText: delimiters', () => {
+  it('guesses comma, semicolon, tab and pipe from the header by default', () => {
+    expect(DEFAULT_DELIMITER).toBe('auto');
+    expect(CSV_DELIMITERS).toEqual(['auto', ',', ';', '\t', '|']);
+    for (const d of [',', ';', '\t', '|']) {
+      const parsed = parseCsvTextWithWarnings(`t${d}y${d}"a,b"\n1${d}2${d}x\n2${d}3${d}y\n`, opts);
+      expect(parsed.delimiter).toBe(d);
+      expect(Array.from(parsed.series.values.y)).toEqual([2, 3]);
+    }
+  });
+
+  it('loads a ;-separated file', async () => {
+    const loaded = await loadCsv(path.join(FIXTURES, 'semicolon.csv'), { time: 'date', targets: ['value'] });
+    expect(loaded.delimiter).toBe(';');
+    expect(Array.from(loaded.series.values.value)).toEqual([1.5, 2, 2.5]);
+  });
+
+  it('with an explicit delimiter, says when the header looks separated by another one', () => {
+    const text = fs.readFileSync(path.join(FIXTURES, 'semicolon.csv'), 'utf8');
+    expect(inputError(() => parseCsvText(text, { time: 'date', targets: ['value'], delimiter: ',' }, 'semi.csv')).message).toBe(
+      'semi.csv: unknown column "date" (options.time); available columns: "date;value;note"; the header looks ";"-separated: ' +
+        'pass delimiter: ";" (--delimiter ";" on the command line)',
+    );
+  });
+
+  it('rejects an unknown delimiter option and explains decimal commas', () => {
+    expect(inputError(() => parseCsvText('t,y\n1,2\n', { ...opts, delimiter: ':' as never })).message).toBe(
+      'options.delimiter must be one of "auto", ",", ";", "\\t", "|", got ":"',
+    );
+    expect(inputError(() => parseCsvText('t;y\n1;2,5\n2;3\n', opts, 'eu.csv')).message).toBe(
+      'eu.csv: column "y", line 2: expected a number, got "2,5"; decimal commas are not supported, use a dot (1.5)',
+    );
+  });
+});
+
+describe('loadCsv: encodings', () => {
+  const text = 'date,value\n2020-01-01,1\n2020-01-02,2\n';
+  const le = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, 'utf16le')]);
+  const be = Buffer.from(le);
+  be.swap16();
+
+  it.each([
+    ['UTF-16LE', le],
+    ['UTF-16BE', be],
+  ])('decodes %s files with a byte-order mark', async (_name, bytes) => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'csv-utf16-'));
+    try {
+      const file = path.join(dir, 'u16.csv');
+      fs.writeFileSync(file, bytes);
+      const { series } = await loadCsv(file, { time: 'date', targets: ['value'] });
+      expect(Array.from(series.values.value)).toEqual([1, 2]);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('names UTF-16 text without a byte-order mark and binary data', () => {
+    const noBom = Buffer.from(text, 'utf16le').toString('utf8');
+    expect(inputError(() => parseCsvText(noBom, opts, 'u16.csv')).message).toBe(
+      'u16.csv: contains a NUL character at offset 1; it looks like UTF-16 text; save it as UTF-8 (or as UTF-16 with a byte-order mark)',
+    );
+    expect(inputError(() => parseCsvText('PK\u0003\u0004\u0000\u0000xyz', opts, 'x.zip')).message).toBe(
+      'x.zip: contains a NUL character at offset 4; it looks like a binary file, not CSV text',
+    );
+  });
+
+  it('passes maxBytes through to the read', async () => {
+    const err = await inputRejection(loadCsv(FIXTURE, { time: 'date', targets: ['load'], maxBytes: 10 }));
+    expect(err.message).toMatch(/^CSV .*daily\.csv is \d+ bytes.* more than the limit of 10 bytes \(maxBytes\); raise it with the maxBytes option \(--max-bytes on the command line\)$/);
+    expect(err.details).toMatchObject({ argument: 'maxBytes' });
+  });
+});
+
+describe('parseCsvTextWithWarnings: gaps', () => {
+  it('warns about missing time stamps in a monthly series, naming the first gap and the count', async () => {
+    const file = path.join(FIXTURES, 'monthly-gaps.csv');
+    const { warnings, series } = await loadCsv(file, { time: 'month', targets: ['sales'] });
+    expect(series.length).toBe(7);
+    expect(warnings).toEqual([
+      `${file}: time column "month" has 2 gaps (inferred step 1 month); the first is between line 3 ("2020-02") and line 4 ("2020-05"); ` +
+        'seasonal periods, lags and windows count rows, so fill the missing time stamps (rows with empty values and a ' +
+        "missing policy such as 'interpolate') if the series should be regular",
+    ]);
+  });
+
+  it('reports gaps in sorted order and gaps made by dropping rows; none for regular series', () => {
+    const sorted = parseCsvTextWithWarnings('t,y\n3,1\n1,1\n2,1\n6,1\n', { ...opts, sort: true }, 'f.csv');
+    expect(sorted.warnings[0]).toMatch(/^f\.csv: time column "t" has 1 gap \(inferred step 1\); the first is between line 2 \("3"\) and line 5 \("6"\);/);
+    const dropped = parseCsvTextWithWarnings('t,y\n1,1\n2,\n3,1\n4,1\n', { ...opts, missing: 'drop' }, 'f.csv');
+    expect(dropped.warnings[0]).toMatch(/has 1 gap \(inferred step 1\); the first is between line 2 \("1"\) and line 4 \("3"\)/);
+    const daily = 'd,y\n2020-01-01,1\n2020-01-02,1\n2020-01-03,1\n2020-01-04,1\n';
+    expect(parseCsvTextWithWarnings(daily, { time: 'd', targets: ['y'] }).warnings).toEqual([]);
+    expect(parseCsvTextWithWarnings('t,y\n0.1,1\n0.2,1\n0.3,1\n0.4,1\n', opts).warnings).toEqual([]);
+  });
+});
+
+describe('parseCsvText: magnitude bound', () => {
+  it(`rejects values above ${MAX_ABS_VALUE} in magnitude, naming file, column, line and value`, () => {
+    expect(MAX_ABS_VALUE).toBe(1e150);
+    const err = inputError(() => parseCsvText('t,y\n1,1\n2,-1e306\n', opts, 'big.csv'));
+    expect(err.message).toBe(
+      'big.csv: column "y", line 3: value -1e306 is too large in magnitude (more than 1e+150); scaling squares values, ' +
+        'which would overflow to Infinity; rescale the column (e.g. to other units)',
+    );
+    expect(err.details).toMatchObject({ file: 'big.csv', column: 'y', line: 3, value: '-1e306' });
+    expect(Array.from(parseCsvText('t,y\n1,1e150\n2,-1e150\n', opts).values.y)).toEqual([1e150, -1e150]);
   });
 });

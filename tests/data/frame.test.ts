@@ -37,3 +37,44 @@ describe('toDataFrame', () => {
     expect(Array.from(s.time)).toEqual([1, 2]);
   });
 });
+
+describe('toDataFrame without danfojs-node', () => {
+  it('throws a clear Error naming the optional peer dependency and how to install it', async () => {
+    const { execFileSync } = await import('child_process');
+    const path = await import('path');
+    const root = path.join(__dirname, '..', '..');
+    // Make `require('danfojs-node')` fail as it does when the package is not installed.
+    const script = `
+      const Module = require('module');
+      const resolve = Module._resolveFilename;
+      Module._resolveFilename = function (request, ...rest) {
+        if (request === 'danfojs-node') {
+          const err = new Error("Cannot find module 'danfojs-node'\\nRequire stack:\\n- x");
+          err.code = 'MODULE_NOT_FOUND';
+          throw err;
+        }
+        return resolve.call(this, request, ...rest);
+      };
+      const { toDataFrame, DANFO_MISSING_MESSAGE } = require('./src/data/frame.ts');
+      try {
+        toDataFrame({ timeColumn: 't', timeKind: 'number', time: Float64Array.of(1), targets: ['y'], features: [],
+          columns: ['y'], values: { y: Float64Array.of(1) }, length: 1, source: 'mem' });
+        console.log('no error');
+      } catch (e) {
+        console.log(JSON.stringify({ name: e.name, message: e.message, same: e.message === DANFO_MISSING_MESSAGE }));
+      }`;
+    const out = execFileSync(process.execPath, ['-r', 'ts-node/register/transpile-only', '-e', script], {
+      cwd: root,
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
+    const result = JSON.parse(out.trim());
+    expect(result).toEqual({
+      name: 'Error',
+      same: true,
+      message:
+        'danfojs-node is an optional peer dependency for DataFrames (toDataFrame, LoadedCsv.frame); install it with ' +
+        'npm i danfojs-node@1.2.0 (see the README for the npm overrides it needs), or use the typed-array series instead',
+    });
+  });
+});

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { futureTimes, inferFrequency } from '../../src/data/frequency';
+import { describeFrequency, findGaps, futureTimes, inferFrequency } from '../../src/data/frequency';
 
 const iso = (a: Float64Array): string[] => Array.from(a, (ms) => new Date(ms).toISOString().slice(0, 10));
 
@@ -29,5 +29,43 @@ describe('inferFrequency / futureTimes', () => {
 
   it('needs two stamps', () => {
     expect(() => inferFrequency(Float64Array.of(1), 'number')).toThrow('a frequency needs at least 2 time stamps, got 1');
+  });
+});
+
+describe('findGaps / describeFrequency', () => {
+  const m = (y: number, mo: number): number => Date.UTC(y, mo, 1);
+  const day = 86_400_000;
+  it.each([
+    ['monthly with two gaps', Float64Array.of(m(2020, 0), m(2020, 1), m(2020, 4), m(2020, 5), m(2020, 7)), 'date', { kind: 'months', months: 1 }, 2, 2],
+    ['quarterly, regular', Float64Array.of(m(2020, 0), m(2020, 3), m(2020, 6)), 'date', { kind: 'months', months: 3 }, 0, -1],
+    ['daily with a weekend', Float64Array.of(0, day, 2 * day, 5 * day, 6 * day), 'date', { kind: 'fixed', step: day }, 1, 3],
+    ['decimal steps', Float64Array.of(0.1, 0.2, 0.3, 0.4), 'number', { kind: 'fixed', step: 0.1 }, 0, -1],
+    ['half of the steps are gaps', Float64Array.of(1, 3, 4), 'number', { kind: 'fixed', step: 1 }, 1, 1],
+  ] as const)('%s', (_name, time, kind, frequency, count, first) => {
+    const copy = Float64Array.from(time);
+    const gaps = findGaps(time, kind);
+    expect(gaps.frequency.kind).toBe(frequency.kind);
+    if (frequency.kind === 'fixed') expect((gaps.frequency as { step: number }).step).toBeCloseTo(frequency.step, 12);
+    else expect(gaps.frequency).toEqual(frequency);
+    expect(gaps.count).toBe(count);
+    expect(gaps.first).toBe(first);
+    expect(time).toEqual(copy);
+  });
+
+  it('needs two stamps', () => {
+    expect(() => findGaps(Float64Array.of(1), 'number')).toThrow('finding gaps needs at least 2 time stamps, got 1');
+  });
+
+  it.each([
+    [{ kind: 'months', months: 1 }, 'date', '1 month'],
+    [{ kind: 'months', months: 3 }, 'date', '3 months'],
+    [{ kind: 'fixed', step: 7 * day }, 'date', '1 week'],
+    [{ kind: 'fixed', step: day }, 'date', '1 day'],
+    [{ kind: 'fixed', step: 3_600_000 }, 'date', '1 hour'],
+    [{ kind: 'fixed', step: 900_000 }, 'date', '15 minutes'],
+    [{ kind: 'fixed', step: 1500 }, 'date', '1500 milliseconds'],
+    [{ kind: 'fixed', step: 0.5 }, 'number', '0.5'],
+  ] as const)('describes %j as %s', (frequency, kind, text) => {
+    expect(describeFrequency(frequency, kind)).toBe(text);
   });
 });

@@ -12,6 +12,8 @@ describe('src/data barrel', () => {
       'batches', 'batchOrder', 'countBatches', 'DEFAULT_SHUFFLE_SEED',
       'parseIsoDate', 'parseNumber', 'readTextSource', 'forwardFill', 'interpolateLinear', 'toDataFrame',
       'inferFrequency', 'futureTimes',
+      'parseCsvTextWithWarnings', 'DEFAULT_DELIMITER', 'CSV_DELIMITERS', 'MAX_ABS_VALUE', 'DEFAULT_SOURCE_TIMEOUT_MS',
+      'findGaps', 'describeFrequency', 'DANFO_MISSING_MESSAGE',
     ]) {
       expect(data, name).toHaveProperty(name);
     }
