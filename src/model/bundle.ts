@@ -1,6 +1,7 @@
 import { promises as fs } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { InputError, describeValue } from '../errors';
+import { readTextFileBounded } from '../io';
 import { LIBRARY } from '../version';
 import { resolveLstmConfig } from './config';
 import { LstmForecaster, type ForecasterSpec } from './forecaster';
@@ -17,6 +18,12 @@ export const BUNDLE_FORMAT_VERSION = 1;
 export const MANIFEST_FILE = 'manifest.json';
 /** Sub-directory holding the tfjs model (`model.json` + `weights.bin`). */
 export const MODEL_DIR = 'model';
+/**
+ * Largest `manifest.json` {@link loadBundle} reads (manifests are a few KiB, training history
+ * included); a larger file, or a device, fails before it is read.
+ * @defaultValue `67108864` (64 MiB)
+ */
+export const MAX_MANIFEST_BYTES = 64 * 1024 * 1024;
 
 /**
  * `manifest.json` of a bundle: everything besides the weights needed to forecast from raw values.
@@ -143,8 +150,13 @@ export function validateManifest(raw: unknown, file: string): BundleManifest {
  * before it existed), resolved here and now (see `resolveLstmKernel`): the returned forecaster's
  * `kernel` says which path it runs, `spec.kernel` which one it was trained with.
  *
- * @throws InputError when the directory or a file is missing, the manifest is not valid JSON or
- *   not a bundle of this format, or the model files are corrupt.
+ * Reads are bounded: `manifest.json` must be a regular file of at most {@link MAX_MANIFEST_BYTES};
+ * the model files are checked as `loadModelFromDir` describes (sizes from the weights manifest
+ * compared with the files before reading them; devices and FIFOs refused).
+ *
+ * @throws InputError when the directory or a file is missing, the manifest is not a regular file,
+ *   is larger than {@link MAX_MANIFEST_BYTES}, is not valid JSON or not a bundle of this format,
+ *   or the model files are corrupt, of the wrong size or not regular files.
  * @example
  * const f = await loadBundle('runs/co2/model');
  * const { series } = await loadCsv('co2.csv', { time: f.spec.data.timeColumn, targets: [...f.spec.data.targets] });
@@ -152,16 +164,7 @@ export function validateManifest(raw: unknown, file: string): BundleManifest {
  */
 export async function loadBundle(dir: string): Promise<LstmForecaster> {
   const file = join(dir, MANIFEST_FILE);
-  let text: string;
-  try {
-    text = await fs.readFile(file, 'utf8');
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    throw new InputError(
-      code === 'ENOENT' ? `not a forecaster bundle: ${file} does not exist` : `cannot read ${file}: ${String(error)}`,
-      { file },
-    );
-  }
+  const text = await readManifestText(file);
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
@@ -198,4 +201,25 @@ export async function loadBundle(dir: string): Promise<LstmForecaster> {
     );
   }
   return LstmForecaster.fromParts(model, { ...manifest, config, kernel: manifest.kernel ?? null }, kernel);
+}
+
+async function readManifestText(file: string): Promise<string> {
+  try {
+    const stat = await fs.stat(file);
+    if (!stat.isFile()) {
+      throw new InputError(`not a forecaster bundle: ${file} is not a regular file`, { file });
+    }
+    return await readTextFileBounded(file, {
+      maxBytes: MAX_MANIFEST_BYTES,
+      what: 'bundle manifest',
+      limitHint: 'this is not a manifest this library wrote',
+    });
+  } catch (error) {
+    if (error instanceof InputError) throw error;
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new InputError(
+      code === 'ENOENT' || code === 'ENOTDIR' ? `not a forecaster bundle: ${file} does not exist` : `cannot read ${file}: ${String(error)}`,
+      { file },
+    );
+  }
 }

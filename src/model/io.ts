@@ -9,6 +9,7 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { InputError } from '../errors';
+import { readFileBounded, readTextFileBounded } from '../io';
 import { DEFAULT_KERNEL, type LstmKernelChoice } from './config';
 import { LSTM_LAYER_CLASS_NAMES, resolveLstmKernel, withLstmKernel } from './kernel';
 import { fail } from './validate';
@@ -17,6 +18,12 @@ import { fail } from './validate';
 export const MODEL_JSON = 'model.json';
 /** Name of the weights file. */
 export const WEIGHTS_BIN = 'weights.bin';
+/**
+ * Largest `model.json` {@link loadModelFromDir} reads: topologies are a few KiB; anything this
+ * large is not a model file (or is a device such as `/dev/zero`).
+ * @defaultValue `67108864` (64 MiB)
+ */
+export const MAX_MODEL_JSON_BYTES = 64 * 1024 * 1024;
 
 /**
  * `model.json` as written by {@link saveModelToDir}: tfjs' `ModelJSON` plus `weightsSha256`,
@@ -117,10 +124,18 @@ async function saveArtifacts(model: tf.LayersModel, dir: string): Promise<void> 
  * @param dir - Directory holding `model.json` and its weight files.
  * @param options - See {@link LoadModelOptions}.
  * @returns A new model; the caller owns it and must call `model.dispose()`.
+ * Nothing is read blindly: `model.json` is read with a {@link MAX_MODEL_JSON_BYTES} limit, and
+ * before any weight file is read, the byte size the `weightsManifest` implies (dtype size times
+ * shape product, summed) is compared with the `fstat` sizes of the weight files (symbolic links
+ * resolved); only regular files are accepted, so a `weights.bin` linked to `/dev/zero` or a FIFO
+ * fails at once instead of being read without end.
+ *
  * @throws InputError naming the file and the problem: missing `model.json` or weight file,
- *   invalid JSON, missing `modelTopology`/`weightsManifest`, weight byte length different from
- *   the manifest's (truncated or mismatched file), checksum mismatch, or a topology tfjs cannot
- *   deserialize; or naming `kernel` when `options.kernel` is not `'auto'`, `'fused'` or `'stock'`.
+ *   invalid JSON, missing `modelTopology`/`weightsManifest`, a weight path that is not a plain
+ *   file name in `dir` (`..`, a slash, a NUL byte: the message names the manifest field), a
+ *   weight file that is not a regular file, weight files whose size differs from the manifest's
+ *   (truncated or mismatched file; message gives both sizes), checksum mismatch, or a topology
+ *   tfjs cannot deserialize; or naming `kernel` when `options.kernel` is not `'auto'`, `'fused'` or `'stock'`.
  * @example
  * const loaded = await loadModelFromDir(dir, { kernel: 'stock' });
  * getModelShape(loaded).horizon; // => 6
@@ -143,7 +158,7 @@ export async function loadModelFromDir(dir: string, options: LoadModelOptions = 
 
 async function loadArtifacts(dir: string): Promise<tf.LayersModel> {
   const jsonPath = path.join(dir, MODEL_JSON);
-  const text = await readOrExplain(jsonPath, 'utf8');
+  const text = await readOrExplain(jsonPath, MAX_MODEL_JSON_BYTES, 'utf8');
   let json: SavedModelJson;
   try {
     json = JSON.parse(text) as SavedModelJson;
@@ -161,28 +176,48 @@ async function loadArtifacts(dir: string): Promise<tf.LayersModel> {
   }
 
   const specs: tf.io.WeightsManifestEntry[] = [];
-  const buffers: Uint8Array[] = [];
+  const files: string[] = [];
   for (const [g, group] of json.weightsManifest.entries()) {
     if (!Array.isArray(group?.paths) || !Array.isArray(group?.weights)) {
       throw corrupt(jsonPath, `weightsManifest[${g}] must have "paths" and "weights" arrays`);
     }
     specs.push(...group.weights);
-    for (const file of group.paths) {
+    for (const [i, file] of group.paths.entries()) {
+      if (typeof file === 'string' && file.includes('\0')) {
+        // fs would throw a TypeError (ERR_INVALID_ARG_VALUE) that names no file.
+        throw corrupt(jsonPath, `weightsManifest[${g}].paths[${i}] contains a NUL byte: ${JSON.stringify(file)}`);
+      }
       if (typeof file !== 'string' || file !== path.basename(file) || file === '..' || file === '.') {
         throw corrupt(jsonPath, `weightsManifest[${g}] names ${JSON.stringify(file)}, not a file in ${dir}`);
       }
-      buffers.push(await readOrExplain(path.join(dir, file)));
+      files.push(path.join(dir, file));
     }
   }
-  const weights = Buffer.concat(buffers);
-  const weightFiles = json.weightsManifest.flatMap((group) => group.paths).join(', ');
   const expected = expectedByteLength(specs, jsonPath);
-  if (weights.byteLength !== expected) {
+  // Sizes first: nothing is read unless every file is regular and the sizes add up.
+  const sizes = await Promise.all(files.map((file) => regularFileSize(file)));
+  const actual = sizes.reduce((a, b) => a + b, 0);
+  const weightFiles = files.map((file) => path.basename(file)).join(', ');
+  const named = path.join(dir, weightFiles);
+  if (actual !== expected) {
     throw new InputError(
-      `${path.join(dir, weightFiles)}: expected ${expected} bytes from ${MODEL_JSON}'s weightsManifest, ` +
-        `got ${weights.byteLength} (truncated, or written for another model)`,
-      { file: path.join(dir, weightFiles), expected, actual: weights.byteLength },
+      `${named}: expected ${expected} bytes from ${MODEL_JSON}'s weightsManifest, ` +
+        `got ${actual} (truncated, or written for another model)`,
+      { file: named, expected, actual },
     );
+  }
+  const buffers: Buffer[] = [];
+  for (const [k, file] of files.entries()) {
+    // Bounded by the size just checked: a file that grew meanwhile fails instead of being read on.
+    buffers.push(await readOrExplain(file, Math.max(1, sizes[k])));
+  }
+  const weights = Buffer.concat(buffers);
+  if (weights.byteLength !== expected) {
+    throw new InputError(`${named}: changed while being read (expected ${expected} bytes, read ${weights.byteLength})`, {
+      file: named,
+      expected,
+      actual: weights.byteLength,
+    });
   }
   if (json.weightsSha256 !== undefined && json.weightsSha256 !== sha256(weights)) {
     throw new InputError(
@@ -245,17 +280,31 @@ function corrupt(file: string, problem: string): InputError {
   return new InputError(`${file} ${problem}`, { file });
 }
 
-async function readOrExplain(file: string): Promise<Buffer>;
-async function readOrExplain(file: string, encoding: 'utf8'): Promise<string>;
-async function readOrExplain(file: string, encoding?: 'utf8'): Promise<Buffer | string> {
+/** Size of a regular file (symbolic links followed); InputError for anything else. */
+async function regularFileSize(file: string): Promise<number> {
+  let stat: import('node:fs').Stats;
   try {
-    return encoding ? await fs.readFile(file, encoding) : await fs.readFile(file);
+    stat = await fs.stat(file);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') throw new InputError(`${file} not found`, { file });
-    if (code === 'EISDIR') throw new InputError(`${file} is a directory, expected a file`, { file });
+    if (code === 'ENOENT' || code === 'ENOTDIR') throw new InputError(`${file} not found`, { file });
     throw error;
   }
+  if (stat.isDirectory()) throw new InputError(`${file} is a directory, expected a file`, { file });
+  if (!stat.isFile()) {
+    const kind = stat.isFIFO() ? 'a FIFO' : stat.isCharacterDevice() ? 'a character device' : stat.isSocket() ? 'a socket' : 'not a regular file';
+    throw new InputError(`${file} is ${kind.startsWith('not') ? kind : `${kind}, not a regular file`}`, { file, kind });
+  }
+  return stat.size;
+}
+
+/** Reads a regular file of at most `maxBytes` bytes, with messages naming the file. */
+async function readOrExplain(file: string, maxBytes: number): Promise<Buffer>;
+async function readOrExplain(file: string, maxBytes: number, encoding: 'utf8'): Promise<string>;
+async function readOrExplain(file: string, maxBytes: number, encoding?: 'utf8'): Promise<Buffer | string> {
+  await regularFileSize(file);
+  const options = { maxBytes, what: 'model file', limitHint: 'this is not a model file this library wrote' };
+  return encoding ? readTextFileBounded(file, options) : readFileBounded(file, options);
 }
 
 function sha256(bytes: Uint8Array): string {

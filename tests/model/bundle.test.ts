@@ -10,6 +10,7 @@ import {
   BUNDLE_FORMAT,
   BUNDLE_FORMAT_VERSION,
   MANIFEST_FILE,
+  MAX_MANIFEST_BYTES,
   MODEL_DIR,
   loadBundle,
   saveBundle,
@@ -335,6 +336,29 @@ describe('loadBundle: corrupt or incomplete bundles', () => {
     await expectInputErrorAsync(() => loadBundle(dir), `${json} not found`);
     await fs.rm(path.join(dir, MODEL_DIR), { recursive: true });
     await expectInputErrorAsync(() => loadBundle(dir), `${json} not found`);
+  });
+
+  it('a weights file or manifest that is a device, or a manifest over the limit, fails before reading', async () => {
+    const { dir } = await savedBundle();
+    const weights = path.join(dir, MODEL_DIR, 'weights.bin');
+    await fs.rm(weights);
+    await fs.symlink('/dev/zero', weights);
+    await expectInputErrorAsync(() => loadBundle(dir), `${weights} is a character device, not a regular file`);
+
+    const manifest = path.join(dir, MANIFEST_FILE);
+    const good = await fs.readFile(manifest);
+    await fs.rm(manifest);
+    await fs.symlink('/dev/zero', manifest);
+    await expectInputErrorAsync(() => loadBundle(dir), `not a forecaster bundle: ${manifest} is not a regular file`);
+    await fs.rm(manifest);
+
+    await fs.writeFile(manifest, good);
+    await fs.truncate(manifest, MAX_MANIFEST_BYTES + 1);
+    await expectInputErrorAsync(
+      () => loadBundle(dir),
+      `bundle manifest ${manifest} is 67108865 bytes (64 MiB), more than the limit of 67108864 bytes (64 MiB) (maxBytes); ` +
+        'this is not a manifest this library wrote',
+    );
   });
 
   it('truncated weights', async () => {

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -5,7 +6,7 @@ import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FusedLstm } from '../../src/kernels/lstm/fusedLayer';
 import { resolveLstmConfig } from '../../src/model/config';
-import { loadModelFromDir, saveModelToDir } from '../../src/model/io';
+import { MAX_MODEL_JSON_BYTES, loadModelFromDir, saveModelToDir } from '../../src/model/io';
 import { buildLstmModel, compileLstmModel, getModelShape } from '../../src/model/lstm';
 import { predictSet } from '../../src/model/predict';
 import { trainModel } from '../../src/model/train';
@@ -163,6 +164,60 @@ describe('saveModelToDir / loadModelFromDir', () => {
     topology.modelTopology.config.layers[0].class_name = 'NoSuchLayer';
     await fs.writeFile(jsonPath, JSON.stringify(topology));
     await expectInputErrorAsync(() => loadModelFromDir(dir), new RegExp(`^${escape(jsonPath)} could not be loaded by tfjs: .*NoSuchLayer`));
+
+    await fs.writeFile(jsonPath, goodJson);
+    const ok = await loadModelFromDir(dir);
+    ok.dispose();
+  });
+
+  it('checks weight sizes and file kinds before reading: /dev/zero, FIFOs, grown files, NUL bytes, huge model.json', async () => {
+    const { model, dir } = await savedModel('bounded');
+    model.dispose();
+    const jsonPath = path.join(dir, 'model.json');
+    const binPath = path.join(dir, 'weights.bin');
+    const goodJson = await fs.readFile(jsonPath, 'utf8');
+    const goodBin = await fs.readFile(binPath);
+
+    // A symbolic link to /dev/zero used to be read without end (12.5 GB RSS).
+    await fs.rm(binPath);
+    await fs.symlink('/dev/zero', binPath);
+    const started = Date.now();
+    await expectInputErrorAsync(() => loadModelFromDir(dir), `${binPath} is a character device, not a regular file`);
+    expect(Date.now() - started).toBeLessThan(5000);
+    await fs.rm(binPath);
+
+    execFileSync('mkfifo', [binPath]);
+    await expectInputErrorAsync(() => loadModelFromDir(dir), `${binPath} is a FIFO, not a regular file`);
+    await fs.rm(binPath);
+
+    await fs.writeFile(binPath, Buffer.concat([goodBin, Buffer.alloc(4)]));
+    await expectInputErrorAsync(
+      () => loadModelFromDir(dir),
+      `${binPath}: expected ${goodBin.length} bytes from model.json's weightsManifest, got ${goodBin.length + 4} (truncated, or written for another model)`,
+    );
+    await fs.writeFile(binPath, goodBin);
+
+    const nul = JSON.parse(goodJson);
+    nul.weightsManifest[0].paths[0] = 'weights\u0000.bin';
+    await fs.writeFile(jsonPath, JSON.stringify(nul));
+    await expectInputErrorAsync(
+      () => loadModelFromDir(dir),
+      `${jsonPath} weightsManifest[0].paths[0] contains a NUL byte: "weights\\u0000.bin"`,
+    );
+
+    await fs.rm(jsonPath);
+    await fs.symlink('/dev/zero', jsonPath);
+    await expectInputErrorAsync(() => loadModelFromDir(dir), `${jsonPath} is a character device, not a regular file`);
+    await fs.rm(jsonPath);
+
+    // A sparse file: no disk space used.
+    await fs.writeFile(jsonPath, '');
+    await fs.truncate(jsonPath, MAX_MODEL_JSON_BYTES + 1);
+    await expectInputErrorAsync(
+      () => loadModelFromDir(dir),
+      `model file ${jsonPath} is 67108865 bytes (64 MiB), more than the limit of 67108864 bytes (64 MiB) (maxBytes); ` +
+        'this is not a model file this library wrote',
+    );
 
     await fs.writeFile(jsonPath, goodJson);
     const ok = await loadModelFromDir(dir);
