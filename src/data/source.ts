@@ -91,7 +91,8 @@ export async function readTextSource(source: string, options: ReadTextSourceOpti
   } catch (err) {
     // The FIFO idle timeout is this function's timeoutMs.
     if (err instanceof InputError && err.details.argument === 'idleTimeoutMs') {
-      throw new InputError(`${err.message.replace('(idleTimeoutMs)', '(timeoutMs)')}; ${TIMEOUT_HINT}`, {
+      const message = err.message.replace('(idleTimeoutMs)', '(timeoutMs)').replace(/, or raise the timeout$/, '');
+      throw new InputError(`${message}; or ${TIMEOUT_HINT}`, {
         ...err.details,
         argument: 'timeoutMs',
       });

@@ -189,3 +189,23 @@ describe('readTextSource limits', () => {
     expect(err.details).toMatchObject({ argument: 'maxBytes' });
   });
 });
+
+describe('readTextSource on a FIFO', () => {
+  it('fails after timeoutMs when no writer connects, naming the option and the CLI flag', async () => {
+    const fs = await import('fs');
+    const { execFileSync } = await import('child_process');
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'source-fifo-'));
+    try {
+      const fifo = path.join(dir, 'in.csv');
+      execFileSync('mkfifo', [fifo]);
+      const err = await rejection(readTextSource(fifo, { timeoutMs: 200, what: 'CSV' }));
+      expect(err.message).toBe(
+        `CSV ${fifo}: no writer opened the FIFO within 200 ms (timeoutMs); start the program that writes to it first; ` +
+          'or raise it with the timeoutMs option (--timeout on the command line)',
+      );
+      expect(err.details).toMatchObject({ file: fifo, argument: 'timeoutMs', value: 200 });
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
