@@ -2,7 +2,7 @@ import { promises as fs } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { selectBackend, type BackendInfo, type BackendName } from '../backend/select';
 import { InputError, describeValue } from '../errors';
-import { loadCsv, type MissingPolicy } from '../data/csv';
+import { loadCsv, type CsvDelimiter, type MissingPolicy } from '../data/csv';
 import { splitByFraction, type SplitIndices } from '../data/split';
 import type { TargetTransform } from '../data/transform';
 import type { TimeSeries } from '../data/types';
@@ -12,7 +12,7 @@ import { rollingOriginBacktest, type BacktestResult } from '../eval/backtest';
 import type { OriginForecaster } from '../eval/forecaster';
 import type { MetricSet } from '../eval/metrics';
 import { saveBundle } from '../model/bundle';
-import { DEFAULT_KERNEL, type LstmConfig } from '../model/config';
+import { DEFAULT_KERNEL, resolveLstmConfig, type LstmConfig } from '../model/config';
 import { LstmForecaster } from '../model/forecaster';
 import { resolveLstmKernel, type ResolvedLstmKernel } from '../model/kernel';
 import type { TrainProgress } from '../model/train';
@@ -64,7 +64,20 @@ export interface ForecastJobOptions {
   readonly onProgress?: (event: TrainProgress) => void;
   /** One-line status messages (backend, data, stages). @defaultValue no-op */
   readonly log?: (line: string) => void;
-  /** Aborts training. */
+  /** Sort rows by time before validating (otherwise unsorted rows are an error). @defaultValue false */
+  readonly sort?: boolean;
+  /** CSV delimiter, or `'auto'` (guessed from the header line). @defaultValue 'auto' */
+  readonly delimiter?: CsvDelimiter;
+  /** Most bytes read from the CSV file or URL. @defaultValue `DEFAULT_MAX_BYTES` (1 GiB) */
+  readonly maxBytes?: number;
+  /** URL (and FIFO) timeout: ms to wait for an answer, or for more data. @defaultValue 30000 */
+  readonly timeoutMs?: number;
+  /**
+   * Called when a stage begins (`setup` first, then `load`, `train`, `backtest`, `report`,
+   * `write`); the job waits for a returned promise. For progress display and tests.
+   */
+  readonly onStage?: (stage: JobStage) => void | Promise<void>;
+  /** Aborts the job at any stage (training stops within a batch); nothing is written. */
   readonly signal?: AbortSignal;
 }
 
@@ -98,6 +111,8 @@ export interface ForecastJobMetrics {
     readonly samples_per_second: number;
     readonly final_learning_rate: number;
   };
+  /** Seconds spent in each stage before the report was built (`setup`, `load`, `train`, `backtest`). */
+  readonly seconds_by_stage: Readonly<Partial<Record<JobStage, number>>>;
   readonly seconds_total: number;
 }
 
@@ -129,6 +144,8 @@ export interface ForecastJobResult {
   readonly out: string;
   readonly metrics: ForecastJobMetrics;
   readonly files: readonly string[];
+  /** Seconds per stage, including `report` and `write`. */
+  readonly secondsByStage: Readonly<Partial<Record<JobStage, number>>>;
 }
 
 /** `[0, 1)`, or `(0, 1)` with `allowZero` false (the test range must not be empty). */
@@ -192,6 +209,141 @@ export function forecastCsv(series: TimeSeries, target: string, backtest: Backte
   return lines.join('\n') + '\n';
 }
 
+/** The stages of {@link runForecastJob}, in order. */
+export const JOB_STAGES = ['setup', 'load', 'train', 'backtest', 'report', 'write'] as const;
+/** A stage of {@link runForecastJob}. */
+export type JobStage = (typeof JOB_STAGES)[number];
+
+/** Where the job writes until the end: a hidden sibling of `out`, renamed to `out` when complete. */
+function tempSiblingName(out: string): string {
+  return `.${basename(out)}.tmp-${process.pid}-${Date.now()}`;
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    // EPERM: the process exists but belongs to another user.
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * Removes the temporary siblings of `out` (`.NAME.tmp-PID-TS`) that a killed run left behind:
+ * those whose process is gone. Runs of other live processes are left alone.
+ *
+ * @returns The names removed.
+ */
+export async function removeStaleTempSiblings(out: string): Promise<string[]> {
+  const prefix = `.${basename(out)}.tmp-`;
+  let names: string[];
+  try {
+    names = await fs.readdir(dirname(out));
+  } catch {
+    return [];
+  }
+  const removed: string[] = [];
+  for (const name of names) {
+    if (!name.startsWith(prefix)) continue;
+    const match = /^(\d+)-\d+$/.exec(name.slice(prefix.length));
+    if (!match || isAlive(Number(match[1]))) continue;
+    await fs.rm(join(dirname(out), name), { recursive: true, force: true });
+    removed.push(name);
+  }
+  return removed;
+}
+
+const WRITE_ERRORS: Readonly<Record<string, string>> = {
+  ENOTDIR: 'a part of the path is a file, not a directory',
+  EROFS: 'the file system is read-only',
+  EACCES: 'permission denied',
+  EPERM: 'permission denied',
+  ENOSPC: 'no space left on the device',
+  ENAMETOOLONG: 'the name is too long',
+  EINVAL: 'the name is not valid here',
+};
+
+/**
+ * Checks `--out` before any work and creates the temporary sibling directory the job writes
+ * into: creating it is the only reliable test that `out` will be writable (a read-only mount, a
+ * directory without write permission, or a path under a file all fail here, not after training).
+ */
+async function prepareOutput(outOption: string, log: (line: string) => void): Promise<{ out: string; tmp: string }> {
+  if (typeof outOption !== 'string' || outOption.length === 0 || outOption.includes('\0')) {
+    throw new InputError(`--out must be a directory path, got ${describeValue(outOption)}`, { argument: 'out', value: outOption });
+  }
+  const out = resolve(outOption);
+  let existing = true;
+  try {
+    await fs.lstat(out);
+  } catch (error) {
+    existing = false;
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code !== 'ENOENT') {
+      throw new InputError(`cannot write --out ${describeValue(outOption)}: ${WRITE_ERRORS[code ?? ''] ?? code}`, {
+        argument: 'out',
+        value: outOption,
+      });
+    }
+  }
+  if (existing) {
+    throw new InputError(`output directory ${describeValue(outOption)} already exists; choose a new --out`, {
+      argument: 'out',
+      value: outOption,
+    });
+  }
+  try {
+    if (!(await fs.stat(dirname(out))).isDirectory()) throw Object.assign(new Error('not a directory'), { code: 'ENOTDIR' });
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const why = code === 'ENOENT' ? 'does not exist' : `is not usable (${WRITE_ERRORS[code ?? ''] ?? code})`;
+    throw new InputError(`the parent of --out ${describeValue(outOption)} ${why}`, { argument: 'out', value: outOption });
+  }
+  for (const name of await removeStaleTempSiblings(out)) log(`removed ${name}, left behind by a killed run`);
+  const tmp = join(dirname(out), tempSiblingName(out));
+  try {
+    await fs.mkdir(tmp);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? '';
+    throw new InputError(`cannot write --out ${describeValue(outOption)}: ${WRITE_ERRORS[code] ?? code}`, {
+      argument: 'out',
+      value: outOption,
+    });
+  }
+  return { out, tmp };
+}
+
+/**
+ * The MASE scale (in-sample seasonal-naive MAE) must exist before a training run is spent on a
+ * series it cannot score: the rows before the test range must cover more than one season, and
+ * the series must not repeat itself exactly (constant, or exactly periodic with the season).
+ * Such a series is refused (the choice documented on {@link runForecastJob}), naming the file,
+ * the column and the flag.
+ */
+function checkMaseScale(series: TimeSeries, target: string, testStart: number, season: number, source: string): void {
+  if (testStart <= season) {
+    throw new InputError(
+      `--season ${season} needs more than ${season} rows before the test range, but ${source} has ${testStart} ` +
+        `(${series.length} rows, the last ${series.length - testStart} held out for testing); ` +
+        `use a smaller --season or a smaller --test-fraction`,
+      { argument: 'season', value: season },
+    );
+  }
+  const values = series.values[target];
+  let sum = 0;
+  for (let t = season; t < testStart; t++) sum += Math.abs(values[t] - values[t - season]);
+  if (sum === 0) {
+    const shape = season === 1 ? 'constant' : `exactly periodic with period ${season}`;
+    throw new InputError(
+      `column ${JSON.stringify(target)} of ${source} is ${shape} on the ${testStart} rows before the test range: ` +
+        `the seasonal-naive forecast is already perfect there, so MASE (scaled by its error) is undefined; ` +
+        `nothing was trained`,
+      { argument: 'target', value: target, file: source },
+    );
+  }
+}
+
 /**
  * Runs the whole forecasting job: select the backend (and the LSTM kernel, see
  * `resolveLstmKernel`; both are logged and recorded in `metrics.json`), load and validate the CSV, split
@@ -199,147 +351,139 @@ export function forecastCsv(series: TimeSeries, target: string, backtest: Backte
  * stopping on val), evaluate it and the baselines with the rolling-origin protocol on the test
  * range, and write into `out`: `model/` (bundle), `metrics.json`, `forecast.csv`, `report.html`.
  *
- * Nothing is half-written: files go to a temporary sibling directory renamed to `out` at the end;
- * an existing `out` is an error (never overwritten).
+ * Every check that can fail on the options or the data runs before training: `out` must not
+ * exist and must be writable (a temporary sibling directory is created at once, and the job
+ * writes into it), `season` must leave more than one season of rows before the test range, and
+ * the target must not be constant or exactly periodic with `season` there (MASE would be
+ * undefined: such a series is refused rather than reported with a missing score).
+ *
+ * Nothing is half-written: files go to the temporary sibling, renamed to `out` only when all of
+ * them are complete; on any error, and when `signal` aborts (checked between stages, inside
+ * training and between files), the sibling is removed. Siblings left behind by a killed run of
+ * the same `out` (`.NAME.tmp-PID-TS` whose process is gone) are removed at the start.
  *
  * @throws InputError for bad options or data (the CLI's exit code 2).
+ * @throws JobAbortedError when `signal` aborts, at any stage; nothing is written.
  */
 export async function runForecastJob(options: ForecastJobOptions): Promise<ForecastJobResult> {
   const started = Date.now();
   const log = options.log ?? (() => undefined);
-  const out = resolve(options.out);
+  const signal = options.signal;
   const testFraction = fraction(options.testFraction ?? DEFAULT_TEST_FRACTION, 'test-fraction', false);
   const valFraction = fraction(options.valFraction ?? DEFAULT_VAL_FRACTION, 'val-fraction');
   const season = options.season ?? 1;
   const horizon = options.horizon ?? 1;
+  const seconds: Partial<Record<JobStage, number>> = {};
+  let stage: JobStage = 'setup';
+  let stageStart = Date.now();
+  const enter = async (next: JobStage): Promise<void> => {
+    seconds[stage] = (Date.now() - stageStart) / 1000;
+    stage = next;
+    stageStart = Date.now();
+    await options.onStage?.(next);
+    checkAborted();
+  };
+  const checkAborted = (): void => {
+    if (signal?.aborted) throw new JobAbortedError(`interrupted during ${stage}; nothing was written to ${options.out}`);
+  };
+
+  const { out, tmp } = await prepareOutput(options.out, log);
+  let renamed = false;
   try {
-    await fs.access(out);
-    throw new InputError(`output directory ${describeValue(options.out)} already exists; choose a new --out`, {
-      argument: 'out',
-      value: options.out,
+    await options.onStage?.('setup');
+    checkAborted();
+    const backend = await selectBackend({ backend: options.backend });
+    log(backend.summary);
+    // The same resolution LstmForecaster.fit makes below; here it also rejects a bad kernel early.
+    const network = options.model ?? {};
+    const kernel = resolveLstmKernel(network.kernel ?? DEFAULT_KERNEL, {
+      dropout: (network.dropout ?? 0) > 0 || (network.recurrentDropout ?? 0) > 0,
     });
-  } catch (error) {
-    if (error instanceof InputError) throw error;
-  }
-  try {
-    await fs.access(dirname(out));
-  } catch {
-    throw new InputError(`the parent of --out ${describeValue(options.out)} does not exist`, { argument: 'out' });
-  }
+    log(kernel.summary);
+    // Validates the network settings (units, layers, ...) now, not after loading the data.
+    resolveLstmConfig({ ...network, ...(options.epochs !== undefined ? { epochs: options.epochs } : {}), ...(options.seed !== undefined ? { seed: options.seed } : {}) });
 
-  const backend = await selectBackend({ backend: options.backend });
-  log(backend.summary);
-  // The same resolution LstmForecaster.fit makes below; here it also rejects a bad kernel early.
-  const network = options.model ?? {};
-  const kernel = resolveLstmKernel(network.kernel ?? DEFAULT_KERNEL, {
-    dropout: (network.dropout ?? 0) > 0 || (network.recurrentDropout ?? 0) > 0,
-  });
-  log(kernel.summary);
-
-  const { series } = await loadCsv(options.csv, {
-    time: options.time,
-    targets: [options.target],
-    features: options.features ?? [],
-    missing: options.missing,
-  });
-  const split: SplitIndices = splitByFraction(series.length, { valFraction, testFraction });
-  log(
-    `data: ${series.length} rows from ${series.source}; train ${split.train.end - split.train.start}, ` +
-      `val ${split.val.end - split.val.start}, test ${split.test.end - split.test.start}`,
-  );
-  // The backtest needs it too; checking now saves a training run that could only fail after.
-  const testRows = split.test.end - split.test.start;
-  if (horizon > testRows) {
-    throw new InputError(
-      `horizon must be at most the number of test rows (${testRows} of ${series.length} with test-fraction ${testFraction}), got ${horizon}`,
-      { argument: 'horizon', value: horizon },
-    );
-  }
-
-  const forecaster = await LstmForecaster.fit(series, split, {
-    horizon,
-    season,
-    lookback: options.lookback,
-    targetTransform: options.targetTransform,
-    model: { ...options.model, ...(options.epochs !== undefined ? { epochs: options.epochs } : {}), ...(options.seed !== undefined ? { seed: options.seed } : {}) },
-    onProgress: options.onProgress,
-    signal: options.signal,
-    backend,
-  });
-  try {
-    const history = forecaster.history!;
-    if (history.aborted) {
-      throw new JobAbortedError(`interrupted after ${history.epochsRun} epochs; nothing was written to ${options.out}`);
-    }
+    await enter('load');
+    const loaded = await loadCsv(options.csv, {
+      time: options.time,
+      targets: [options.target],
+      features: options.features ?? [],
+      missing: options.missing,
+      sort: options.sort,
+      delimiter: options.delimiter,
+      maxBytes: options.maxBytes,
+      timeoutMs: options.timeoutMs,
+    });
+    // Only the series: reading `loaded.frame` would load danfojs-node.
+    const series = loaded.series;
+    for (const warning of loaded.warnings) log(`warning: ${warning}`);
+    checkAborted();
+    const split: SplitIndices = splitByFraction(series.length, { valFraction, testFraction });
     log(
-      `trained ${history.epochsRun} epochs in ${history.seconds.toFixed(1)} s (best epoch ${history.bestEpoch}, ` +
-        `${Math.round(history.samplesPerSecond)} samples/s)`,
+      `data: ${series.length} rows from ${series.source}; train ${split.train.end - split.train.start}, ` +
+        `val ${split.val.end - split.val.start}, test ${split.test.end - split.test.start}`,
     );
-    // Training already required lookback rows before the first training target, so the origin
-    // just before the test range always has a full window.
-    const testStart = split.test.start;
-    const lstm: OriginForecaster = (_values, origins) => forecaster.forecastAt(series, origins);
-    const forecasters: Record<string, OriginForecaster> = { lstm };
-    for (const name of JOB_BASELINES) forecasters[name] = baselineForecaster(name, season);
-    // A classical reference where it applies (needs a season and two seasons of history).
-    if (season >= 2 && testStart >= 2 * season) forecasters.holt_winters = holtWintersForecaster({ season });
-    const backtest = await rollingOriginBacktest(series.values[options.target], forecasters, {
-      horizon,
-      testStart,
-      season,
-    });
-    const models: Record<string, MetricSet> = {};
-    const byStep: Record<string, readonly MetricSet[]> = {};
-    for (const [name, result] of Object.entries(backtest.models)) {
-      models[name] = result.metrics;
-      byStep[name] = result.byStep;
-    }
-    const lastLr = history.learningRate[history.learningRate.length - 1];
-    const formatTime = timeFormatter(series);
-    const metrics: ForecastJobMetrics = {
-      dataset: basename(options.csv),
-      rows: series.length,
-      target: options.target,
-      features: [...(options.features ?? [])],
-      season,
-      horizon,
-      lookback: forecaster.lookback,
-      target_transform: forecaster.spec.preprocessor.targetTransform,
-      backend,
-      kernel: forecaster.kernel,
-      library: LIBRARY,
-      split: {
-        train: splitPart(formatTime, split.train),
-        val: splitPart(formatTime, split.val),
-        test: splitPart(formatTime, split.test),
-      },
-      protocol:
-        'rolling origin over the test range: every origin t from test start - 1 to the second-to-last row forecasts ' +
-        't+1..t+horizon from rows <= t (no refit); errors pooled over every (origin, step) landing in the test range; ' +
-        'MASE scaled by the seasonal-naive MAE on the rows before the test range',
-      models,
-      by_step: byStep,
-      train: {
-        epochs: history.epochsRun,
-        best_epoch: history.bestEpoch,
-        stopped_early: history.stoppedEarly,
-        seconds: history.seconds,
-        samples_per_second: history.samplesPerSecond,
-        final_learning_rate: lastLr,
-      },
-      seconds_total: (Date.now() - started) / 1000,
-    };
-
-    const tmp = join(dirname(out), `.${basename(out)}.tmp-${process.pid}-${Date.now()}`);
-    await fs.mkdir(tmp);
-    try {
-      await saveBundle(forecaster, join(tmp, 'model'));
-      await fs.writeFile(join(tmp, 'metrics.json'), JSON.stringify(metrics, null, 2) + '\n');
-      await fs.writeFile(join(tmp, 'forecast.csv'), forecastCsv(series, options.target, backtest, testStart, horizon));
-      await fs.writeFile(
-        join(tmp, 'report.html'),
-        buildForecastReport({ series, target: options.target, split, backtest, metrics, history }),
+    // The backtest needs it too; checking now saves a training run that could only fail after.
+    const testRows = split.test.end - split.test.start;
+    if (horizon > testRows) {
+      throw new InputError(
+        `horizon must be at most the number of test rows (${testRows} of ${series.length} with test-fraction ${testFraction}), got ${horizon}`,
+        { argument: 'horizon', value: horizon },
       );
+    }
+    checkMaseScale(series, options.target, split.test.start, season, options.csv);
+
+    await enter('train');
+    const forecaster = await LstmForecaster.fit(series, split, {
+      horizon,
+      season,
+      lookback: options.lookback,
+      targetTransform: options.targetTransform,
+      model: { ...options.model, ...(options.epochs !== undefined ? { epochs: options.epochs } : {}), ...(options.seed !== undefined ? { seed: options.seed } : {}) },
+      onProgress: options.onProgress,
+      signal,
+      backend,
+    });
+    try {
+      const history = forecaster.history!;
+      if (history.aborted) {
+        throw new JobAbortedError(`interrupted after ${history.epochsRun} epochs; nothing was written to ${options.out}`);
+      }
+      log(
+        `trained ${history.epochsRun} epochs in ${history.seconds.toFixed(1)} s (best epoch ${history.bestEpoch}, ` +
+          `${Math.round(history.samplesPerSecond)} samples/s)`,
+      );
+
+      await enter('backtest');
+      // Training already required lookback rows before the first training target, so the origin
+      // just before the test range always has a full window.
+      const testStart = split.test.start;
+      const lstm: OriginForecaster = (_values, origins) => forecaster.forecastAt(series, origins);
+      const forecasters: Record<string, OriginForecaster> = { lstm };
+      for (const name of JOB_BASELINES) forecasters[name] = baselineForecaster(name, season);
+      // A classical reference where it applies (needs a season and two seasons of history).
+      if (season >= 2 && testStart >= 2 * season) forecasters.holt_winters = holtWintersForecaster({ season });
+      const backtest = await rollingOriginBacktest(series.values[options.target], forecasters, {
+        horizon,
+        testStart,
+        season,
+      });
+
+      await enter('report');
+      const metrics = buildMetrics(options, series, split, forecaster, backend, backtest, season, horizon, started, seconds);
+      const files: [string, string][] = [
+        ['metrics.json', JSON.stringify(metrics, null, 2) + '\n'],
+        ['forecast.csv', forecastCsv(series, options.target, backtest, testStart, horizon)],
+        ['report.html', buildForecastReport({ series, target: options.target, split, backtest, metrics, history })],
+      ];
+
+      await enter('write');
+      await saveBundle(forecaster, join(tmp, 'model'));
+      for (const [name, text] of files) {
+        checkAborted();
+        await fs.writeFile(join(tmp, name), text);
+      }
+      checkAborted();
       // rename() would silently replace an empty directory created at `out` meanwhile.
       if (await exists(out)) {
         throw new InputError(`output directory ${describeValue(options.out)} appeared during the run; nothing was written`, {
@@ -348,12 +492,69 @@ export async function runForecastJob(options: ForecastJobOptions): Promise<Forec
         });
       }
       await fs.rename(tmp, out);
-    } catch (error) {
-      await fs.rm(tmp, { recursive: true, force: true });
-      throw error;
+      renamed = true;
+      seconds.write = (Date.now() - stageStart) / 1000;
+      return { out, metrics, files: ['model/', 'metrics.json', 'forecast.csv', 'report.html'], secondsByStage: { ...seconds } };
+    } finally {
+      forecaster.dispose();
     }
-    return { out, metrics, files: ['model/', 'metrics.json', 'forecast.csv', 'report.html'] };
   } finally {
-    forecaster.dispose();
+    if (!renamed) await fs.rm(tmp, { recursive: true, force: true });
   }
+}
+
+function buildMetrics(
+  options: ForecastJobOptions,
+  series: TimeSeries,
+  split: SplitIndices,
+  forecaster: LstmForecaster,
+  backend: BackendInfo,
+  backtest: BacktestResult,
+  season: number,
+  horizon: number,
+  started: number,
+  seconds: Partial<Record<JobStage, number>>,
+): ForecastJobMetrics {
+  const history = forecaster.history!;
+  const models: Record<string, MetricSet> = {};
+  const byStep: Record<string, readonly MetricSet[]> = {};
+  for (const [name, result] of Object.entries(backtest.models)) {
+    models[name] = result.metrics;
+    byStep[name] = result.byStep;
+  }
+  const formatTime = timeFormatter(series);
+  return {
+    dataset: basename(options.csv),
+    rows: series.length,
+    target: options.target,
+    features: [...(options.features ?? [])],
+    season,
+    horizon,
+    lookback: forecaster.lookback,
+    target_transform: forecaster.spec.preprocessor.targetTransform,
+    backend,
+    kernel: forecaster.kernel,
+    library: LIBRARY,
+    split: {
+      train: splitPart(formatTime, split.train),
+      val: splitPart(formatTime, split.val),
+      test: splitPart(formatTime, split.test),
+    },
+    protocol:
+      'rolling origin over the test range: every origin t from test start - 1 to the second-to-last row forecasts ' +
+      't+1..t+horizon from rows <= t (no refit); errors pooled over every (origin, step) landing in the test range; ' +
+      'MASE scaled by the seasonal-naive MAE on the rows before the test range',
+    models,
+    by_step: byStep,
+    train: {
+      epochs: history.epochsRun,
+      best_epoch: history.bestEpoch,
+      stopped_early: history.stoppedEarly,
+      seconds: history.seconds,
+      samples_per_second: history.samplesPerSecond,
+      final_learning_rate: history.learningRate[history.learningRate.length - 1],
+    },
+    seconds_by_stage: { ...seconds },
+    seconds_total: (Date.now() - started) / 1000,
+  };
 }

@@ -9,7 +9,21 @@ export interface ProgressReporterOptions {
   readonly stream?: NodeJS.WritableStream & { isTTY?: boolean };
   /** Draw a bar (TTY) or plain lines. @defaultValue `stream.isTTY` */
   readonly tty?: boolean;
+  /**
+   * Plain lines only: one line per epoch instead of one every {@link EPOCH_LINE_EVERY} epochs.
+   * @defaultValue false
+   */
+  readonly everyEpoch?: boolean;
 }
+
+/**
+ * Without a terminal, a line is written for the first epoch, every `EPOCH_LINE_EVERY`-th, each
+ * epoch a slow run spends more than {@link EPOCH_LINE_SECONDS} s on since the last line, and the
+ * last one, so a 200-epoch run logs ~20 lines, not 200.
+ */
+export const EPOCH_LINE_EVERY = 10;
+/** See {@link EPOCH_LINE_EVERY}: the longest silence between epoch lines, in seconds. */
+export const EPOCH_LINE_SECONDS = 30;
 
 /** Sinks for a long job's events, and a `stop` to call before other output. */
 export interface ProgressReporter {
@@ -39,8 +53,9 @@ export function formatEpochLine(e: TrainProgress): string {
 }
 
 /**
- * Turns training progress events into a progress bar on a TTY, or one plain line per epoch
- * otherwise (logs, CI, notebooks' stderr), so output never floods a file.
+ * Turns training progress events into a progress bar on a TTY, or plain epoch lines otherwise
+ * (logs, CI, notebooks' stderr: the first, every {@link EPOCH_LINE_EVERY}-th and the last epoch,
+ * or every epoch with `everyEpoch`), so output never floods a file.
  */
 export function createProgressReporter(options: ProgressReporterOptions = {}): ProgressReporter {
   const stream = options.stream ?? process.stderr;
@@ -61,10 +76,28 @@ export function createProgressReporter(options: ProgressReporterOptions = {}): P
     }
     stream.write(`${line}\n`);
   };
+  let pending: TrainProgress | null = null;
+  let lastLineAt = Date.now();
+  const plainLine = (e: TrainProgress): void => {
+    if (e.kind === 'epoch-end') {
+      const due = options.everyEpoch || e.epoch === 1 || e.epoch % EPOCH_LINE_EVERY === 0 || e.epoch === e.epochs;
+      if (due || Date.now() - lastLineAt > EPOCH_LINE_SECONDS * 1000) {
+        log(formatEpochLine(e));
+        lastLineAt = Date.now();
+        pending = null;
+      } else {
+        pending = e;
+      }
+    } else if (e.kind === 'end' && pending) {
+      // The run stopped early (or was interrupted) between two due lines: show where.
+      log(formatEpochLine(pending));
+      pending = null;
+    }
+  };
   const onProgress = (e: TrainProgress): void => {
     if (!enabled) return;
     if (!tty) {
-      if (e.kind === 'epoch-end') log(formatEpochLine(e));
+      plainLine(e);
       return;
     }
     if (bar === null && e.kind !== 'end') {

@@ -104,6 +104,17 @@ export interface LstmConfig {
 
 /** Default {@link LstmConfig.layers}. */
 export const DEFAULT_LAYERS = 1;
+/**
+ * Largest {@link LstmConfig.layers} accepted. Deeper stacks of LSTMs do not train better on
+ * forecasting data, and a typo (`--layers 1000`) would otherwise only fail deep inside tfjs.
+ */
+export const MAX_LAYERS = 16;
+/**
+ * Largest {@link LstmConfig.units} accepted: a 4096-unit layer already holds 4 * 4096 * 4097
+ * (67 million) recurrent weights, 268 MB in float32 and three times that with Adam's slots; far
+ * larger values end in tfjs' `RangeError`s (array lengths) after the data is loaded.
+ */
+export const MAX_UNITS = 4096;
 /** Default {@link LstmConfig.units}: large enough for multi-seasonal series, fast on wasm/cpu. */
 export const DEFAULT_UNITS = 64;
 /** Default {@link LstmConfig.dropout}. */
@@ -174,8 +185,8 @@ export function resolveLstmConfig(partial: Partial<LstmConfig> = {}): LstmConfig
     partial[key] === undefined ? DEFAULT_LSTM_CONFIG[key] : partial[key];
 
   const config: LstmConfig = {
-    layers: positiveInteger('layers', pick('layers')),
-    units: positiveInteger('units', pick('units')),
+    layers: atMost('layers', positiveInteger('layers', pick('layers')), MAX_LAYERS),
+    units: atMost('units', positiveInteger('units', pick('units')), MAX_UNITS),
     dropout: rate('dropout', pick('dropout')),
     recurrentDropout: rate('recurrentDropout', pick('recurrentDropout')),
     loss: oneOf('loss', pick('loss'), LOSS_NAMES),
@@ -187,6 +198,11 @@ export function resolveLstmConfig(partial: Partial<LstmConfig> = {}): LstmConfig
     kernel: oneOf('kernel', pick('kernel'), LSTM_KERNEL_CHOICES),
   };
   return Object.freeze(config);
+}
+
+function atMost(name: string, value: number, max: number): number {
+  if (value > max) fail(name, `a positive integer at most ${max}`, value);
+  return value;
 }
 
 function rate(name: string, value: unknown): number {

@@ -32,8 +32,23 @@ async function freshParent(): Promise<string> {
   return dir;
 }
 
+/**
+ * The test cases build argv as defaults plus overrides (`[...args(), '--epochs', '1']`); the CLI
+ * rejects a repeated flag, so keep only the last value of each.
+ */
+function lastWins(argv: readonly string[]): string[] {
+  const pairs: [string, string | undefined][] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const takesValue = argv[i].startsWith('--') && !['--no-progress', '--sort', '--quiet', '--verbose', '--help', '--version'].includes(argv[i]);
+    pairs.push([argv[i], takesValue ? argv[++i] : undefined]);
+  }
+  const kept = pairs.filter(([flag], i) => !flag.startsWith('--') || !pairs.slice(i + 1).some(([later]) => later === flag));
+  return kept.flatMap(([flag, value]) => (value === undefined ? [flag] : [flag, value]));
+}
+
 /** Runs `main(argv)` in-process, capturing what it writes to stdout and stderr. */
-async function run(argv: readonly string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+async function run(argv: readonly string[], { raw = false } = {}): Promise<{ code: number; stdout: string; stderr: string }> {
+  if (!raw) argv = lastWins(argv);
   let stdout = '';
   let stderr = '';
   const out = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
@@ -173,7 +188,7 @@ describe('forecast CLI: bad arguments and data exit 2 with a message and no out 
       'unsorted time stamps',
       (out) => args(fixture('unsorted.csv'), out),
       `${START_LINES}forecast: ${fixture('unsorted.csv')}: time column "month" is not sorted: ` +
-        `line 6 ("2010-04-01") is earlier than line 5 ("2010-05-01"); pass sort: true to sort rows by time\n`,
+        `line 6 ("2010-04-01") is earlier than line 5 ("2010-05-01"); pass sort: true (--sort on the command line) to sort rows by time\n`,
     ],
     [
       'a ragged row',
@@ -205,7 +220,7 @@ describe('forecast CLI: bad arguments and data exit 2 with a message and no out 
       'a series too short for the horizon',
       (out) => [...args(fixture('short.csv'), out), '--horizon', '3'],
       `${START_LINES}data: 12 rows from ${fixture('short.csv')}; train 9, val 1, test 2\n` +
-        'forecast: horizon must be at most the number of test rows (2 of 12 with test-fraction 0.2), got 3\n',
+        'forecast: horizon must be at most the number of test rows (2 of 12 with test-fraction 0.2), got 3 (--horizon)\n',
     ],
     [
       'a series too short for the split',

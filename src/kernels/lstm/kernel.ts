@@ -123,10 +123,24 @@ export type LstmKernelPreference = 'auto' | 'native' | 'wasm';
 
 const PREFERENCES: readonly LstmKernelPreference[] = ['auto', 'native', 'wasm'];
 
-let preference: LstmKernelPreference = parsePreference(process.env.LSTM_KERNEL);
+/** The environment variable that sets the initial kernel preference. */
+export const LSTM_KERNEL_ENV_VAR = 'LSTM_KERNEL';
 
-function parsePreference(value: string | undefined): LstmKernelPreference {
-  return (PREFERENCES as readonly string[]).includes(value ?? '') ? (value as LstmKernelPreference) : 'auto';
+const envValue = process.env[LSTM_KERNEL_ENV_VAR];
+let preference: LstmKernelPreference = 'auto';
+/**
+ * Set when `$LSTM_KERNEL` holds an unknown value: {@link loadLstmKernel} then throws (a typo must
+ * not silently pick another kernel), until {@link selectLstmKernel} sets a valid choice.
+ */
+let envError: InputError | null = null;
+if (envValue !== undefined && envValue !== '') {
+  if ((PREFERENCES as readonly string[]).includes(envValue)) preference = envValue as LstmKernelPreference;
+  else {
+    envError = new InputError(
+      `${LSTM_KERNEL_ENV_VAR} must be one of ${PREFERENCES.map((p) => JSON.stringify(p)).join(', ')} (or unset), got ${describeValue(envValue)}`,
+      { argument: LSTM_KERNEL_ENV_VAR, value: envValue },
+    );
+  }
 }
 
 /**
@@ -146,15 +160,19 @@ export function selectLstmKernel(choice: LstmKernelPreference): boolean {
     });
   }
   preference = choice;
+  envError = null;
   return loadLstmKernel() !== null;
 }
 
 /**
  * The kernel fused layers use now (see {@link selectLstmKernel}), or `null` when none loads.
+ * @throws InputError when `$LSTM_KERNEL` holds an unknown value (and no {@link selectLstmKernel}
+ *   call has replaced it), naming the variable and the value.
  * @example
  * loadLstmKernel()?.info; // => { path: 'native', simd: 'avx2-fma', threads: 2 }
  */
 export function loadLstmKernel(): LstmKernel | null {
+  if (envError) throw envError;
   if (preference === 'wasm') return loadLstmWasmKernel();
   if (preference === 'native') return loadLstmNativeKernel();
   return loadLstmNativeKernel() ?? loadLstmWasmKernel();

@@ -1,0 +1,311 @@
+/**
+ * The `forecast` command line: flags parsed into {@link ForecastJobOptions} for
+ * {@link runForecastJob}. `scripts/forecast.ts` and the package bin (`bin.ts`) only call
+ * {@link main}.
+ */
+import { Command, CommanderError, Option } from 'commander';
+import { InputError } from '../errors';
+import { parseBackendName } from '../backend/select';
+import { CSV_DELIMITERS, type CsvDelimiter } from '../data/csv';
+import { DEFAULT_MAX_BYTES } from '../io/boundedRead';
+import { DEFAULT_SOURCE_TIMEOUT_MS } from '../data/source';
+import { DEFAULT_KERNEL, LSTM_KERNEL_CHOICES, type LstmConfig } from '../model/config';
+import { DEFAULT_TARGET_TRANSFORM, TARGET_TRANSFORMS } from '../model/preprocess';
+import { LIBRARY } from '../version';
+import { DEFAULT_TEST_FRACTION, DEFAULT_VAL_FRACTION, JobAbortedError, runForecastJob, type ForecastJobOptions } from './forecastJob';
+import { createProgressReporter } from './progress';
+
+/** Exit code for bad arguments or bad data. */
+export const EXIT_INPUT = 2;
+/** Exit code after SIGINT (Ctrl-C): 128 + 2. */
+export const EXIT_SIGINT = 130;
+/** Exit code after SIGTERM: 128 + 15. */
+export const EXIT_SIGTERM = 143;
+/** Default `--seed`. */
+export const DEFAULT_CLI_SEED = 42;
+/** Missing-value policies `--missing` accepts. */
+export const MISSING_CHOICES = ['error', 'drop', 'ffill', 'interpolate'] as const;
+
+const DECIMAL_INTEGER = /^[0-9]+$/;
+const DECIMAL_NUMBER = /^(?:[0-9]+\.?[0-9]*|\.[0-9]+)$/;
+
+function integer(flag: string, min: number) {
+  return (value: string): number => {
+    const n = Number(value);
+    // Number() also reads "0x10", "1e3" and " 7 ": only plain decimal digits are accepted.
+    if (!DECIMAL_INTEGER.test(value) || !Number.isSafeInteger(n) || n < min) {
+      throw new InputError(`${flag} must be an integer >= ${min}, got "${value}"`, { argument: flag, value });
+    }
+    return n;
+  };
+}
+
+/** `[0, 1)`, or `(0, 1)` with `allowZero` false, written as a plain decimal (`0.2`, `.2`). */
+function fraction(flag: string, allowZero = true) {
+  return (value: string): number => {
+    const n = Number(value);
+    if (!DECIMAL_NUMBER.test(value) || n >= 1 || (!allowZero && n === 0)) {
+      throw new InputError(`${flag} must be a number in ${allowZero ? '[0, 1)' : '(0, 1)'}, got "${value}"`, { argument: flag, value });
+    }
+    return n;
+  };
+}
+
+function oneOf<T extends string>(flag: string, allowed: readonly T[]) {
+  return (value: string): T => {
+    if (!(allowed as readonly string[]).includes(value)) {
+      throw new InputError(`${flag} must be one of ${allowed.join(', ')}, got "${value}"`, { argument: flag, value });
+    }
+    return value as T;
+  };
+}
+
+function delimiter(value: string): CsvDelimiter {
+  const named: Record<string, string> = { tab: '\t', '\\t': '\t', comma: ',', semicolon: ';', pipe: '|' };
+  return oneOf('--delimiter', CSV_DELIMITERS)(named[value] ?? value);
+}
+
+function list(value: string): string[] {
+  return value
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s.length > 0);
+}
+
+const EXAMPLES = `
+Examples:
+  forecast --csv datasets/co2-concentration.csv --time Date --target CO2 --season 12 --horizon 12 --out runs/co2
+  forecast --csv sales.csv --time day --target units --features price,promo --season 7 --horizon 14 --out runs/sales --sort
+  forecast --csv https://example.org/data.csv --time date --target y --max-bytes 100000000 --timeout 10 --out runs/web
+
+Exit codes:
+  0    success: --out holds model/, metrics.json, forecast.csv, report.html
+  2    bad arguments or bad data (stderr names the flag, file, line, column and value); found before training
+  130  interrupted by SIGINT (Ctrl-C), 143 by SIGTERM: nothing written, no temporary directory left
+  1    anything else (a bug: please report it with the message)
+`;
+
+/** Builds the command; exported for tests. */
+export function buildProgram(): Command {
+  return new Command('forecast')
+    .description('Train an LSTM forecaster on a CSV and evaluate it against baselines (rolling origin).')
+    .version(LIBRARY.version, '--version', 'print the version and exit')
+    .requiredOption('--csv <file>', 'CSV file path or http(s) URL')
+    .requiredOption('--time <col>', 'time column (ISO dates or numbers)')
+    .requiredOption('--target <col>', 'column to forecast')
+    .requiredOption('--out <dir>', 'output directory (must not exist; written atomically)')
+    .option('--features <a,b>', 'extra input columns, comma-separated (default: none)', list)
+    .option('--season <m>', 'seasonal period in rows (MASE, seasonal naive, default lookback)', integer('--season', 1), 1)
+    .option('--horizon <h>', 'forecast steps per origin', integer('--horizon', 1), 1)
+    .option('--lookback <l>', 'input rows per window (default: max(2*season, 2*horizon, 8), at most 120 and a quarter of the training rows)', integer('--lookback', 1))
+    .option('--test-fraction <f>', 'fraction of rows (the last ones) used as the test range', fraction('--test-fraction', false), DEFAULT_TEST_FRACTION)
+    .option('--val-fraction <f>', 'fraction of rows before the test range used for early stopping', fraction('--val-fraction'), DEFAULT_VAL_FRACTION)
+    .option('--epochs <e>', 'maximum training epochs (early stopping usually ends sooner)', integer('--epochs', 1))
+    .option('--units <u>', 'LSTM units per layer', integer('--units', 1))
+    .option('--layers <n>', 'stacked LSTM layers', integer('--layers', 1))
+    .option('--seed <s>', 'random seed (same seed + same backend => same result)', integer('--seed', 0), DEFAULT_CLI_SEED)
+    .addOption(new Option('--missing <policy>', 'missing values').choices(MISSING_CHOICES).argParser(oneOf('--missing', MISSING_CHOICES)).default('error'))
+    .option('--sort', 'sort rows by time first (otherwise unsorted rows are an error)')
+    .option('--delimiter <c>', `CSV delimiter: auto (guessed from the header), ",", ";", tab or "|"`, delimiter, 'auto')
+    .option('--max-bytes <n>', 'most bytes read from the CSV file or URL', integer('--max-bytes', 1), DEFAULT_MAX_BYTES)
+    .option('--timeout <seconds>', 'URL/FIFO timeout: seconds to wait for an answer or for more data', integer('--timeout', 1), DEFAULT_SOURCE_TIMEOUT_MS / 1000)
+    .addOption(
+      new Option('--target-transform <t>', 'how the network sees the target')
+        .choices(TARGET_TRANSFORMS)
+        .argParser(oneOf('--target-transform', TARGET_TRANSFORMS))
+        .default(DEFAULT_TARGET_TRANSFORM),
+    )
+    .option('--backend <name>', 'auto, node-gpu, node, wasm or cpu (default: $TFJS_BACKEND or auto)', (v: string) => parseBackendName(v, '--backend'))
+    .addOption(
+      new Option('--kernel <name>', 'LSTM implementation: auto (the fused native/WebAssembly kernel unless the backend runs on a GPU or no kernel loads), fused or stock')
+        .choices(LSTM_KERNEL_CHOICES)
+        .argParser(oneOf('--kernel', LSTM_KERNEL_CHOICES))
+        .default(DEFAULT_KERNEL),
+    )
+    .option('--no-progress', 'no progress bar or epoch lines (status lines stay)')
+    .addOption(new Option('-q, --quiet', 'print only errors and the final summary').conflicts('verbose'))
+    .option('-v, --verbose', 'print every epoch and the seconds of each stage')
+    .addHelpText('after', EXAMPLES)
+    // Commander 12 ignores extra arguments by default: `--features temp wind` would drop "wind".
+    .allowExcessArguments(false)
+    .exitOverride()
+    .configureOutput({ writeErr: (s) => process.stderr.write(s) });
+}
+
+/**
+ * Rejects a value flag given twice (`--target a --target b`): commander keeps the last one
+ * silently, which hides typos in long command lines.
+ */
+function rejectRepeatedFlags(program: Command, argv: readonly string[]): void {
+  const valueFlags = new Set(program.options.filter((o) => o.required || o.optional).map((o) => o.long!));
+  const seen = new Map<string, string>();
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    if (arg === '--') break;
+    const eq = arg.indexOf('=');
+    const flag = eq > 0 ? arg.slice(0, eq) : arg;
+    if (!valueFlags.has(flag)) continue;
+    const value = eq > 0 ? arg.slice(eq + 1) : (argv[++i] ?? '');
+    const first = seen.get(flag);
+    if (first !== undefined) {
+      throw new InputError(`${flag} was given twice ("${first}", then "${value}"); give it once`, { argument: flag, value });
+    }
+    seen.set(flag, value);
+  }
+}
+
+/** The command-line flag of each library option name that an InputError's `details.argument` may hold. */
+const FLAG_OF: Readonly<Record<string, string>> = {
+  time: '--time',
+  targets: '--target',
+  target: '--target',
+  features: '--features',
+  missing: '--missing',
+  season: '--season',
+  horizon: '--horizon',
+  lookback: '--lookback',
+  seed: '--seed',
+  epochs: '--epochs',
+  units: '--units',
+  layers: '--layers',
+  kernel: '--kernel',
+  targetTransform: '--target-transform',
+  'test-fraction': '--test-fraction',
+  'val-fraction': '--val-fraction',
+  out: '--out',
+  sort: '--sort',
+  delimiter: '--delimiter',
+  maxBytes: '--max-bytes',
+  timeoutMs: '--timeout',
+};
+
+/**
+ * Library errors name options as `options.<name>` (e.g. `unknown column "CO3" (options.targets)`);
+ * on the command line the user typed a flag, so name that instead (`(--target)`).
+ */
+export function withFlagNames(message: string): string {
+  return message.replace(/\boptions\.([A-Za-z]+)\b/g, (whole, name: string) => FLAG_OF[name] ?? whole);
+}
+
+/** The message of an InputError as a command-line user should read it. */
+function describeInputError(error: InputError): string {
+  const message = withFlagNames(error.message);
+  const argument = error.details?.argument;
+  const flag = typeof argument === 'string' ? FLAG_OF[argument] : undefined;
+  // Messages that name the library's option (`units must be ...`) get the flag appended.
+  return flag && !message.includes(flag) && !message.includes(`options.${argument}`) ? `${message} (${flag})` : message;
+}
+
+function jobOptions(opts: Record<string, unknown>): Omit<ForecastJobOptions, 'onProgress' | 'log' | 'signal'> {
+  const model: Partial<Record<keyof LstmConfig, unknown>> = {};
+  if (opts.units !== undefined) model.units = opts.units;
+  if (opts.layers !== undefined) model.layers = opts.layers;
+  if (opts.kernel !== undefined) model.kernel = opts.kernel;
+  return {
+    csv: opts.csv as string,
+    time: opts.time as string,
+    target: opts.target as string,
+    features: (opts.features as string[] | undefined) ?? [],
+    season: opts.season as number,
+    horizon: opts.horizon as number,
+    lookback: opts.lookback as number | undefined,
+    testFraction: opts.testFraction as number,
+    valFraction: opts.valFraction as number,
+    epochs: opts.epochs as number | undefined,
+    seed: opts.seed as number,
+    missing: opts.missing as ForecastJobOptions['missing'],
+    sort: opts.sort === true,
+    delimiter: opts.delimiter as CsvDelimiter,
+    maxBytes: opts.maxBytes as number,
+    timeoutMs: (opts.timeout as number) * 1000,
+    targetTransform: opts.targetTransform as ForecastJobOptions['targetTransform'],
+    backend: opts.backend as ForecastJobOptions['backend'],
+    model: model as Partial<LstmConfig>,
+    out: opts.out as string,
+  };
+}
+
+function formatMetric(value: number | null | undefined, digits: number, suffix = ''): string {
+  return typeof value === 'number' && Number.isFinite(value) ? `${value.toFixed(digits)}${suffix}` : '-';
+}
+
+/**
+ * Runs the CLI; resolves to the exit code (see the help text's "Exit codes"). While it runs,
+ * SIGINT and SIGTERM abort the job at whatever stage it is in (the job removes what it began
+ * to write) and give 130 / 143; further signals while it stops are noted, not obeyed, so the
+ * clean-up always finishes.
+ *
+ * @param argv - The arguments after the program name.
+ */
+export async function main(argv: readonly string[]): Promise<number> {
+  const program = buildProgram();
+  let opts: Record<string, unknown>;
+  try {
+    rejectRepeatedFlags(program, argv);
+    program.parse(argv as string[], { from: 'user' });
+    opts = program.opts();
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // Help and version print and exit 0; everything else is a usage error (already printed).
+      return error.exitCode === 0 ? 0 : EXIT_INPUT;
+    }
+    if (error instanceof InputError) {
+      process.stderr.write(`forecast: ${error.message}\n`);
+      return EXIT_INPUT;
+    }
+    throw error;
+  }
+  const quiet = opts.quiet === true;
+  const verbose = opts.verbose === true;
+  const progress = createProgressReporter({ enabled: opts.progress !== false && !quiet, stream: process.stderr, everyEpoch: verbose });
+  const log = quiet ? () => undefined : progress.log;
+  const controller = new AbortController();
+  let received: NodeJS.Signals | null = null;
+  const onSignal = (name: NodeJS.Signals): void => {
+    if (received) {
+      process.stderr.write(`forecast: ${name} again; still removing partial output, please wait\n`);
+      return;
+    }
+    received = name;
+    progress.stop();
+    process.stderr.write(`forecast: ${name} received; stopping\n`);
+    controller.abort();
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  try {
+    const result = await runForecastJob({
+      ...jobOptions(opts),
+      onProgress: progress.onProgress,
+      log,
+      onStage: verbose ? (stage) => log(`stage: ${stage}`) : undefined,
+      signal: controller.signal,
+    });
+    progress.stop();
+    const lines = Object.entries(result.metrics.models).map(
+      ([name, m]) =>
+        `  ${name.padEnd(15)} MASE ${formatMetric(m.mase, 3)}  sMAPE ${formatMetric(m.smape, 2, '%')}  RMSE ${Number.isFinite(m.rmse) ? m.rmse.toPrecision(4) : '-'}`,
+    );
+    if (verbose) {
+      const stages = Object.entries(result.secondsByStage).map(([stage, s]) => `${stage} ${s!.toFixed(1)} s`);
+      log(`seconds by stage: ${stages.join(', ')}`);
+    }
+    process.stdout.write(`wrote ${result.out}: ${result.files.join(', ')}\n${lines.join('\n')}\n`);
+    return 0;
+  } catch (error) {
+    progress.stop();
+    if (error instanceof JobAbortedError || received) {
+      process.stderr.write(`forecast: ${error instanceof JobAbortedError ? error.message : `stopped by ${received}; nothing was written`}\n`);
+      return received === 'SIGTERM' ? EXIT_SIGTERM : EXIT_SIGINT;
+    }
+    if (error instanceof InputError) {
+      process.stderr.write(`forecast: ${describeInputError(error)}\n`);
+      return EXIT_INPUT;
+    }
+    process.stderr.write(`forecast: failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    return 1;
+  } finally {
+    process.removeListener('SIGINT', onSignal);
+    process.removeListener('SIGTERM', onSignal);
+  }
+}
