@@ -7,3 +7,5 @@ export * from './bytes';
 export * from './text';
 export * from './boundedRead';
 export * from './delimiter';
+export * from './regularFileSync';
+export * from './writable';

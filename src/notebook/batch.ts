@@ -9,6 +9,7 @@ import { parse as parseYaml } from 'yaml';
 import { describeValue, InputError } from '../errors';
 import { executeNotebook, EXIT_INTERRUPTED, type ExecuteNotebookOptions, type RunStatus } from './execute';
 import { assertParameterName, parseParameterValue, type ParameterValue, type Parameters } from './parameters';
+import { readRegularFileSync } from '../io/regularFileSync';
 
 /** One run of a batch. */
 export interface BatchJob {
@@ -87,9 +88,10 @@ export function expandGrid(axes: ReadonlyArray<{ name: string; values: readonly 
  * @throws InputError when the file is unreadable or has another shape
  */
 export function readGridFile(file: string): Parameters[] {
+  const text = readRegularFileSync(file, { what: 'grid file' });
   let value: unknown;
   try {
-    value = parseYaml(fs.readFileSync(file, 'utf8'));
+    value = parseYaml(text);
   } catch (error) {
     throw new InputError(`Cannot read grid file ${file}: ${(error as Error).message.split('\n')[0]}`, { file });
   }
@@ -185,7 +187,10 @@ export function batchSummaryCsv(rows: readonly BatchRow[]): string {
   const header = ['input', 'output', 'status', 'exit_code', 'duration_s', 'kernel_start_s', 'cells_s', 'error',
     ...params.map((p) => `param.${p}`), ...glued.map((g) => `glue.${g}`)];
   const cell = (value: unknown): string => {
-    const text = value === null || value === undefined ? '' : typeof value === 'object' ? JSON.stringify(value) : String(value);
+    const raw = value === null || value === undefined ? '' : typeof value === 'object' ? JSON.stringify(value) : String(value);
+    // Spreadsheets run a cell that starts with = + - @ (or tab/CR) as a formula (`=HYPERLINK(...)`):
+    // such text cells get a leading ' as OWASP's CSV-injection advice says. Numbers stay numbers.
+    const text = typeof value !== 'number' && /^[=+\-@\t\r]/.test(raw) ? `'${raw}` : raw;
     return /[",\n\r]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
   };
   const lines = rows.map((row) => [row.input, row.output, row.status, row.exit_code, row.duration_s, row.kernel_start_s, row.cells_s, row.error,

@@ -8,6 +8,7 @@ import * as os from 'node:os';
 import { Command, CommanderError, Option } from 'commander';
 import { SingleBar } from 'cli-progress';
 import { InputError } from '../errors';
+import { assertWritableFile } from '../io/writable';
 import { expandGrid, parseGridOption, readGridFile, runBatch, writeBatchSummary, type BatchJob } from './batch';
 import { executeNotebook, EXIT_INTERRUPTED, type ExecuteEvent, type ExecuteNotebookResult } from './execute';
 import { killAllKernels } from './kernel';
@@ -198,6 +199,8 @@ async function runSingleCli(parsed: ParsedCli, io: CliIo, signal?: AbortSignal):
     throw new InputError(`expected INPUT.ipynb OUTPUT.ipynb, got ${parsed.inputs.length} argument(s): ${parsed.inputs.join(' ')}`, { argument: 'argv' });
   }
   const [inputPath, outputPath] = parsed.inputs;
+  // Checked before the kernel starts: a bad --html used to fail only after the whole run.
+  if (parsed.opts.html !== undefined) assertWritableFile(parsed.opts.html as string, '--html');
   const showBar = parsed.opts.progressBar === true || (parsed.opts.progressBar !== false && io.isTTY === true);
   const bar = showBar ? new SingleBar({ format: 'Executing |{bar}| {value}/{total} cells | {duration}s', stream: process.stderr }) : null;
   const onEvent = (event: ExecuteEvent) => {

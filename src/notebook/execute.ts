@@ -17,6 +17,7 @@ import {
 } from './nbformat';
 import { defaultParameterValues, findParametersCell, parameterizeNotebook, type Parameters } from './parameters';
 import { errorWriteCount, parseTslabError, type ErrorFields } from './tslabErrors';
+import { assertWritableFile } from '../io/writable';
 
 /** Exit code for a notebook whose kernel died (papermill's convention: 128 + 10). */
 export const EXIT_KERNEL_DIED = 138;
@@ -122,11 +123,19 @@ export interface PreparedRun {
  */
 export function prepareRun(options: ExecuteNotebookOptions): PreparedRun {
   const input = readNotebook(options.inputPath);
-  const kernelName = options.kernelName ?? input.metadata.kernelspec?.name;
+  const kernelName: unknown = options.kernelName ?? input.metadata.kernelspec?.name;
   if (kernelName === undefined || kernelName === '') {
     throw new InputError(`${options.inputPath} has no metadata.kernelspec.name; pass --kernel NAME`, { file: options.inputPath });
   }
+  if (typeof kernelName !== 'string') {
+    throw new InputError(
+      `${options.inputPath}: metadata.kernelspec.name must be a string, got ${JSON.stringify(kernelName)}; fix the notebook or pass --kernel NAME`,
+      { file: options.inputPath, value: kernelName },
+    );
+  }
   const spec = findKernelSpec(kernelName, options.kernelSearch);
+  // Found now, not after the whole run: OUTPUT a directory, under a file, or not writable.
+  assertWritableFile(options.outputPath, 'OUTPUT');
   if (options.cwd !== undefined && !fs.statSync(options.cwd, { throwIfNoEntry: false })?.isDirectory()) {
     throw new InputError(`--cwd must be an existing folder, got ${JSON.stringify(options.cwd)}`, { argument: 'cwd', value: options.cwd });
   }

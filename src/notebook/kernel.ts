@@ -105,6 +105,79 @@ interface Pending {
   readonly reject: (error: Error) => void;
 }
 
+/** Connection folders are `<tmpdir>/run-notebook-<runner pid>-<random>`. */
+const CONNECTION_DIR_PREFIX = 'run-notebook-';
+
+/** Environment variables through which the runner configures the kernel-side watchdog. */
+const WATCHDOG_ENV = {
+  parent: 'RUN_NOTEBOOK_PARENT_PID',
+  dir: 'RUN_NOTEBOOK_CONNECTION_DIR',
+  nodeOptions: 'RUN_NOTEBOOK_NODE_OPTIONS',
+} as const;
+
+/**
+ * Loaded into a Node kernel with `--require` (from its connection folder). A runner killed with
+ * SIGKILL cannot kill its kernels, so each kernel watches for itself: a worker thread (which
+ * keeps running while a cell blocks the kernel's own event loop, e.g. in `execSync`) checks
+ * twice a second whether the kernel's parent is still the runner; when it is not, it removes the
+ * connection folder (it holds the HMAC key) and kills the kernel's process group. The preload
+ * first restores NODE_OPTIONS, so processes that cells start do not load it.
+ */
+const WATCHDOG_SOURCE = `'use strict';
+(() => {
+  const env = process.env;
+  const parent = Number(env.${WATCHDOG_ENV.parent});
+  const dir = env.${WATCHDOG_ENV.dir};
+  const before = env.${WATCHDOG_ENV.nodeOptions};
+  if (before) env.NODE_OPTIONS = before; else delete env.NODE_OPTIONS;
+  delete env.${WATCHDOG_ENV.parent};
+  delete env.${WATCHDOG_ENV.dir};
+  delete env.${WATCHDOG_ENV.nodeOptions};
+  if (!(parent > 1) || !dir || process.ppid !== parent) return;
+  const { Worker } = require('worker_threads');
+  const code = \`
+    const { workerData } = require('worker_threads');
+    setInterval(() => {
+      if (process.ppid === workerData.parent) return;
+      try { require('fs').rmSync(workerData.dir, { recursive: true, force: true }); } catch (e) {}
+      try { process.kill(-workerData.pid, 'SIGKILL'); } catch (e) {}
+      process.kill(workerData.pid, 'SIGKILL');
+    }, 500);\`;
+  const worker = new Worker(code, { eval: true, workerData: { parent, dir, pid: process.pid }, env: {}, stdout: true, stderr: true });
+  worker.unref();
+})();
+`;
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * Removes connection folders of runners that are gone (killed before they could clean up):
+ * they hold HMAC keys of kernels that no longer exist.
+ */
+export function removeStaleConnectionDirs(tmp: string = os.tmpdir()): string[] {
+  let names: string[];
+  try {
+    names = fs.readdirSync(tmp);
+  } catch {
+    return [];
+  }
+  const removed: string[] = [];
+  for (const name of names) {
+    const match = new RegExp(`^${CONNECTION_DIR_PREFIX}(\\d+)-`).exec(name);
+    if (!match || isAlive(Number(match[1]))) continue;
+    fs.rmSync(path.join(tmp, name), { recursive: true, force: true });
+    removed.push(name);
+  }
+  return removed;
+}
+
 /** Kernels alive in this process; killed synchronously if the process exits without shutting them down. */
 const liveKernels = new Set<KernelClient>();
 let exitHookInstalled = false;
@@ -231,13 +304,24 @@ export class KernelClient {
       transport: 'tcp', ip, shell_port: shell, iopub_port: iopub, stdin_port: stdin, control_port: control,
       hb_port: hb, key: randomBytes(32).toString('hex'), signature_scheme: 'hmac-sha256', kernel_name: options.spec.name,
     };
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'run-notebook-'));
+    removeStaleConnectionDirs();
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), `${CONNECTION_DIR_PREFIX}${process.pid}-`));
     const connectionFile = path.join(dir, `kernel-${randomUUID()}.json`);
     fs.writeFileSync(connectionFile, JSON.stringify(connection, null, 2), { mode: 0o600 });
+    const watchdog = path.join(dir, 'watchdog.js');
+    fs.writeFileSync(watchdog, WATCHDOG_SOURCE, { mode: 0o600 });
     const [command, ...args] = kernelArgv(options.spec, connectionFile);
+    const env = { ...process.env, ...options.spec.spec.env, ...options.env };
     const child = spawn(command, args, {
       cwd: options.cwd,
-      env: { ...process.env, ...options.spec.spec.env, ...options.env },
+      env: {
+        ...env,
+        // Node kernels (tslab) load the watchdog first: it ends the kernel when this process dies.
+        NODE_OPTIONS: `${env.NODE_OPTIONS ?? ''} --require ${JSON.stringify(watchdog)}`.trim(),
+        [WATCHDOG_ENV.parent]: String(process.pid),
+        [WATCHDOG_ENV.dir]: dir,
+        [WATCHDOG_ENV.nodeOptions]: env.NODE_OPTIONS ?? '',
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
       detached: true, // own process group, so the group can be killed as one
     });

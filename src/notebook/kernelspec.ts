@@ -6,6 +6,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { InputError } from '../errors';
+import { readRegularFileSync } from '../io/regularFileSync';
 
 /** The project's committed kernelspec folder (`<project>/jupyter/kernels`), found from this file. */
 export const PROJECT_KERNELS_DIR = path.resolve(__dirname, '..', '..', 'jupyter', 'kernels');
@@ -38,6 +39,12 @@ export interface KernelSearchOptions {
   readonly projectKernelDirs?: readonly string[];
   /** System-wide `kernels` folders searched last (tests pass `[]` to be machine-independent). @defaultValue {@link SYSTEM_KERNEL_DIRS} */
   readonly systemDirs?: readonly string[];
+  /**
+   * Told about each `kernel.json` that cannot be used (broken JSON, no `argv`) while another
+   * kernel is looked up: such a file is skipped, unless it is the kernel asked for.
+   * @defaultValue a line on stderr
+   */
+  readonly onSkipped?: (message: string) => void;
 }
 
 /** System-wide kernelspec folders, as Jupyter searches them on Linux. */
@@ -69,7 +76,16 @@ export function kernelSearchPath(options: KernelSearchOptions = {}): string[] {
  * @throws InputError when a `kernel.json` exists but is not valid JSON with an `argv` array
  */
 export function listKernelSpecs(options: KernelSearchOptions = {}): KernelSpec[] {
+  const { specs, broken } = scanKernelSpecs(options);
+  const first = broken.values().next();
+  if (!first.done) throw first.value;
+  return specs;
+}
+
+/** Every kernelspec on the search path, and the errors of those that cannot be read, by name. */
+function scanKernelSpecs(options: KernelSearchOptions): { specs: KernelSpec[]; broken: Map<string, InputError> } {
   const found = new Map<string, KernelSpec>();
+  const broken = new Map<string, InputError>();
   for (const dir of kernelSearchPath(options)) {
     let names: string[];
     try {
@@ -79,23 +95,38 @@ export function listKernelSpecs(options: KernelSearchOptions = {}): KernelSpec[]
     }
     for (const name of names.sort()) {
       const file = path.join(dir, name, 'kernel.json');
-      if (found.has(name) || !fs.existsSync(file)) continue;
-      found.set(name, { name, resourceDir: path.join(dir, name), spec: readSpecFile(file) });
+      if (found.has(name) || broken.has(name) || !fs.existsSync(file)) continue;
+      try {
+        found.set(name, { name, resourceDir: path.join(dir, name), spec: readSpecFile(file) });
+      } catch (error) {
+        if (!(error instanceof InputError)) throw error;
+        broken.set(name, error);
+      }
     }
   }
-  return [...found.values()];
+  return { specs: [...found.values()], broken };
 }
 
 /**
- * Finds a kernelspec by name (case-insensitive, as Jupyter does).
+ * Finds a kernelspec by name (case-insensitive, as Jupyter does). A broken `kernel.json` of
+ * another kernel is skipped with a warning (`options.onSkipped`), so that one bad install on
+ * `JUPYTER_PATH` does not stop every run.
  *
- * @throws InputError naming the kernel and listing the available ones when it is not found
+ * @throws InputError naming the kernel and listing the available ones when it is not found, or
+ *   the broken file's error when the kernel asked for is the broken one
  * @example
  * findKernelSpec('tslab').resourceDir; // '<project>/jupyter/kernels/tslab'
  */
 export function findKernelSpec(name: string, options: KernelSearchOptions = {}): KernelSpec {
-  const specs = listKernelSpecs(options);
+  const { specs, broken } = scanKernelSpecs(options);
   const spec = specs.find((candidate) => candidate.name.toLowerCase() === name.toLowerCase());
+  for (const [brokenName, error] of broken) {
+    // The kernel asked for is broken: that is the error. Others are only mentioned.
+    if (spec === undefined && brokenName.toLowerCase() === name.toLowerCase()) throw error;
+    (options.onSkipped ?? ((m: string) => process.stderr.write(`run-notebook: warning: ${m}\n`)))(
+      `skipped kernelspec ${JSON.stringify(brokenName)}: ${error.message}`,
+    );
+  }
   if (spec === undefined) {
     const available = specs.map((s) => s.name).join(', ') || 'none';
     throw new InputError(
@@ -107,9 +138,10 @@ export function findKernelSpec(name: string, options: KernelSearchOptions = {}):
 }
 
 function readSpecFile(file: string): KernelSpecFile {
+  const text = readRegularFileSync(file, { what: 'kernelspec', maxBytes: 1024 ** 2 });
   let parsed: unknown;
   try {
-    parsed = JSON.parse(fs.readFileSync(file, 'utf8'));
+    parsed = JSON.parse(text);
   } catch (error) {
     throw new InputError(`Kernelspec ${file} is not valid JSON: ${(error as Error).message}`, { file });
   }

@@ -5,6 +5,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { InputError } from '../errors';
+import { readRegularFileSync } from '../io/regularFileSync';
 
 /** Multiline strings may be stored as one string or as a list of lines. */
 export type MultilineString = string | string[];
@@ -148,12 +149,7 @@ export function validateNotebook(value: unknown, file: string): Notebook {
  * @throws InputError when the file is missing, not JSON, or not nbformat 4
  */
 export function readNotebook(file: string): Notebook {
-  let text: string;
-  try {
-    text = fs.readFileSync(file, 'utf8');
-  } catch (error) {
-    throw new InputError(`Cannot read notebook ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, { file });
-  }
+  const text = readRegularFileSync(file, { what: 'notebook' });
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
@@ -196,6 +192,12 @@ export function writeNotebook(file: string, nb: Notebook): void {
   const dir = path.dirname(path.resolve(file));
   fs.mkdirSync(dir, { recursive: true });
   const temp = path.join(dir, `.${path.basename(file)}.${process.pid}.${Date.now()}.tmp`);
-  fs.writeFileSync(temp, serializeNotebook(nb));
-  fs.renameSync(temp, file);
+  try {
+    fs.writeFileSync(temp, serializeNotebook(nb));
+    fs.renameSync(temp, file);
+  } catch (error) {
+    // A full disk, OUTPUT turned into a directory meanwhile, ...: never leave the temp file.
+    fs.rmSync(temp, { force: true });
+    throw error;
+  }
 }

@@ -2,10 +2,10 @@
  * papermill's parameter conventions for TypeScript notebooks: value parsing from the command line,
  * parameter files, translation to TypeScript literals, and the `injected-parameters` cell.
  */
-import * as fs from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import { describeValue, InputError } from '../errors';
 import { sourceText, type Cell, type CodeCell, type Notebook } from './nbformat';
+import { readRegularFileSync } from '../io/regularFileSync';
 
 /** A JSON-like parameter value. */
 export type ParameterValue = null | boolean | number | string | ParameterValue[] | { [key: string]: ParameterValue };
@@ -76,6 +76,13 @@ export function assertParameterName(name: string): void {
   if (!IDENTIFIER.test(name) || RESERVED.has(name)) {
     throw new InputError(`parameter name must be a TypeScript identifier, got ${describeValue(name)}`, { argument: 'parameter', value: name });
   }
+  if (name === '__proto__') {
+    // A valid identifier, but as a key it would set the prototype of the parameters object and vanish.
+    throw new InputError('parameter name "__proto__" is not allowed (it cannot be stored as a parameter); choose another name', {
+      argument: 'parameter',
+      value: name,
+    });
+  }
 }
 
 /**
@@ -84,12 +91,7 @@ export function assertParameterName(name: string): void {
  * @throws InputError when the file cannot be read or parsed, or is not a mapping
  */
 export function readParametersFile(file: string): Parameters {
-  let text: string;
-  try {
-    text = fs.readFileSync(file, 'utf8');
-  } catch (error) {
-    throw new InputError(`Cannot read parameters file ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, { file });
-  }
+  const text = readRegularFileSync(file, { what: 'parameters file' });
   return parseParametersYaml(text, `parameters file ${file}`);
 }
 
@@ -117,8 +119,17 @@ export function parseParametersYaml(text: string, what: string): Parameters {
 }
 
 /**
+ * A string literal: JSON escapes `"`, `\`, C0 controls and lone surrogates; U+2028 and U+2029
+ * are escaped too. They are legal in ES2019 strings, but tools that split source into lines on
+ * them (tslab's cell compiler among them) break the literal in two.
+ */
+function jsonString(value: string): string {
+  return JSON.stringify(value).replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
+}
+
+/**
  * Translates a value to a TypeScript literal: strings as JSON string literals (quotes, backslashes,
- * control characters and lone surrogates escaped; other unicode kept as is), numbers including
+ * control characters, lone surrogates and U+2028/U+2029 escaped; other unicode kept as is), numbers including
  * `-0`, `NaN` and `±Infinity`, nested arrays and objects with quoted keys.
  *
  * @throws InputError for values with no literal form (functions, symbols, bigints, dates)
@@ -130,8 +141,7 @@ export function toTypeScriptLiteral(value: unknown): string {
   if (value === undefined) return 'undefined';
   switch (typeof value) {
     case 'string':
-      // JSON escapes `"`, `\`, C0 controls and lone surrogates; U+2028/2029 are legal in ES2019 strings.
-      return JSON.stringify(value);
+      return jsonString(value);
     case 'boolean':
       return String(value);
     case 'number':
@@ -142,7 +152,7 @@ export function toTypeScriptLiteral(value: unknown): string {
     case 'object':
       if (Array.isArray(value)) return `[${value.map(toTypeScriptLiteral).join(', ')}]`;
       if (Object.getPrototypeOf(value) === Object.prototype || Object.getPrototypeOf(value) === null) {
-        const entries = Object.entries(value as object).map(([key, item]) => `${JSON.stringify(key)}: ${toTypeScriptLiteral(item)}`);
+        const entries = Object.entries(value as object).map(([key, item]) => `${jsonString(key)}: ${toTypeScriptLiteral(item)}`);
         return `{${entries.join(', ')}}`;
       }
       break;

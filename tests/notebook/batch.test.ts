@@ -50,6 +50,19 @@ describe('grid parsing', () => {
     ].join('\n'));
   });
 
+  it('prefixes text cells that a spreadsheet would run as formulas with a quote; numbers stay numbers', () => {
+    const row = (parameters: BatchRow['parameters']): BatchRow => ({
+      input: 'a.ipynb', output: 'o.ipynb', parameters, status: 'completed', exit_code: 0, duration_s: 1, kernel_start_s: 1,
+      cells_s: 0, error: null, glue: {},
+    });
+    const csv = batchSummaryCsv([
+      row({ v: '=HYPERLINK("http://x","y")' }), row({ v: '+1' }), row({ v: '-cmd' }), row({ v: '@SUM(A1)' }), row({ v: '\tx' }),
+      row({ v: -3 }), row({ v: 'plain=1' }),
+    ]);
+    const cells = csv.trimEnd().split('\n').slice(1).map((line) => line.slice('a.ipynb,o.ipynb,completed,0,1,1,0,,'.length));
+    expect(cells).toEqual(['"\'=HYPERLINK(""http://x"",""y"")"', "'+1", "'-cmd", "'@SUM(A1)", "'\tx", '-3', 'plain=1']);
+  });
+
   it('rejects a non-positive worker count', async () => {
     await expect(runBatch({ jobs: [], outputDir: '/tmp', workers: 0 })).rejects.toThrow('workers must be a positive integer, got 0');
   });

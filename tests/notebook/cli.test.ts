@@ -1,10 +1,12 @@
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { extractPairOptions, runNotebookCli } from '../../src/notebook/cli';
+import { removeStaleConnectionDirs } from '../../src/notebook/kernel';
+import { findKernelSpec } from '../../src/notebook/kernelspec';
 import type { CodeCell } from '../../src/notebook/nbformat';
-import { fixture, kernelsMentioning, PROJECT_ROOT, readJson, streamText, tempDir, waitFor } from './helpers';
+import { fixture, kernelsMentioning, leftoverKernels, processTable, PROJECT_ROOT, readJson, streamText, tempDir, waitFor } from './helpers';
 
 const out = tempDir('cli-test-');
 const markers: string[] = [];
@@ -17,11 +19,11 @@ afterAll(() => {
 });
 
 /** Runs the real entry point (`scripts/run-notebook.ts`) in a child process with its own TMPDIR. */
-function spawnCli(args: string[], options: { onStderr?: (all: string, child: ReturnType<typeof spawn>) => void } = {}) {
+function spawnCli(args: string[], options: { onStderr?: (all: string, child: ReturnType<typeof spawn>) => void; env?: Record<string, string> } = {}) {
   const tmp = tempDir('cli-kernel-tmp-');
   markers.push(tmp);
   const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', 'scripts/run-notebook.ts', ...args], {
-    cwd: PROJECT_ROOT, env: { ...process.env, TMPDIR: tmp, TS_NODE_TRANSPILE_ONLY: 'true' }, stdio: ['ignore', 'pipe', 'pipe'],
+    cwd: PROJECT_ROOT, env: { ...process.env, TMPDIR: tmp, TS_NODE_TRANSPILE_ONLY: 'true', ...options.env }, stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stdout = '';
   let stderr = '';
@@ -137,5 +139,100 @@ describe('scripts/run-notebook.ts end to end', () => {
     expect(code).toBe(1);
     expect(stderr).toMatch(/Timed out at cell 3 .*CellTimeoutError: Cell execution timed out after 1 s/);
     expect(kernelsMentioning(tmp)).toEqual([]);
+  });
+});
+
+describe('runNotebookCli: inputs that used to fail late, hang or exhaust memory exit 2 before any kernel starts', () => {
+  const dir = tempDir('cli-early-');
+  fs.writeFileSync(path.join(dir, 'file'), 'x');
+  const numericName = path.join(dir, 'numeric-kernel-name.ipynb');
+  const nb = JSON.parse(fs.readFileSync(fixture('ok.ipynb'), 'utf8'));
+  nb.metadata.kernelspec.name = 7;
+  fs.writeFileSync(numericName, JSON.stringify(nb));
+  it.each([
+    [[fixture('ok.ipynb'), path.join(dir, 'o1.ipynb'), '-f', '/dev/zero'], /Cannot read parameters file \/dev\/zero: it is a character device; give a regular file/],
+    [[fixture('ok.ipynb'), path.join(dir, 'o2.ipynb'), '-p', '__proto__', '1'], /parameter name "__proto__" is not allowed/],
+    [[fixture('ok.ipynb'), dir], /Cannot write OUTPUT .*cli-early-\w+: it is a directory/],
+    [[fixture('ok.ipynb'), path.join(dir, 'file', 'o.ipynb')], /Cannot write OUTPUT .*: .*file is a file, not a directory/],
+    [[fixture('ok.ipynb'), path.join(dir, 'o3.ipynb'), '--html', dir], /Cannot write --html .*: it is a directory/],
+    [[numericName, path.join(dir, 'o4.ipynb')], /metadata\.kernelspec\.name must be a string, got 7; fix the notebook or pass --kernel NAME/],
+  ])('%j', async (argv, message) => {
+    const before = fs.readdirSync(dir).sort();
+    let stderr = '';
+    const started = Date.now();
+    const code = await runNotebookCli(argv, { io: { stdout: () => undefined, stderr: (t) => { stderr += t; } } });
+    expect(code).toBe(2);
+    expect(stderr).toMatch(message);
+    expect(Date.now() - started).toBeLessThan(2000); // no kernel was started
+    expect(fs.readdirSync(dir).sort()).toEqual(before); // no temp file, no output
+  });
+});
+
+describe('stale connection folders', () => {
+  it('removes run-notebook-<pid>-* folders of runners that are gone, and keeps live ones and others', () => {
+    const tmp = tempDir('stale-conn-');
+    const dead = spawnSync('true').pid!;
+    for (const name of [`run-notebook-${dead}-aaaaaa`, `run-notebook-${process.pid}-bbbbbb`, 'run-notebook-cccccc', 'other']) {
+      fs.mkdirSync(path.join(tmp, name));
+    }
+    fs.writeFileSync(path.join(tmp, `run-notebook-${dead}-aaaaaa`, 'kernel-x.json'), '{"key":"secret"}');
+    expect(removeStaleConnectionDirs(tmp)).toEqual([`run-notebook-${dead}-aaaaaa`]);
+    expect(fs.readdirSync(tmp).sort()).toEqual(['other', `run-notebook-${process.pid}-bbbbbb`, 'run-notebook-cccccc']);
+  });
+});
+
+describe('a runner killed with SIGKILL takes its kernels with it', () => {
+  it.each([
+    ['a single run', (o: string) => [fixture('blocking.ipynb'), path.join(o, 'b.ipynb')], 1],
+    ['a grid with --workers 2', (o: string) => ['--grid', 'x=1,2', '--workers', '2', '--output-dir', o, fixture('blocking.ipynb')], 2],
+  ])('%s: no kernel 5 s after kill -9, connection folders gone', async (_name, argv, kernels) => {
+    const o = tempDir('cli-kill9-');
+    const { child, done, tmp } = spawnCli(argv(o));
+    await waitFor(() => kernelsMentioning(tmp).length >= kernels, 45_000);
+    // Let the kernels reach `execSync("sleep 30")`, which blocks their event loops: only the
+    // watchdog's thread runs then.
+    const pids = kernelsMentioning(tmp).map((row) => Number(row.split(' ')[0]));
+    expect(pids).toHaveLength(kernels);
+    const sleeping = () => processTable().filter((row) => pids.includes(row.pgid) && row.args.includes('sleep 30')).length;
+    await waitFor(() => sleeping() >= kernels, 30_000);
+    expect(fs.readdirSync(tmp).filter((n) => n.startsWith('run-notebook-'))).toHaveLength(kernels);
+    child.kill('SIGKILL');
+    await done;
+    // The kernels and their process groups (`sleep 30` included) are gone within 5 s.
+    await waitFor(() => leftoverKernels(pids).length === 0, 5000);
+    await waitFor(() => fs.readdirSync(tmp).filter((n) => n.startsWith('run-notebook-')).length === 0, 2000);
+  }, 60_000);
+});
+
+describe('kernelspecs and parameter values that used to break runs', () => {
+  it('an unrelated broken kernel.json is skipped with a warning; U+2028/U+2029 in -p values round-trip exactly', async () => {
+    const jupyter = tempDir('cli-broken-spec-');
+    fs.mkdirSync(path.join(jupyter, 'kernels', 'broken'), { recursive: true });
+    fs.writeFileSync(path.join(jupyter, 'kernels', 'broken', 'kernel.json'), '{ not json');
+    const output = path.join(out, 'u2028.ipynb');
+    const { code, stderr, tmp } = await spawnCli([fixture('ok.ipynb'), output, '-p', 'name', 'a\u2028b\u2029c'], {
+      env: { JUPYTER_PATH: jupyter },
+    }).done;
+    expect(code, stderr).toBe(0);
+    expect(stderr).toMatch(/run-notebook: warning: skipped kernelspec "broken": Kernelspec .*broken\/kernel\.json is not valid JSON/);
+    expect(JSON.parse(streamText(readJson(output), 3).split('\n')[0]).name).toBe('a\u2028b\u2029c');
+    expect(kernelsMentioning(tmp)).toEqual([]);
+  }, 60_000);
+
+  it('the kernel asked for being the broken one is the error (naming its file); others are only reported', () => {
+    const jupyter = tempDir('cli-broken-spec-');
+    for (const [name, text] of [['tslab', '{ not json'], ['other', '{"argv": []}'], ['good', '{"argv": ["node", "x"]}']]) {
+      fs.mkdirSync(path.join(jupyter, 'kernels', name), { recursive: true });
+      fs.writeFileSync(path.join(jupyter, 'kernels', name, 'kernel.json'), text);
+    }
+    const search = { env: { JUPYTER_PATH: jupyter, HOME: jupyter }, projectKernelDirs: [], systemDirs: [] };
+    const skipped: string[] = [];
+    expect(() => findKernelSpec('tslab', { ...search, onSkipped: (m) => skipped.push(m) })).toThrow(
+      new RegExp(`Kernelspec ${path.join(jupyter, 'kernels', 'tslab', 'kernel.json').replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')} is not valid JSON`),
+    );
+    expect(skipped).toEqual([expect.stringMatching(/^skipped kernelspec "other": Kernelspec .* must have a non-empty "argv" array of strings$/)]);
+    skipped.length = 0;
+    expect(findKernelSpec('good', { ...search, onSkipped: (m) => skipped.push(m) }).spec.argv).toEqual(['node', 'x']);
+    expect(skipped).toHaveLength(2);
   });
 });

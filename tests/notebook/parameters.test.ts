@@ -34,6 +34,7 @@ describe('toTypeScriptLiteral', () => {
     ['line\nbreak\ttab\r', '"line\\nbreak\\ttab\\r"'], ['${not} `template`', '"${not} `template`"'],
     ["it's", '"it\'s"'], ['héllo ✓ 日本 🎉', '"héllo ✓ 日本 🎉"'], ['\u0000\u001f', '"\\u0000\\u001f"'],
     ['lone \ud800 surrogate', '"lone \\ud800 surrogate"'], ['</script>', '"</script>"'],
+    ['line\u2028sep\u2029para', '"line\\u2028sep\\u2029para"'], [{ 'k\u2028': 1 }, '{"k\\u2028": 1}'],
     [[1, 'a', [null]], '[1, "a", [null]]'], [{ a: 1, 'b-c': [true], '': 'e' }, '{"a": 1, "b-c": [true], "": "e"}'],
   ])('%j -> %s', (value, literal) => {
     expect(toTypeScriptLiteral(value)).toBe(literal);
