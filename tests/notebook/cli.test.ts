@@ -219,6 +219,17 @@ describe('kernelspecs and parameter values that used to break runs', () => {
     expect(kernelsMentioning(tmp)).toEqual([]);
   }, 60_000);
 
+  it('the project kernel fixes tslab\'s shorthand quirk: { epochs } for a variable of an earlier cell', async () => {
+    const output = path.join(out, 'shorthand.ipynb');
+    const { code, stderr, tmp } = await spawnCli([fixture('shorthand.ipynb'), output]).done;
+    expect(code, stderr).toBe(0);
+    expect(stderr).not.toContain('starting tslab unpatched');
+    const written = readJson(output);
+    expect(streamText(written, 1)).toBe('{"epochs":5,"name":"co2","fixed":1}\n');
+    expect(streamText(written, 2)).toBe('{"epochs":5} {"epochs":6}\n');
+    expect(kernelsMentioning(tmp)).toEqual([]);
+  }, 60_000);
+
   it('the kernel asked for being the broken one is the error (naming its file); others are only reported', () => {
     const jupyter = tempDir('cli-broken-spec-');
     for (const [name, text] of [['tslab', '{ not json'], ['other', '{"argv": []}'], ['good', '{"argv": ["node", "x"]}']]) {

@@ -17,9 +17,9 @@ function kernelsDir(specs: Record<string, unknown>): string {
 }
 
 describe('kernelspec discovery', () => {
-  it('the committed kernelspec is relative to its folder and points at the project tslab', () => {
+  it('the committed kernelspec is relative to its folder and starts the project tslab through its launcher', () => {
     const spec = JSON.parse(fs.readFileSync(path.join(projectRoot, 'jupyter/kernels/tslab/kernel.json'), 'utf8'));
-    expect(spec.argv).toEqual(['node', '{resource_dir}/../../../node_modules/tslab/bin/tslab', 'kernel', '--config-path', '{connection_file}']);
+    expect(spec.argv).toEqual(['node', '{resource_dir}/launch.js', 'kernel', '--config-path', '{connection_file}']);
     expect(JSON.stringify(spec)).not.toContain(projectRoot);
     expect(PROJECT_KERNELS_DIR).toBe(path.join(projectRoot, 'jupyter', 'kernels'));
     const found = findKernelSpec('tslab', { env: {} });
