@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../tf';
 import { InputError, describeValue } from '../errors';
 
 /**
@@ -175,7 +175,7 @@ export async function selectBackend(options: SelectBackendOptions = {}): Promise
         tfjsBackend: tf.getBackend(),
         requestedBy,
         skipped: faster,
-        tfjsVersion: tf.version.tfjs,
+        tfjsVersion: tf.version_core,
         summary: `backend: ${name} (${how}${skippedText})`,
       };
       return active;

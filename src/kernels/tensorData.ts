@@ -10,7 +10,7 @@
  * two cores. Reading heap views and letting kernels return transient views removed ~95% of those
  * collections (53 -> 2 per 330 steps) and made a step ~15% faster (`node --trace-gc`).
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../tf';
 
 /** The part of tfjs-backend-wasm's backend used here (a public method of `BackendWasm`). */
 interface HeapBackend {

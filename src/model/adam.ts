@@ -10,7 +10,7 @@
  * (tested). The class serialises as `Adam` with tfjs' config and weight layout, so saved optimiser
  * state loads into `tf.train.adam` and back.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../tf';
 import { InputError } from '../errors';
 import { adamScalars, createAdamState, type AdamState } from '../kernels/adam';
 import { heapBackendActive, valuesNow } from '../kernels/tensorData';

@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../tf';
 import type { BackendInfo } from '../backend/select';
 import { InputError, describeValue } from '../errors';
 import type { SplitIndices } from '../data/split';

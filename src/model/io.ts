@@ -7,7 +7,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../tf';
 import { InputError } from '../errors';
 import { readFileBounded, readTextFileBounded } from '../io';
 import { DEFAULT_KERNEL, type LstmKernelChoice } from './config';

@@ -2,7 +2,7 @@
  * Which LSTM implementation the forecaster runs: the choice between tfjs' stock `LSTM` layer and
  * `FusedLstm` (src/kernels/lstm), and the conversion of a model's LSTM layers to that choice.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../tf';
 import { activeBackend, type BackendName } from '../backend/select';
 import { InputError, describeValue } from '../errors';
 import { toFusedModel, toStockModel } from '../kernels/lstm/convert';

@@ -1,7 +1,7 @@
 /**
  * Training losses as tfjs loss functions `(yTrue, yPred) => perSampleLoss`.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../tf';
 import type { LossName } from './config';
 
 /** Delta of the Huber loss: quadratic below, linear above (Keras' default). */

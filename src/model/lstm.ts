@@ -1,7 +1,7 @@
 /**
  * The stacked-LSTM forecaster network: construction, compilation and shape introspection.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../tf';
 import { InputError } from '../errors';
 import type { SupervisedSet } from '../data/types';
 import { FusedLstm } from '../kernels/lstm/fusedLayer';

@@ -2,7 +2,7 @@
  * Optimiser construction and learning-rate access. tfjs has no public learning-rate setter on
  * most optimisers (and no ReduceLROnPlateau), so the scheduler in `train.ts` goes through here.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../tf';
 import type { OptimizerName } from './config';
 import { FusedAdam } from './adam';
 import { positiveFinite } from './validate';

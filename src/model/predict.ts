@@ -1,7 +1,7 @@
 /**
  * Batched inference over a `SupervisedSet` or raw windows, returning plain typed arrays.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../tf';
 import { InputError } from '../errors';
 import type { SupervisedSet } from '../data/types';
 import { assertSetMatchesModel, getModelShape, validateModelShape, type ModelShape } from './lstm';

@@ -6,7 +6,7 @@
  * restore best weights, has no ReduceLROnPlateau or checkpoint callback, and needs the whole
  * dataset as one tensor (we materialise one batch at a time).
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../tf';
 import seedrandom from 'seedrandom';
 import { InputError, describeValue } from '../errors';
 import type { SupervisedSet } from '../data/types';

@@ -2,7 +2,7 @@
  * Converting Sequential models between the stock tfjs LSTM layer and {@link FusedLstm}. Both
  * layers share config and weights, so a conversion is a rebuild plus a weight copy.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../../tf';
 import { InputError } from '../../errors';
 import { FUSED_LSTM_CLASS_NAME, FusedLstm } from './fusedLayer';
 

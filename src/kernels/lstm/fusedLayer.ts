@@ -10,7 +10,7 @@
  * activation other than `tanh` / recurrent activation other than `sigmoid`, masks, initial
  * states, `returnState`, `stateful`, `goBackwards`, or non-float32 inputs.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../../tf';
 import type { LSTM, LSTMLayerArgs } from '@tensorflow/tfjs-layers/dist/layers/recurrent';
 import type { Kwargs } from '@tensorflow/tfjs-layers/dist/types';
 import { loadLstmKernel, type LstmDims, type LstmSaved } from './kernel';
