@@ -77,6 +77,21 @@ describe('createProgressReporter', () => {
     );
   });
 
+  it('non-TTY, long runs: the first, every 10th and the last epoch; an early stop shows its last epoch; everyEpoch shows all', () => {
+    const epochsOf = (text: string) => [...text.matchAll(/^epoch (\d+)\/(\d+) /gm)].map((m) => Number(m[1]));
+    const run = (epochs: number, stopAt: number, everyEpoch = false) => {
+      const stream = fakeStream(false);
+      const reporter = createProgressReporter({ stream, everyEpoch });
+      for (let e = 1; e <= stopAt; e++) reporter.onProgress(event('epoch-end', e, { epochs }));
+      reporter.onProgress(event('end', stopAt, { epochs }));
+      return epochsOf(stream.text());
+    };
+    expect(run(200, 200)).toEqual([1, ...Array.from({ length: 20 }, (_, i) => 10 * (i + 1))]);
+    expect(run(200, 37)).toEqual([1, 10, 20, 30, 37]);
+    expect(run(200, 40)).toEqual([1, 10, 20, 30, 40]);
+    expect(run(12, 12, true)).toEqual(Array.from({ length: 12 }, (_, i) => i + 1));
+  });
+
   it('disabled: no progress, but log lines still appear', () => {
     const stream = fakeStream(true);
     const reporter = createProgressReporter({ stream, enabled: false });

@@ -324,3 +324,30 @@ describe('withFlagNames', () => {
     expect(withFlagNames(message)).toBe(expected);
   });
 });
+
+describe('forecast CLI: data the loader now reads, or warns about', () => {
+  const monthly = (n: number, skip: number | null, sep = ',') =>
+    ['month' + sep + 'sales', ...Array.from({ length: n + (skip === null ? 0 : 1) }, (_, i) => i)
+      .filter((i) => i !== skip)
+      .map((i) => `${2000 + Math.floor(i / 12)}-${String((i % 12) + 1).padStart(2, '0')}-01${sep}${10 + Math.sin(i / 2) * 3 + i / 10}`)].join('\n') + '\n';
+
+  it('a monthly series with a missing month: the warning names the first gap, then the run completes', async () => {
+    const parent = await freshParent();
+    const csv = path.join(parent, 'gaps.csv');
+    await fs.writeFile(csv, monthly(60, 30));
+    const { code, stderr } = await run(args(csv, path.join(parent, 'run'), '--epochs', '1', '--no-progress'));
+    expect(code, stderr).toBe(0);
+    expect(stderr).toMatch(/^warning: .*gap.*2002-06-01.*2002-08-01/m);
+  });
+
+  it('a ;-separated file is read (delimiter guessed), and --delimiter "," names the likely delimiter', async () => {
+    const parent = await freshParent();
+    const csv = path.join(parent, 'semi.csv');
+    await fs.writeFile(csv, monthly(60, null, ';'));
+    const ok = await run(args(csv, path.join(parent, 'run'), '--epochs', '1', '--no-progress'));
+    expect(ok.code, ok.stderr).toBe(0);
+    const forced = await run(args(csv, path.join(parent, 'run2'), '--delimiter', ','));
+    expect(forced.code).toBe(2);
+    expect(forced.stderr).toContain('--delimiter ";"');
+  });
+});
