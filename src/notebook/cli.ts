@@ -9,6 +9,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { SingleBar } from 'cli-progress';
 import { InputError } from '../errors';
 import { assertWritableFile } from '../io/writable';
+import { LIBRARY } from '../version';
 import { expandGrid, parseGridOption, readGridFile, runBatch, writeBatchSummary, type BatchJob } from './batch';
 import { executeNotebook, EXIT_INTERRUPTED, type ExecuteEvent, type ExecuteNotebookResult } from './execute';
 import { killAllKernels } from './kernel';
@@ -103,6 +104,7 @@ function buildProgram(): Command {
     .option('--grid <name=v1,v2>', 'batch mode: parameter grid axis (repeatable; values typed like -p)', collect)
     .option('--grid-file <file>', 'batch mode: YAML list of parameter mappings, or a mapping of name -> list of values')
     .option('--workers <n>', 'batch mode: parallel kernels (default: CPU cores)', (v) => Number.parseInt(v, 10))
+    .version(LIBRARY.version, '--version', 'print the version and exit')
     .exitOverride()
     .configureOutput({ writeOut: () => undefined, writeErr: () => undefined });
 }
@@ -122,6 +124,7 @@ function parseCli(argv: readonly string[]): ParsedCli | { help: string } {
   } catch (error) {
     if (error instanceof CommanderError) {
       if (error.code === 'commander.helpDisplayed' || error.code === 'commander.help') return { help: program.helpInformation() };
+      if (error.code === 'commander.version') return { help: `${LIBRARY.version}\n` };
       throw new InputError(error.message.replace(/^error: /, ''), { argument: 'argv' });
     }
     throw error;

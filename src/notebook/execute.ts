@@ -500,16 +500,17 @@ async function probeTfjsBackend(kernel: KernelClient): Promise<string | null> {
 }
 
 function runtimeVersions(): Record<string, string> {
-  const version = (file: string): string => {
+  // tslab is an optional peer: a kernel from another kernelspec may run without a local copy.
+  const version = (file: () => string): string => {
     try {
-      return (JSON.parse(fs.readFileSync(file, 'utf8')) as { version: string }).version;
+      return (JSON.parse(fs.readFileSync(file(), 'utf8')) as { version: string }).version;
     } catch {
       return 'unknown';
     }
   };
   return {
-    runner: version(path.resolve(__dirname, '..', '..', 'package.json')),
-    tslab: version(path.join(path.dirname(require.resolve('tslab/package.json')), 'package.json')),
+    runner: version(() => path.resolve(__dirname, '..', '..', 'package.json')),
+    tslab: version(() => require.resolve('tslab/package.json')),
     node: process.version,
   };
 }

@@ -168,6 +168,15 @@ describe('runNotebookCli: inputs that used to fail late, hang or exhaust memory 
   });
 });
 
+describe('run-notebook --version', () => {
+  it('prints the package version on stdout and exits 0', async () => {
+    let stdout = '';
+    const code = await runNotebookCli(['--version'], { io: { stdout: (t) => { stdout += t; }, stderr: () => undefined } });
+    expect(code).toBe(0);
+    expect(stdout).toBe(`${JSON.parse(fs.readFileSync(path.join(PROJECT_ROOT, 'package.json'), 'utf8')).version}\n`);
+  });
+});
+
 describe('stale connection folders', () => {
   it('removes run-notebook-<pid>-* folders of runners that are gone, and keeps live ones and others', () => {
     const tmp = tempDir('stale-conn-');
