@@ -3,7 +3,7 @@
  * timeout so that an endless body, a huge file or a silent server fails with a clear error.
  */
 import { InputError, describeValue } from '../errors';
-import { DEFAULT_MAX_BYTES, MAX_MAX_BYTES, MAX_TEXT_BYTES, decodeText, formatBytes, readTextFileBounded } from '../io';
+import { DEFAULT_MAX_BYTES, MAX_TEXT_BYTES, assertMaxBytes, assertTimeoutMs, decodeText, formatBytes, readTextFileBounded } from '../io';
 
 const URL_PATTERN = /^https?:\/\//i;
 
@@ -112,18 +112,8 @@ function resolveSourceOptions(options: ReadTextSourceOptions): ResolvedSourceOpt
     throw new InputError(`options must be an object, got ${describeValue(options)}`, { argument: 'options' });
   }
   const { maxBytes = DEFAULT_MAX_BYTES, timeoutMs = DEFAULT_SOURCE_TIMEOUT_MS, what = 'file' } = options;
-  if (!Number.isInteger(maxBytes) || maxBytes < 1 || maxBytes > MAX_MAX_BYTES) {
-    throw new InputError(`maxBytes must be an integer from 1 to ${MAX_MAX_BYTES}, got ${describeValue(maxBytes)}`, {
-      argument: 'maxBytes',
-      value: maxBytes,
-    });
-  }
-  if (typeof timeoutMs !== 'number' || !Number.isFinite(timeoutMs) || timeoutMs <= 0) {
-    throw new InputError(`timeoutMs must be a positive number of milliseconds, got ${describeValue(timeoutMs)}`, {
-      argument: 'timeoutMs',
-      value: timeoutMs,
-    });
-  }
+  assertMaxBytes(maxBytes);
+  assertTimeoutMs('timeoutMs', timeoutMs);
   return { maxBytes, timeoutMs, what };
 }
 

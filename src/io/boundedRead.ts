@@ -130,6 +130,32 @@ export async function readTextFileBounded(path: string, options: BoundedReadOpti
   return decodeText(bytes);
 }
 
+/**
+ * Checks a byte limit option.
+ * @throws InputError unless `maxBytes` is an integer from 1 to {@link MAX_MAX_BYTES} (`details.argument` 'maxBytes').
+ */
+export function assertMaxBytes(maxBytes: unknown): asserts maxBytes is number {
+  if (typeof maxBytes !== 'number' || !Number.isInteger(maxBytes) || maxBytes < 1 || maxBytes > MAX_MAX_BYTES) {
+    throw new InputError(`maxBytes must be an integer from 1 to ${MAX_MAX_BYTES}, got ${describeValue(maxBytes)}`, {
+      argument: 'maxBytes',
+      value: maxBytes,
+    });
+  }
+}
+
+/**
+ * Checks a timeout option, in milliseconds.
+ * @throws InputError naming `name` unless `value` is a positive finite number.
+ */
+export function assertTimeoutMs(name: string, value: unknown): asserts value is number {
+  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
+    throw new InputError(`${name} must be a positive number of milliseconds, got ${describeValue(value)}`, {
+      argument: name,
+      value,
+    });
+  }
+}
+
 function resolveOptions(path: string, options: BoundedReadOptions): Resolved {
   if (typeof path !== 'string' || path.length === 0) {
     throw new InputError(`path must be a non-empty string, got ${describeValue(path)}`, { argument: 'path', value: path });
@@ -144,18 +170,8 @@ function resolveOptions(path: string, options: BoundedReadOptions): Resolved {
     });
   }
   const { maxBytes, idleTimeoutMs = DEFAULT_IDLE_TIMEOUT_MS } = options;
-  if (!Number.isInteger(maxBytes) || maxBytes < 1 || maxBytes > MAX_MAX_BYTES) {
-    throw new InputError(`maxBytes must be an integer from 1 to ${MAX_MAX_BYTES}, got ${describeValue(maxBytes)}`, {
-      argument: 'maxBytes',
-      value: maxBytes,
-    });
-  }
-  if (typeof idleTimeoutMs !== 'number' || !Number.isFinite(idleTimeoutMs) || idleTimeoutMs <= 0) {
-    throw new InputError(`idleTimeoutMs must be a positive number of milliseconds, got ${describeValue(idleTimeoutMs)}`, {
-      argument: 'idleTimeoutMs',
-      value: idleTimeoutMs,
-    });
-  }
+  assertMaxBytes(maxBytes);
+  assertTimeoutMs('idleTimeoutMs', idleTimeoutMs);
   return {
     path,
     maxBytes,

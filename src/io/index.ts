@@ -9,3 +9,4 @@ export * from './boundedRead';
 export * from './delimiter';
 export * from './regularFileSync';
 export * from './writable';
+export * from './process';

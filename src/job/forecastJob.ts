@@ -18,6 +18,7 @@ import { resolveLstmKernel, type ResolvedLstmKernel } from '../model/kernel';
 import type { TrainProgress } from '../model/train';
 import { buildForecastReport } from './report';
 import { LIBRARY } from '../version';
+import { isProcessAlive } from '../io/process';
 
 /** Default fraction of rows held out as the test range (the last rows). */
 export const DEFAULT_TEST_FRACTION = 0.2;
@@ -219,15 +220,6 @@ function tempSiblingName(out: string): string {
   return `.${basename(out)}.tmp-${process.pid}-${Date.now()}`;
 }
 
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    // EPERM: the process exists but belongs to another user.
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 /**
  * Removes the temporary siblings of `out` (`.NAME.tmp-PID-TS`) that a killed run left behind:
@@ -247,7 +239,7 @@ export async function removeStaleTempSiblings(out: string): Promise<string[]> {
   for (const name of names) {
     if (!name.startsWith(prefix)) continue;
     const match = /^(\d+)-\d+$/.exec(name.slice(prefix.length));
-    if (!match || isAlive(Number(match[1]))) continue;
+    if (!match || isProcessAlive(Number(match[1]))) continue;
     await fs.rm(join(dirname(out), name), { recursive: true, force: true });
     removed.push(name);
   }

@@ -12,6 +12,7 @@ import * as path from 'node:path';
 import * as zmq from 'zeromq';
 import { kernelArgv, type KernelSpec } from './kernelspec';
 import { decodeMessage, encodeMessage, newMessage, type JupyterMessage, type SigningKey } from './messages';
+import { isProcessAlive } from '../io/process';
 
 /** Seconds to wait for a kernel to answer after spawning it (papermill's `--start-timeout`). */
 export const DEFAULT_START_TIMEOUT_S = 60;
@@ -148,14 +149,6 @@ const WATCHDOG_SOURCE = `'use strict';
 })();
 `;
 
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 /**
  * Removes connection folders of runners that are gone (killed before they could clean up):
@@ -171,7 +164,7 @@ export function removeStaleConnectionDirs(tmp: string = os.tmpdir()): string[] {
   const removed: string[] = [];
   for (const name of names) {
     const match = new RegExp(`^${CONNECTION_DIR_PREFIX}(\\d+)-`).exec(name);
-    if (!match || isAlive(Number(match[1]))) continue;
+    if (!match || isProcessAlive(Number(match[1]))) continue;
     fs.rmSync(path.join(tmp, name), { recursive: true, force: true });
     removed.push(name);
   }
