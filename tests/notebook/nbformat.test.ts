@@ -42,4 +42,13 @@ describe('nbformat', () => {
     expect(fs.readdirSync(path.dirname(file))).toEqual(['out.ipynb']);
     expect(readNotebook(file).cells).toEqual([]);
   });
+  it('writeNotebook leaves no temporary file when the final rename fails (OUTPUT became a non-empty directory)', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'nb-write-'));
+    const file = path.join(dir, 'out.ipynb');
+    fs.mkdirSync(file);
+    fs.writeFileSync(path.join(file, 'keep'), 'x');
+    expect(() => writeNotebook(file, { nbformat: 4, nbformat_minor: 5, metadata: {}, cells: [] })).toThrow(/EISDIR|ENOTEMPTY|EEXIST/);
+    expect(fs.readdirSync(dir)).toEqual(['out.ipynb']);
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
 });
