@@ -181,7 +181,8 @@ export interface PreprocessorOptions {
  * Features always get a standard scaler fitted on the training rows.
  *
  * @throws InputError for an unknown transform, a training range outside the series, or one too
- *   short to fit.
+ *   short to fit; and, naming the column, when a column's training values are so large that its
+ *   mean or standard deviation overflows float64 (e.g. values around 1e306).
  */
 export function fitPreprocessor(series: TimeSeries, train: Range, options: PreprocessorOptions = {}): Preprocessor {
   const targetTransform = options.targetTransform ?? DEFAULT_TARGET_TRANSFORM;
@@ -197,11 +198,12 @@ export function fitPreprocessor(series: TimeSeries, train: Range, options: Prepr
     throw new InputError(`the training range must hold at least 3 rows to fit scalers, got ${train.end - train.start}`);
   }
   const rows = (name: string): Float64Array => series.values[name].subarray(train.start, train.end);
-  const targetScalers = series.targets.map((name) => {
-    const values = targetTransform === 'none' ? rows(name) : difference(rows(name));
-    return new StandardScaler().fit(values).toJSON();
-  });
-  const featureScalers = series.features.map((name) => new StandardScaler().fit(rows(name)).toJSON());
+  const targetScalers = series.targets.map((name) =>
+    targetTransform === 'none'
+      ? fitColumnScaler(name, rows(name), 'values', train)
+      : fitColumnScaler(name, difference(rows(name)), 'first differences', train),
+  );
+  const featureScalers = series.features.map((name) => fitColumnScaler(name, rows(name), 'values', train));
   return Preprocessor.fromFitted({
     targetTransform,
     targets: [...series.targets],
@@ -209,4 +211,31 @@ export function fitPreprocessor(series: TimeSeries, train: Range, options: Prepr
     targetScalers,
     featureScalers,
   });
+}
+
+/**
+ * Fits a standard scaler on one column's training rows and checks that the fit is usable: with
+ * values near the float64 limit the sum or the squared deviations overflow to Infinity (and a
+ * first difference of two such values can too), which would otherwise surface much later as
+ * `scaler state.std must be finite` or NaN losses, naming neither the column nor the cause.
+ */
+function fitColumnScaler(column: string, values: Float64Array, what: string, train: Range): ScalerState {
+  const where = `column ${JSON.stringify(column)}, training rows ${train.start}..${train.end - 1}`;
+  const bad = values.findIndex((v) => !Number.isFinite(v));
+  if (bad >= 0) {
+    throw new InputError(
+      `cannot scale ${where}: its ${what} overflow float64 (${describeValue(values[bad])} at training row ${train.start + bad + (what === 'values' ? 0 : 1)}); ` +
+        `values must stay far below 1e308 in magnitude`,
+      { argument: 'series', column, value: values[bad] },
+    );
+  }
+  const state = new StandardScaler().fit(values).toJSON();
+  if (!(Number.isFinite(state.mean) && Number.isFinite(state.std))) {
+    throw new InputError(
+      `cannot scale ${where}: the mean or standard deviation of its ${what} overflows float64 ` +
+        `(mean ${describeValue(state.mean)}, std ${describeValue(state.std)}); values must stay far below 1e308 in magnitude`,
+      { argument: 'series', column, value: state.std },
+    );
+  }
+  return state;
 }

@@ -96,6 +96,31 @@ describe('fitPreprocessor', () => {
     );
   });
 
+  const alternating = (magnitude: number): number[] => Array.from({ length: 10 }, (_, t) => (t % 2 ? magnitude : -magnitude));
+  const small = Array.from({ length: 10 }, (_, t) => t);
+  it.each([
+    [
+      'first differences that overflow (difference)',
+      { sales: alternating(1e308) },
+      'difference' as TargetTransform,
+      'cannot scale column "sales", training rows 0..5: its first differences overflow float64 (Infinity at training row 1); values must stay far below 1e308 in magnitude',
+    ],
+    [
+      'a standard deviation that overflows (none)',
+      { sales: alternating(1e306) },
+      'none' as TargetTransform,
+      'cannot scale column "sales", training rows 0..5: the mean or standard deviation of its values overflows float64 (mean 0, std Infinity); values must stay far below 1e308 in magnitude',
+    ],
+    [
+      'a feature whose standard deviation overflows',
+      { sales: small, price: alternating(1e306) },
+      'difference' as TargetTransform,
+      'cannot scale column "price", training rows 0..5: the mean or standard deviation of its values overflows float64 (mean 0, std Infinity); values must stay far below 1e308 in magnitude',
+    ],
+  ])('names the column when %s', (_name, columns, targetTransform, message) => {
+    expectInputError(() => fitPreprocessor(makeSeries(columns, 1), { start: 0, end: 6 }, { targetTransform }), message);
+  });
+
   it('rejects a training range outside the series instead of fitting on fewer rows', () => {
     expectInputError(
       () => fitPreprocessor(series, { start: 0, end: 1000 }),
