@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_KERNEL, DEFAULT_LSTM_CONFIG, resolveLstmConfig, type LstmConfig } from '../../src/model/config';
+import type { InputError } from '../../src/errors';
+import { DEFAULT_KERNEL, DEFAULT_LSTM_CONFIG, MAX_LAYERS, MAX_UNITS, resolveLstmConfig, type LstmConfig } from '../../src/model/config';
 import { expectInputError } from './helpers';
 
 describe('resolveLstmConfig', () => {
@@ -36,6 +37,9 @@ describe('resolveLstmConfig', () => {
     [{ units: 1.5 }, 'units must be a positive integer, got 1.5'],
     [{ layers: -1 }, 'layers must be a positive integer, got -1'],
     [{ layers: NaN }, 'layers must be a positive integer, got NaN'],
+    [{ units: 100000 }, 'units must be a positive integer at most 4096, got 100000'],
+    [{ units: 4097 }, 'units must be a positive integer at most 4096, got 4097'],
+    [{ layers: 17 }, 'layers must be a positive integer at most 16, got 17'],
     [{ dropout: 1 }, 'dropout must be a number in [0, 1), got 1'],
     [{ dropout: -0.1 }, 'dropout must be a number in [0, 1), got -0.1'],
     [{ recurrentDropout: '0.2' }, 'recurrentDropout must be a number in [0, 1), got "0.2"'],
@@ -54,6 +58,22 @@ describe('resolveLstmConfig', () => {
     [{ unit: 64 }, 'unknown LSTM config field "unit"; expected one of layers, units, dropout, recurrentDropout, loss, optimizer, learningRate, batchSize, epochs, seed, kernel'],
   ])('rejects %j', (partial, message) => {
     expectInputError(() => resolveLstmConfig(partial as unknown as Partial<LstmConfig>), message);
+  });
+
+  it('accepts units and layers up to MAX_UNITS and MAX_LAYERS', () => {
+    expect(MAX_UNITS).toBe(4096);
+    expect(MAX_LAYERS).toBe(16);
+    expect(resolveLstmConfig({ units: MAX_UNITS, layers: MAX_LAYERS })).toMatchObject({ units: 4096, layers: 16 });
+  });
+
+  it('names the option in the error details (the CLI maps it to --units)', () => {
+    let thrown: unknown;
+    try {
+      resolveLstmConfig({ units: 100000 });
+    } catch (error) {
+      thrown = error;
+    }
+    expect((thrown as InputError).details).toMatchObject({ argument: 'units', value: 100000 });
   });
 
   it('rejects a non-object', () => {
