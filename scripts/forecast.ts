@@ -8,18 +8,8 @@
  * A thin wrapper: the command line is `src/job/cli.ts` (also the package bin `forecast`), the
  * work `runForecastJob` (src/job/forecastJob.ts). Exit codes: see `--help`.
  */
-import { main } from '../src/job/cli';
+import { runCli } from '../src/job/cli';
 
-export { buildProgram, main, withFlagNames } from '../src/job/cli';
+export { buildProgram, main, runCli, withFlagNames } from '../src/job/cli';
 
-if (require.main === module) {
-  main(process.argv.slice(2)).then(
-    (code) => {
-      process.exitCode = code;
-    },
-    (error) => {
-      process.stderr.write(`forecast: failed: ${String(error?.stack ?? error)}\n`);
-      process.exitCode = 1;
-    },
-  );
-}
+if (require.main === module) runCli();

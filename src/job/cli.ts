@@ -1,7 +1,7 @@
 /**
  * The `forecast` command line: flags parsed into {@link ForecastJobOptions} for
  * {@link runForecastJob}. `scripts/forecast.ts` and the package bin (`bin.ts`) only call
- * {@link main}.
+ * {@link runCli}.
  */
 import { Command, CommanderError, Option } from 'commander';
 import { InputError } from '../errors';
@@ -308,4 +308,36 @@ export async function main(argv: readonly string[]): Promise<number> {
     process.removeListener('SIGINT', onSignal);
     process.removeListener('SIGTERM', onSignal);
   }
+}
+
+function flushed(stream: NodeJS.WriteStream): Promise<void> {
+  return new Promise((resolve) => {
+    if (stream.destroyed || !stream.writable) resolve();
+    else stream.write('', () => resolve());
+  });
+}
+
+/**
+ * Runs {@link main} as the whole process: once it resolves and stdout and stderr are flushed, the
+ * process exits with its code. Exiting explicitly matters after Ctrl-C during a download: the
+ * job stops waiting for it at once, but its socket would keep Node alive until the server or
+ * `--timeout` ends it.
+ *
+ * @param argv - The arguments after the program name. @defaultValue `process.argv.slice(2)`
+ * @example
+ * // bin.ts
+ * runCli();
+ */
+export function runCli(argv: readonly string[] = process.argv.slice(2)): void {
+  void main(argv)
+    .catch((error: unknown) => {
+      process.stderr.write(`forecast: failed: ${String((error as Error)?.stack ?? error)}\n`);
+      return 1;
+    })
+    .then(async (code) => {
+      process.exitCode = code;
+      await flushed(process.stdout);
+      await flushed(process.stderr);
+      process.exit(code);
+    });
 }

@@ -220,10 +220,44 @@ function tempSiblingName(out: string): string {
   return `.${basename(out)}.tmp-${process.pid}-${Date.now()}`;
 }
 
+/**
+ * The temporary directories this process's running jobs write into. A sibling named after this
+ * pid but not in here was left by an earlier process that had the same pid (pids repeat across
+ * container restarts), so it is stale too.
+ */
+const ownTempDirs = new Set<string>();
+
+/**
+ * Resolves like `work`, or rejects with {@link JobAbortedError} as soon as `signal` aborts, without
+ * waiting for `work` (whose later rejection is then ignored): for steps that take no signal of
+ * their own, such as a download from a slow server.
+ */
+function abortable<T>(work: Promise<T>, signal: AbortSignal | undefined, message: () => string): Promise<T> {
+  if (!signal) return work;
+  if (signal.aborted) {
+    work.catch(() => undefined);
+    return Promise.reject(new JobAbortedError(message()));
+  }
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = (): void => reject(new JobAbortedError(message()));
+    signal.addEventListener('abort', onAbort, { once: true });
+    work.then(
+      (value) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(value);
+      },
+      (error: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(error);
+      },
+    );
+  });
+}
 
 /**
  * Removes the temporary siblings of `out` (`.NAME.tmp-PID-TS`) that a killed run left behind:
- * those whose process is gone. Runs of other live processes are left alone.
+ * those whose process is gone (or whose pid is this process's but which no job of this process
+ * is using: an earlier process with the same pid). Runs of other live processes are left alone.
  *
  * @returns The names removed.
  */
@@ -239,8 +273,11 @@ export async function removeStaleTempSiblings(out: string): Promise<string[]> {
   for (const name of names) {
     if (!name.startsWith(prefix)) continue;
     const match = /^(\d+)-\d+$/.exec(name.slice(prefix.length));
-    if (!match || isProcessAlive(Number(match[1]))) continue;
-    await fs.rm(join(dirname(out), name), { recursive: true, force: true });
+    const path = join(dirname(out), name);
+    if (!match) continue;
+    const pid = Number(match[1]);
+    if (pid === process.pid ? ownTempDirs.has(path) : isProcessAlive(pid)) continue;
+    await fs.rm(path, { recursive: true, force: true });
     removed.push(name);
   }
   return removed;
@@ -296,6 +333,7 @@ async function prepareOutput(outOption: string, log: (line: string) => void): Pr
   const tmp = join(dirname(out), tempSiblingName(out));
   try {
     await fs.mkdir(tmp);
+    ownTempDirs.add(tmp);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code ?? '';
     throw new InputError(`cannot write --out ${describeValue(outOption)}: ${WRITE_ERRORS[code] ?? code}`, {
@@ -396,7 +434,8 @@ export async function runForecastJob(options: ForecastJobOptions): Promise<Forec
     resolveLstmConfig({ ...network, ...(options.epochs !== undefined ? { epochs: options.epochs } : {}), ...(options.seed !== undefined ? { seed: options.seed } : {}) });
 
     await enter('load');
-    const loaded = await loadCsv(options.csv, {
+    // loadCsv takes no signal: a slow download must not delay Ctrl-C (the CLI exits at once).
+    const loaded = await abortable(loadCsv(options.csv, {
       time: options.time,
       targets: [options.target],
       features: options.features ?? [],
@@ -405,7 +444,7 @@ export async function runForecastJob(options: ForecastJobOptions): Promise<Forec
       delimiter: options.delimiter,
       maxBytes: options.maxBytes,
       timeoutMs: options.timeoutMs,
-    });
+    }), signal, () => `interrupted during load; nothing was written to ${options.out}`);
     // Only the series: reading `loaded.frame` would load danfojs-node.
     const series = loaded.series;
     for (const warning of loaded.warnings) log(`warning: ${warning}`);
@@ -492,6 +531,7 @@ export async function runForecastJob(options: ForecastJobOptions): Promise<Forec
     }
   } finally {
     if (!renamed) await fs.rm(tmp, { recursive: true, force: true });
+    ownTempDirs.delete(tmp);
   }
 }
 

@@ -299,10 +299,21 @@ describe('forecast CLI: flags', () => {
 describe('forecast CLI: bounded reads', () => {
   let server: http.Server;
   let port: number;
+  let trickleRequested: (() => void) | undefined;
   beforeAll(async () => {
     const chunk = Buffer.alloc(64 * 1024, '1\n');
     server = http.createServer((req, res) => {
       if (req.url === '/silent') return; // never answers
+      if (req.url === '/trickle.csv') {
+        // A row every 50 ms, forever: never idle long enough for --timeout, far from --max-bytes.
+        res.writeHead(200, { 'content-type': 'text/csv' });
+        res.write('month,sales\n');
+        let i = 0;
+        const timer = setInterval(() => res.write(`${i++},${i}\n`), 50);
+        res.on('close', () => clearInterval(timer));
+        trickleRequested?.();
+        return;
+      }
       res.writeHead(200, { 'content-type': 'text/csv' });
       res.write('t,y\n');
       const pump = (): void => {
@@ -326,7 +337,8 @@ describe('forecast CLI: bounded reads', () => {
     const parent = await freshParent();
     const argv = baseArgs(path.join(parent, 'run'));
     argv[1] = `http://127.0.0.1:${port}/endless.csv`;
-    const proc = start([...argv, '--max-bytes', '20000000']);
+    const t0 = Date.now();
+    const proc = start([...argv, '--max-bytes', '1000000']);
     let peakKb = 0;
     const poll = setInterval(() => {
       fs.readFile(`/proc/${proc.child.pid}/status`, 'utf8').then(
@@ -337,9 +349,33 @@ describe('forecast CLI: bounded reads', () => {
     const result = await proc.done;
     clearInterval(poll);
     expect(result.code, result.stderr).toBe(2);
-    expect(result.stderr).toMatch(/more than the limit of 20000000 bytes .*--max-bytes/);
+    expect(result.stderr).toMatch(/more than the limit of 1000000 bytes .*--max-bytes/);
+    // ts-node's start-up is most of it; the read itself stops within milliseconds.
+    expect(Date.now() - t0).toBeLessThan(20_000);
     expect(peakKb).toBeGreaterThan(0);
     expect(peakKb * 1024).toBeLessThan(1.5e9);
+    expect(await siblings(parent)).toEqual([]);
+  }, 60_000);
+
+  it.each([
+    ['SIGINT', 130],
+    ['SIGTERM', 143],
+  ] as const)('%s during a download that never ends: exit %i at once, nothing written', async (signal, exitCode) => {
+    const parent = await freshParent();
+    const out = path.join(parent, 'run');
+    const argv = baseArgs(out, '--verbose');
+    argv[1] = `http://127.0.0.1:${port}/trickle.csv`;
+    const requested = new Promise<void>((resolve) => (trickleRequested = resolve));
+    const proc = start(argv);
+    await proc.waitFor('stage: load');
+    await requested;
+    const t0 = Date.now();
+    proc.child.kill(signal);
+    const result = await proc.done;
+    expect(result.code, result.stderr).toBe(exitCode);
+    expect(result.stderr).toContain(`interrupted during load; nothing was written to ${out}`);
+    // Neither the download nor its open socket may hold the process (--timeout is 30 s).
+    expect(Date.now() - t0).toBeLessThan(5_000);
     expect(await siblings(parent)).toEqual([]);
   }, 60_000);
 

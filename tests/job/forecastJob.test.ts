@@ -1,4 +1,7 @@
+import { spawnSync } from 'node:child_process';
 import * as fsSync from 'node:fs';
+import * as http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -11,9 +14,12 @@ import {
   DEFAULT_TEST_FRACTION,
   DEFAULT_VAL_FRACTION,
   JOB_BASELINES,
+  JOB_STAGES,
   JobAbortedError,
   forecastCsv,
+  removeStaleTempSiblings,
   runForecastJob,
+  type JobStage,
   type ForecastJobOptions,
   type ForecastJobResult,
 } from '../../src/job/forecastJob';
@@ -302,6 +308,102 @@ describe('runForecastJob: bad options and data', () => {
     expect(error).not.toBeInstanceOf(InputError);
     expect((error as Error).message).toBe('disk full');
     expect(await fs.readdir(parent)).toEqual([]);
+  });
+});
+
+describe('runForecastJob: stages and aborts', () => {
+  it('onStage sees every stage in order; the result has seconds for each', async () => {
+    const parent = await freshParent();
+    const stages: JobStage[] = [];
+    const result = await runForecastJob({ ...quick, epochs: 1, csv: SHORT, out: path.join(parent, 'run'), onStage: (s) => void stages.push(s) });
+    expect(stages).toEqual([...JOB_STAGES]);
+    expect(Object.keys(result.secondsByStage)).toEqual([...JOB_STAGES]);
+  });
+
+  it.each(JOB_STAGES.map((stage) => [stage]))('aborted at the start of %s: JobAbortedError, nothing at out, no sibling', async (stage) => {
+    const parent = await freshParent();
+    const out = path.join(parent, 'run');
+    const controller = new AbortController();
+    const onProgress = vi.fn();
+    const error = await runForecastJob({
+      ...quick,
+      epochs: 1,
+      csv: SHORT,
+      out,
+      signal: controller.signal,
+      onProgress,
+      onStage: (s) => {
+        if (s === stage) controller.abort();
+      },
+    }).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(JobAbortedError);
+    expect((error as Error).message).toBe(`interrupted during ${stage}; nothing was written to ${out}`);
+    if (JOB_STAGES.indexOf(stage) < JOB_STAGES.indexOf('train')) expect(onProgress).not.toHaveBeenCalled();
+    expect(await fs.readdir(parent)).toEqual([]);
+  });
+
+  it('an abort during a download that never ends does not wait for it', async () => {
+    const parent = await freshParent();
+    const out = path.join(parent, 'run');
+    const controller = new AbortController();
+    let requested!: () => void;
+    const request = new Promise<void>((resolve) => (requested = resolve));
+    const timers = new Set<NodeJS.Timeout>();
+    const server = http.createServer((_req, res) => {
+      res.writeHead(200, { 'content-type': 'text/csv' });
+      res.write('month,sales\n');
+      let i = 0;
+      const timer = setInterval(() => res.write(`${i++},${i}\n`), 50);
+      timers.add(timer);
+      res.on('close', () => clearInterval(timer));
+      requested();
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/trickle.csv`;
+      const job = runForecastJob({ ...quick, time: 'month', csv: url, out, signal: controller.signal });
+      await request;
+      const t0 = Date.now();
+      controller.abort();
+      const error = await job.then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      expect(error).toBeInstanceOf(JobAbortedError);
+      expect((error as Error).message).toBe(`interrupted during load; nothing was written to ${out}`);
+      expect(Date.now() - t0).toBeLessThan(1000);
+      expect(await fs.readdir(parent)).toEqual([]);
+    } finally {
+      for (const timer of timers) clearInterval(timer);
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
+  });
+});
+
+describe('removeStaleTempSiblings', () => {
+  it("removes siblings of dead processes and this pid's unused ones; keeps live processes', other names and other outs'", async () => {
+    const parent = await freshParent();
+    const out = path.join(parent, 'run');
+    const exited = spawnSync(process.execPath, ['-e', '0']).pid!;
+    const names = {
+      dead: `.run.tmp-${exited}-1`,
+      ownEarlier: `.run.tmp-${process.pid}-1`,
+      live: `.run.tmp-${process.ppid}-1`,
+      otherOut: `.other.tmp-${exited}-1`,
+      notOurs: '.run.tmp-notes',
+    };
+    for (const name of Object.values(names)) await fs.mkdir(path.join(parent, name));
+    const removed = await removeStaleTempSiblings(out);
+    expect(removed.sort()).toEqual([names.dead, names.ownEarlier].sort());
+    expect((await fs.readdir(parent)).sort()).toEqual([names.live, names.otherOut, names.notOurs].sort());
+  });
+
+  it('a missing parent removes nothing', async () => {
+    expect(await removeStaleTempSiblings(path.join(root, 'no-such-dir', 'run'))).toEqual([]);
   });
 });
 
