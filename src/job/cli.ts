@@ -51,6 +51,20 @@ function fraction(flag: string, allowZero = true) {
   };
 }
 
+/** Longest `--timeout`: Node's timers fire at once (after a warning) beyond 2^31 - 1 ms. */
+export const MAX_TIMEOUT_SECONDS = Math.floor((2 ** 31 - 1) / 1000);
+
+/** Seconds in `(0, MAX_TIMEOUT_SECONDS]`, written as a plain decimal (`10`, `2.5`). */
+function seconds(flag: string) {
+  return (value: string): number => {
+    const n = Number(value);
+    if (!DECIMAL_NUMBER.test(value) || !(n > 0) || n > MAX_TIMEOUT_SECONDS) {
+      throw new InputError(`${flag} must be a number of seconds in (0, ${MAX_TIMEOUT_SECONDS}], got "${value}"`, { argument: flag, value });
+    }
+    return n;
+  };
+}
+
 function oneOf<T extends string>(flag: string, allowed: readonly T[]) {
   return (value: string): T => {
     if (!(allowed as readonly string[]).includes(value)) {
@@ -108,7 +122,7 @@ export function buildProgram(): Command {
     .option('--sort', 'sort rows by time first (otherwise unsorted rows are an error)')
     .option('--delimiter <c>', `CSV delimiter: auto (guessed from the header), ",", ";", tab or "|"`, delimiter, 'auto')
     .option('--max-bytes <n>', 'most bytes read from the CSV file or URL', integer('--max-bytes', 1), DEFAULT_MAX_BYTES)
-    .option('--timeout <seconds>', 'URL/FIFO timeout: seconds to wait for an answer or for more data', integer('--timeout', 1), DEFAULT_SOURCE_TIMEOUT_MS / 1000)
+    .option('--timeout <seconds>', 'URL/FIFO timeout: seconds to wait for an answer or for more data', seconds('--timeout'), DEFAULT_SOURCE_TIMEOUT_MS / 1000)
     .addOption(
       new Option('--target-transform <t>', 'how the network sees the target')
         .choices(TARGET_TRANSFORMS)
@@ -217,7 +231,7 @@ function jobOptions(opts: Record<string, unknown>): Omit<ForecastJobOptions, 'on
     sort: opts.sort === true,
     delimiter: opts.delimiter as CsvDelimiter,
     maxBytes: opts.maxBytes as number,
-    timeoutMs: (opts.timeout as number) * 1000,
+    timeoutMs: Math.round((opts.timeout as number) * 1000),
     targetTransform: opts.targetTransform as ForecastJobOptions['targetTransform'],
     backend: opts.backend as ForecastJobOptions['backend'],
     model: model as Partial<LstmConfig>,

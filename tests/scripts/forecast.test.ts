@@ -263,6 +263,13 @@ describe('forecast CLI: bad arguments and data exit 2 with a message and no out 
       (out) => [...args(seasonal, out), '--backend', 'cuda'],
       'forecast: --backend must be one of auto, node-gpu, node, wasm, cpu; got "cuda"\n',
     ],
+    ['--timeout 0', (out) => [...args(seasonal, out), '--timeout', '0'], 'forecast: --timeout must be a number of seconds in (0, 2147483], got "0"\n'],
+    [
+      '--timeout beyond what Node timers can wait',
+      (out) => [...args(seasonal, out), '--timeout', '3000000'],
+      'forecast: --timeout must be a number of seconds in (0, 2147483], got "3000000"\n',
+    ],
+    ['--timeout 1e3', (out) => [...args(seasonal, out), '--timeout', '1e3'], 'forecast: --timeout must be a number of seconds in (0, 2147483], got "1e3"\n'],
     ['a missing --out', () => ['--csv', seasonal, '--time', 'month', '--target', 'sales'], "error: required option '--out <dir>' not specified\n"],
     ['a missing --csv', (out) => ['--time', 'month', '--target', 'sales', '--out', out], "error: required option '--csv <file>' not specified\n"],
     ['an unknown option', (out) => [...args(seasonal, out), '--bogus'], "error: unknown option '--bogus'\n"],
@@ -349,5 +356,30 @@ describe('forecast CLI: data the loader now reads, or warns about', () => {
     const forced = await run(args(csv, path.join(parent, 'run2'), '--delimiter', ','));
     expect(forced.code).toBe(2);
     expect(forced.stderr).toContain('--delimiter ";"');
+  });
+
+  it('--sort reads rows out of time order (without it they are an error)', async () => {
+    const parent = await freshParent();
+    const csv = path.join(parent, 'shuffled.csv');
+    const [header, ...rows] = monthly(60, null).trimEnd().split('\n');
+    await fs.writeFile(csv, [header, ...rows.slice(30), ...rows.slice(0, 30)].join('\n') + '\n');
+    const unsorted = await run(args(csv, path.join(parent, 'run'), '--epochs', '1', '--no-progress'));
+    expect(unsorted.code).toBe(2);
+    expect(unsorted.stderr).toContain('is not sorted');
+    const sorted = await run(args(csv, path.join(parent, 'run2'), '--epochs', '1', '--no-progress', '--sort'));
+    expect(sorted.code, sorted.stderr).toBe(0);
+    const metrics = JSON.parse(await fs.readFile(path.join(parent, 'run2', 'metrics.json'), 'utf8'));
+    expect(metrics.split.train.start).toBe('2000-01-01');
+  });
+
+  it('--max-bytes limits a local file too: exit 2 naming the flag, before training', async () => {
+    const parent = await freshParent();
+    const csv = path.join(parent, 'big.csv');
+    await fs.writeFile(csv, monthly(60, null));
+    const { code, stderr } = await run(args(csv, path.join(parent, 'run'), '--max-bytes', '1000'));
+    expect(code).toBe(2);
+    expect(stderr).toMatch(/^forecast: .*1000 bytes.*--max-bytes/m);
+    expect(stderr).not.toMatch(/^epoch /m);
+    expect(await fs.readdir(parent)).toEqual(['big.csv']);
   });
 });
