@@ -78,7 +78,12 @@ export interface ForecastJobOptions {
    * `write`); the job waits for a returned promise. For progress display and tests.
    */
   readonly onStage?: (stage: JobStage) => void | Promise<void>;
-  /** Aborts the job at any stage (training stops within a batch); nothing is written. */
+  /**
+   * Aborts the job at any stage (training stops within a batch); nothing is written. A download
+   * in progress is abandoned at once rather than cancelled (`loadCsv` takes no signal): its
+   * connection lives on until the server closes it, `timeoutMs` or `maxBytes` (the CLI exits
+   * instead of waiting).
+   */
   readonly signal?: AbortSignal;
 }
 
