@@ -1,0 +1,171 @@
+/**
+ * Nelder-Mead simplex minimisation, following the variant of R's `optim(method = "Nelder-Mead")`
+ * (Nash's `nmmin`): the same start simplex, coefficients and stopping rule, so that fits made
+ * with it land where R's forecast package lands from the same start.
+ */
+import { InputError, describeValue } from '../errors';
+
+/** Default relative tolerance on the spread of the simplex values (R's `reltol`). */
+export const DEFAULT_NM_RELTOL = 1e-8;
+/** Default most function evaluations (R's `maxit` as the forecast package sets it for ETS). */
+export const DEFAULT_NM_MAX_EVALUATIONS = 2000;
+
+/** Options of {@link nelderMead}. */
+export interface NelderMeadOptions {
+  /**
+   * Stop when the simplex values differ by at most `reltol * (|f(start)| + reltol)`.
+   * @defaultValue {@link DEFAULT_NM_RELTOL}
+   */
+  readonly reltol?: number;
+  /** Most evaluations of `f`. @defaultValue {@link DEFAULT_NM_MAX_EVALUATIONS} */
+  readonly maxEvaluations?: number;
+}
+
+/** Result of {@link nelderMead}. */
+export interface NelderMeadResult {
+  /** The best point found (a new array). */
+  readonly x: Float64Array;
+  /** `f(x)`. */
+  readonly value: number;
+  /** Evaluations of `f` made. */
+  readonly evaluations: number;
+  /** Whether the tolerance was met (false: stopped by `maxEvaluations` or a failed shrink). */
+  readonly converged: boolean;
+}
+
+const REFLECT = 1;
+const CONTRACT = 0.5;
+const EXPAND = 2;
+
+/**
+ * Minimises `f` from `start` with the Nelder-Mead simplex method. `f` may return `Infinity`
+ * (or NaN, treated as `Infinity`) for points outside a feasible region; `start` must be feasible.
+ *
+ * The start simplex is `start` plus, along each axis, a step of 0.1 * max |start_i| (0.1 when
+ * `start` is all zeros), as in R.
+ *
+ * @param f - Objective; called with a scratch array it must not keep.
+ * @param start - Starting point, at least one finite coordinate. Not modified.
+ * @param options - Tolerance and evaluation budget, see {@link NelderMeadOptions}.
+ * @returns The best point, its value, the evaluations used and whether it converged.
+ * @throws {@link InputError} when `start` is empty or not finite, or `f(start)` is not finite.
+ * @example
+ * const { x } = nelderMead((p) => (p[0] - 1) ** 2 + (p[1] + 2) ** 2, [0, 0]);
+ * // x ≈ [1, -2]
+ */
+export function nelderMead(
+  f: (x: Float64Array) => number,
+  start: ArrayLike<number>,
+  options: NelderMeadOptions = {},
+): NelderMeadResult {
+  const n = start.length;
+  if (n === 0 || !Array.from(start).every(Number.isFinite)) {
+    throw new InputError(`start must be a non-empty array of finite numbers, got ${describeValue(start)}`, {
+      argument: 'start',
+      value: start,
+    });
+  }
+  const reltol = options.reltol ?? DEFAULT_NM_RELTOL;
+  const maxEvaluations = options.maxEvaluations ?? DEFAULT_NM_MAX_EVALUATIONS;
+  const value = (x: Float64Array): number => {
+    const v = f(x);
+    return Number.isNaN(v) ? Number.POSITIVE_INFINITY : v;
+  };
+  const first = Float64Array.from(start);
+  const firstValue = value(first);
+  if (!Number.isFinite(firstValue)) {
+    throw new InputError(`the objective must be finite at the start point, got ${describeValue(firstValue)}`, {
+      argument: 'start',
+      value: firstValue,
+    });
+  }
+  const convtol = reltol * (Math.abs(firstValue) + reltol);
+  let step = 0;
+  for (let i = 0; i < n; i++) step = Math.max(step, 0.1 * Math.abs(first[i]));
+  if (step === 0) step = 0.1;
+
+  // Vertices 0..n; vertex j > 0 moves coordinate j - 1 (grown until it actually changes it).
+  const points: Float64Array[] = [first];
+  const values: number[] = [firstValue];
+  let size = 0;
+  for (let j = 0; j < n; j++) {
+    const p = Float64Array.from(first);
+    let trial = step;
+    while (p[j] === first[j]) {
+      p[j] = first[j] + trial;
+      trial *= 10;
+    }
+    size += trial;
+    points.push(p);
+    values.push(value(p));
+  }
+  let evaluations = n + 1;
+  let oldSize = size;
+  const centroid = new Float64Array(n);
+  const trial = new Float64Array(n);
+  let converged = false;
+
+  for (;;) {
+    let low = 0;
+    let high = 0;
+    for (let j = 1; j <= n; j++) {
+      if (values[j] < values[low]) low = j;
+      if (values[j] > values[high]) high = j;
+    }
+    if (values[high] <= values[low] + convtol) {
+      converged = true;
+      break;
+    }
+    if (evaluations >= maxEvaluations) break;
+    centroid.fill(0);
+    for (let j = 0; j <= n; j++) if (j !== high) for (let i = 0; i < n; i++) centroid[i] += points[j][i];
+    for (let i = 0; i < n; i++) centroid[i] /= n;
+
+    const reflected = new Float64Array(n);
+    for (let i = 0; i < n; i++) reflected[i] = (1 + REFLECT) * centroid[i] - REFLECT * points[high][i];
+    const reflectedValue = value(reflected);
+    evaluations++;
+    if (reflectedValue < values[low]) {
+      for (let i = 0; i < n; i++) trial[i] = EXPAND * reflected[i] + (1 - EXPAND) * centroid[i];
+      const expandedValue = value(trial);
+      evaluations++;
+      if (expandedValue < reflectedValue) {
+        points[high] = Float64Array.from(trial);
+        values[high] = expandedValue;
+      } else {
+        points[high] = reflected;
+        values[high] = reflectedValue;
+      }
+      continue;
+    }
+    const highValue = values[high];
+    if (reflectedValue < highValue) {
+      points[high] = reflected;
+      values[high] = reflectedValue;
+    }
+    for (let i = 0; i < n; i++) trial[i] = (1 - CONTRACT) * points[high][i] + CONTRACT * centroid[i];
+    const contractedValue = value(trial);
+    evaluations++;
+    if (contractedValue < values[high]) {
+      points[high] = Float64Array.from(trial);
+      values[high] = contractedValue;
+    } else if (reflectedValue >= highValue) {
+      // Shrink every vertex towards the best one.
+      size = 0;
+      for (let j = 0; j <= n; j++) {
+        if (j === low) continue;
+        for (let i = 0; i < n; i++) {
+          points[j][i] = CONTRACT * (points[j][i] - points[low][i]) + points[low][i];
+          size += Math.abs(points[j][i] - points[low][i]);
+        }
+        values[j] = value(points[j]);
+        evaluations++;
+      }
+      if (oldSize <= size) break;
+      oldSize = size;
+    }
+  }
+  let best = 0;
+  for (let j = 1; j <= n; j++) if (values[j] < values[best]) best = j;
+  return { x: Float64Array.from(points[best]), value: values[best], evaluations, converged };
+}
