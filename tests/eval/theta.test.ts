@@ -54,7 +54,7 @@ describe('thetaForecaster', () => {
     expect(call).toThrow(message);
   });
 
-  it('rejects a first origin with too few values before it', async () => {
-    await expect(thetaForecaster()(y, [3], 2)).rejects.toThrow(`theta needs at least ${MIN_THETA_LENGTH} values before the first origin, got 4`);
+  it('rejects a first origin with too few values before it', () => {
+    expect(() => thetaForecaster()(y, [3], 2)).toThrow(`theta needs at least ${MIN_THETA_LENGTH} values before the first origin, got 4`);
   });
 });
