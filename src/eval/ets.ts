@@ -649,6 +649,8 @@ export interface EtsForecasterOptions {
   readonly period?: number;
   /** A model code, or `'auto'` for {@link autoEts}. @defaultValue 'auto' */
   readonly model?: EtsModelCode | 'auto';
+  /** Called with the fitted model (e.g. to record which one AICc chose). */
+  readonly onFit?: (fit: EtsFit) => void;
 }
 
 /**
@@ -673,6 +675,7 @@ export function etsForecaster(options: EtsForecasterOptions = {}): OriginForecas
     const first = origins.reduce((a, b) => Math.min(a, b));
     const train = series.slice(0, first + 1);
     const fit = model === 'auto' ? autoEts(train, { period }) : fitEts(train, model, { period });
+    options.onFit?.(fit);
     return etsForecastAt(fit, series, origins, horizon);
   };
 }

@@ -45,6 +45,8 @@ export interface ThetaFit {
 export interface ThetaOptions {
   /** Seasonal period m (positive integer; 1 = none). @defaultValue 1 */
   readonly period?: number;
+  /** Called by {@link thetaForecaster} with the fitted model. */
+  readonly onFit?: (fit: ThetaFit) => void;
 }
 
 /** Sample autocorrelations r_1..r_maxLag (R's `acf`: demeaned, divided by the lag-0 sum). */
@@ -174,6 +176,8 @@ export function thetaForecaster(options: ThetaOptions = {}): OriginForecaster {
         value: first,
       });
     }
-    return thetaForecastAt(fitTheta(series.slice(0, first + 1), { period }), series, origins, horizon);
+    const fit = fitTheta(series.slice(0, first + 1), { period });
+    options.onFit?.(fit);
+    return thetaForecastAt(fit, series, origins, horizon);
   };
 }

@@ -300,6 +300,7 @@ export async function main(argv: readonly string[]): Promise<number> {
       ([name, m]) =>
         `  ${name.padEnd(15)} MASE ${formatMetric(m.mase, 3)}  sMAPE ${formatMetric(m.smape, 2, '%')}  RMSE ${Number.isFinite(m.rmse) ? m.rmse.toPrecision(4) : '-'}`,
     );
+    for (const warning of result.metrics.warnings) lines.push(`warning: ${warning}`);
     if (verbose) {
       const stages = Object.entries(result.secondsByStage).map(([stage, s]) => `${stage} ${s!.toFixed(1)} s`);
       log(`seconds by stage: ${stages.join(', ')}`);

@@ -7,6 +7,8 @@ import { splitByFraction, type SplitIndices } from '../data/split';
 import type { TargetTransform } from '../data/transform';
 import type { TimeSeries } from '../data/types';
 import { baselineForecaster } from '../eval/baselines';
+import { compareWithBaselines } from '../eval/guard';
+import { statisticalForecasters } from '../eval/statistical';
 import { holtWintersForecaster } from '../eval/holtWinters';
 import { rollingOriginBacktest, type BacktestResult } from '../eval/backtest';
 import type { OriginForecaster } from '../eval/forecaster';
@@ -109,6 +111,16 @@ export interface ForecastJobMetrics {
   readonly protocol: string;
   readonly models: Readonly<Record<string, MetricSet>>;
   readonly by_step: Readonly<Record<string, readonly MetricSet[]>>;
+  /** What each statistical model fitted on the pre-test rows, e.g. `{ ets: 'ETS(M,A,M)' }`. */
+  readonly fitted_models: Readonly<Record<string, string>>;
+  /**
+   * Every model scored on the validation range the same way (rolling origin, statistical models
+   * fitted on the training rows only), or null when the validation range is shorter than the
+   * horizon. The guard compares the LSTM with the others here, never on the test range.
+   */
+  readonly validation: { readonly rows: number; readonly models: Readonly<Record<string, MetricSet>> } | null;
+  /** Plain-language warnings: data gaps, and when the LSTM lost to another model on validation. */
+  readonly warnings: readonly string[];
   readonly train: {
     readonly epochs: number;
     readonly best_epoch: number;
@@ -495,18 +507,29 @@ export async function runForecastJob(options: ForecastJobOptions): Promise<Forec
       // just before the test range always has a full window.
       const testStart = split.test.start;
       const lstm: OriginForecaster = (_values, origins) => forecaster.forecastAt(series, origins);
-      const forecasters: Record<string, OriginForecaster> = { lstm };
-      for (const name of JOB_BASELINES) forecasters[name] = baselineForecaster(name, season);
-      // A classical reference where it applies (needs a season and two seasons of history).
-      if (season >= 2 && testStart >= 2 * season) forecasters.holt_winters = holtWintersForecaster({ season });
-      const backtest = await rollingOriginBacktest(series.values[options.target], forecasters, {
-        horizon,
-        testStart,
-        season,
-      });
+      const values = series.values[options.target];
+      const validation = await validationBacktest(values, split, lstm, season, horizon, log);
+      const fitted: Record<string, string> = {};
+      const backtest = await rollingOriginBacktest(
+        values,
+        { lstm, ...(await referenceForecasters(values, testStart, season, horizon, log, fitted)) },
+        { horizon, testStart, season },
+      );
+      const warnings = [...loaded.warnings];
+      if (validation) {
+        const guard = compareWithBaselines(validation.models);
+        if (guard.warning) {
+          warnings.push(guard.warning);
+          log(`warning: ${guard.warning}`);
+        }
+      }
 
       await enter('report');
-      const metrics = buildMetrics(options, series, split, forecaster, backend, backtest, season, horizon, started, seconds);
+      const metrics = buildMetrics(options, series, split, forecaster, backend, backtest, season, horizon, started, seconds, {
+        validation,
+        warnings,
+        fitted,
+      });
       const files: [string, string][] = [
         ['metrics.json', JSON.stringify(metrics, null, 2) + '\n'],
         ['forecast.csv', forecastCsv(series, options.target, backtest, testStart, horizon)],
@@ -540,6 +563,80 @@ export async function runForecastJob(options: ForecastJobOptions): Promise<Forec
   }
 }
 
+/** Pooled metrics per model of one backtest. */
+interface ModelScores {
+  readonly models: Record<string, MetricSet>;
+}
+
+/**
+ * The naive baselines, the statistical models (ets, theta) and Holt-Winters where it applies, as
+ * forecasters for the backtest starting at `testStart`. Each statistical model is run here once:
+ * one that cannot fit this series (too short, say) is left out with a logged warning instead of
+ * failing the run; the backtest then replays its forecasts.
+ */
+async function referenceForecasters(
+  values: Float64Array,
+  testStart: number,
+  season: number,
+  horizon: number,
+  log: (line: string) => void,
+  fitted?: Record<string, string>,
+): Promise<Record<string, OriginForecaster>> {
+  const forecasters: Record<string, OriginForecaster> = {};
+  for (const name of JOB_BASELINES) forecasters[name] = baselineForecaster(name, season);
+  const origins: number[] = [];
+  for (let t = testStart - 1; t <= values.length - 2; t++) origins.push(t);
+  const statistical = statisticalForecasters(season, (name, description) => {
+    if (fitted) fitted[name] = description;
+  });
+  for (const [name, model] of Object.entries(statistical)) {
+    try {
+      const rows = await model(Float64Array.from(values), origins, horizon);
+      forecasters[name] = () => rows;
+    } catch (error) {
+      if (!(error instanceof InputError)) throw error;
+      log(`warning: ${name} left out: ${error.message}`);
+    }
+  }
+  // A classical reference where it applies (needs a season and two seasons of history).
+  if (season >= 2 && testStart >= 2 * season) forecasters.holt_winters = holtWintersForecaster({ season });
+  return forecasters;
+}
+
+/**
+ * Every model scored on the validation range with the same protocol as the test range: origins
+ * val.start - 1 .. val.end - 2 over `values[0..val.end)`, statistical models fitted on the
+ * training rows, MASE scaled on the training rows. Null (with a log line) when the validation
+ * range is shorter than the horizon or the training rows cannot scale MASE.
+ */
+async function validationBacktest(
+  values: Float64Array,
+  split: SplitIndices,
+  lstm: OriginForecaster,
+  season: number,
+  horizon: number,
+  log: (line: string) => void,
+): Promise<ModelScores | null> {
+  const { start, end } = split.val;
+  if (end - start < horizon || start <= season) {
+    log(`note: the validation range (${end - start} rows) is too short to compare models at horizon ${horizon}`);
+    return null;
+  }
+  const head = values.subarray(0, end);
+  try {
+    const result = await rollingOriginBacktest(
+      head,
+      { lstm, ...(await referenceForecasters(head, start, season, horizon, () => undefined)) },
+      { horizon, testStart: start, season },
+    );
+    return { models: Object.fromEntries(Object.entries(result.models).map(([name, m]) => [name, m.metrics])) };
+  } catch (error) {
+    if (!(error instanceof InputError)) throw error;
+    log(`note: models not compared on the validation range: ${error.message}`);
+    return null;
+  }
+}
+
 function buildMetrics(
   options: ForecastJobOptions,
   series: TimeSeries,
@@ -551,6 +648,7 @@ function buildMetrics(
   horizon: number,
   started: number,
   seconds: Partial<Record<JobStage, number>>,
+  extra: { validation: ModelScores | null; warnings: readonly string[]; fitted: Readonly<Record<string, string>> },
 ): ForecastJobMetrics {
   const history = forecaster.history!;
   const models: Record<string, MetricSet> = {};
@@ -583,6 +681,11 @@ function buildMetrics(
       'MASE scaled by the seasonal-naive MAE on the rows before the test range',
     models,
     by_step: byStep,
+    fitted_models: { ...extra.fitted },
+    validation: extra.validation
+      ? { rows: split.val.end - split.val.start, models: { ...extra.validation.models } }
+      : null,
+    warnings: [...extra.warnings],
     train: {
       epochs: history.epochsRun,
       best_epoch: history.bestEpoch,

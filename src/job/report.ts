@@ -65,6 +65,10 @@ export function buildForecastReport(input: ForecastReportInput): string {
   const horizon = metrics.horizon;
   const sections: ReportSection[] = [];
 
+  if (metrics.warnings.length > 0) {
+    sections.push({ kind: 'text', title: 'Warnings', text: metrics.warnings.map((w) => `Warning: ${w}.`).join('\n') });
+  }
+
   sections.push({
     kind: 'figure',
     title: 'Data and split',
@@ -128,6 +132,15 @@ export function buildForecastReport(input: ForecastReportInput): string {
     columns: ['model', ...REPORT_METRICS],
     rows: Object.entries(metricTable).map(([name, m]) => [name, ...REPORT_METRICS.map((k) => m[k])]),
   });
+  if (metrics.validation) {
+    const validation = metrics.validation.models;
+    sections.push({
+      kind: 'table',
+      title: `Validation range (${metrics.validation.rows} rows): the same protocol, statistical models fitted on the training rows`,
+      columns: ['model', ...REPORT_METRICS],
+      rows: Object.entries(validation).map(([name, m]) => [name, ...REPORT_METRICS.map((k) => m[k])]),
+    });
+  }
   sections.push({ kind: 'text', title: 'Protocol', text: metrics.protocol });
   sections.push({
     kind: 'table',
@@ -142,6 +155,7 @@ export function buildForecastReport(input: ForecastReportInput): string {
       ['target transform', metrics.target_transform],
       ['backend', metrics.backend.summary],
       ['LSTM kernel', metrics.kernel.summary],
+      ...Object.entries(metrics.fitted_models).map(([name, description]): [string, string] => [`${name} fit`, description]),
       ['epochs (best)', `${metrics.train.epochs} (${metrics.train.best_epoch})`],
       ['training seconds', Number(metrics.train.seconds.toFixed(2))],
       ['samples/s', Math.round(metrics.train.samples_per_second)],

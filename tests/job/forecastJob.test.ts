@@ -128,7 +128,7 @@ describe('runForecastJob on a seasonal monthly series', () => {
     expect(train.rows + val.rows + test.rows).toBe(metrics.rows);
     expect(test.rows).toBe(Math.round(120 * DEFAULT_TEST_FRACTION));
     expect(val.rows).toBe(Math.round(120 * DEFAULT_VAL_FRACTION));
-    expect(Object.keys(metrics.models).sort()).toEqual(['drift', 'holt_winters', 'lstm', 'mean', 'naive', 'seasonal_naive']);
+    expect(Object.keys(metrics.models)).toEqual(['lstm', 'naive', 'seasonal_naive', 'mean', 'drift', 'ets', 'theta', 'holt_winters']);
     for (const [name, m] of Object.entries(metrics.models) as [string, Record<string, number>][]) {
       for (const key of METRIC_KEYS) expect(Number.isFinite(m[key]), `${name}.${key}`).toBe(true);
       expect(metrics.by_step[name]).toHaveLength(3);
@@ -138,6 +138,34 @@ describe('runForecastJob on a seasonal monthly series', () => {
     expect(metrics.train.seconds).toBeGreaterThan(0);
     expect(metrics.train.samples_per_second).toBeGreaterThan(0);
     expect(metrics.seconds_total).toBeGreaterThanOrEqual(metrics.train.seconds);
+  });
+
+  it('metrics.json: validation scores of every model, what ets and theta fitted, and the guard', async () => {
+    const metrics = JSON.parse(await fs.readFile(path.join(out, 'metrics.json'), 'utf8'));
+    expect(metrics.validation.rows).toBe(12);
+    expect(Object.keys(metrics.validation.models)).toEqual(Object.keys(metrics.models));
+    expect(metrics.fitted_models.ets).toMatch(/^ETS\([AM],(N|A|Ad),[NAM]\)$/);
+    expect(metrics.fitted_models.theta).toMatch(/^(not )?seasonal, alpha \d\.\d{3}, drift /);
+    // The naive baseline on validation, by hand: origins 83..94 over y[0..96), scale on y[0..84).
+    let sum = 0;
+    let count = 0;
+    for (let t = 83; t <= 94; t++) {
+      for (let k = 1; k <= 3 && t + k <= 95; k++) {
+        sum += Math.abs(y[t + k] - y[t]);
+        count += 1;
+      }
+    }
+    expect(metrics.validation.models.naive.mase).toBeCloseTo(sum / count / maseScale(y.subarray(0, 84), 12), 10);
+    const val = metrics.validation.models as Record<string, { mase: number }>;
+    const best = Object.entries(val).filter(([name]) => name !== 'lstm').sort((a, b) => a[1].mase - b[1].mase)[0];
+    const guard = metrics.warnings.filter((w: string) => w.startsWith('on the validation range'));
+    if (val.lstm.mase > best[1].mase) {
+      expect(guard).toEqual([
+        `on the validation range, lstm's MASE (${val.lstm.mase.toFixed(3)}) is worse than ${best[0]}'s (${best[1].mase.toFixed(3)})`,
+      ]);
+    } else {
+      expect(guard).toEqual([]);
+    }
   });
 
   it('metrics.json: the naive baseline scored by hand (rolling origin over the test range)', async () => {
@@ -158,7 +186,7 @@ describe('runForecastJob on a seasonal monthly series', () => {
   it('forecast.csv: header, one row per test row, step-aligned forecasts', async () => {
     const text = await fs.readFile(path.join(out, 'forecast.csv'), 'utf8');
     const lines = text.trimEnd().split('\n');
-    const models = ['lstm', ...JOB_BASELINES, 'holt_winters'];
+    const models = ['lstm', ...JOB_BASELINES, 'ets', 'theta', 'holt_winters'];
     expect(lines[0]).toBe(['time', 'actual', ...models.flatMap((m) => [1, 2, 3].map((k) => `${m}_step${k}`))].join(','));
     expect(lines[0].startsWith('time,actual,lstm_step1,lstm_step2,lstm_step3,naive_step1')).toBe(true);
     expect(lines).toHaveLength(1 + 24);
@@ -194,7 +222,7 @@ describe('runForecastJob on a seasonal monthly series', () => {
     const names = figures.map((f) => [...new Set(f.data.map((t) => t.name))]);
     expect(names[0]).toEqual(['sales']);
     // 'mean' is in the table but not in the charts (CHART_EXCLUDED_MODELS).
-    expect(names[1]).toEqual(['actual', 'lstm', 'naive', 'seasonal_naive', 'drift', 'holt_winters']);
+    expect(names[1]).toEqual(['actual', 'lstm', 'naive', 'seasonal_naive', 'drift', 'ets', 'theta', 'holt_winters']);
     expect(names[2]).toEqual(names[1]);
     expect(names[3]).toEqual(['train loss', 'validation loss', 'best epoch (' + result.metrics.train.best_epoch + ')', 'learning rate']);
   });

@@ -61,6 +61,9 @@ async function inputs(horizon: number) {
     library: { name: 'lstm-workbench', version: '0.1.0' },
     protocol: 'rolling origin <test>',
     models,
+    fitted_models: {},
+    validation: null,
+    warnings: [],
     train: { epochs: 3, best_epoch: 2, seconds: 1.234, samples_per_second: 987.6 },
   } as unknown as ForecastJobMetrics;
   return { series, target: 'y', split, backtest, metrics, history };
@@ -151,5 +154,24 @@ describe('buildForecastReport', () => {
     const a = buildForecastReport(input);
     expect(buildForecastReport(input)).toBe(a);
     expect(JSON.stringify({ ...input, series: Array.from(input.series.values.y), history: input.history })).toBe(before);
+  });
+
+  it('shows the warnings first, the validation table and what the statistical models fitted', async () => {
+    const input = await inputs(3);
+    const metrics = {
+      ...input.metrics,
+      warnings: ["on the validation range, lstm's MASE (1.500) is worse than naive's (1.000)"],
+      validation: { rows: 6, models: input.metrics.models },
+      fitted_models: { ets: 'ETS(M,A,M)' },
+    } as ForecastJobMetrics;
+    const html = buildForecastReport({ ...input, metrics });
+    const warning = html.indexOf('Warning: on the validation range, lstm&#39;s MASE (1.500) is worse than naive&#39;s (1.000).');
+    expect(warning).toBeGreaterThan(0);
+    expect(warning).toBeLessThan(html.indexOf('<h2>Data and split</h2>'));
+    expect(html).toContain('<h2>Warnings</h2>');
+    expect(html).toContain('Validation range (6 rows)');
+    expect(html).toMatch(/<td>ets fit<\/td>\s*<td>ETS\(M,A,M\)<\/td>/);
+    // Without warnings there is no warnings section.
+    expect(buildForecastReport(input).includes('<h2>Warnings</h2>')).toBe(false);
   });
 });
