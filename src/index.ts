@@ -5,7 +5,7 @@
  * - `data`: CSV loading and validation, splits, scalers, target transforms, windows, batches;
  * - `backend`: TensorFlow.js backend selection;
  * - `model`: the LSTM, training loop, prediction, the high-level `LstmForecaster`, bundles;
- * - `eval`: metrics, baselines, Holt-Winters, rolling-origin backtests;
+ * - `eval`: metrics, baselines, Holt-Winters, AutoETS, Theta, rolling-origin backtests, the validation guard;
  * - `plot` / `report`: plotly figures, notebook display, standalone HTML reports;
  * - `job`: the forecast job behind the `forecast` CLI.
  * - `kernels`: the fused LSTM kernels (native addon, WebAssembly) behind `FusedLstm` (below `model`).

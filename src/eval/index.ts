@@ -1,6 +1,7 @@
 /**
  * Evaluation layer: accuracy metrics, reference forecasters (naive, seasonal naive, mean, drift,
- * Holt-Winters) and the rolling-origin backtest.
+ * Holt-Winters), statistical models (AutoETS, Theta), the rolling-origin backtest and the
+ * validation guard.
  */
 export {
   DEFAULT_MASE_SEASON,
@@ -41,3 +42,38 @@ export {
   minimiseOnGrid,
 } from './gridSearch';
 export type { GridSearchOptions, GridSearchResult } from './gridSearch';
+export { DEFAULT_NM_MAX_EVALUATIONS, DEFAULT_NM_RELTOL, nelderMead } from './nelderMead';
+export type { NelderMeadOptions, NelderMeadResult } from './nelderMead';
+export { classicalDecomposition } from './decompose';
+export type { Decomposition, DecompositionType } from './decompose';
+export {
+  ETS_MODEL_CODES,
+  MAX_ETS_SEASON,
+  autoEts,
+  etsForecastAt,
+  etsForecastFromState,
+  etsForecaster,
+  fitEts,
+  parseEtsCode,
+  runEts,
+} from './ets';
+export type {
+  AutoEtsOptions,
+  EtsComponents,
+  EtsError,
+  EtsFit,
+  EtsFitOptions,
+  EtsForecasterOptions,
+  EtsModelCode,
+  EtsModelParts,
+  EtsParams,
+  EtsSeason,
+  EtsState,
+  EtsTrend,
+} from './ets';
+export { MIN_THETA_LENGTH, fitTheta, thetaForecastAt, thetaForecaster } from './theta';
+export type { ThetaFit, ThetaOptions } from './theta';
+export { STATISTICAL_MODELS, describeEts, describeTheta, statisticalForecasters } from './statistical';
+export type { StatisticalModelName } from './statistical';
+export { compareWithBaselines } from './guard';
+export type { BaselineComparison } from './guard';

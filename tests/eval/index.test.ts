@@ -25,6 +25,18 @@ describe('eval barrel', () => {
       'guardedForecaster',
       'perOrigin',
       'minimiseOnGrid',
+      'nelderMead',
+      'classicalDecomposition',
+      'autoEts',
+      'fitEts',
+      'runEts',
+      'etsForecastAt',
+      'etsForecaster',
+      'fitTheta',
+      'thetaForecastAt',
+      'thetaForecaster',
+      'statisticalForecasters',
+      'compareWithBaselines',
     ]) {
       expect(typeof (evaluation as Record<string, unknown>)[name], name).toBe('function');
     }
