@@ -16,8 +16,29 @@ import { InputError, describeValue } from '../errors';
  *   turned back by adding the origin's level ({@link fromRelative}). Makes samples
  *   level-invariant without losing the first row. Applied per sample by the window's `anchor`
  *   option (see `makeWindowSet`).
+ * - `'log-difference'`, `'log-relative'`: the same on the natural logarithm of the target, for
+ *   strictly positive series whose variation grows with their level (multiplicative trend or
+ *   seasonality); forecasts are exponentiated back.
  */
-export type TargetTransform = 'none' | 'difference' | 'relative';
+export type TargetTransform = 'none' | 'difference' | 'relative' | 'log-difference' | 'log-relative';
+
+/**
+ * The transform without its log: `'log-difference'` -> `'difference'`, others unchanged.
+ * @example
+ * baseTransform('log-relative'); // 'relative'
+ */
+export function baseTransform(transform: TargetTransform): 'none' | 'difference' | 'relative' {
+  return transform === 'log-difference' ? 'difference' : transform === 'log-relative' ? 'relative' : transform;
+}
+
+/**
+ * Whether the transform works on the logarithm of the target.
+ * @example
+ * isLogTransform('log-difference'); // true
+ */
+export function isLogTransform(transform: TargetTransform): boolean {
+  return transform === 'log-difference' || transform === 'log-relative';
+}
 
 /**
  * First differences: `out[i] = values[i + 1] - values[i]`.

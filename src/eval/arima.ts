@@ -1538,20 +1538,37 @@ function refitBest(ctx: SearchContext, tried: { rows: Tried[] }): RawFit | null 
  * pass over the series with those coefficients forecasts from every origin (see
  * {@link arimaForecastAt}). Nothing after an origin is used for that origin's forecast.
  *
- * @param options - Period, see {@link AutoArimaOptions}.
+ * @param options - Period, rows to fit on and a fit callback, see {@link ArimaForecasterOptions}.
  * @returns A batch forecaster; it throws as {@link autoArima} does on the fitting rows.
  * @throws {@link InputError} for a bad period.
  * @example
  * await rollingOriginBacktest(series, { arima: arimaForecaster({ period: 12 }) }, { horizon: 12, testStart: 120, season: 12 });
  */
-export function arimaForecaster(options: AutoArimaOptions = {}): OriginForecaster {
+export function arimaForecaster(options: ArimaForecasterOptions = {}): OriginForecaster {
   const period = options.period ?? 1;
   assertInteger('period', period, 1);
+  const maxFitRows = options.maxFitRows ?? Number.POSITIVE_INFINITY;
+  if (maxFitRows !== Number.POSITIVE_INFINITY) assertInteger('maxFitRows', maxFitRows, 3);
   return (series, origins, horizon) => {
     if (origins.length === 0) return [];
     let first = origins[0];
     for (const t of origins) if (t < first) first = t;
-    const fit = autoArima(series.slice(0, first + 1), { period });
-    return arimaForecastAt(fit, series, origins, horizon);
+    // The model (and its drift's time index) starts at `offset`: the filter runs from there too.
+    const offset = Math.max(0, first + 1 - maxFitRows);
+    const fit = autoArima(series.slice(offset, first + 1), { period });
+    options.onFit?.(fit);
+    return arimaForecastAt(fit, series.subarray(offset), origins.map((t) => t - offset), horizon);
   };
+}
+
+/** Options of {@link arimaForecaster}. */
+export interface ArimaForecasterOptions extends AutoArimaOptions {
+  /**
+   * Fit on at most this many of the latest rows before the first origin (and run the model from
+   * the first of them): AutoARIMA's cost grows with n times the square of the state dimension,
+   * which is large for long seasonal series. @defaultValue Infinity (all rows)
+   */
+  readonly maxFitRows?: number;
+  /** Called with the fitted model. */
+  readonly onFit?: (fit: ArimaFit) => void;
 }

@@ -25,6 +25,7 @@ export interface BaselineComparison {
  * @param validation - Model name -> metrics on the validation range (e.g. a backtest's `models`).
  * @param model - The model judged. @defaultValue 'lstm'
  * @param metric - The metric compared. @defaultValue 'mase'
+ * @param ignore - Models not to compare with (e.g. a combination that contains `model`). @defaultValue []
  * @returns The comparison, with `warning` set when the model lost.
  * @throws Error when `model` has no metrics in `validation`.
  * @example
@@ -35,6 +36,7 @@ export function compareWithBaselines(
   validation: Readonly<Record<string, Pick<MetricSet, 'mase'> & Partial<MetricSet>>>,
   model = 'lstm',
   metric: keyof MetricSet = 'mase',
+  ignore: readonly string[] = [],
 ): BaselineComparison {
   const own = validation[model];
   if (!own) throw new Error(`compareWithBaselines: no validation metrics for ${JSON.stringify(model)}`);
@@ -42,7 +44,7 @@ export function compareWithBaselines(
   let best: { model: string; score: number } | null = null;
   for (const [name, m] of Object.entries(validation)) {
     const value = Number(m[metric]);
-    if (name === model || !Number.isFinite(value)) continue;
+    if (name === model || ignore.includes(name) || !Number.isFinite(value)) continue;
     if (best === null || value < best.score) best = { model: name, score: value };
   }
   const lost = best !== null && Number.isFinite(score) && score > best.score;

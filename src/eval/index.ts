@@ -73,7 +73,10 @@ export type {
 } from './ets';
 export { MIN_THETA_LENGTH, fitTheta, thetaForecastAt, thetaForecaster } from './theta';
 export type { ThetaFit, ThetaOptions } from './theta';
-export { STATISTICAL_MODELS, describeEts, describeTheta, statisticalForecasters } from './statistical';
+export { ARIMA_MAX_FIT_ROWS, STATISTICAL_MODELS, describeArima, describeEts, describeTheta, statisticalForecasters } from './statistical';
 export type { StatisticalModelName } from './statistical';
 export { compareWithBaselines } from './guard';
 export type { BaselineComparison } from './guard';
+export { ARIMA_KAPPA, AUTO_ARIMA_DEFAULTS, arimaForecastAt, arimaForecaster, autoArima, fitArima } from './arima';
+export type { ArimaForecasterOptions } from './arima';
+export type { ArimaCoefficients, ArimaConstantKind, ArimaFit, ArimaOrder, AutoArimaOptions, FitArimaOptions } from './arima';

@@ -10,7 +10,11 @@ import { CSV_DELIMITERS, type CsvDelimiter } from '../data/csv';
 import { DEFAULT_MAX_BYTES } from '../io/boundedRead';
 import { DEFAULT_SOURCE_TIMEOUT_MS } from '../data/source';
 import { DEFAULT_KERNEL, LSTM_KERNEL_CHOICES, type LstmConfig } from '../model/config';
-import { DEFAULT_TARGET_TRANSFORM, TARGET_TRANSFORMS } from '../model/preprocess';
+import { DEFAULT_FORECASTER_TRANSFORM } from '../model/forecaster';
+import { TARGET_TRANSFORMS } from '../model/preprocess';
+
+/** `--target-transform` values: `auto` and every transform. */
+const CLI_TARGET_TRANSFORMS: readonly string[] = ['auto', ...TARGET_TRANSFORMS];
 import { LIBRARY } from '../version';
 import { DEFAULT_TEST_FRACTION, DEFAULT_VAL_FRACTION, JobAbortedError, runForecastJob, type ForecastJobOptions } from './forecastJob';
 import { createProgressReporter } from './progress';
@@ -124,10 +128,10 @@ export function buildProgram(): Command {
     .option('--max-bytes <n>', 'most bytes read from the CSV file or URL', integer('--max-bytes', 1), DEFAULT_MAX_BYTES)
     .option('--timeout <seconds>', 'URL/FIFO timeout: seconds to wait for an answer or for more data', seconds('--timeout'), DEFAULT_SOURCE_TIMEOUT_MS / 1000)
     .addOption(
-      new Option('--target-transform <t>', 'how the network sees the target')
-        .choices(TARGET_TRANSFORMS)
-        .argParser(oneOf('--target-transform', TARGET_TRANSFORMS))
-        .default(DEFAULT_TARGET_TRANSFORM),
+      new Option('--target-transform <t>', "how the network sees the target; 'auto' trains each candidate and keeps the best on the validation range")
+        .choices(CLI_TARGET_TRANSFORMS)
+        .argParser(oneOf('--target-transform', CLI_TARGET_TRANSFORMS))
+        .default(DEFAULT_FORECASTER_TRANSFORM),
     )
     .option('--backend <name>', 'auto, node-gpu, node, wasm or cpu (default: $TFJS_BACKEND or auto)', (v: string) => parseBackendName(v, '--backend'))
     .addOption(

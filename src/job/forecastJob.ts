@@ -15,7 +15,7 @@ import type { OriginForecaster } from '../eval/forecaster';
 import type { MetricSet } from '../eval/metrics';
 import { saveBundle } from '../model/bundle';
 import { DEFAULT_KERNEL, resolveLstmConfig, type LstmConfig } from '../model/config';
-import { LstmForecaster } from '../model/forecaster';
+import { LstmForecaster, type PreprocessingSelection } from '../model/forecaster';
 import { resolveLstmKernel, type ResolvedLstmKernel } from '../model/kernel';
 import type { TrainProgress } from '../model/train';
 import { buildForecastReport } from './report';
@@ -55,8 +55,8 @@ export interface ForecastJobOptions {
   readonly seed?: number;
   /** @defaultValue 'error' */
   readonly missing?: MissingPolicy;
-  /** @defaultValue 'difference' */
-  readonly targetTransform?: TargetTransform;
+  /** A transform, or `'auto'`: chosen on the validation range (see `LstmForecaster.fit`). @defaultValue 'auto' */
+  readonly targetTransform?: TargetTransform | 'auto';
   /** Further network settings (units, layers, dropout, kernel, ...). */
   readonly model?: Partial<LstmConfig>;
   /** @defaultValue `TFJS_BACKEND` or auto */
@@ -99,6 +99,8 @@ export interface ForecastJobMetrics {
   readonly horizon: number;
   readonly lookback: number;
   readonly target_transform: TargetTransform;
+  /** With `--target-transform auto`: every candidate's validation MASE and the choice; else null. */
+  readonly selection: PreprocessingSelection | null;
   readonly backend: BackendInfo;
   /** The LSTM implementation that trained and ran the model (see `resolveLstmKernel`). */
   readonly kernel: ResolvedLstmKernel;
@@ -487,6 +489,7 @@ export async function runForecastJob(options: ForecastJobOptions): Promise<Forec
       season,
       lookback: options.lookback,
       targetTransform: options.targetTransform,
+      onCandidate: (index, count, c) => log(`candidate ${index}/${count}: target transform ${c.targetTransform}, lookback ${c.lookback}`),
       model: { ...options.model, ...(options.epochs !== undefined ? { epochs: options.epochs } : {}), ...(options.seed !== undefined ? { seed: options.seed } : {}) },
       onProgress: options.onProgress,
       signal,
@@ -501,6 +504,11 @@ export async function runForecastJob(options: ForecastJobOptions): Promise<Forec
         `trained ${history.epochsRun} epochs in ${history.seconds.toFixed(1)} s (best epoch ${history.bestEpoch}, ` +
           `${Math.round(history.samplesPerSecond)} samples/s)`,
       );
+      const selection = forecaster.spec.selection;
+      if (selection && selection.candidates.length > 1) {
+        const scores = selection.candidates.map((c) => `${c.targetTransform} ${c.validationMase.toFixed(3)}`).join(', ');
+        log(`chose target transform ${selection.chosen.targetTransform} by validation MASE (${scores})`);
+      }
 
       await enter('backtest');
       // Training already required lookback rows before the first training target, so the origin
@@ -510,14 +518,11 @@ export async function runForecastJob(options: ForecastJobOptions): Promise<Forec
       const values = series.values[options.target];
       const validation = await validationBacktest(values, split, lstm, season, horizon, log);
       const fitted: Record<string, string> = {};
-      const backtest = await rollingOriginBacktest(
-        values,
-        { lstm, ...(await referenceForecasters(values, testStart, season, horizon, log, fitted)) },
-        { horizon, testStart, season },
-      );
+      const references = await referenceForecasters(values, testStart, season, horizon, log, fitted);
+      const backtest = await rollingOriginBacktest(values, withCombination(lstm, references), { horizon, testStart, season });
       const warnings = [...loaded.warnings];
       if (validation) {
-        const guard = compareWithBaselines(validation.models);
+        const guard = compareWithBaselines(validation.models, 'lstm', 'mase', [COMBINED_MODEL]);
         if (guard.warning) {
           warnings.push(guard.warning);
           log(`warning: ${guard.warning}`);
@@ -561,6 +566,28 @@ export async function runForecastJob(options: ForecastJobOptions): Promise<Forec
     if (!renamed) await fs.rm(tmp, { recursive: true, force: true });
     ownTempDirs.delete(tmp);
   }
+}
+
+/**
+ * The combination reported next to the LSTM: the mean of the LSTM's and ets' forecasts, step by
+ * step (an equal-weight forecast combination; on the accuracy suite it beat both of its parts,
+ * see the README).
+ */
+export const COMBINED_MODEL = 'lstm_ets';
+
+/**
+ * The LSTM, then {@link COMBINED_MODEL} (when ets could be fitted), then the references. The
+ * combination reuses both parts' forecasts for the same origins.
+ */
+function withCombination(lstm: OriginForecaster, references: Record<string, OriginForecaster>): Record<string, OriginForecaster> {
+  const ets = references.ets;
+  if (!ets) return { lstm, ...references };
+  const combined: OriginForecaster = async (values, origins, horizon) => {
+    const a = await lstm(values, origins, horizon);
+    const b = await ets(values, origins, horizon);
+    return a.map((row, i) => row.map((v, k) => (v + b[i][k]) / 2));
+  };
+  return { lstm, [COMBINED_MODEL]: combined, ...references };
 }
 
 /** Pooled metrics per model of one backtest. */
@@ -624,11 +651,8 @@ async function validationBacktest(
   }
   const head = values.subarray(0, end);
   try {
-    const result = await rollingOriginBacktest(
-      head,
-      { lstm, ...(await referenceForecasters(head, start, season, horizon, () => undefined)) },
-      { horizon, testStart: start, season },
-    );
+    const references = await referenceForecasters(head, start, season, horizon, () => undefined);
+    const result = await rollingOriginBacktest(head, withCombination(lstm, references), { horizon, testStart: start, season });
     return { models: Object.fromEntries(Object.entries(result.models).map(([name, m]) => [name, m.metrics])) };
   } catch (error) {
     if (!(error instanceof InputError)) throw error;
@@ -667,6 +691,7 @@ function buildMetrics(
     horizon,
     lookback: forecaster.lookback,
     target_transform: forecaster.spec.preprocessor.targetTransform,
+    selection: forecaster.spec.selection ?? null,
     backend,
     kernel: forecaster.kernel,
     library: LIBRARY,

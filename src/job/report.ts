@@ -141,6 +141,22 @@ export function buildForecastReport(input: ForecastReportInput): string {
       rows: Object.entries(validation).map(([name, m]) => [name, ...REPORT_METRICS.map((k) => m[k])]),
     });
   }
+  if (metrics.selection && metrics.selection.candidates.length > 1) {
+    const chosen = metrics.selection.chosen;
+    sections.push({
+      kind: 'table',
+      title: `LSTM preprocessing, chosen on the validation range: ${chosen.targetTransform} (lookback ${chosen.lookback})`,
+      columns: ['target transform', 'lookback', 'validation MASE', 'epochs', 'training s', 'chosen'],
+      rows: metrics.selection.candidates.map((c) => [
+        c.targetTransform,
+        c.lookback,
+        c.validationMase,
+        c.epochs,
+        Number(c.seconds.toFixed(2)),
+        c.targetTransform === chosen.targetTransform && c.lookback === chosen.lookback ? 'yes' : '',
+      ]),
+    });
+  }
   sections.push({ kind: 'text', title: 'Protocol', text: metrics.protocol });
   sections.push({
     kind: 'table',

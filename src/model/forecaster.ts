@@ -2,7 +2,7 @@ import * as tf from '../tf';
 import type { BackendInfo } from '../backend/select';
 import { InputError, describeValue } from '../errors';
 import type { SplitIndices } from '../data/split';
-import type { TargetTransform } from '../data/transform';
+import { baseTransform, type TargetTransform } from '../data/transform';
 import type { SupervisedSet, TimeSeries } from '../data/types';
 import { makeOriginSet, makeWindowSet } from '../data/window';
 import { resolveLstmConfig, type LstmConfig } from './config';
@@ -48,8 +48,14 @@ export interface ForecasterOptions {
   readonly season?: number;
   /** Input steps per window. @defaultValue {@link defaultLookback}(season, horizon) */
   readonly lookback?: number;
-  /** How targets are presented to the network. @defaultValue `'difference'` (see `fitPreprocessor`) */
-  readonly targetTransform?: TargetTransform;
+  /**
+   * How targets are presented to the network, or `'auto'`: train one model per candidate of
+   * {@link autoCandidates} and keep the one with the lowest validation MASE (see
+   * {@link LstmForecaster.fit}). @defaultValue {@link DEFAULT_FORECASTER_TRANSFORM} (`'auto'`)
+   */
+  readonly targetTransform?: TargetTransform | 'auto';
+  /** Called before each candidate of `'auto'` is trained (1-based index). */
+  readonly onCandidate?: (index: number, count: number, candidate: PreprocessingCandidate) => void;
   /** Network and training hyper-parameters; `epochs` defaults to {@link DEFAULT_FORECASTER_EPOCHS}. */
   readonly model?: Partial<LstmConfig>;
   /** Epochs without improvement before stopping (best weights restored); `0` disables. @defaultValue {@link DEFAULT_EARLY_STOPPING_PATIENCE} */
@@ -81,6 +87,11 @@ export interface ForecasterSpec {
    * bundles written before it was recorded.
    */
   readonly kernel: ResolvedLstmKernel | null;
+  /**
+   * How the preprocessing was chosen with `targetTransform: 'auto'`: every candidate's validation
+   * score and the choice; null when the transform was given (and in older bundles).
+   */
+  readonly selection?: PreprocessingSelection | null;
   readonly data: {
     readonly source: string;
     readonly timeColumn: string;
@@ -101,6 +112,93 @@ export interface Forecast {
   readonly values: Readonly<Record<string, Float64Array>>;
   /** Whether predictions were fed back (steps > horizon). */
   readonly recursive: boolean;
+}
+
+/** One preprocessing candidate of `targetTransform: 'auto'`. */
+export interface PreprocessingCandidate {
+  readonly targetTransform: TargetTransform;
+  readonly lookback: number;
+}
+
+/** A candidate's validation result. */
+export interface CandidateScore extends PreprocessingCandidate {
+  /** Validation MASE (see {@link validationScore}); NaN when it could not be scored. */
+  readonly validationMase: number;
+  readonly epochs: number;
+  readonly seconds: number;
+}
+
+/** What `targetTransform: 'auto'` tried and kept (stored in the bundle manifest). */
+export interface PreprocessingSelection {
+  readonly criterion: string;
+  readonly candidates: readonly CandidateScore[];
+  readonly chosen: PreprocessingCandidate;
+}
+
+/** Default `targetTransform` of {@link LstmForecaster.fit}: choose on the validation range. */
+export const DEFAULT_FORECASTER_TRANSFORM = 'auto' as const;
+
+/** The transforms `'auto'` tries; the log ones only when every target value is strictly positive. */
+export const AUTO_TARGET_TRANSFORMS: readonly TargetTransform[] = ['difference', 'relative', 'log-difference', 'log-relative'];
+
+/**
+ * The candidates `targetTransform: 'auto'` tries on `series`: each of
+ * {@link AUTO_TARGET_TRANSFORMS} with the given lookback, the log transforms only when every
+ * value of every target is strictly positive (a log model could not forecast from a window with
+ * a value that is not: this feasibility check is the only use of rows past the validation range).
+ *
+ * @param series - The series to fit.
+ * @param lookback - The lookback every candidate uses.
+ * @returns The candidates, in order.
+ * @example
+ * autoCandidates(series, 24).map((c) => c.targetTransform); // ['difference', 'relative', 'log-difference', 'log-relative']
+ */
+export function autoCandidates(series: TimeSeries, lookback: number): PreprocessingCandidate[] {
+  const positive = series.targets.every((name) => series.values[name].every((v) => v > 0));
+  return AUTO_TARGET_TRANSFORMS.filter((t) => positive || !t.startsWith('log-')).map((targetTransform) => ({ targetTransform, lookback }));
+}
+
+/**
+ * The validation score of a fitted forecaster: the rolling-origin MASE over the validation range,
+ * exactly as the backtest scores the test range. Origins `val.start - 1 .. val.end - 2`, every
+ * pair (t, k) with t + k < val.end, absolute errors pooled over pairs and targets, divided by the
+ * in-sample seasonal-naive MAE (period `season`) of the training rows. Uses no row at or after
+ * `val.end`.
+ *
+ * @returns The score, or NaN when the validation range is empty or the scale is zero.
+ * @example
+ * validationScore(forecaster, series, split, 12); // e.g. 0.41
+ */
+export function validationScore(forecaster: LstmForecaster, series: TimeSeries, split: SplitIndices, season: number): number {
+  const { start, end } = split.val;
+  const minOrigin = Math.max(start - 1, forecaster.lookback - 1 + (baseTransform(forecaster.spec.preprocessor.targetTransform) === 'difference' ? 1 : 0));
+  const origins: number[] = [];
+  for (let t = minOrigin; t <= end - 2; t++) origins.push(t);
+  if (origins.length === 0) return Number.NaN;
+  const targets = forecaster.spec.preprocessor.targets;
+  const forecasts = forecaster.forecastAt(series, origins);
+  let total = 0;
+  for (let m = 0; m < targets.length; m++) {
+    const y = series.values[targets[m]];
+    let scale = 0;
+    let scaleCount = 0;
+    for (let t = split.train.start + season; t < split.train.end; t++) {
+      scale += Math.abs(y[t] - y[t - season]);
+      scaleCount++;
+    }
+    scale /= scaleCount;
+    let error = 0;
+    let pairs = 0;
+    origins.forEach((t, i) => {
+      for (let k = 1; k <= forecaster.horizon && t + k < end; k++) {
+        error += Math.abs(y[t + k] - forecasts[i][(k - 1) * targets.length + m]);
+        pairs++;
+      }
+    });
+    if (!(scale > 0) || pairs === 0) return Number.NaN;
+    total += error / pairs / scale;
+  }
+  return total / targets.length;
 }
 
 function positiveInteger(value: unknown, name: string): number {
@@ -168,12 +266,63 @@ export class LstmForecaster {
    * training rows, with early stopping and reduce-LR on windows whose targets lie in `split.val`
    * (on the training loss when `val` is empty). Test rows are never touched.
    *
+   * With `targetTransform: 'auto'` (the default) one model is trained per candidate of
+   * {@link autoCandidates}, each is scored with {@link validationScore} (rows before `val.end`
+   * only), and the best is kept; the others are disposed. Every candidate's score and the choice
+   * are in `spec.selection` (and so in a saved bundle, whose preprocessor holds the chosen
+   * transform: a reloaded bundle forecasts exactly as this one). Without validation rows the
+   * first candidate is kept. Ties keep the earlier candidate.
+   *
    * The LSTM layers follow `options.model.kernel` (default `'auto'`: the fused kernel on CPU
    * backends, see `resolveLstmKernel`); the decision is recorded as `kernel` and `spec.kernel`.
    *
    * @throws InputError for bad options, or too few rows for the lookback, horizon and split.
    */
   static async fit(series: TimeSeries, split: SplitIndices, options: ForecasterOptions): Promise<LstmForecaster> {
+    const transform = options.targetTransform ?? DEFAULT_FORECASTER_TRANSFORM;
+    if (transform !== 'auto') return LstmForecaster.fitOne(series, split, { ...options, targetTransform: transform });
+    const horizon = positiveInteger(options.horizon, 'horizon');
+    const season = positiveInteger(options.season ?? 1, 'season');
+    const lookback = positiveInteger(options.lookback ?? defaultLookback(season, horizon, split.train.end - split.train.start), 'lookback');
+    const candidates = split.val.end > split.val.start ? autoCandidates(series, lookback) : autoCandidates(series, lookback).slice(0, 1);
+    const scores: CandidateScore[] = [];
+    let best: { forecaster: LstmForecaster; score: number; candidate: PreprocessingCandidate } | null = null;
+    for (const [i, candidate] of candidates.entries()) {
+      options.onCandidate?.(i + 1, candidates.length, candidate);
+      const fitted = await LstmForecaster.fitOne(series, split, { ...options, ...candidate });
+      const history = fitted.history!;
+      if (history.aborted) {
+        best?.forecaster.dispose();
+        return fitted;
+      }
+      const score = candidates.length > 1 ? validationScore(fitted, series, split, season) : Number.NaN;
+      scores.push({ ...candidate, validationMase: score, epochs: history.epochsRun, seconds: history.seconds });
+      const better = best === null || (Number.isFinite(score) && !(score >= best.score));
+      if (better) {
+        best?.forecaster.dispose();
+        best = { forecaster: fitted, score: Number.isFinite(score) ? score : Number.POSITIVE_INFINITY, candidate };
+      } else {
+        fitted.dispose();
+      }
+    }
+    const chosen = best!;
+    const selection: PreprocessingSelection = {
+      criterion:
+        candidates.length > 1
+          ? 'lowest validation MASE (rolling origin over the validation range, scaled by the training rows)'
+          : 'no validation rows: the first candidate',
+      candidates: scores,
+      chosen: chosen.candidate,
+    };
+    const f = chosen.forecaster;
+    return new LstmForecaster(f.model, f.preprocessor, { ...f.spec, selection }, f.kernel);
+  }
+
+  private static async fitOne(
+    series: TimeSeries,
+    split: SplitIndices,
+    options: ForecasterOptions & { readonly targetTransform: TargetTransform },
+  ): Promise<LstmForecaster> {
     const horizon = positiveInteger(options.horizon, 'horizon');
     const season = positiveInteger(options.season ?? 1, 'season');
     const lookback = positiveInteger(options.lookback ?? defaultLookback(season, horizon, split.train.end - split.train.start), 'lookback');
@@ -222,6 +371,7 @@ export class LstmForecaster {
       split,
       backend: options.backend ?? null,
       kernel,
+      selection: null,
       data: {
         source: series.source,
         timeColumn: series.timeColumn,

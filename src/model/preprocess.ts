@@ -1,11 +1,11 @@
 import { InputError, describeValue } from '../errors';
 import { checkRange, type Range } from '../data/split';
 import { StandardScaler, scalerFromJSON, type Scaler, type ScalerState } from '../data/scale';
-import { difference, undifference, type TargetTransform } from '../data/transform';
+import { baseTransform, difference, isLogTransform, undifference, type TargetTransform } from '../data/transform';
 import type { TimeSeries } from '../data/types';
 
 /** Target transforms accepted by {@link fitPreprocessor}. */
-export const TARGET_TRANSFORMS: readonly TargetTransform[] = ['none', 'difference', 'relative'];
+export const TARGET_TRANSFORMS: readonly TargetTransform[] = ['none', 'difference', 'relative', 'log-difference', 'log-relative'];
 
 /**
  * Default target transform: first differences. Like `relative`, it keeps a trending series inside
@@ -96,9 +96,10 @@ export class Preprocessor {
   columns(series: TimeSeries): ModelColumns {
     this.checkColumns(series);
     const { targetTransform, targets, features } = this.state;
+    const base = baseTransform(targetTransform);
     const targetInputs = targets.map((name, m) => {
-      const values = series.values[name];
-      if (targetTransform === 'difference') {
+      const values = isLogTransform(targetTransform) ? logOf(series.values[name], name, series.source) : series.values[name];
+      if (base === 'difference') {
         const out = new Float64Array(values.length);
         out[0] = Number.NaN; // no difference for the first row; firstValidRow = 1
         out.set(this.targetScalers[m].transform(difference(values)), 1);
@@ -112,8 +113,8 @@ export class Preprocessor {
     return {
       inputs: [...targetInputs, ...featureInputs],
       targets: targetInputs,
-      anchor: targets.map((_, m) => (targetTransform === 'relative' ? m : null)),
-      firstValidRow: targetTransform === 'difference' ? 1 : 0,
+      anchor: targets.map((_, m) => (base === 'relative' ? m : null)),
+      firstValidRow: base === 'difference' ? 1 : 0,
     };
   }
 
@@ -128,23 +129,25 @@ export class Preprocessor {
     const numTargets = this.state.targets.length;
     const steps = output.length / numTargets;
     const result = new Float64Array(output.length);
+    const log = isLogTransform(this.state.targetTransform);
     for (let m = 0; m < numTargets; m++) {
       const column = new Float64Array(steps);
       for (let k = 0; k < steps; k++) column[k] = output[k * numTargets + m];
+      const last = log ? Math.log(lastObserved[m]) : lastObserved[m];
       let raw: Float64Array;
-      switch (this.state.targetTransform) {
+      switch (baseTransform(this.state.targetTransform)) {
         case 'difference':
-          raw = undifference(this.targetScalers[m].inverseTransform(column), lastObserved[m]);
+          raw = undifference(this.targetScalers[m].inverseTransform(column), last);
           break;
         case 'relative': {
-          const anchorScaled = this.targetScalers[m].transform([lastObserved[m]])[0];
+          const anchorScaled = this.targetScalers[m].transform([last])[0];
           raw = this.targetScalers[m].inverseTransform(column.map((v) => v + anchorScaled));
           break;
         }
         default:
           raw = this.targetScalers[m].inverseTransform(column);
       }
-      for (let k = 0; k < steps; k++) result[k * numTargets + m] = raw[k];
+      for (let k = 0; k < steps; k++) result[k * numTargets + m] = log ? Math.exp(raw[k]) : raw[k];
     }
     return result;
   }
@@ -176,12 +179,15 @@ export interface PreprocessorOptions {
  * - `difference`: a standard scaler per target, fitted on the training first differences;
  * - `relative`: a standard scaler per target, fitted on the training first differences and applied
  *   to levels; once windows are made relative to their last observation the offset cancels, so the
- *   network sees `(y[t-j] - y[t]) / sd(diff)` and predicts `(y[t+k] - y[t]) / sd(diff)`.
+ *   network sees `(y[t-j] - y[t]) / sd(diff)` and predicts `(y[t+k] - y[t]) / sd(diff)`;
+ * - `log-difference`, `log-relative`: as `difference` and `relative` on ln(y), the scaler fitted
+ *   on the first differences of the training rows' logarithms (which must be strictly positive).
  *
  * Features always get a standard scaler fitted on the training rows.
  *
  * @throws InputError for an unknown transform, a training range outside the series, or one too
- *   short to fit; and, naming the column, when a column's training values are so large that its
+ *   short to fit; for a log transform, naming the column and row of a value that is not strictly
+ *   positive; and, naming the column, when a column's training values are so large that its
  *   mean or standard deviation overflows float64 (e.g. values around 1e306).
  */
 export function fitPreprocessor(series: TimeSeries, train: Range, options: PreprocessorOptions = {}): Preprocessor {
@@ -198,10 +204,13 @@ export function fitPreprocessor(series: TimeSeries, train: Range, options: Prepr
     throw new InputError(`the training range must hold at least 3 rows to fit scalers, got ${train.end - train.start}`);
   }
   const rows = (name: string): Float64Array => series.values[name].subarray(train.start, train.end);
+  const targetRows = (name: string): Float64Array =>
+    isLogTransform(targetTransform) ? logOf(rows(name), name, series.source, train.start) : rows(name);
+  const what = isLogTransform(targetTransform) ? 'log first differences' : 'first differences';
   const targetScalers = series.targets.map((name) =>
     targetTransform === 'none'
       ? fitColumnScaler(name, rows(name), 'values', train)
-      : fitColumnScaler(name, difference(rows(name)), 'first differences', train),
+      : fitColumnScaler(name, difference(targetRows(name)), what, train),
   );
   const featureScalers = series.features.map((name) => fitColumnScaler(name, rows(name), 'values', train));
   return Preprocessor.fromFitted({
@@ -211,6 +220,25 @@ export function fitPreprocessor(series: TimeSeries, train: Range, options: Prepr
     targetScalers,
     featureScalers,
   });
+}
+
+/**
+ * Natural logarithms of a target column, for the `log-*` transforms.
+ * @throws InputError naming the column, row and value when a value is not strictly positive.
+ */
+function logOf(values: Float64Array, column: string, source: string, offset = 0): Float64Array {
+  const out = new Float64Array(values.length);
+  for (let i = 0; i < values.length; i++) {
+    if (!(values[i] > 0)) {
+      throw new InputError(
+        `the log target transforms need strictly positive values, but column ${JSON.stringify(column)} of ${source} is ` +
+          `${describeValue(values[i])} at row ${offset + i}; use 'difference' or 'relative'`,
+        { argument: 'targetTransform', column, row: offset + i, value: values[i] },
+      );
+    }
+    out[i] = Math.log(values[i]);
+  }
+  return out;
 }
 
 /**

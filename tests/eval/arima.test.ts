@@ -253,3 +253,25 @@ describe('input errors', () => {
     fails(() => arimaForecastAt({ ...fit, ar: new Float64Array(0) }, y, [10], 2), /fixed\.ar must have 1 values for this order, got 0/, 'fixed.ar');
   });
 });
+
+describe('arimaForecaster maxFitRows', () => {
+  const y = Float64Array.from({ length: 300 }, (_, t) => 50 + 0.1 * t + 5 * Math.sin((2 * Math.PI * t) / 12) + ((t * 7919) % 11) / 3);
+
+  it('fits on the latest rows before the first origin and runs the model from the first of them', async () => {
+    const origins = [249, 260, 298];
+    let fitted: ArimaFit | null = null;
+    const forecasts = await arimaForecaster({ period: 12, maxFitRows: 100, onFit: (f) => (fitted = f) })(y, origins, 6);
+    const fit = autoArima(y.slice(150, 250), { period: 12 });
+    expect(fitted!.n).toBe(100);
+    const expected = arimaForecastAt(fit, y.subarray(150), origins.map((t) => t - 150), 6);
+    expect(forecasts.map((r) => Array.from(r))).toEqual(expected.map((r) => Array.from(r)));
+  });
+
+  it('uses every row when there are fewer than maxFitRows, and rejects a bad value', async () => {
+    const a = await arimaForecaster({ period: 12, maxFitRows: 1000 })(y, [249], 3);
+    const b = await arimaForecaster({ period: 12 })(y, [249], 3);
+    expect(Array.from(a[0])).toEqual(Array.from(b[0]));
+    expect(() => arimaForecaster({ maxFitRows: 2 })).toThrow(InputError);
+    expect(() => arimaForecaster({ maxFitRows: 2 })).toThrow('maxFitRows must be an integer >= 3, got 2');
+  });
+});

@@ -35,3 +35,11 @@ describe('compareWithBaselines', () => {
     expect(() => compareWithBaselines({ naive: m(1) })).toThrow('compareWithBaselines: no validation metrics for "lstm"');
   });
 });
+
+describe('compareWithBaselines ignore', () => {
+  it('leaves out the models it is told to (a combination containing the judged model)', () => {
+    const validation = { lstm: m(1.2), lstm_ets: m(0.8), ets: m(1.0) };
+    expect(compareWithBaselines(validation).best).toEqual({ model: 'lstm_ets', score: 0.8 });
+    expect(compareWithBaselines(validation, 'lstm', 'mase', ['lstm_ets']).best).toEqual({ model: 'ets', score: 1 });
+  });
+});

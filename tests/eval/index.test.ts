@@ -37,6 +37,10 @@ describe('eval barrel', () => {
       'thetaForecaster',
       'statisticalForecasters',
       'compareWithBaselines',
+      'fitArima',
+      'autoArima',
+      'arimaForecastAt',
+      'arimaForecaster',
     ]) {
       expect(typeof (evaluation as Record<string, unknown>)[name], name).toBe('function');
     }

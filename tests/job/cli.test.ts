@@ -283,13 +283,15 @@ describe('forecast CLI: flags', () => {
     const quiet = await start([...baseArgs(path.join(quietParent, 'run')), '--quiet']).done;
     expect(quiet.code, quiet.stderr).toBe(0);
     // Only what tfjs itself prints on the cpu backend (its banner) may remain.
-    expect(quiet.stderr).not.toMatch(/^(backend|kernel|data|epoch|trained|stage)\b/m);
+    expect(quiet.stderr).not.toMatch(/^(backend|kernel|data|candidate|epoch|trained|chose|stage)\b/m);
     expect(quiet.stdout).toMatch(/^wrote /);
     const verboseParent = await freshParent();
     const verbose = await start([...baseArgs(path.join(verboseParent, 'run')), '--verbose']).done;
     expect(verbose.code, verbose.stderr).toBe(0);
     for (const stage of JOB_STAGES) expect(verbose.stderr).toContain(`stage: ${stage}\n`);
-    expect(verbose.stderr.match(/^epoch \d+\/2 /gm)).toHaveLength(2);
+    // --target-transform auto (the default) trains 4 candidates on this positive series.
+    expect(verbose.stderr.match(/^candidate \d\/4: /gm)).toHaveLength(4);
+    expect(verbose.stderr.match(/^epoch \d+\/2 /gm)).toHaveLength(2 * 4);
     expect(verbose.stderr).toMatch(/seconds by stage: setup \d+\.\d s, load \d+\.\d s, train \d+\.\d s, backtest \d+\.\d s, report \d+\.\d s, write \d+\.\d s/);
     const metrics = JSON.parse(await fs.readFile(path.join(verboseParent, 'run', 'metrics.json'), 'utf8'));
     expect(Object.keys(metrics.seconds_by_stage)).toEqual(['setup', 'load', 'train', 'backtest']);

@@ -13,7 +13,6 @@ import { InputError } from '../../src/errors';
 import {
   DEFAULT_TEST_FRACTION,
   DEFAULT_VAL_FRACTION,
-  JOB_BASELINES,
   JOB_STAGES,
   JobAbortedError,
   forecastCsv,
@@ -26,6 +25,7 @@ import {
 import { loadLstmKernel } from '../../src/kernels/lstm/kernel';
 import { loadBundle } from '../../src/model/bundle';
 import { fusedKernelLine } from '../helpers/kernel';
+import { JOB_MODELS } from '../helpers/jobModels';
 import type { TrainProgress } from '../../src/model/train';
 import { PLOTLY_LIBRARY_MARKER } from '../../src/report/plotlyEmbed';
 
@@ -99,8 +99,12 @@ describe('runForecastJob on a seasonal monthly series', () => {
     expect(logs[0]).toBe('backend: cpu (option)');
     expect(logs[1]).toBe(fusedKernelLine());
     expect(logs[2]).toBe(`data: 120 rows from ${SEASONAL}; train 84, val 12, test 24`);
-    expect(logs[3]).toMatch(/^trained 2 epochs in \d+\.\d s \(best epoch [12], \d+ samples\/s\)$/);
-    expect(events.filter((e) => e.kind === 'epoch-end').map((e) => e.epoch)).toEqual([1, 2]);
+    expect(logs.slice(3, 7)).toEqual(
+      ['difference', 'relative', 'log-difference', 'log-relative'].map((t, i) => `candidate ${i + 1}/4: target transform ${t}, lookback 21`),
+    );
+    expect(logs[7]).toMatch(/^trained 2 epochs in \d+\.\d s \(best epoch [12], \d+ samples\/s\)$/);
+    expect(logs[8]).toMatch(/^chose target transform \S+ by validation MASE \(difference \d\.\d{3}, relative /);
+    expect(events.filter((e) => e.kind === 'epoch-end').map((e) => e.epoch)).toEqual([1, 2, 1, 2, 1, 2, 1, 2]);
   });
 
   it('metrics.json: dataset, rows, settings, split, every model, training', async () => {
@@ -114,7 +118,7 @@ describe('runForecastJob on a seasonal monthly series', () => {
       season: 12,
       horizon: 3,
       lookback: 21, // defaultLookback(12, 3, 84 training rows): capped at a quarter of them
-      target_transform: 'difference',
+      target_transform: result.metrics.selection!.chosen.targetTransform,
       backend: { backend: 'cpu', tfjsBackend: 'cpu', requestedBy: 'option' },
       kernel: { requested: 'auto', kernel: 'fused', info: { ...loadLstmKernel()!.info } },
       library: { name: 'lstm-workbench' },
@@ -128,7 +132,7 @@ describe('runForecastJob on a seasonal monthly series', () => {
     expect(train.rows + val.rows + test.rows).toBe(metrics.rows);
     expect(test.rows).toBe(Math.round(120 * DEFAULT_TEST_FRACTION));
     expect(val.rows).toBe(Math.round(120 * DEFAULT_VAL_FRACTION));
-    expect(Object.keys(metrics.models)).toEqual(['lstm', 'naive', 'seasonal_naive', 'mean', 'drift', 'ets', 'theta', 'holt_winters']);
+    expect(Object.keys(metrics.models)).toEqual(JOB_MODELS);
     for (const [name, m] of Object.entries(metrics.models) as [string, Record<string, number>][]) {
       for (const key of METRIC_KEYS) expect(Number.isFinite(m[key]), `${name}.${key}`).toBe(true);
       expect(metrics.by_step[name]).toHaveLength(3);
@@ -186,9 +190,9 @@ describe('runForecastJob on a seasonal monthly series', () => {
   it('forecast.csv: header, one row per test row, step-aligned forecasts', async () => {
     const text = await fs.readFile(path.join(out, 'forecast.csv'), 'utf8');
     const lines = text.trimEnd().split('\n');
-    const models = ['lstm', ...JOB_BASELINES, 'ets', 'theta', 'holt_winters'];
+    const models = JOB_MODELS;
     expect(lines[0]).toBe(['time', 'actual', ...models.flatMap((m) => [1, 2, 3].map((k) => `${m}_step${k}`))].join(','));
-    expect(lines[0].startsWith('time,actual,lstm_step1,lstm_step2,lstm_step3,naive_step1')).toBe(true);
+    expect(lines[0].startsWith('time,actual,lstm_step1,lstm_step2,lstm_step3,lstm_ets_step1')).toBe(true);
     expect(lines).toHaveLength(1 + 24);
     const rows = lines.slice(1).map((l) => l.split(','));
     expect(rows.every((r) => r.length === 2 + models.length * 3)).toBe(true);
@@ -201,6 +205,11 @@ describe('runForecastJob on a seasonal monthly series', () => {
     expect(rows[0][col('naive_step2')]).toBe('');
     expect(rows[1][col('naive_step2')]).not.toBe('');
     expect(rows[2][col('lstm_step3')]).not.toBe('');
+    // lstm_ets is the mean of the two, step by step (each cell rounded to 8 significant digits).
+    for (const r of rows.slice(2)) {
+      const mean = (Number(r[col('lstm_step3')]) + Number(r[col('ets_step3')])) / 2;
+      expect(Math.abs(Number(r[col('lstm_ets_step3')]) - mean) / Math.abs(mean)).toBeLessThan(1e-7);
+    }
     // The saved model reproduces the LSTM columns.
     const loaded = await loadBundle(path.join(out, 'model'));
     const [fromOrigin95] = loaded.forecastAt(series, [95]);
@@ -222,7 +231,7 @@ describe('runForecastJob on a seasonal monthly series', () => {
     const names = figures.map((f) => [...new Set(f.data.map((t) => t.name))]);
     expect(names[0]).toEqual(['sales']);
     // 'mean' is in the table but not in the charts (CHART_EXCLUDED_MODELS).
-    expect(names[1]).toEqual(['actual', 'lstm', 'naive', 'seasonal_naive', 'drift', 'ets', 'theta', 'holt_winters']);
+    expect(names[1]).toEqual(['actual', ...JOB_MODELS.filter((m) => m !== 'mean')]);
     expect(names[2]).toEqual(names[1]);
     expect(names[3]).toEqual(['train loss', 'validation loss', 'best epoch (' + result.metrics.train.best_epoch + ')', 'learning rate']);
   });

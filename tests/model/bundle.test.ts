@@ -296,7 +296,7 @@ describe('loadBundle: corrupt or incomplete bundles', () => {
     [
       'a bad target transform',
       (m: Record<string, unknown>) => ({ ...m, preprocessor: { ...(m.preprocessor as object), targetTransform: 'log' } }),
-      'preprocessor.targetTransform must be one of none, difference, relative, got "log"',
+      'preprocessor.targetTransform must be one of none, difference, relative, log-difference, log-relative, got "log"',
     ],
     ['no config', (m: Record<string, unknown>) => ({ ...m, config: undefined }), 'config must be an object, got undefined'],
     [

@@ -165,7 +165,7 @@ describe('LstmForecaster.fit', () => {
     [{ horizon: 1.5 }, 'horizon must be a positive integer, got 1.5'],
     [{ horizon: 2, season: 0 }, 'season must be a positive integer, got 0'],
     [{ horizon: 2, lookback: -1 }, 'lookback must be a positive integer, got -1'],
-    [{ horizon: 2, targetTransform: 'log' as TargetTransform }, 'targetTransform must be one of none, difference, relative, got "log"'],
+    [{ horizon: 2, targetTransform: 'log' as TargetTransform }, 'targetTransform must be one of none, difference, relative, log-difference, log-relative, got "log"'],
   ])('rejects bad options %j', async (bad, message) => {
     await expectInputErrorAsync(() => LstmForecaster.fit(series, split, { model: small, ...bad }), message);
   });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Range } from '../../src/data/split';
-import type { TargetTransform } from '../../src/data/transform';
+import { baseTransform, isLogTransform, type TargetTransform } from '../../src/data/transform';
 import type { TimeSeries } from '../../src/data/types';
 import { makeWindowSet } from '../../src/data/window';
 import {
@@ -26,9 +26,9 @@ function populationStats(values: readonly number[]): { mean: number; std: number
 }
 
 const N = 40;
-// Two targets on different scales (one trending, one seasonal) and one feature.
+// Two positive targets on different scales (one trending, one seasonal; positive so that the log transforms apply) and one feature.
 const level = Array.from({ length: N }, (_, t) => 100 + 2.5 * t + 3 * Math.sin((2 * Math.PI * t) / 7));
-const other = Array.from({ length: N }, (_, t) => -4 + Math.cos((2 * Math.PI * t) / 5) + 0.01 * t * t);
+const other = Array.from({ length: N }, (_, t) => 6 + Math.cos((2 * Math.PI * t) / 5) + 0.01 * t * t);
 const feature = Array.from({ length: N }, (_, t) => (t % 3) * 10 + t);
 const series = makeSeries({ level, other, feature }, 2);
 const train: Range = { start: 0, end: 24 };
@@ -36,7 +36,7 @@ const train: Range = { start: 0, end: 24 };
 describe('fitPreprocessor', () => {
   it('defaults to first differences', () => {
     expect(DEFAULT_TARGET_TRANSFORM).toBe('difference');
-    expect(TARGET_TRANSFORMS).toEqual(['none', 'difference', 'relative']);
+    expect(TARGET_TRANSFORMS).toEqual(['none', 'difference', 'relative', 'log-difference', 'log-relative']);
     expect(fitPreprocessor(series, train).state.targetTransform).toBe('difference');
   });
 
@@ -88,7 +88,7 @@ describe('fitPreprocessor', () => {
   it('rejects an unknown transform and a training range too short', () => {
     expectInputError(
       () => fitPreprocessor(series, train, { targetTransform: 'log' as TargetTransform }),
-      'targetTransform must be one of none, difference, relative, got "log"',
+      'targetTransform must be one of none, difference, relative, log-difference, log-relative, got "log"',
     );
     expectInputError(
       () => fitPreprocessor(series, { start: 5, end: 7 }),
@@ -142,15 +142,17 @@ describe('Preprocessor.columns', () => {
     expect(cols.targets).toHaveLength(2);
     expect(cols.targets[0]).toBe(cols.inputs[0]);
     expect(cols.targets[1]).toBe(cols.inputs[1]);
-    expect(cols.firstValidRow).toBe(transform === 'difference' ? 1 : 0);
-    expect(cols.anchor).toEqual(transform === 'relative' ? [0, 1] : [null, null]);
+    const base = baseTransform(transform);
+    const y = isLogTransform(transform) ? level.map(Math.log) : level;
+    expect(cols.firstValidRow).toBe(base === 'difference' ? 1 : 0);
+    expect(cols.anchor).toEqual(base === 'relative' ? [0, 1] : [null, null]);
     const ts = s.targetScalers[0] as { mean: number; std: number };
     const t = 10;
-    if (transform === 'difference') {
+    if (base === 'difference') {
       expect(Number.isNaN(cols.inputs[0][0])).toBe(true);
-      expect(cols.inputs[0][t]).toBeCloseTo((level[t] - level[t - 1] - ts.mean) / ts.std, 12);
+      expect(cols.inputs[0][t]).toBeCloseTo((y[t] - y[t - 1] - ts.mean) / ts.std, 12);
     } else {
-      expect(cols.inputs[0][t]).toBeCloseTo((level[t] - ts.mean) / ts.std, 12);
+      expect(cols.inputs[0][t]).toBeCloseTo((y[t] - ts.mean) / ts.std, 12);
     }
     const fs = s.featureScalers[0] as { mean: number; std: number };
     expect(cols.inputs[2][t]).toBeCloseTo((feature[t] - fs.mean) / fs.std, 12);
@@ -201,10 +203,11 @@ describe('Preprocessor.invert', () => {
     for (let k = 0; k < horizon; k++) {
       for (let m = 0; m < 2; m++) {
         const { mean, std } = state.targetScalers[m] as { mean: number; std: number };
-        const y = raw[m];
+        const y = isLogTransform(state.targetTransform) ? raw[m].map(Math.log) : raw[m];
+        const base = baseTransform(state.targetTransform);
         let v: number;
-        if (state.targetTransform === 'none') v = (y[t + 1 + k] - mean) / std;
-        else if (state.targetTransform === 'difference') v = (y[t + 1 + k] - y[t + k] - mean) / std;
+        if (base === 'none') v = (y[t + 1 + k] - mean) / std;
+        else if (base === 'difference') v = (y[t + 1 + k] - y[t + k] - mean) / std;
         else v = (y[t + 1 + k] - y[t]) / std;
         out[k * 2 + m] = v;
       }
@@ -226,7 +229,7 @@ describe('Preprocessor.invert', () => {
       // The window builder produces exactly these targets (up to float32 rounding) ...
       set.fill([i], x, y);
       expect(Array.from(y)).toEqual(Array.from(perfect, (v) => Math.fround(v)));
-      if (transform === 'relative') {
+      if (baseTransform(transform) === 'relative') {
         // ... and the anchored input column is 0 at the origin.
         expect(x[5 * 3 + 0]).toBe(0);
         expect(x[5 * 3 + 1]).toBe(0);
@@ -297,12 +300,12 @@ describe('Preprocessor.fromJSON / toJSON', () => {
     [
       'an unknown transform',
       () => ({ ...valid(), targetTransform: 'log' }),
-      'preprocessor.targetTransform must be one of none, difference, relative, got "log"',
+      'preprocessor.targetTransform must be one of none, difference, relative, log-difference, log-relative, got "log"',
     ],
     [
       'a missing transform',
       () => ({ ...valid(), targetTransform: undefined }),
-      'preprocessor.targetTransform must be one of none, difference, relative, got undefined',
+      'preprocessor.targetTransform must be one of none, difference, relative, log-difference, log-relative, got undefined',
     ],
     [
       'no targets',
@@ -336,5 +339,35 @@ describe('Preprocessor.fromJSON / toJSON', () => {
     ],
   ])('rejects %s', (_name, state, message) => {
     expectInputError(() => Preprocessor.fromJSON(state()), message);
+  });
+});
+
+describe('log target transforms', () => {
+  it('refuse a target that is not strictly positive, naming the column, row and value', () => {
+    const negative = makeSeries({ level, other: other.map((v, t) => (t === 3 ? -1 : v)), feature }, 2);
+    expectInputError(
+      () => fitPreprocessor(negative, train, { targetTransform: 'log-difference' }),
+      `the log target transforms need strictly positive values, but column "other" of memory is -1 at row 3; use 'difference' or 'relative'`,
+    );
+    const zeroLater = makeSeries({ level: level.map((v, t) => (t === 30 ? 0 : v)), other, feature }, 2);
+    const p = fitPreprocessor(zeroLater, train, { targetTransform: 'log-relative' });
+    expectInputError(
+      () => p.columns(zeroLater),
+      `the log target transforms need strictly positive values, but column "level" of memory is 0 at row 30; use 'difference' or 'relative'`,
+    );
+  });
+
+  it('invert exactly up to exp/log rounding, for any step count (the recursive path)', () => {
+    const p = fitPreprocessor(series, train, { targetTransform: 'log-difference' });
+    const cols = p.columns(series);
+    const t = 20;
+    const steps = 12;
+    const out = new Float64Array(steps * 2);
+    for (let k = 0; k < steps; k++) for (let m = 0; m < 2; m++) out[k * 2 + m] = cols.targets[m][t + 1 + k];
+    const back = p.invert(out, [level[t], other[t]]);
+    for (let k = 0; k < steps; k++) {
+      expect(Math.abs(back[k * 2] - level[t + 1 + k]) / level[t + 1 + k]).toBeLessThan(1e-13);
+      expect(Math.abs(back[k * 2 + 1] - other[t + 1 + k]) / other[t + 1 + k]).toBeLessThan(1e-13);
+    }
   });
 });

@@ -5,6 +5,7 @@ import * as path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { main, withFlagNames } from '../../scripts/forecast';
 import { fusedKernelLine } from '../helpers/kernel';
+import { JOB_MODELS } from '../helpers/jobModels';
 
 const FIXTURES = path.resolve(__dirname, '../fixtures/job');
 const fixture = (name: string): string => path.join(FIXTURES, name);
@@ -88,7 +89,7 @@ describe('forecast CLI: success', () => {
     const lines = stdout.trimEnd().split('\n');
     expect(lines[0]).toBe(`wrote ${out}: model/, metrics.json, forecast.csv, report.html`);
     const modelLines = lines.slice(1).filter((l) => !l.startsWith('warning: '));
-    expect(modelLines.map((l) => l.trim().split(/\s+/)[0])).toEqual(['lstm', 'naive', 'seasonal_naive', 'mean', 'drift', 'ets', 'theta', 'holt_winters']);
+    expect(modelLines.map((l) => l.trim().split(/\s+/)[0])).toEqual(JOB_MODELS);
     for (const line of modelLines) expect(line).toMatch(/^ {2}\S+ +MASE \d+\.\d{3} {2}sMAPE \d+\.\d{2}% {2}RMSE \S+$/);
     const written = JSON.parse(await fs.readFile(path.join(out, 'metrics.json'), 'utf8'));
     expect(lines.slice(1 + modelLines.length)).toEqual(written.warnings.map((w: string) => `warning: ${w}`));
@@ -97,11 +98,13 @@ describe('forecast CLI: success', () => {
     expect(err[0]).toBe('backend: cpu (option)');
     expect(err[1]).toBe(fusedKernelLine());
     expect(err[2]).toBe(`data: 120 rows from ${fixture('seasonal.csv')}; train 84, val 12, test 24`);
-    expect(err.filter((l) => l.startsWith('epoch '))).toHaveLength(2);
+    expect(err.filter((l) => l.startsWith('epoch '))).toHaveLength(2 * 4);
+    expect(err.filter((l) => l.startsWith('candidate '))).toEqual(['difference', 'relative', 'log-difference', 'log-relative'].map((t, i) => `candidate ${i + 1}/4: target transform ${t}, lookback 21`));
     const trained = err.findIndex((l) => l.startsWith('trained 2 epochs in '));
-    expect(trained).toBeGreaterThan(2);
-    // After training only the guard's warning may follow on stderr (the summary repeats it).
-    expect(err.slice(trained + 1).every((l) => l.startsWith('warning: on the validation range'))).toBe(true);
+    expect(trained).toBeGreaterThan(err.findIndex((l) => l.startsWith('candidate 4/4')));
+    expect(err[trained + 1]).toMatch(/^chose target transform (log-)?(difference|relative) by validation MASE \(difference \d\.\d{3}, relative \d\.\d{3}, log-difference \d\.\d{3}, log-relative \d\.\d{3}\)$/);
+    // After that only the guard's warning may follow on stderr (the summary repeats it).
+    expect(err.slice(trained + 2).every((l) => l.startsWith('warning: on the validation range'))).toBe(true);
 
     const metrics = JSON.parse(await fs.readFile(path.join(out, 'metrics.json'), 'utf8'));
     expect(metrics).toMatchObject({ dataset: 'seasonal.csv', rows: 120, season: 12, horizon: 3, backend: { backend: 'cpu' } });
@@ -220,6 +223,7 @@ describe('forecast CLI: bad arguments and data exit 2 with a message and no out 
       'a series too short for the lookback',
       (out) => [...args(fixture('short.csv'), out), '--lookback', '10'],
       `${START_LINES}data: 12 rows from ${fixture('short.csv')}; train 9, val 1, test 2\n` +
+        'candidate 1/4: target transform difference, lookback 10\n' +
         'forecast: too few training rows for lookback 10 and horizon 1: the training range has 9 rows, at least 12 are needed\n',
     ],
     [
@@ -260,7 +264,7 @@ describe('forecast CLI: bad arguments and data exit 2 with a message and no out 
     [
       '--target-transform log',
       (out) => [...args(seasonal, out), '--target-transform', 'log'],
-      'forecast: --target-transform must be one of none, difference, relative, got "log"\n',
+      'forecast: --target-transform must be one of auto, none, difference, relative, log-difference, log-relative, got "log"\n',
     ],
     ['--kernel gpu', (out) => [...args(seasonal, out), '--kernel', 'gpu'], 'forecast: --kernel must be one of auto, fused, stock, got "gpu"\n'],
     ['--kernel Fused', (out) => [...args(seasonal, out), '--kernel', 'Fused'], 'forecast: --kernel must be one of auto, fused, stock, got "Fused"\n'],
