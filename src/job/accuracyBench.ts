@@ -62,14 +62,22 @@ export interface AccuracyResult {
   readonly summary: AccuracySummary;
 }
 
+/** How one model fared over the suite. */
+export interface ModelSummary {
+  /** Geometric mean over series of its MASE / the best statistical model's MASE. */
+  readonly geometricMeanRatio: number;
+  readonly beatsSeasonalNaive: { readonly wins: number; readonly of: number };
+  readonly beatsNaive: { readonly wins: number; readonly of: number };
+  readonly beatsBestStatistical: { readonly wins: number; readonly of: number };
+}
+
+/** The models judged in the summary: the LSTM and its combination with ets. */
+export const JUDGED_MODELS = ['lstm', 'lstm_ets'] as const;
+
 /** The suite-level numbers. */
 export interface AccuracySummary {
   readonly series: number;
-  /** Geometric mean over series of LSTM MASE / best statistical MASE. */
-  readonly geometricMeanRatio: number;
-  readonly lstmBeatsSeasonalNaive: { readonly wins: number; readonly of: number };
-  readonly lstmBeatsNaive: { readonly wins: number; readonly of: number };
-  readonly lstmBeatsBestStatistical: { readonly wins: number; readonly of: number };
+  readonly models: Readonly<Record<string, ModelSummary>>;
   readonly trainSeconds: number;
   readonly totalSeconds: number;
 }
@@ -108,18 +116,25 @@ function rowOf(series: AccuracySeries, metrics: ForecastJobMetrics): AccuracyRow
  * summarise(result.rows).geometricMeanRatio; // e.g. 0.97
  */
 export function summarise(rows: readonly AccuracyRow[]): AccuracySummary {
-  const count = (keep: (r: AccuracyRow) => boolean, win: (r: AccuracyRow) => boolean) => {
-    const kept = rows.filter(keep);
-    return { wins: kept.filter(win).length, of: kept.length };
-  };
-  const ratios = rows.map((r) => r.ratio).filter((v) => Number.isFinite(v) && v > 0);
-  const logMean = ratios.reduce((sum, v) => sum + Math.log(v), 0) / ratios.length;
+  const models: Record<string, ModelSummary> = {};
+  for (const model of JUDGED_MODELS) {
+    const scored = rows.filter((r) => r.models[model] !== undefined);
+    const mase = (r: AccuracyRow): number => r.models[model].mase;
+    const count = (keep: (r: AccuracyRow) => boolean, win: (r: AccuracyRow) => boolean) => {
+      const kept = scored.filter(keep);
+      return { wins: kept.filter(win).length, of: kept.length };
+    };
+    const ratios = scored.filter((r) => r.bestStatistical !== null).map((r) => mase(r) / r.bestStatistical!.mase).filter((v) => Number.isFinite(v) && v > 0);
+    models[model] = {
+      geometricMeanRatio: ratios.length > 0 ? Math.exp(ratios.reduce((sum, v) => sum + Math.log(v), 0) / ratios.length) : Number.NaN,
+      beatsSeasonalNaive: count((r) => r.season > 1, (r) => mase(r) < r.models.seasonal_naive.mase),
+      beatsNaive: count(() => true, (r) => mase(r) < r.models.naive.mase),
+      beatsBestStatistical: count((r) => r.bestStatistical !== null, (r) => mase(r) < r.bestStatistical!.mase),
+    };
+  }
   return {
     series: rows.length,
-    geometricMeanRatio: ratios.length > 0 ? Math.exp(logMean) : Number.NaN,
-    lstmBeatsSeasonalNaive: count((r) => r.season > 1, (r) => r.models.lstm.mase < r.models.seasonal_naive.mase),
-    lstmBeatsNaive: count(() => true, (r) => r.models.lstm.mase < r.models.naive.mase),
-    lstmBeatsBestStatistical: count((r) => r.bestStatistical !== null, (r) => r.ratio < 1),
+    models,
     trainSeconds: rows.reduce((sum, r) => sum + r.trainSeconds, 0),
     totalSeconds: rows.reduce((sum, r) => sum + r.totalSeconds, 0),
   };
@@ -145,19 +160,23 @@ export function accuracyMarkdown(result: AccuracyResult): string {
     `Settings: ${Object.keys(result.settings).length === 0 ? 'the forecast CLI defaults (only --season and --horizon per series)' : JSON.stringify(result.settings)}.`,
     '',
     `- series: ${s.series}${result.failures.length > 0 ? ` (${result.failures.length} failed: ${result.failures.map((f) => f.name).join(', ')})` : ''}`,
-    `- geometric mean of LSTM MASE / best of (${STATISTICAL_MODELS.join(', ')}): **${fmt(s.geometricMeanRatio)}**`,
-    `- LSTM beats seasonal naive on ${s.lstmBeatsSeasonalNaive.wins} of ${s.lstmBeatsSeasonalNaive.of} seasonal series, naive on ${s.lstmBeatsNaive.wins} of ${s.lstmBeatsNaive.of}, the best statistical model on ${s.lstmBeatsBestStatistical.wins} of ${s.lstmBeatsBestStatistical.of}`,
+    ...Object.entries(s.models).map(
+      ([model, m]) =>
+        `- ${model}: geometric mean of its MASE / the best of (${STATISTICAL_MODELS.join(', ')}) **${fmt(m.geometricMeanRatio)}**; ` +
+        `beats seasonal naive on ${m.beatsSeasonalNaive.wins} of ${m.beatsSeasonalNaive.of} seasonal series, naive on ${m.beatsNaive.wins} of ${m.beatsNaive.of}, ` +
+        `the best statistical model on ${m.beatsBestStatistical.wins} of ${m.beatsBestStatistical.of}`,
+    ),
     `- training ${fmt(s.trainSeconds, 1)} s, total ${fmt(s.totalSeconds, 1)} s`,
     '',
     `MASE on the test range (rolling origin); sMAPE is in accuracy.json.`,
     '',
-    `| series | m | h | rows | ${models.join(' | ')} | lstm / best stat | train s |`,
-    `|---|---|---|---|${models.map(() => '---|').join('')}---|---|`,
+    `| series | m | h | rows | ${models.join(' | ')} | lstm / best stat | chosen transform | train s |`,
+    `|---|---|---|---|${models.map(() => '---|').join('')}---|---|---|`,
   ];
   for (const r of result.rows) {
     const best = Math.min(...models.map((m) => r.models[m]?.mase ?? Number.POSITIVE_INFINITY));
     const cells = models.map((m) => (r.models[m]?.mase === best ? `**${fmt(best)}**` : fmt(r.models[m]?.mase)));
-    lines.push(`| ${r.name} | ${r.season} | ${r.horizon} | ${r.rows} | ${cells.join(' | ')} | ${fmt(r.ratio)} | ${fmt(r.trainSeconds, 1)} |`);
+    lines.push(`| ${r.name} | ${r.season} | ${r.horizon} | ${r.rows} | ${cells.join(' | ')} | ${fmt(r.ratio)} | ${r.lstm.targetTransform} | ${fmt(r.trainSeconds, 1)} |`);
   }
   for (const f of result.failures) lines.push('', `- ${f.name} failed: ${f.error}`);
   return lines.join('\n') + '\n';
