@@ -1130,8 +1130,9 @@ function fixedVector(fixed: ArimaCoefficients, o: ArimaOrder, kind: ArimaConstan
  *   too short for the order, or when no fit can be made (R would stop with an error: e.g. a
  *   non-finite likelihood at the start, or fixed AR coefficients that are not stationary).
  * @example
- * const fit = fitArima(airPassengers, { p: 1, d: 1, q: 0, P: 0, D: 1, Q: 0, period: 12 });
- * fit.ar[0]; // ≈ -0.2048 for the first 115 months, as R
+ * const y = Array.from({ length: 72 }, (_, t) => 100 + t + 10 * Math.sin((2 * Math.PI * t) / 12));
+ * const fit = fitArima(y, { p: 1, d: 1, q: 0, P: 0, D: 1, Q: 0, period: 12 });
+ * fit.ar.length; // => 1 (R's AirPassengers[1:115] gives ar1 = -0.2048, tested)
  */
 export function fitArima(history: ArrayLike<number>, order: ArimaOrder, options: FitArimaOptions = {}): ArimaFit {
   const o = validateOrder(order);
@@ -1211,8 +1212,9 @@ function validateFit(fit: ArimaFit): { o: ArimaOrder; coef: Float64Array } {
  * @throws {@link InputError} for a bad fit, series, origin or horizon, or AR coefficients
  *   without a stationary covariance.
  * @example
- * const fit = fitArima(train, { p: 0, d: 1, q: 1, P: 0, D: 1, Q: 1, period: 12 });
- * arimaForecastAt(fit, all, [train.length - 1], 12)[0]; // R's forecast(fit, h = 12)$mean
+ * const y = Array.from({ length: 72 }, (_, t) => 100 + t + 10 * Math.sin((2 * Math.PI * t) / 12));
+ * const fit = fitArima(y.slice(0, 60), { p: 0, d: 1, q: 1, P: 0, D: 1, Q: 1, period: 12 });
+ * arimaForecastAt(fit, y, [59, 70], 12).length; // => 2 (from origin 59 as R's forecast of the fit)
  */
 export function arimaForecastAt(fit: ArimaFit, series: ArrayLike<number>, origins: readonly number[], horizon: number): Float64Array[] {
   const { o, coef } = validateFit(fit);
@@ -1390,8 +1392,8 @@ export interface AutoArimaOptions {
  *   mean, sigma2 0).
  * @throws {@link InputError} for a bad history or period, or when no candidate can be fitted.
  * @example
- * const fit = autoArima(co2Monthly, { period: 12 });
- * fit.order; // { p: 2, d: 1, q: 4, P: 2, D: 1, Q: 1, period: 12 } on the first 593 months, as R
+ * const y = Array.from({ length: 72 }, (_, t) => 100 + t + 10 * Math.sin((2 * Math.PI * t) / 12));
+ * autoArima(y, { period: 12 }).order.D; // => 1 (on the first 593 CO2 months it picks R's orders, tested)
  */
 export function autoArima(history: ArrayLike<number>, options: AutoArimaOptions = {}): ArimaFit {
   const period = options.period ?? 1;
@@ -1542,7 +1544,9 @@ function refitBest(ctx: SearchContext, tried: { rows: Tried[] }): RawFit | null 
  * @returns A batch forecaster; it throws as {@link autoArima} does on the fitting rows.
  * @throws {@link InputError} for a bad period.
  * @example
- * await rollingOriginBacktest(series, { arima: arimaForecaster({ period: 12 }) }, { horizon: 12, testStart: 120, season: 12 });
+ * const y = Array.from({ length: 72 }, (_, t) => 100 + t + 10 * Math.sin((2 * Math.PI * t) / 12));
+ * const result = await rollingOriginBacktest(y, { arima: arimaForecaster({ period: 12 }) }, { horizon: 12, testStart: 60, season: 12 });
+ * result.origins.length; // => 12
  */
 export function arimaForecaster(options: ArimaForecasterOptions = {}): OriginForecaster {
   const period = options.period ?? 1;

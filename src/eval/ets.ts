@@ -236,8 +236,9 @@ function criterion(n: number, c: EtsComponents, run: { sse: number; logSum: numb
  * @returns Float64Array of length `horizon`.
  * @throws {@link InputError} when `horizon` is not a positive integer.
  * @example
- * etsForecastFromState({ level: 10, trend: 1, seasonal: new Float64Array(0) },
- *   { error: 'A', trend: 'A', season: 'N' }, { alpha: 0.5, beta: 0.1, gamma: 0, phi: 1 }, 2); // => [11, 12]
+ * const state = { level: 10, trend: 1, seasonal: new Float64Array(0) };
+ * const params = { alpha: 0.5, beta: 0.1, gamma: 0, phi: 1 };
+ * etsForecastFromState(state, { error: 'A', trend: 'A', season: 'N' }, params, 2); // => [11, 12]
  */
 export function etsForecastFromState(
   state: EtsState,
@@ -273,8 +274,10 @@ export function etsForecastFromState(
  * @returns One Float64Array of length `horizon` per origin, in the order of `origins`.
  * @throws {@link InputError} for a bad series, origin or horizon.
  * @example
- * const fit = fitEts(train, 'AAN');
- * etsForecastAt(fit, all, [train.length - 1], 3)[0]; // the same as forecasting from the end of train
+ * const y = Array.from({ length: 72 }, (_, t) => 100 + t + 10 * Math.sin((2 * Math.PI * t) / 12));
+ * const fit = fitEts(y.slice(0, 60), 'AAN');
+ * const [fromOrigin59] = etsForecastAt(fit, y, [59, 70], 3); // fit once, run through the origins
+ * Array.from(fromOrigin59).join() === Array.from(etsForecastFromState(fit.final, fit.components, fit.params, 3)).join(); // => true
  */
 export function etsForecastAt(fit: EtsModelParts, series: ArrayLike<number>, origins: readonly number[], horizon: number): Float64Array[] {
   assertFiniteSeries('series', series);
@@ -323,7 +326,9 @@ function maxOf(values: Iterable<number>): number {
  * @returns The state after the last observation, `loglik` and `mse`.
  * @throws {@link InputError} for a bad history.
  * @example
- * runEts(fit, history).loglik === fit.loglik; // true for the history it was fitted on
+ * const y = Array.from({ length: 72 }, (_, t) => 100 + t + 10 * Math.sin((2 * Math.PI * t) / 12));
+ * const fit = fitEts(y, 'ANN');
+ * runEts(fit, y).loglik === fit.loglik; // => true (the history it was fitted on)
  */
 export function runEts(model: EtsModelParts, history: ArrayLike<number>): { final: EtsState; loglik: number; mse: number } {
   assertFiniteSeries('history', history);
@@ -573,7 +578,7 @@ function fitModel(y: Float64Array, code: EtsModelCode, period: number, crit: 'li
  *   history too short for the model (more than R's `npars + 4` values are needed).
  * @example
  * const fit = fitEts([10, 12, 11, 13, 12, 14, 13, 15, 14, 16, 15, 17], 'AAN');
- * fit.params.alpha; // in [1e-4, 0.9999]
+ * fit.params.alpha >= 1e-4 && fit.params.alpha <= 0.9999; // => true
  */
 export function fitEts(history: ArrayLike<number>, model: EtsModelCode, options: EtsFitOptions = {}): EtsFit {
   const c = parseEtsCode(model);
@@ -619,7 +624,8 @@ export interface AutoEtsOptions {
  * @returns The chosen fit.
  * @throws {@link InputError} for a bad history or period, or when no model can be fitted.
  * @example
- * autoEts(monthly, { period: 12 }).code; // e.g. 'MAdM'
+ * const y = Array.from({ length: 72 }, (_, t) => 100 + t + 10 * Math.sin((2 * Math.PI * t) / 12));
+ * autoEts(y, { period: 12 }).components.season !== 'N'; // => true (a seasonal model)
  */
 export function autoEts(history: ArrayLike<number>, options: AutoEtsOptions = {}): EtsFit {
   const period = options.period ?? 1;
@@ -663,7 +669,9 @@ export interface EtsForecasterOptions {
  * @returns A batch forecaster; it throws as {@link autoEts} / {@link fitEts} on the fitting rows.
  * @throws {@link InputError} for a bad period or model code.
  * @example
- * await rollingOriginBacktest(series, { ets: etsForecaster({ period: 12 }) }, { horizon: 12, testStart: 120, season: 12 });
+ * const y = Array.from({ length: 72 }, (_, t) => 100 + t + 10 * Math.sin((2 * Math.PI * t) / 12));
+ * const result = await rollingOriginBacktest(y, { ets: etsForecaster({ period: 12 }) }, { horizon: 12, testStart: 60, season: 12 });
+ * result.models.ets.forecasts.length; // => 12 (origins 59..70)
  */
 export function etsForecaster(options: EtsForecasterOptions = {}): OriginForecaster {
   const period = options.period ?? 1;

@@ -31,7 +31,9 @@ export type StatisticalModelName = (typeof STATISTICAL_MODELS)[number];
  * @returns Model name -> forecaster, in {@link STATISTICAL_MODELS} order.
  * @throws {@link InputError} when `season` is not a positive integer.
  * @example
- * await rollingOriginBacktest(y, statisticalForecasters(12), { horizon: 12, testStart: 96, season: 12 });
+ * const y = Array.from({ length: 72 }, (_, t) => 100 + t + 10 * Math.sin((2 * Math.PI * t) / 12));
+ * const result = await rollingOriginBacktest(y, statisticalForecasters(12), { horizon: 12, testStart: 60, season: 12 });
+ * Object.keys(result.models); // => ['ets', 'theta', 'arima']
  */
 export function statisticalForecasters(
   season: number,
@@ -45,18 +47,31 @@ export function statisticalForecasters(
   };
 }
 
-/** "ETS(M,Ad,M)", as R prints it. */
+/**
+ * "ETS(M,Ad,M)", as R prints it.
+ * @example
+ * describeEts(fitEts([10, 12, 11, 13, 12, 14, 13, 15, 14, 16, 15, 17], 'AAdN')); // => 'ETS(A,Ad,N)'
+ */
 export function describeEts(fit: EtsFit): string {
   const c = fit.components;
   return `ETS(${c.error},${c.trend},${c.season})`;
 }
 
-/** "seasonal, alpha 0.521, drift 0.84" (or "not seasonal, ..."). */
+/**
+ * "seasonal, alpha 0.521, drift 0.84" (or "not seasonal, ...").
+ * @example
+ * describeTheta(fitTheta([1, 2, 3, 4, 5, 6, 7, 8, 9, 10])).startsWith('not seasonal, alpha'); // => true
+ */
 export function describeTheta(fit: ThetaFit): string {
   return `${fit.seasonal ? 'seasonal' : 'not seasonal'}, alpha ${fit.alpha.toFixed(3)}, drift ${fit.drift.toPrecision(3)}`;
 }
 
-/** "ARIMA(2,1,1)(0,1,1)[12] with drift", as R prints it. */
+/**
+ * "ARIMA(2,1,1)(0,1,1)[12] with drift", as R prints it.
+ * @example
+ * const y = Array.from({ length: 40 }, (_, t) => t + Math.sin(t));
+ * describeArima(fitArima(y, { p: 1, d: 1, q: 0, P: 0, D: 0, Q: 0, period: 1 }, { constant: 'drift' })); // => 'ARIMA(1,1,0) with drift'
+ */
 export function describeArima(fit: ArimaFit): string {
   const o = fit.order;
   const seasonal = o.P + o.D + o.Q > 0 ? `(${o.P},${o.D},${o.Q})[${o.period}]` : '';

@@ -84,8 +84,10 @@ function isSeasonal(x: Float64Array, m: number): boolean {
  * @returns The fit: whether it is seasonal, the figure, the smoothing fit, alpha and drift.
  * @throws {@link InputError} for a bad period, too short a history or a non-finite value.
  * @example
- * const fit = fitTheta(monthly, { period: 12 });
- * thetaForecastAt(fit, monthly, [monthly.length - 1], 12); // R's thetaf(monthly, 12)$mean
+ * const y = Array.from({ length: 72 }, (_, t) => 100 + 0.1 * t + 10 * Math.sin((2 * Math.PI * t) / 12));
+ * const fit = fitTheta(y, { period: 12 });
+ * fit.seasonal; // => true
+ * thetaForecastAt(fit, y, [71], 12)[0].length; // => 12 (as R's thetaf, tested against it)
  */
 export function fitTheta(history: ArrayLike<number>, options: ThetaOptions = {}): ThetaFit {
   const period = options.period ?? 1;
@@ -132,7 +134,9 @@ export function fitTheta(history: ArrayLike<number>, options: ThetaOptions = {})
  * @returns One Float64Array of length `horizon` per origin.
  * @throws {@link InputError} for a bad series, origin or horizon.
  * @example
- * thetaForecastAt(fitTheta(train), all, [train.length - 1, all.length - 1], 6);
+ * const y = Array.from({ length: 72 }, (_, t) => 100 + t + 10 * Math.sin((2 * Math.PI * t) / 12));
+ * const forecasts = thetaForecastAt(fitTheta(y.slice(0, 60)), y, [59, 71], 6);
+ * forecasts.map((f) => f.length); // => [6, 6]
  */
 export function thetaForecastAt(fit: ThetaFit, series: ArrayLike<number>, origins: readonly number[], horizon: number): Float64Array[] {
   assertFiniteSeries('series', series);
@@ -162,7 +166,9 @@ export function thetaForecastAt(fit: ThetaFit, series: ArrayLike<number>, origin
  * @returns A batch forecaster; it throws as {@link fitTheta} on the fitting rows.
  * @throws {@link InputError} for a bad period.
  * @example
- * await rollingOriginBacktest(series, { theta: thetaForecaster({ period: 12 }) }, { horizon: 12, testStart: 120, season: 12 });
+ * const y = Array.from({ length: 72 }, (_, t) => 100 + t + 10 * Math.sin((2 * Math.PI * t) / 12));
+ * const result = await rollingOriginBacktest(y, { theta: thetaForecaster({ period: 12 }) }, { horizon: 12, testStart: 60, season: 12 });
+ * result.models.theta.byStep.length; // => 12
  */
 export function thetaForecaster(options: ThetaOptions = {}): OriginForecaster {
   const period = options.period ?? 1;

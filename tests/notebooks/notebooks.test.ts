@@ -214,7 +214,7 @@ describe('notebooks run top to bottom with small parameters', () => {
       ['relative · done · 1/1 epochs', [['train loss', 1], ['validation loss', 1]]],
     ]);
     expect(figure(nb, 'Configurations and references').traces).toEqual(
-      ['lstm small', 'lstm relative', 'naive', 'seasonal_naive', 'mean', 'drift', 'holt_winters'].map((name) => [name, 2]),
+      ['lstm small', 'lstm relative', 'naive', 'seasonal_naive', 'mean', 'drift', 'ets', 'theta', 'arima', 'holt_winters'].map((name) => [name, 2]),
     );
     // 48 months of history, then 24 forecast months (recursive: the trained horizon is 12).
     const beyond = figure(nb, 'CO2 forecast beyond the data');
