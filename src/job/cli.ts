@@ -115,7 +115,17 @@ export function buildProgram(): Command {
     .option('--features <a,b>', 'extra input columns, comma-separated (default: none)', list)
     .option('--season <m>', 'seasonal period in rows (MASE, seasonal naive, default lookback)', integer('--season', 1), 1)
     .option('--horizon <h>', 'forecast steps per origin', integer('--horizon', 1), 1)
-    .option('--lookback <l>', 'input rows per window (default: max(2*season, 2*horizon, 8), at most 120 and a quarter of the training rows)', integer('--lookback', 1))
+    .option(
+      '--lookback <l>',
+      "input rows per window (default: max(2*season, 2*horizon, 8), at most 120 and a quarter of the training rows); 'auto' also tries a shorter one on the validation range",
+      (text: string) => {
+        if (text === 'auto') return 'auto';
+        if (!DECIMAL_INTEGER.test(text) || !(Number(text) >= 1) || !Number.isSafeInteger(Number(text))) {
+          throw new InputError(`--lookback must be an integer >= 1 or 'auto', got "${text}"`, { argument: '--lookback', value: text });
+        }
+        return Number(text);
+      },
+    )
     .option('--test-fraction <f>', 'fraction of rows (the last ones) used as the test range', fraction('--test-fraction', false), DEFAULT_TEST_FRACTION)
     .option('--val-fraction <f>', 'fraction of rows before the test range used for early stopping', fraction('--val-fraction'), DEFAULT_VAL_FRACTION)
     .option('--epochs <e>', 'maximum training epochs (early stopping usually ends sooner)', integer('--epochs', 1))
@@ -226,7 +236,7 @@ function jobOptions(opts: Record<string, unknown>): Omit<ForecastJobOptions, 'on
     features: (opts.features as string[] | undefined) ?? [],
     season: opts.season as number,
     horizon: opts.horizon as number,
-    lookback: opts.lookback as number | undefined,
+    lookback: opts.lookback as number | 'auto' | undefined,
     testFraction: opts.testFraction as number,
     valFraction: opts.valFraction as number,
     epochs: opts.epochs as number | undefined,

@@ -43,8 +43,8 @@ export interface ForecastJobOptions {
   readonly season?: number;
   /** Forecast steps per origin. @defaultValue 1 */
   readonly horizon?: number;
-  /** Input rows per window. @defaultValue `defaultLookback(season, horizon)` */
-  readonly lookback?: number;
+  /** Input rows per window, or `'auto'` (see `ForecasterOptions.lookback`). @defaultValue `defaultLookback(season, horizon)` */
+  readonly lookback?: number | 'auto';
   /** @defaultValue {@link DEFAULT_TEST_FRACTION} */
   readonly testFraction?: number;
   /** @defaultValue {@link DEFAULT_VAL_FRACTION} */
@@ -506,8 +506,8 @@ export async function runForecastJob(options: ForecastJobOptions): Promise<Forec
       );
       const selection = forecaster.spec.selection;
       if (selection && selection.candidates.length > 1) {
-        const scores = selection.candidates.map((c) => `${c.targetTransform} ${c.validationMase.toFixed(3)}`).join(', ');
-        log(`chose target transform ${selection.chosen.targetTransform} by validation MASE (${scores})`);
+        const scores = selection.candidates.map((c) => `${c.targetTransform}/${c.lookback} ${c.validationMase.toFixed(3)}`).join(', ');
+        log(`chose target transform ${selection.chosen.targetTransform}, lookback ${selection.chosen.lookback}, by validation MASE (${scores})`);
       }
 
       await enter('backtest');

@@ -103,7 +103,7 @@ describe('runForecastJob on a seasonal monthly series', () => {
       ['difference', 'relative', 'log-difference', 'log-relative'].map((t, i) => `candidate ${i + 1}/4: target transform ${t}, lookback 21`),
     );
     expect(logs[7]).toMatch(/^trained 2 epochs in \d+\.\d s \(best epoch [12], \d+ samples\/s\)$/);
-    expect(logs[8]).toMatch(/^chose target transform \S+ by validation MASE \(difference \d\.\d{3}, relative /);
+    expect(logs[8]).toMatch(/^chose target transform \S+, lookback 21, by validation MASE \(difference\/21 \d\.\d{3}, relative\/21 /);
     expect(events.filter((e) => e.kind === 'epoch-end').map((e) => e.epoch)).toEqual([1, 2, 1, 2, 1, 2, 1, 2]);
   });
 

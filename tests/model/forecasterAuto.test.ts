@@ -7,6 +7,8 @@ import {
   DEFAULT_FORECASTER_TRANSFORM,
   LstmForecaster,
   autoCandidates,
+  defaultLookback,
+  shorterLookback,
   validationScore,
   type ForecasterOptions,
 } from '../../src/model/forecaster';
@@ -118,5 +120,42 @@ describe('autoCandidates', () => {
     expect(f.spec.selection).toMatchObject({ criterion: 'no validation rows: the first candidate', chosen: { targetTransform: 'difference' } });
     expect(f.spec.selection!.candidates).toHaveLength(1);
     f.dispose();
+  });
+});
+
+describe('the shorter-lookback stage', () => {
+  it('shorterLookback: half, but at least the season, the horizon and 4; null when not shorter', () => {
+    expect(shorterLookback(12, 12, 24)).toBe(12);
+    expect(shorterLookback(1, 6, 12)).toBe(6);
+    expect(shorterLookback(24, 24, 48)).toBe(24);
+    expect(shorterLookback(1, 1, 8)).toBe(4);
+    expect(shorterLookback(12, 3, 12)).toBeNull();
+  });
+
+  it("with lookback 'auto', the best transform is tried again with the shorter lookback", async () => {
+    const f = await LstmForecaster.fit(series, split, { ...options, lookback: 'auto' });
+    const candidates = f.spec.selection!.candidates;
+    const longest = defaultLookback(12, 3, 84);
+    expect(candidates.slice(0, 4).map((c) => c.lookback)).toEqual([longest, longest, longest, longest]);
+    const firstFour = candidates.slice(0, 4).reduce((a, b) => (b.validationMase < a.validationMase ? b : a));
+    expect(candidates[4]).toMatchObject({ targetTransform: firstFour.targetTransform, lookback: shorterLookback(12, 3, longest) });
+    const best = candidates.reduce((a, b) => (b.validationMase < a.validationMase ? b : a));
+    expect(f.spec.selection!.chosen).toEqual({ targetTransform: best.targetTransform, lookback: best.lookback });
+    expect(f.lookback).toBe(best.lookback);
+    f.dispose();
+  });
+
+  it("lookback 'auto' with a fixed transform tries the default and the shorter lookback only", async () => {
+    const f = await LstmForecaster.fit(series, split, { ...options, lookback: 'auto', targetTransform: 'relative' });
+    const longest = defaultLookback(12, 3, 84);
+    expect(f.spec.selection!.candidates.map((c) => [c.targetTransform, c.lookback])).toEqual([
+      ['relative', longest],
+      ['relative', shorterLookback(12, 3, longest)],
+    ]);
+    f.dispose();
+  });
+
+  it('without a lookback given, the default tries no second lookback', () => {
+    expect(auto.spec.selection!.candidates).toHaveLength(4);
   });
 });

@@ -102,7 +102,9 @@ describe('forecast CLI: success', () => {
     expect(err.filter((l) => l.startsWith('candidate '))).toEqual(['difference', 'relative', 'log-difference', 'log-relative'].map((t, i) => `candidate ${i + 1}/4: target transform ${t}, lookback 21`));
     const trained = err.findIndex((l) => l.startsWith('trained 2 epochs in '));
     expect(trained).toBeGreaterThan(err.findIndex((l) => l.startsWith('candidate 4/4')));
-    expect(err[trained + 1]).toMatch(/^chose target transform (log-)?(difference|relative) by validation MASE \(difference \d\.\d{3}, relative \d\.\d{3}, log-difference \d\.\d{3}, log-relative \d\.\d{3}\)$/);
+    expect(err[trained + 1]).toMatch(
+      /^chose target transform (log-)?(difference|relative), lookback 21, by validation MASE \(difference\/21 \d\.\d{3}, relative\/21 \d\.\d{3}, log-difference\/21 \d\.\d{3}, log-relative\/21 \d\.\d{3}\)$/,
+    );
     // After that only the guard's warning may follow on stderr (the summary repeats it).
     expect(err.slice(trained + 2).every((l) => l.startsWith('warning: on the validation range'))).toBe(true);
 
@@ -260,6 +262,11 @@ describe('forecast CLI: bad arguments and data exit 2 with a message and no out 
       '--missing bogus',
       (out) => [...args(seasonal, out), '--missing', 'bogus'],
       'forecast: --missing must be one of error, drop, ffill, interpolate, got "bogus"\n',
+    ],
+    [
+      '--lookback x',
+      (out) => [...args(seasonal, out), '--lookback', 'x'],
+      `forecast: --lookback must be an integer >= 1 or 'auto', got "x"\n`,
     ],
     [
       '--target-transform log',
