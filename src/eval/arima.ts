@@ -27,6 +27,7 @@
  */
 import { InputError, describeValue } from '../errors';
 import { classicalDecomposition } from './decompose';
+import { solveLinear } from './linearSolve';
 import { type OriginForecaster } from './forecaster';
 import { assertFiniteSeries, assertInteger } from './validate';
 
@@ -315,31 +316,6 @@ function maInvert(ma: Float64Array): Float64Array {
 // ---------------------------------------------------------------------------------------------
 // Stationary covariance of the ARMA state and the Kalman filter
 // ---------------------------------------------------------------------------------------------
-
-/** Solves a x = b in place (Gaussian elimination, partial pivoting); null when singular. */
-function solveLinear(a: Float64Array[], b: Float64Array): Float64Array | null {
-  const n = b.length;
-  for (let col = 0; col < n; col++) {
-    let pivot = col;
-    for (let r = col + 1; r < n; r++) if (Math.abs(a[r][col]) > Math.abs(a[pivot][col])) pivot = r;
-    if (!(Math.abs(a[pivot][col]) > 1e-300)) return null;
-    [a[col], a[pivot]] = [a[pivot], a[col]];
-    [b[col], b[pivot]] = [b[pivot], b[col]];
-    for (let r = col + 1; r < n; r++) {
-      const f = a[r][col] / a[col][col];
-      if (f === 0) continue;
-      for (let j = col; j < n; j++) a[r][j] -= f * a[col][j];
-      b[r] -= f * b[col];
-    }
-  }
-  const x = new Float64Array(n);
-  for (let i = n - 1; i >= 0; i--) {
-    let s = b[i];
-    for (let j = i + 1; j < n; j++) s -= a[i][j] * x[j];
-    x[i] = s / a[i][i];
-  }
-  return x;
-}
 
 /**
  * Autocovariances gamma(0..maxLag) of the ARMA process with unit innovation variance, and its

@@ -30,6 +30,7 @@
  */
 import { InputError, describeValue } from '../errors';
 import { classicalDecomposition } from './decompose';
+import { leastSquares } from './linearSolve';
 import { type OriginForecaster } from './forecaster';
 import { nelderMead } from './nelderMead';
 import { assertFiniteSeries, assertInteger } from './validate';
@@ -214,7 +215,7 @@ function runFilter(
     const e = c.error === 'A' ? y[t] - mu : (y[t] - mu) / mu;
     sse += e * e;
     sseAdditive += (y[t] - mu) * (y[t] - mu);
-    logSum += Math.log(Math.abs(mu));
+    if (c.error === 'M') logSum += Math.log(Math.abs(mu));
     update(work, c, m, p, y[t]);
     visit?.(t);
   }
@@ -358,36 +359,6 @@ function initialParams(c: EtsComponents, m: number): EtsParams {
   return { alpha, beta, gamma, phi };
 }
 
-/** Least-squares fit of y on the columns of x (normal equations, small k). */
-function leastSquares(columns: readonly Float64Array[], y: ArrayLike<number>): Float64Array {
-  const k = columns.length;
-  const a = Array.from({ length: k }, () => new Float64Array(k + 1));
-  for (let i = 0; i < k; i++) {
-    for (let j = 0; j < k; j++) {
-      let s = 0;
-      for (let t = 0; t < y.length; t++) s += columns[i][t] * columns[j][t];
-      a[i][j] = s;
-    }
-    let s = 0;
-    for (let t = 0; t < y.length; t++) s += columns[i][t] * y[t];
-    a[i][k] = s;
-  }
-  // Gauss-Jordan with partial pivoting.
-  for (let col = 0; col < k; col++) {
-    let pivot = col;
-    for (let r = col + 1; r < k; r++) if (Math.abs(a[r][col]) > Math.abs(a[pivot][col])) pivot = r;
-    [a[col], a[pivot]] = [a[pivot], a[col]];
-    const d = a[col][col] || Number.MIN_VALUE;
-    for (let j = col; j <= k; j++) a[col][j] /= d;
-    for (let r = 0; r < k; r++) {
-      if (r === col) continue;
-      const factor = a[r][col];
-      for (let j = col; j <= k; j++) a[r][j] -= factor * a[col][j];
-    }
-  }
-  return Float64Array.from(a, (row) => row[k]);
-}
-
 /**
  * R's `initstate` (forecast 8.20): the initial level, trend and seasonal states (the last
  * seasonal state is implied by the others), from a classical decomposition of the series (or a
@@ -410,7 +381,8 @@ function initialStates(y: ArrayLike<number>, c: EtsComponents, period: number): 
         t.map((v) => Math.cos((2 * Math.PI * v) / m)),
       ];
       if (m === 2) cols.splice(2, 1); // sin(pi t) is 0: drop the empty column
-      const beta = leastSquares(cols, y);
+      // Dependent columns only for degenerate data (e.g. a constant series): no trend then.
+      const beta = leastSquares(cols, y) ?? Float64Array.from(cols, (_, i) => (i === 0 ? y[0] : 0));
       seasonal = Float64Array.from({ length: m }, (_, j) => {
         const line = beta[0] + beta[1] * (j + 1);
         return c.season === 'A' ? y[j] - line : y[j] / line;
@@ -441,7 +413,7 @@ function initialStates(y: ArrayLike<number>, c: EtsComponents, period: number): 
   } else {
     const x = Float64Array.from({ length: maxn }, (_, i) => i + 1);
     const ya = Float64Array.from({ length: maxn }, (_, i) => adjusted(i));
-    const [l0, b0] = leastSquares([new Float64Array(maxn).fill(1), x], ya);
+    const [l0, b0] = leastSquares([new Float64Array(maxn).fill(1), x], ya) ?? [ya[0], 0];
     if (Math.abs(l0 + b0) < 1e-8) states.push(l0 * (1 + 1e-3), b0 * (1 - 1e-3));
     else states.push(l0, b0);
   }

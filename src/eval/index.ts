@@ -80,3 +80,4 @@ export type { BaselineComparison } from './guard';
 export { ARIMA_KAPPA, AUTO_ARIMA_DEFAULTS, arimaForecastAt, arimaForecaster, autoArima, fitArima } from './arima';
 export type { ArimaForecasterOptions } from './arima';
 export type { ArimaCoefficients, ArimaConstantKind, ArimaFit, ArimaOrder, AutoArimaOptions, FitArimaOptions } from './arima';
+export { leastSquares, solveLinear } from './linearSolve';

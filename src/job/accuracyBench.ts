@@ -3,7 +3,7 @@
  * ({@link accuracySuite}), and one table of MASE and sMAPE per series and model.
  */
 import { promises as fs } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join, resolve, sep } from 'node:path';
 import { InputError, describeValue } from '../errors';
 import { STATISTICAL_MODELS } from '../eval/statistical';
 import { writeFileAtomic } from '../report/atomic';
@@ -223,7 +223,8 @@ export async function runAccuracyBench(options: AccuracyBenchOptions): Promise<A
     await fs.writeFile(csv, series.csv);
     try {
       const result = await runForecastJob({ ...settings, csv, time: 'time', target: 'value', season: series.season, horizon: series.horizon, out: join(out, 'runs', series.name) });
-      const row = rowOf(series, result.metrics);
+      // Warnings name the CSV by its path: keep it relative to `out`, so the tables name no machine path.
+      const row = { ...rowOf(series, result.metrics), warnings: result.metrics.warnings.map((w) => w.split(`${out}${sep}`).join('')) };
       rows.push(row);
       log(`${series.name.padEnd(36)} lstm ${fmt(row.models.lstm.mase)}  best stat ${fmt(row.bestStatistical?.mase)} (${row.bestStatistical?.model ?? '-'})  ratio ${fmt(row.ratio)}  ${fmt(row.totalSeconds, 1)} s`);
     } catch (error) {

@@ -579,9 +579,16 @@ export const COMBINED_MODEL = 'lstm_ets';
  * The LSTM, then {@link COMBINED_MODEL} (when ets could be fitted), then the references. The
  * combination reuses both parts' forecasts for the same origins.
  */
-function withCombination(lstm: OriginForecaster, references: Record<string, OriginForecaster>): Record<string, OriginForecaster> {
+function withCombination(forecastLstm: OriginForecaster, references: Record<string, OriginForecaster>): Record<string, OriginForecaster> {
   const ets = references.ets;
-  if (!ets) return { lstm, ...references };
+  if (!ets) return { lstm: forecastLstm, ...references };
+  // The backtest asks both `lstm` and the combination for the same origins: predict them once.
+  let cached: { key: string; rows: Promise<Float64Array[]> } | null = null;
+  const lstm: OriginForecaster = (values, origins, horizon) => {
+    const key = `${horizon}:${origins.join(',')}`;
+    if (cached?.key !== key) cached = { key, rows: Promise.resolve(forecastLstm(values, origins, horizon)) };
+    return cached.rows;
+  };
   const combined: OriginForecaster = async (values, origins, horizon) => {
     const a = await lstm(values, origins, horizon);
     const b = await ets(values, origins, horizon);
