@@ -126,6 +126,9 @@ describe('forecast CLI: signals', () => {
     const proc = start(baseArgs(out, '--no-progress'), { PAUSE_AT: 'write' });
     await proc.waitFor('paused at write');
     proc.child.kill('SIGINT');
+    // Pending signals of one process may be handled in any order: send the others only once the
+    // first is being handled (under load the SIGTERM sometimes won the race).
+    await proc.waitFor('SIGINT received');
     proc.child.kill('SIGINT');
     proc.child.kill('SIGTERM');
     const result = await proc.done;
