@@ -17,3 +17,4 @@ export * from './window';
 export * from './batches';
 export * from './frequency';
 export * from './calendar';
+export * from './panel';

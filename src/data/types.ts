@@ -15,6 +15,8 @@ export type TimeKind = 'date' | 'number';
  * - `targets` and `features` are disjoint, and `columns` is `[...targets, ...features]`.
  */
 export interface TimeSeries {
+  /** The series id when this is one series of a panel (see `Panel`); absent for a lone series. */
+  readonly id?: string;
   /** Name of the time column in the source. */
   readonly timeColumn: string;
   /** `'date'`: `time` holds milliseconds since the Unix epoch (UTC); `'number'`: raw numeric values. */
