@@ -18,3 +18,5 @@ export * from './batches';
 export * from './frequency';
 export * from './calendar';
 export * from './panel';
+export * from './panelSplit';
+export * from './panelWindows';

@@ -15,3 +15,4 @@ export * from './io';
 export * from './preprocess';
 export * from './forecaster';
 export * from './bundle';
+export * from './global';

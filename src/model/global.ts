@@ -1,0 +1,359 @@
+/**
+ * The global LSTM: one network trained on windows drawn from every series of a panel, with each
+ * series' preprocessing (transform and scalers) fitted on that series' training rows only.
+ */
+import * as tf from '../tf';
+import type { BackendInfo } from '../backend/select';
+import { InputError, describeValue } from '../errors';
+import { panelSeries, type Panel } from '../data/panel';
+import type { PanelSplit } from '../data/panelSplit';
+import { concatSets } from '../data/panelWindows';
+import type { SupervisedSet, TimeSeries } from '../data/types';
+import { makeWindowSet } from '../data/window';
+import type { TargetTransform } from '../data/transform';
+import { resolveLstmConfig, type LstmConfig } from './config';
+import {
+  AUTO_TARGET_TRANSFORMS,
+  DEFAULT_EARLY_STOPPING_PATIENCE,
+  DEFAULT_FORECASTER_EPOCHS,
+  DEFAULT_FORECASTER_TRANSFORM,
+  DEFAULT_REDUCE_LR_FACTOR,
+  DEFAULT_REDUCE_LR_PATIENCE,
+  type CandidateScore,
+  type Forecast,
+  type ForecasterSpec,
+  LstmForecaster,
+  type PreprocessingCandidate,
+  type PreprocessingSelection,
+  defaultLookback,
+  validationScore,
+} from './forecaster';
+import { resolveLstmKernel, type ResolvedLstmKernel } from './kernel';
+import { buildLstmModel, type ModelShape } from './lstm';
+import { fitPreprocessor, type Preprocessor } from './preprocess';
+import { trainModel, type TrainHistory, type TrainProgress } from './train';
+
+/** Options of {@link GlobalLstmForecaster.fit}. */
+export interface GlobalForecasterOptions {
+  /** Forecast steps per origin (direct multi-step output), a positive integer. */
+  readonly horizon: number;
+  /** Seasonal period in steps; informs the default lookback and the validation MASE. @defaultValue 1 */
+  readonly season?: number;
+  /**
+   * Input steps per window. @defaultValue `defaultLookback(season, horizon, shortest training range)`
+   */
+  readonly lookback?: number;
+  /**
+   * The target transform of every series, or `'auto'`: one network per candidate of
+   * {@link AUTO_TARGET_TRANSFORMS} (log ones only when every target value of the panel is
+   * positive), the one with the lowest geometric-mean validation MASE over the series kept.
+   * @defaultValue {@link DEFAULT_FORECASTER_TRANSFORM} (`'auto'`)
+   */
+  readonly targetTransform?: TargetTransform | 'auto';
+  /** Called before each candidate is trained (1-based index). */
+  readonly onCandidate?: (index: number, count: number, candidate: PreprocessingCandidate) => void;
+  /** Network and training hyper-parameters; `epochs` defaults to {@link DEFAULT_FORECASTER_EPOCHS}. */
+  readonly model?: Partial<LstmConfig>;
+  /** Epochs without improvement before stopping; `0` disables. @defaultValue {@link DEFAULT_EARLY_STOPPING_PATIENCE} */
+  readonly earlyStoppingPatience?: number;
+  /** Epochs without improvement before halving the learning rate; `0` disables. @defaultValue {@link DEFAULT_REDUCE_LR_PATIENCE} */
+  readonly reduceLrPatience?: number;
+  /** Progress events. */
+  readonly onProgress?: (event: TrainProgress) => void;
+  /** Aborts training between batches. */
+  readonly signal?: AbortSignal;
+  /** Backend in use, recorded in the spec. */
+  readonly backend?: BackendInfo;
+}
+
+/** What a global forecaster adds to the one-series {@link ForecasterSpec}. */
+export interface GlobalSpec {
+  /** The shared network's spec; its `preprocessor` and `split` are those of the first series. */
+  readonly shared: ForecasterSpec;
+  /** Series ids, in the order of `preprocessors` and `splits`. */
+  readonly ids: readonly string[];
+  /** Per series, its preprocessing state (fitted on its training rows). */
+  readonly preprocessors: readonly ReturnType<Preprocessor['toJSON']>[];
+  /** Per series, the split it was trained with. */
+  readonly splits: PanelSplit;
+}
+
+/**
+ * An LSTM trained on every series of a panel at once. Each series keeps its own preprocessor,
+ * so series of very different scales share one network. Owns one tf.LayersModel: call
+ * {@link GlobalLstmForecaster.dispose} when done.
+ *
+ * @example
+ * const f = await GlobalLstmForecaster.fit(panel, splitPanel(panel, { valFraction: 0.1, testFraction: 0.2 }), { horizon: 12, season: 12 });
+ * const next = f.forecast(panel, 12); // one Forecast per series
+ * f.dispose();
+ */
+export class GlobalLstmForecaster {
+  private readonly members: readonly LstmForecaster[];
+
+  private constructor(
+    readonly model: tf.LayersModel,
+    readonly spec: GlobalSpec,
+    readonly kernel: ResolvedLstmKernel,
+  ) {
+    this.members = spec.preprocessors.map((state, i) =>
+      LstmForecaster.fromParts(model, { ...spec.shared, preprocessor: state, split: spec.splits[i] }, kernel),
+    );
+  }
+
+  /** Rebuilds a forecaster from a loaded model and its spec (used by bundles). */
+  static fromParts(model: tf.LayersModel, spec: GlobalSpec, kernel: ResolvedLstmKernel): GlobalLstmForecaster {
+    return new GlobalLstmForecaster(model, spec, kernel);
+  }
+
+  /** Input steps per window. */
+  get lookback(): number {
+    return this.spec.shared.lookback;
+  }
+
+  /** Steps per direct forecast. */
+  get horizon(): number {
+    return this.spec.shared.horizon;
+  }
+
+  /** Training history (of the chosen candidate). */
+  get history(): TrainHistory | null {
+    return this.spec.shared.history;
+  }
+
+  /** Series ids it was trained on. */
+  get ids(): readonly string[] {
+    return this.spec.ids;
+  }
+
+  /**
+   * The one-series forecaster of series `id`: it shares this network (do not dispose it).
+   * @throws InputError for an id the model was not trained on.
+   */
+  member(id: string): LstmForecaster {
+    const index = this.spec.ids.indexOf(id);
+    if (index < 0) {
+      const shown = this.spec.ids.slice(0, 20).map((x) => JSON.stringify(x)).join(', ');
+      throw new InputError(`the model was not trained on series ${describeValue(id)}; it knows ${shown}`, { argument: 'id', value: id });
+    }
+    return this.members[index];
+  }
+
+  /**
+   * Trains one network on the training windows of every series (each series' targets end before
+   * its validation range), early-stopped on the validation windows of every series.
+   *
+   * Per series `i`: its preprocessor is fitted on rows `split[i].train` of that series only; its
+   * training windows have every target row in `split[i].train`; its validation windows have every
+   * target row in `split[i].val`. No window mixes two series.
+   *
+   * @param panel - The panel; not modified.
+   * @param split - One split per series (see `splitPanel`).
+   * @param options - See {@link GlobalForecasterOptions}.
+   * @throws InputError for bad options, a split of the wrong length, or a series whose training
+   *   range is too short for the lookback and horizon (naming the series id).
+   */
+  static async fit(panel: Panel, split: PanelSplit, options: GlobalForecasterOptions): Promise<GlobalLstmForecaster> {
+    if (!Array.isArray(split) || split.length !== panel.ids.length) {
+      throw new InputError(`split must have one entry per series (${panel.ids.length}), got ${Array.isArray(split) ? split.length : describeValue(split)}`, {
+        argument: 'split',
+      });
+    }
+    const horizon = positiveInteger(options.horizon, 'horizon');
+    const season = positiveInteger(options.season ?? 1, 'season');
+    const shortest = split.reduce((m, s) => Math.min(m, s.train.end - s.train.start), Number.POSITIVE_INFINITY);
+    const lookback = positiveInteger(options.lookback ?? defaultLookback(season, horizon, shortest), 'lookback');
+    const transform = options.targetTransform ?? DEFAULT_FORECASTER_TRANSFORM;
+    const series = panel.ids.map((_, i) => panelSeries(panel, i));
+    const hasVal = split.some((s) => s.val.end > s.val.start);
+    const all = transform === 'auto' ? panelCandidates(series, lookback) : [{ targetTransform: transform, lookback }];
+    const candidates = hasVal ? all : all.slice(0, 1);
+    const scores: CandidateScore[] = [];
+    let best: { forecaster: GlobalLstmForecaster; score: number; candidate: PreprocessingCandidate } | null = null;
+    for (let c = 0; c < candidates.length; c++) {
+      const candidate = candidates[c];
+      options.onCandidate?.(c + 1, candidates.length, candidate);
+      const fitted = await fitOne(panel, series, split, { ...options, horizon, season, lookback, targetTransform: candidate.targetTransform });
+      const history = fitted.history!;
+      if (history.aborted) {
+        best?.forecaster.dispose();
+        return fitted;
+      }
+      const score = candidates.length > 1 ? fitted.validationScore(series, split, season) : Number.NaN;
+      scores.push({ ...candidate, validationMase: score, epochs: history.epochsRun, seconds: history.seconds });
+      if (best === null || (Number.isFinite(score) && !(score >= best.score))) {
+        best?.forecaster.dispose();
+        best = { forecaster: fitted, score: Number.isFinite(score) ? score : Number.POSITIVE_INFINITY, candidate };
+      } else {
+        fitted.dispose();
+      }
+    }
+    const chosen = best!.forecaster;
+    const selection: PreprocessingSelection = {
+      criterion:
+        candidates.length > 1
+          ? 'lowest geometric-mean validation MASE over the series (rolling origin over each validation range, scaled by its training rows)'
+          : 'no validation rows: the first candidate',
+      candidates: scores,
+      chosen: best!.candidate,
+    };
+    return new GlobalLstmForecaster(chosen.model, { ...chosen.spec, shared: { ...chosen.spec.shared, selection } }, chosen.kernel);
+  }
+
+  /**
+   * Geometric mean over the series of each one's validation MASE (see `validationScore`); series
+   * without a finite score are left out. NaN when none has one.
+   */
+  validationScore(series: readonly TimeSeries[], split: PanelSplit, season: number): number {
+    let logSum = 0;
+    let count = 0;
+    series.forEach((s, i) => {
+      const score = validationScore(this.members[i], s, split[i], season);
+      if (Number.isFinite(score) && score > 0) {
+        logSum += Math.log(score);
+        count++;
+      }
+    });
+    return count === 0 ? Number.NaN : Math.exp(logSum / count);
+  }
+
+  /**
+   * Direct forecasts from origins of several series of `panel` (matched to the trained series by id).
+   *
+   * @param origins - Per series of `panel` (in its order), series-local origin rows; see
+   *   {@link LstmForecaster.forecastAt} for the history each needs.
+   * @returns Per series, per origin, `horizon * numTargets` raw values (row-major `[horizon, numTargets]`).
+   * @throws InputError for an unknown series id, mismatched columns or an origin without enough history.
+   */
+  forecastAt(panel: Panel, origins: readonly (readonly number[])[]): Float64Array[][] {
+    if (!Array.isArray(origins) || origins.length !== panel.ids.length) {
+      throw new InputError(`origins must have one list per series (${panel.ids.length}), got ${describeValue(Array.isArray(origins) ? origins.length : origins)}`, {
+        argument: 'origins',
+      });
+    }
+    return panel.ids.map((id, i) => (origins[i].length === 0 ? [] : this.member(id).forecastAt(panelSeries(panel, i), origins[i])));
+  }
+
+  /**
+   * Forecasts `steps` rows past the last row of every series of `panel` (see
+   * {@link LstmForecaster.forecast}: recursive beyond the horizon, without feature columns only).
+   * @returns One {@link Forecast} per series, in panel order.
+   */
+  forecast(panel: Panel, steps: number = this.horizon): Forecast[] {
+    return panel.ids.map((id, i) => this.member(id).forecast(panelSeries(panel, i), { steps }));
+  }
+
+  /** Releases the network's tensors and its optimizer's. Unusable afterwards. */
+  dispose(): void {
+    const optimizer = this.model.optimizer as tf.Optimizer | undefined;
+    this.model.dispose();
+    optimizer?.dispose();
+  }
+}
+
+/** Candidates of `'auto'` for a panel: log transforms only when every target value is positive. */
+function panelCandidates(series: readonly TimeSeries[], lookback: number): PreprocessingCandidate[] {
+  const positive = series.every((s) => s.targets.every((name) => s.values[name].every((v) => v > 0)));
+  return AUTO_TARGET_TRANSFORMS.filter((t) => positive || !t.startsWith('log')).map((targetTransform) => ({ targetTransform, lookback }));
+}
+
+interface FitOneOptions extends GlobalForecasterOptions {
+  readonly horizon: number;
+  readonly season: number;
+  readonly lookback: number;
+  readonly targetTransform: TargetTransform;
+}
+
+/** Per series its preprocessor and its training and validation windows, then one training run. */
+async function fitOne(panel: Panel, series: readonly TimeSeries[], split: PanelSplit, options: FitOneOptions): Promise<GlobalLstmForecaster> {
+  const { horizon, season, lookback, targetTransform } = options;
+  const config = resolveLstmConfig({ epochs: DEFAULT_FORECASTER_EPOCHS, ...options.model });
+  const preprocessors: Preprocessor[] = [];
+  const trainParts: SupervisedSet[] = [];
+  const valParts: SupervisedSet[] = [];
+  series.forEach((s, i) => {
+    const id = panel.ids[i];
+    const part = split[i];
+    const preprocessor = withSeries(id, panel.ids.length, () => fitPreprocessor(s, part.train, { targetTransform }));
+    preprocessors.push(preprocessor);
+    const columns = preprocessor.columns(s);
+    const firstOrigin = columns.firstValidRow + lookback - 1;
+    if (firstOrigin + horizon >= part.train.end) {
+      const where = panel.ids.length > 1 ? `series ${JSON.stringify(id)}: ` : '';
+      throw new InputError(
+        `${where}too few training rows for lookback ${lookback} and horizon ${horizon}: the training range has ` +
+          `${part.train.end - part.train.start} rows, at least ${firstOrigin + horizon + 1} are needed`,
+        { id, lookback, horizon, trainRows: part.train.end - part.train.start },
+      );
+    }
+    const make = (first: number, end: number): SupervisedSet =>
+      makeWindowSet(columns.inputs, columns.targets, { lookback, horizon, firstOrigin: first, targetEnd: end, anchor: columns.anchor, allowEmpty: true });
+    trainParts.push(make(firstOrigin, part.train.end));
+    if (part.val.end > part.val.start && Math.max(firstOrigin, part.val.start - 1) + horizon < part.val.end) {
+      valParts.push(make(Math.max(firstOrigin, part.val.start - 1), part.val.end));
+    }
+  });
+  const trainSet = concatSets(trainParts);
+  const valSet = valParts.length > 0 ? concatSets(valParts) : undefined;
+  const first = series[0];
+  const shape: ModelShape = { lookback, numFeatures: first.targets.length + first.features.length, horizon, numTargets: first.targets.length };
+  const kernel = resolveLstmKernel(config.kernel, { dropout: config.dropout > 0 || config.recurrentDropout > 0 });
+  const model = buildLstmModel({ ...config, kernel: kernel.kernel }, shape);
+  const patience = options.earlyStoppingPatience ?? DEFAULT_EARLY_STOPPING_PATIENCE;
+  const lrPatience = options.reduceLrPatience ?? DEFAULT_REDUCE_LR_PATIENCE;
+  try {
+    const history = await trainModel(model, trainSet, valSet !== undefined && valSet.size > 0 ? valSet : undefined, {
+      epochs: config.epochs,
+      batchSize: config.batchSize,
+      seed: config.seed,
+      earlyStopping: patience > 0 ? { patience, restoreBestWeights: true } : false,
+      reduceLrOnPlateau: lrPatience > 0 ? { patience: lrPatience, factor: DEFAULT_REDUCE_LR_FACTOR } : false,
+      onProgress: options.onProgress,
+      signal: options.signal,
+    });
+    const shared: ForecasterSpec = {
+      lookback,
+      horizon,
+      season,
+      preprocessor: preprocessors[0].toJSON(),
+      config,
+      history,
+      split: split[0],
+      backend: options.backend ?? null,
+      kernel,
+      selection: null,
+      data: {
+        source: panel.source,
+        timeColumn: panel.timeColumn,
+        timeKind: panel.timeKind,
+        targets: [...first.targets],
+        features: [...first.features],
+        rows: panel.length,
+      },
+    };
+    const spec: GlobalSpec = { shared, ids: [...panel.ids], preprocessors: preprocessors.map((p) => p.toJSON()), splits: split };
+    return GlobalLstmForecaster.fromParts(model, spec, kernel);
+  } catch (error) {
+    const optimizer = model.optimizer as tf.Optimizer | undefined;
+    model.dispose();
+    optimizer?.dispose();
+    throw error;
+  }
+}
+
+/** Runs `work`, prefixing an InputError's message with the series id when the panel has several. */
+function withSeries<T>(id: string, count: number, work: () => T): T {
+  try {
+    return work();
+  } catch (error) {
+    if (!(error instanceof InputError) || count === 1) throw error;
+    throw new InputError(`series ${JSON.stringify(id)}: ${error.message}`, { ...error.details, id });
+  }
+}
+
+function positiveInteger(value: unknown, name: string): number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) {
+    throw new InputError(`${name} must be a positive integer, got ${describeValue(value)}`, { argument: name, value });
+  }
+  return value;
+}
