@@ -3,12 +3,15 @@ import { basename, dirname, join } from 'node:path';
 import { InputError, describeValue } from '../errors';
 import { readTextFileBounded } from '../io';
 import { LIBRARY } from '../version';
-import { resolveLstmConfig } from './config';
+import type * as tf from '../tf';
+import { resolveLstmConfig, type LstmConfig } from './config';
+import type { SplitIndices } from '../data/split';
 import { LstmForecaster, type ForecasterSpec } from './forecaster';
+import { GlobalLstmForecaster } from './global';
 import { loadModelFromDir, saveModelToDir } from './io';
-import { resolveLstmKernel } from './kernel';
+import { resolveLstmKernel, type ResolvedLstmKernel } from './kernel';
 import { getModelShape, type ModelShape } from './lstm';
-import { Preprocessor } from './preprocess';
+import { Preprocessor, type PreprocessorState } from './preprocess';
 
 /** Value of `format` in every bundle manifest. */
 export const BUNDLE_FORMAT = 'lstm-workbench/forecaster';
@@ -29,6 +32,15 @@ export const MAX_MANIFEST_BYTES = 64 * 1024 * 1024;
  * `manifest.json` of a bundle: everything besides the weights needed to forecast from raw values.
  */
 export interface BundleManifest extends ForecasterSpec {
+  /**
+   * A global model's series: ids, one preprocessor and split each (`preprocessor` and `split`
+   * above are the first series'). Absent for a one-series forecaster.
+   */
+  readonly panel?: {
+    readonly ids: readonly string[];
+    readonly preprocessors: readonly PreprocessorState[];
+    readonly splits: readonly (SplitIndices | null)[];
+  };
   readonly format: typeof BUNDLE_FORMAT;
   readonly formatVersion: number;
   readonly library: { readonly name: string; readonly version: string };
@@ -47,7 +59,7 @@ export interface BundleManifest extends ForecasterSpec {
  * @param dir - bundle directory; its parent must exist.
  * @throws InputError when the parent directory does not exist.
  */
-export async function saveBundle(forecaster: LstmForecaster, dir: string): Promise<BundleManifest> {
+export async function saveBundle(forecaster: LstmForecaster | GlobalLstmForecaster, dir: string): Promise<BundleManifest> {
   const parent = dirname(dir);
   try {
     await fs.access(parent);
@@ -59,7 +71,12 @@ export async function saveBundle(forecaster: LstmForecaster, dir: string): Promi
     formatVersion: BUNDLE_FORMAT_VERSION,
     library: LIBRARY,
     createdAt: new Date().toISOString(),
-    ...forecaster.spec,
+    ...(forecaster instanceof GlobalLstmForecaster
+      ? {
+          ...forecaster.spec.shared,
+          panel: { ids: forecaster.spec.ids, preprocessors: forecaster.spec.preprocessors, splits: forecaster.spec.splits },
+        }
+      : forecaster.spec),
   };
   const tmp = join(parent, `.${basename(dir)}.tmp-${process.pid}-${Date.now()}`);
   const old = join(parent, `.${basename(dir)}.old-${process.pid}-${Date.now()}`);
@@ -139,7 +156,40 @@ export function validateManifest(raw: unknown, file: string): BundleManifest {
     `data.targets/features must equal preprocessor.targets/features (${names(pre.targets)} / ${names(pre.features)})`,
     { targets: data!.targets, features: data!.features },
   );
+  if (m.panel !== undefined) validatePanel(m.panel, pre, file);
   return m as unknown as BundleManifest;
+}
+
+function validatePanel(raw: unknown, pre: { targets: unknown; features: unknown }, file: string): void {
+  requireField(raw !== null && typeof raw === 'object' && !Array.isArray(raw), file, 'panel must be an object', raw);
+  const panel = raw as Record<string, unknown>;
+  const ids = panel.ids as unknown[];
+  requireField(
+    Array.isArray(ids) && ids.length > 0 && ids.every((id) => typeof id === 'string' && id.length > 0) && new Set(ids).size === ids.length,
+    file,
+    'panel.ids must be a non-empty array of distinct non-empty strings',
+    ids,
+  );
+  const preprocessors = panel.preprocessors as unknown[];
+  const splits = panel.splits as unknown[];
+  requireField(Array.isArray(preprocessors) && preprocessors.length === ids.length, file, `panel.preprocessors must have ${ids.length} entries`, preprocessors?.length);
+  requireField(Array.isArray(splits) && splits.length === ids.length, file, `panel.splits must have ${ids.length} entries`, splits?.length);
+  const names = (v: unknown): string => JSON.stringify(v ?? null);
+  preprocessors.forEach((state, i) => {
+    try {
+      Preprocessor.fromJSON(state);
+    } catch (error) {
+      if (error instanceof InputError) throw new InputError(`${file}: panel.preprocessors[${i}]: ${error.message}`, { file });
+      throw error;
+    }
+    const p = state as { targets: unknown; features: unknown };
+    requireField(
+      names(p.targets) === names(pre.targets) && names(p.features) === names(pre.features),
+      file,
+      `panel.preprocessors[${i}] must have the targets/features of preprocessor (${names(pre.targets)} / ${names(pre.features)})`,
+      { targets: p.targets, features: p.features },
+    );
+  });
 }
 
 /**
@@ -163,6 +213,46 @@ export function validateManifest(raw: unknown, file: string): BundleManifest {
  * console.log(f.forecast(series).values);
  */
 export async function loadBundle(dir: string): Promise<LstmForecaster> {
+  const { model, manifest, config, kernel } = await loadParts(dir);
+  const ids = manifest.panel?.ids ?? [];
+  if (ids.length > 1) {
+    model.dispose();
+    throw new InputError(
+      `${dir} holds a global model of ${ids.length} series (${ids.slice(0, 5).map((id) => JSON.stringify(id)).join(', ')}${ids.length > 5 ? ', ...' : ''}); load it with loadPanelBundle`,
+      { dir },
+    );
+  }
+  return LstmForecaster.fromParts(model, { ...manifest, config, kernel: manifest.kernel ?? null }, kernel);
+}
+
+/**
+ * Loads a bundle as a {@link GlobalLstmForecaster}: a global model with its ids, per-series
+ * preprocessors and splits, or a one-series bundle as a global model of one series (whose id is
+ * its first target's name).
+ *
+ * @throws InputError as {@link loadBundle} does (bounded reads, manifest validation, shapes).
+ * @example
+ * const f = await loadPanelBundle('runs/industries/model');
+ * f.ids; // the series it was trained on
+ */
+export async function loadPanelBundle(dir: string): Promise<GlobalLstmForecaster> {
+  const { model, manifest, config, kernel } = await loadParts(dir);
+  const { panel, ...rest } = manifest;
+  const shared: ForecasterSpec = { ...rest, config, kernel: manifest.kernel ?? null };
+  return GlobalLstmForecaster.fromParts(
+    model,
+    {
+      shared,
+      ids: panel?.ids ?? [manifest.data.targets[0]],
+      preprocessors: panel?.preprocessors ?? [manifest.preprocessor],
+      splits: panel?.splits ?? [manifest.split],
+    },
+    kernel,
+  );
+}
+
+/** Reads and checks a bundle: the validated manifest, the resolved config and kernel, the model. */
+async function loadParts(dir: string): Promise<{ model: tf.LayersModel; manifest: BundleManifest; config: LstmConfig; kernel: ResolvedLstmKernel }> {
   const file = join(dir, MANIFEST_FILE);
   const text = await readManifestText(file);
   let parsed: unknown;
@@ -200,7 +290,7 @@ export async function loadBundle(dir: string): Promise<LstmForecaster> {
       { dir },
     );
   }
-  return LstmForecaster.fromParts(model, { ...manifest, config, kernel: manifest.kernel ?? null }, kernel);
+  return { model, manifest, config, kernel };
 }
 
 async function readManifestText(file: string): Promise<string> {

@@ -8,6 +8,7 @@ import { InputError, describeValue } from '../errors';
 import { panelSeries, type Panel } from '../data/panel';
 import type { PanelSplit } from '../data/panelSplit';
 import { concatSets } from '../data/panelWindows';
+import type { SplitIndices } from '../data/split';
 import type { SupervisedSet, TimeSeries } from '../data/types';
 import { makeWindowSet } from '../data/window';
 import type { TargetTransform } from '../data/transform';
@@ -74,8 +75,8 @@ export interface GlobalSpec {
   readonly ids: readonly string[];
   /** Per series, its preprocessing state (fitted on its training rows). */
   readonly preprocessors: readonly ReturnType<Preprocessor['toJSON']>[];
-  /** Per series, the split it was trained with. */
-  readonly splits: PanelSplit;
+  /** Per series, the split it was trained with (`null` for a model loaded from a bundle that has none). */
+  readonly splits: readonly (SplitIndices | null)[];
 }
 
 /**

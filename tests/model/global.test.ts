@@ -2,6 +2,10 @@ import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makePanel, panelSeries, type Panel } from '../../src/data/panel';
 import { splitPanel } from '../../src/data/panelSplit';
+import { promises as fs } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadBundle, loadPanelBundle, saveBundle } from '../../src/model/bundle';
 import { GlobalLstmForecaster } from '../../src/model/global';
 import { LstmForecaster } from '../../src/model/forecaster';
 import { expectInputError, expectInputErrorAsync, makeSeries, useBackend } from './helpers';
@@ -88,6 +92,24 @@ describe('GlobalLstmForecaster', () => {
     expect(forecasts[0].values.y[0]).toBeLessThan(20);
   });
 
+  it('on one series it is the one-series forecaster, bit for bit', async () => {
+    const one = panelSeries(panel, 1);
+    const onePanel = makePanel([{ id: 'large', series: one }]);
+    const quick = { ...options, targetTransform: 'auto', model: { ...options.model, epochs: 3 } } as const;
+    const global = await GlobalLstmForecaster.fit(onePanel, [split[1]], quick);
+    const single = await LstmForecaster.fit(one, split[1], quick);
+    try {
+      const scores = (sel: typeof single.spec.selection): unknown => sel?.candidates.map(({ seconds: _, ...rest }) => rest);
+      expect(scores(global.spec.shared.selection)).toEqual(scores(single.spec.selection));
+      expect(global.spec.shared.selection!.chosen).toEqual(single.spec.selection!.chosen);
+      expect(global.history!.loss).toEqual(single.history!.loss);
+      expect(Array.from(global.forecastAt(onePanel, [[95]])[0][0])).toEqual(Array.from(single.forecastAt(one, [95])[0]));
+    } finally {
+      global.dispose();
+      single.dispose();
+    }
+  });
+
   it('a member forecasts exactly as the panel call does', () => {
     const view = panelSeries(panel, 1);
     const direct = fitted.member('large').forecastAt(view, [90, 95]);
@@ -118,5 +140,63 @@ describe('GlobalLstmForecaster', () => {
       () => GlobalLstmForecaster.fit(withTiny, splitPanel(withTiny, { valFraction: 0.1, testFraction: 0.2 }), options),
       /^series "tiny": too few training rows for lookback 12 and horizon 3: the training range has 14 rows, at least 16 are needed$/,
     );
+  });
+});
+
+describe('global bundles', () => {
+  it('save and reload a global model with its ids, per-series scalers and splits: same forecasts', async () => {
+    const dir = await fs.mkdtemp(join(tmpdir(), 'global-bundle-'));
+    try {
+      const manifest = await saveBundle(fitted, join(dir, 'model'));
+      expect(manifest.panel?.ids).toEqual(['small', 'large']);
+      const loaded = await loadPanelBundle(join(dir, 'model'));
+      try {
+        expect(loaded.ids).toEqual(['small', 'large']);
+        expect(loaded.spec.preprocessors).toEqual(fitted.spec.preprocessors);
+        expect(loaded.spec.splits).toEqual([...split]);
+        const a = fitted.forecastAt(panel, [[100, 110], [90]]);
+        const b = loaded.forecastAt(panel, [[100, 110], [90]]);
+        expect(b.map((s) => s.map((r) => Array.from(r)))).toEqual(a.map((s) => s.map((r) => Array.from(r))));
+      } finally {
+        loaded.dispose();
+      }
+      await expectInputErrorAsync(() => loadBundle(join(dir, 'model')), /holds a global model of 2 series \("small", "large"\); load it with loadPanelBundle$/);
+    } finally {
+      await fs.rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('loads a one-series bundle as a global model of that series', async () => {
+    const dir = await fs.mkdtemp(join(tmpdir(), 'global-bundle-'));
+    const one = panelSeries(panel, 0);
+    const single = await LstmForecaster.fit(one, split[0], { ...options, model: { ...options.model, epochs: 2 } });
+    try {
+      await saveBundle(single, join(dir, 'model'));
+      const loaded = await loadPanelBundle(join(dir, 'model'));
+      try {
+        expect(loaded.ids).toEqual(['y']);
+        const onePanel = makePanel([{ id: 'y', series: one }]);
+        expect(Array.from(loaded.forecastAt(onePanel, [[100]])[0][0])).toEqual(Array.from(single.forecastAt(one, [100])[0]));
+      } finally {
+        loaded.dispose();
+      }
+    } finally {
+      single.dispose();
+      await fs.rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('rejects a manifest whose panel does not match', async () => {
+    const dir = await fs.mkdtemp(join(tmpdir(), 'global-bundle-'));
+    try {
+      await saveBundle(fitted, join(dir, 'model'));
+      const file = join(dir, 'model', 'manifest.json');
+      const manifest = JSON.parse(await fs.readFile(file, 'utf8'));
+      manifest.panel.splits.pop();
+      await fs.writeFile(file, JSON.stringify(manifest));
+      await expectInputErrorAsync(() => loadPanelBundle(join(dir, 'model')), `${file}: panel.splits must have 2 entries, got 1`);
+    } finally {
+      await fs.rm(dir, { recursive: true, force: true });
+    }
   });
 });
