@@ -1,0 +1,142 @@
+/**
+ * The LSTM behind the one model interface (`Forecaster` of `src/eval/model.ts`): a global model
+ * over every series, or a local model per series.
+ */
+import { InputError, describeValue } from '../errors';
+import { makePanel, panelSeries, type Panel } from '../data/panel';
+import type { PanelSplit } from '../data/panelSplit';
+import { type Forecaster, type PanelForecast, type PanelOrigins, lastOrigins, stepTimes } from '../eval/model';
+import { GlobalLstmForecaster, type GlobalForecasterOptions } from '../model/global';
+
+/** `global`: one network over every series; `local`: one network per series. */
+export type LstmMode = 'global' | 'local';
+
+/** Accepted {@link LstmMode} values. */
+export const LSTM_MODES: readonly LstmMode[] = Object.freeze(['global', 'local']);
+
+/**
+ * Default mode: one network over every series (for one series both modes are the same model).
+ * @defaultValue `'global'`
+ */
+export const DEFAULT_LSTM_MODE: LstmMode = 'global';
+
+/** Options of {@link LstmModel}. */
+export interface LstmModelOptions extends GlobalForecasterOptions {
+  /** @defaultValue {@link DEFAULT_LSTM_MODE} */
+  readonly mode?: LstmMode;
+  /** Local mode: called before each series' network is trained (1-based). */
+  readonly onSeries?: (index: number, count: number, id: string) => void;
+  /** Model name in tables and files. @defaultValue `'lstm'` */
+  readonly name?: string;
+}
+
+/**
+ * The LSTM as a panel {@link Forecaster}. After {@link LstmModel.fit}, `networks` holds the trained
+ * networks: one (global) or one per series (local), each a {@link GlobalLstmForecaster}.
+ */
+export class LstmModel implements Forecaster {
+  readonly name: string;
+  private readonly options: LstmModelOptions;
+  private fitted: GlobalLstmForecaster[] = [];
+
+  constructor(options: LstmModelOptions) {
+    const mode = options.mode ?? DEFAULT_LSTM_MODE;
+    if (!LSTM_MODES.includes(mode)) {
+      throw new InputError(`mode must be one of 'global', 'local', got ${describeValue(mode)}`, { argument: 'mode', value: mode });
+    }
+    this.options = { ...options, mode };
+    this.name = options.name ?? 'lstm';
+  }
+
+  /** The mode in use. */
+  get mode(): LstmMode {
+    return this.options.mode!;
+  }
+
+  /** The trained networks (empty before `fit`). */
+  get networks(): readonly GlobalLstmForecaster[] {
+    return this.fitted;
+  }
+
+  /** Trains (or retrains) the network(s); see `GlobalLstmForecaster.fit`. */
+  async fit(panel: Panel, split: PanelSplit): Promise<void> {
+    this.dispose();
+    if (this.mode === 'global') {
+      this.fitted = [await GlobalLstmForecaster.fit(panel, split, this.options)];
+      return;
+    }
+    const fitted: GlobalLstmForecaster[] = [];
+    try {
+      for (let i = 0; i < panel.ids.length; i++) {
+        this.options.onSeries?.(i + 1, panel.ids.length, panel.ids[i]);
+        const one = makePanel([{ id: panel.ids[i], series: panelSeries(panel, i) }]);
+        const network = await GlobalLstmForecaster.fit(one, [split[i]], this.options);
+        fitted.push(network);
+        if (network.history?.aborted) break;
+      }
+    } catch (error) {
+      for (const f of fitted) f.dispose();
+      throw error;
+    }
+    this.fitted = fitted;
+  }
+
+  /** Whether training was interrupted (by the abort signal). */
+  get aborted(): boolean {
+    return this.fitted.some((f) => f.history?.aborted === true);
+  }
+
+  /**
+   * Direct forecasts; `horizon` may not exceed the trained horizon (the first `horizon` steps of
+   * each direct forecast are returned).
+   * @throws InputError before `fit`, for a horizon beyond the trained one, or for an unknown series.
+   */
+  async forecastAt(panel: Panel, origins: PanelOrigins, horizon: number): Promise<PanelForecast> {
+    const trained = this.network(panel.ids[0]).horizon;
+    if (!Number.isInteger(horizon) || horizon < 1 || horizon > trained) {
+      throw new InputError(`horizon must be an integer in [1, ${trained}] (the trained horizon), got ${describeValue(horizon)}`, {
+        argument: 'horizon',
+        value: horizon,
+      });
+    }
+    const series = panel.ids.flatMap((id, i) => {
+      if (origins[i].length === 0) return [];
+      const rows = this.network(id).member(id).forecastAt(panelSeries(panel, i), origins[i]);
+      const numTargets = panel.targets.length;
+      return [
+        {
+          id,
+          index: i,
+          origins: [...origins[i]],
+          values: rows.map((row) => Float64Array.from({ length: horizon }, (_, k) => row[k * numTargets])),
+          times: origins[i].map((t) => stepTimes(panel, i, t, horizon)),
+        },
+      ];
+    });
+    return { model: this.name, horizon, timeKind: panel.timeKind, series };
+  }
+
+  /** `steps` rows past the end of every series (recursive beyond the trained horizon). */
+  async forecast(panel: Panel, steps: number): Promise<PanelForecast> {
+    const last = lastOrigins(panel);
+    const series = panel.ids.map((id, i) => {
+      const f = this.network(id).member(id).forecast(panelSeries(panel, i), { steps });
+      return { id, index: i, origins: last[i], values: [Float64Array.from(f.values[panel.targets[0]])], times: [stepTimes(panel, i, last[i][0], steps)] };
+    });
+    return { model: this.name, horizon: steps, timeKind: panel.timeKind, series };
+  }
+
+  /** Releases every network. */
+  dispose(): void {
+    for (const f of this.fitted) f.dispose();
+    this.fitted = [];
+  }
+
+  private network(id: string): GlobalLstmForecaster {
+    if (this.fitted.length === 0) throw new InputError('the LSTM model must be fitted before it forecasts', { argument: 'model' });
+    if (this.mode === 'global') return this.fitted[0];
+    const found = this.fitted.find((f) => f.ids[0] === id);
+    if (found === undefined) throw new InputError(`no local LSTM was trained for series ${describeValue(id)}`, { argument: 'id', value: id });
+    return found;
+  }
+}
