@@ -1,5 +1,7 @@
 /**
- * Loading a time series from CSV: parsing, validation and the missing-value policy.
+ * Loading a time series from CSV: parsing, validation, the missing-value and gap policies.
+ * The row-group functions below are shared with the panel loader (`panelCsv.ts`), which runs
+ * them once per series.
  *
  * Line numbers in error messages are line numbers in the file, 1-based, with the header on
  * line 1 (so the first data row is usually line 2), to let users jump straight to the line in
@@ -9,11 +11,20 @@ import * as Papa from 'papaparse';
 import type { DataFrame } from 'danfojs-node';
 import { InputError, describeValue } from '../errors';
 import type { TimeKind, TimeSeries } from './types';
-import { classifyTime, parseIsoDate, parseNumber, ISO_FORMS } from './time';
+import {
+  ISO_FORMS,
+  checkTimeFormat,
+  classifyTime,
+  formatTime,
+  formatWithTimeFormat,
+  parseFormattedDate,
+  parseIsoDate,
+  parseNumber,
+} from './time';
 import { forwardFill, interpolateLinear } from './missing';
 import { readTextSource } from './source';
 import { toDataFrame } from './frame';
-import { findGaps, describeFrequency } from './frequency';
+import { type TimeGaps, describeFrequency, findGaps, timesBetween } from './frequency';
 import { DELIMITER_CANDIDATES, detectDelimiter } from '../io';
 
 /**
@@ -80,10 +91,57 @@ export const DEFAULT_DELIMITER: CsvDelimiter = 'auto';
  */
 export const MAX_ABS_VALUE = 1e150;
 
+/**
+ * What to do when a regular series skips time stamps (see {@link findGaps}: the step is the most
+ * common month difference or the median step, and a gap is a pair of neighbours further apart).
+ *
+ * - `'error'`: fail, naming the number of gaps, the inferred step and the first gap's two time
+ *   stamps and lines;
+ * - `'warn'`: load the rows as they are and return a warning with the same facts;
+ * - `'fill'`: insert the missing time stamps (month or fixed steps, see {@link timesBetween})
+ *   with missing values, which the missing-value policy then fills (`'interpolate'` or
+ *   `'ffill'`; with `'error'` or `'drop'` a gap is an error that says so).
+ *
+ * Daily data with weekends left out (Mon-Fri) has a median step of 1 day, so every weekend is a
+ * 3-day gap: reported by `'error'`/`'warn'`, and filled with Saturdays and Sundays by `'fill'`.
+ * Steps shorter than the inferred one are not gaps and are left as they are.
+ */
+export type GapPolicy = 'error' | 'warn' | 'fill';
+
+/** All gap policies, in documentation order. */
+export const GAP_POLICIES: readonly GapPolicy[] = Object.freeze(['error', 'warn', 'fill']);
+
+/**
+ * Default gap policy: fail loudly, since lags, windows and seasonal periods count rows.
+ * @defaultValue `'error'`
+ */
+export const DEFAULT_GAP_POLICY: GapPolicy = 'error';
+
 /** Which columns to read from a CSV file and how to validate them. */
 export interface LoadCsvOptions {
-  /** Name of the time column: ISO 8601 dates/date-times (read as UTC) or plain numbers. */
+  /**
+   * Name of the time column: ISO 8601 dates/date-times (read as UTC) or plain numbers, or dates
+   * in `timeFormat` when it is given.
+   */
   readonly time: string;
+  /**
+   * Panel loaders only ({@link parsePanelCsvText}, {@link loadPanelCsv}): the id column of a
+   * long-format file, whose value says which series a row belongs to. The single-series loaders
+   * reject it. Distinct from the other selected columns.
+   */
+  readonly id?: string;
+  /**
+   * A date-fns format for the time column, e.g. `MMM d yyyy`, `dd.MM.yyyy`, `yyyy-MM-dd HH:mm`:
+   * every cell is parsed with it in UTC, strictly (see {@link parseFormattedDate}). Absent: ISO
+   * 8601 dates or plain numbers.
+   * @defaultValue none (ISO 8601 or numbers)
+   */
+  readonly timeFormat?: string;
+  /**
+   * What to do with missing time stamps in a regular series, see {@link GapPolicy}.
+   * @defaultValue {@link DEFAULT_GAP_POLICY}
+   */
+  readonly gaps?: GapPolicy;
   /** Columns to forecast; at least one, distinct, not the time column. */
   readonly targets: readonly string[];
   /** Extra input columns; distinct, disjoint from `targets` and `time`. @defaultValue `[]` */
@@ -125,8 +183,8 @@ export interface ParsedCsv {
   /** The validated series (typed arrays), for modelling. */
   readonly series: TimeSeries;
   /**
-   * Problems that do not stop loading but that a user should see, e.g. missing time stamps in a
-   * regular series: `data.csv: time column "date" has 3 gaps (inferred step 1 month); the first
+   * Problems that do not stop loading but that a user should see, e.g. (with `gaps: 'warn'`)
+   * missing time stamps in a regular series: `data.csv: time column "date" has 3 gaps (inferred step 1 month); the first
    * is between line 5 ("2020-04") and line 6 ("2020-07")` followed by why it matters. Empty when
    * there is nothing to report.
    */
@@ -149,15 +207,20 @@ export interface LoadedCsv extends ParsedCsv {
   readonly frame: DataFrame;
 }
 
-/** Options with defaults applied. */
-interface ResolvedOptions {
+/** {@link LoadCsvOptions} checked and with defaults applied, by {@link resolveCsvOptions}. */
+export interface ResolvedCsvOptions {
   readonly time: string;
+  /** The id column, or `null`. */
+  readonly id: string | null;
   readonly targets: readonly string[];
   readonly features: readonly string[];
   readonly missing: MissingPolicy;
   readonly sort: boolean;
   readonly minRows: number;
   readonly delimiter: CsvDelimiter;
+  /** The date-fns time format, or `null` for ISO 8601 dates and numbers. */
+  readonly timeFormat: string | null;
+  readonly gaps: GapPolicy;
 }
 
 /**
@@ -178,16 +241,22 @@ interface ResolvedOptions {
  *    entirely (not validated);
  * 3. time column: every cell must be a plain number or every cell an ISO date
  *    (`2020-01`, `2020-01-31`, `2020-01-31T12:00[:00[.000]][Z|±HH:mm]`; read as UTC); the kind
- *    is decided from the values (a bare `2020` is a number). Then duplicates are an error, and
- *    rows out of order are an error unless `sort` is `true` (stable sort by time);
+ *    is decided from the values (a bare `2020` is a number). With `timeFormat`, every cell must
+ *    instead match that date-fns format (strictly, in UTC; see {@link parseFormattedDate}). Then
+ *    duplicates are an error, and rows out of order are an error unless `sort` is `true` (stable
+ *    sort by time);
  * 4. target and feature cells: a plain decimal number (`-1.5`, `+2`, `.5`, `1e-3`), or one of
  *    {@link MISSING_MARKERS} meaning missing; anything else (`abc`, `1,2`, ` 1`, `Infinity`) is
  *    an error, and so is a magnitude above {@link MAX_ABS_VALUE} (`1e150`);
- * 5. the missing-value policy (see {@link MissingPolicy}), applied in time order;
- * 6. at least `minRows` rows must remain.
+ * 5. the missing-value policy (see {@link MissingPolicy}), applied in time order: `'drop'`
+ *    first, then `gaps: 'fill'` inserts missing time stamps, then `'ffill'`/`'interpolate'`;
+ * 6. at least `minRows` rows must remain;
+ * 7. gaps (with at least 3 rows): an error by default, a warning with `gaps: 'warn'` (see
+ *    {@link GapPolicy}).
  *
  * @param text - The whole file content.
- * @param options - Column selection and policies, see {@link LoadCsvOptions}.
+ * @param options - Column selection and policies, see {@link LoadCsvOptions}; `id` is not
+ *   accepted here (it needs {@link parsePanelCsvText}).
  * @param source - Name of the data's origin, used in every error message and stored in
  *   `series.source`. @defaultValue {@link DEFAULT_CSV_SOURCE}
  * @returns The series: `time` strictly increasing (epoch milliseconds for dates), one
@@ -210,10 +279,11 @@ export function parseCsvText(text: string, options: LoadCsvOptions, source: stri
  * Parses and validates CSV text as {@link parseCsvText} does, and also returns the warnings and
  * the delimiter used.
  *
- * Warnings: when the time stamps, after the missing-value policy, are a regular series (see
- * {@link findGaps}) with missing stamps, one warning names the number of gaps, the inferred
- * step and the first gap (the time stamps and lines before and after it). Seasonal periods,
- * lags and windows count rows, so a gap silently shifts them.
+ * Warnings (with `gaps: 'warn'`): when the time stamps, after the missing-value policy, are a
+ * regular series (see {@link findGaps}) with missing stamps, one warning names the number of
+ * gaps, the inferred step and the first gap (the time stamps and lines before and after it).
+ * Seasonal periods, lags and windows count rows, so a gap silently shifts them. With the default
+ * `gaps: 'error'` the same facts are an error.
  *
  * @param text - The whole file content.
  * @param options - Column selection and policies, see {@link LoadCsvOptions}.
@@ -221,7 +291,7 @@ export function parseCsvText(text: string, options: LoadCsvOptions, source: stri
  * @returns `{ series, warnings, delimiter }`.
  * @throws InputError as {@link parseCsvText}.
  * @example
- * const { series, warnings } = parseCsvTextWithWarnings('m;y\n2020-01;1\n2020-02;2\n2020-04;3\n', { time: 'm', targets: ['y'] });
+ * const { series, warnings } = parseCsvTextWithWarnings('m;y\n2020-01;1\n2020-02;2\n2020-04;3\n', { time: 'm', targets: ['y'], gaps: 'warn' });
  * warnings[0]; // '<text>: time column "m" has 1 gap (inferred step 1 month); the first is between line 3 ("2020-02") and line 4 ("2020-04"); ...'
  */
 export function parseCsvTextWithWarnings(
@@ -229,105 +299,381 @@ export function parseCsvTextWithWarnings(
   options: LoadCsvOptions,
   source: string = DEFAULT_CSV_SOURCE,
 ): ParsedCsv {
-  const opts = resolveOptions(options);
+  const opts = resolveSingleSeriesOptions(options);
+  const table = readCsvTable(text, opts, source);
+  const origin: SeriesOrigin = { source };
+  const valueColumns = [...opts.targets, ...opts.features];
+  const parsed = parseCsvRows(table, allCsvRows(table), opts, origin);
+  const rows = validateCsvRows(parsed, valueColumns, opts, origin);
+  checkCsvRowCount(rows, opts.minRows, origin);
+  const gap = checkCsvGaps(rows, opts, origin);
+  const values: Record<string, Float64Array> = {};
+  valueColumns.forEach((name, c) => {
+    values[name] = rows.values[c];
+  });
+  const series: TimeSeries = {
+    timeColumn: opts.time,
+    timeKind: rows.timeKind,
+    time: rows.time,
+    targets: Object.freeze([...opts.targets]),
+    features: Object.freeze([...opts.features]),
+    columns: Object.freeze([...valueColumns]),
+    values,
+    length: rows.time.length,
+    source,
+  };
+  return { series, warnings: Object.freeze(gap === null ? [] : [gap]), delimiter: table.delimiter };
+}
+
+// --- Row groups: the steps shared by the single-series and the panel loaders -----------------
+
+/**
+ * Where a group of rows comes from, for messages: the source, and the series id when the group is
+ * one series of a panel. Messages then start with `data.csv: series "Wind": ` instead of
+ * `data.csv: `, and error details carry `series`.
+ */
+export interface SeriesOrigin {
+  /** File path, URL or `<text>`. */
+  readonly source: string;
+  /** The series id, absent for a lone series. */
+  readonly id?: string;
+}
+
+/** The prefix of every message about `origin`: `data.csv` or `data.csv: series "Wind"`. */
+function prefix(origin: SeriesOrigin): string {
+  return origin.id === undefined ? origin.source : `${origin.source}: series ${JSON.stringify(origin.id)}`;
+}
+
+/** Error details naming the file and, for a panel, the series. */
+function detailsOf(origin: SeriesOrigin, extra: Readonly<Record<string, unknown>>): Record<string, unknown> {
+  return origin.id === undefined ? { file: origin.source, ...extra } : { file: origin.source, series: origin.id, ...extra };
+}
+
+/**
+ * A CSV file split into checked rows, with its selected columns located: the result of steps 1
+ * and 2 of {@link parseCsvText}.
+ */
+export interface CsvTable {
+  /** Header names, in file order. */
+  readonly header: readonly string[];
+  /** Data rows (header excluded), each with `header.length` raw cells. */
+  readonly rows: readonly (readonly string[])[];
+  /** File line number (1-based) on which each data row starts. */
+  readonly lines: Int32Array;
+  /** Column name -> index in a row. */
+  readonly columnIndex: ReadonlyMap<string, number>;
+  /** The field delimiter used. */
+  readonly delimiter: string;
+  /** The data's origin, for messages. */
+  readonly source: string;
+}
+
+/**
+ * Checks the text and splits it into rows (steps 1 and 2 of {@link parseCsvText}).
+ *
+ * @param text - The whole file content.
+ * @param opts - Resolved options (see {@link resolveCsvOptions}): the delimiter, and the columns
+ *   `time`, `id`, `targets`, `features` that must exist.
+ * @param source - Name of the data's origin for messages.
+ * @param extraColumns - More columns that must exist, as `[name, option]` (the option is named
+ *   in the unknown-column error, e.g. `['region', 'statics']`). @defaultValue `[]`
+ * @returns The table; `text` is not modified.
+ * @throws InputError for a non-string text, NUL characters, structural problems and unknown
+ *   columns, as {@link parseCsvText}.
+ * @example
+ * const table = readCsvTable('t,y\n1,2\n2,3\n', resolveCsvOptions({ time: 't', targets: ['y'] }), 'f.csv');
+ * [table.rows.length, table.lines[0], table.columnIndex.get('y')]; // [2, 2, 1]
+ */
+export function readCsvTable(
+  text: string,
+  opts: ResolvedCsvOptions,
+  source: string,
+  extraColumns: readonly (readonly [string, string])[] = [],
+): CsvTable {
   if (typeof text !== 'string') {
     throw new InputError(`text must be a string, got ${describeValue(text)}`, { argument: 'text' });
   }
   checkText(text, source);
   const delimiter = opts.delimiter === 'auto' ? detectDelimiter(text) : opts.delimiter;
   const { header, rows, lines } = parseStructure(text, source, delimiter);
-  const columnIndex = resolveColumns(header, opts, source, delimiter);
-  const n = rows.length;
-
-  const time = parseTimeColumn(rows, lines, columnIndex.get(opts.time)!, opts.time, source);
-  const order = orderRows(time.values, time.texts, lines, opts, source);
-
-  const valueColumns = [...opts.targets, ...opts.features];
-  const raw = parseValueColumns(rows, lines, valueColumns, columnIndex, opts.missing, source, delimiter);
-
-  // Permute into time order; `rowOf` keeps each row's index in the file, for messages.
-  let timeSorted = new Float64Array(n);
-  let linesSorted = new Int32Array(n);
-  let rowOf = new Int32Array(n);
-  for (let i = 0; i < n; i++) {
-    timeSorted[i] = time.values[order[i]];
-    linesSorted[i] = lines[order[i]];
-    rowOf[i] = order[i];
-  }
-  let columns = raw.map((col) => {
-    const out = new Float64Array(n);
-    for (let i = 0; i < n; i++) out[i] = col[order[i]];
-    return out;
-  });
-
-  let dropped = 0;
-  if (raw.length > 0 && opts.missing !== 'error') {
-    if (opts.missing === 'drop') {
-      const keep: number[] = [];
-      for (let i = 0; i < n; i++) {
-        if (columns.every((col) => !Number.isNaN(col[i]))) keep.push(i);
-      }
-      dropped = n - keep.length;
-      const pick = <T extends Float64Array | Int32Array>(a: T, make: (len: number) => T): T => {
-        const out = make(keep.length);
-        for (let k = 0; k < keep.length; k++) out[k] = a[keep[k]];
-        return out;
-      };
-      timeSorted = pick(timeSorted, (len) => new Float64Array(len));
-      linesSorted = pick(linesSorted, (len) => new Int32Array(len));
-      rowOf = pick(rowOf, (len) => new Int32Array(len));
-      columns = columns.map((col) => pick(col, (len) => new Float64Array(len)));
-    } else {
-      const fill = opts.missing;
-      const lineOf = linesSorted;
-      columns = columns.map((col, c) => {
-        const describe = (i: number): string =>
-          `${source}: column ${JSON.stringify(valueColumns[c])}, line ${lineOf[i]}`;
-        return fill === 'ffill' ? forwardFill(col, describe) : interpolateLinear(timeSorted, col, describe);
-      });
-    }
-  }
-
-  const length = timeSorted.length;
-  if (length < opts.minRows) {
-    const detail = dropped > 0 ? ` (${n} read, ${dropped} dropped for missing values)` : '';
-    throw new InputError(`${source}: needs at least ${opts.minRows} data rows, got ${length}${detail}`, {
-      file: source,
-      rows: length,
-      minRows: opts.minRows,
-    });
-  }
-
-  const values: Record<string, Float64Array> = {};
-  valueColumns.forEach((name, c) => {
-    values[name] = columns[c];
-  });
-  const series: TimeSeries = {
-    timeColumn: opts.time,
-    timeKind: time.kind,
-    time: timeSorted,
-    targets: Object.freeze([...opts.targets]),
-    features: Object.freeze([...opts.features]),
-    columns: Object.freeze([...valueColumns]),
-    values,
-    length,
-    source,
-  };
-  const gap = gapWarning(series, (i) => `line ${linesSorted[i]} (${JSON.stringify(time.texts[rowOf[i]])})`);
-  return { series, warnings: Object.freeze(gap === null ? [] : [gap]), delimiter };
+  const columnIndex = resolveColumns(header, opts, extraColumns, source, delimiter);
+  return { header, rows, lines, columnIndex, delimiter, source };
 }
 
-/** One warning about missing time stamps, or `null` when the stamps are regular. */
-function gapWarning(series: TimeSeries, where: (i: number) => string): string | null {
-  if (series.length < 3) return null;
-  const gaps = findGaps(series.time, series.timeKind);
+/** Indices of every data row of `table`, in file order. */
+export function allCsvRows(table: CsvTable): Int32Array {
+  return Int32Array.from({ length: table.rows.length }, (_, i) => i);
+}
+
+/**
+ * One group of rows (a series) with its time column parsed and ordered and its value cells
+ * parsed, all in file order: the result of steps 3 and 4 of {@link parseCsvText}.
+ */
+export interface ParsedCsvRows {
+  /** How the time stamps were parsed. */
+  readonly timeKind: TimeKind;
+  /** Time stamps in file order (epoch ms for dates). */
+  readonly time: Float64Array;
+  /** Raw time cells in file order, for messages. */
+  readonly texts: readonly string[];
+  /** File line of each row, in file order. */
+  readonly lines: Int32Array;
+  /** Row order (indices into the group) with strictly increasing time. */
+  readonly order: Int32Array;
+  /** Value column name -> values in file order; `NaN` marks a missing cell. */
+  readonly values: ReadonlyMap<string, Float64Array>;
+}
+
+/**
+ * Parses the time column and the value columns of some rows of a table, as steps 3 and 4 of
+ * {@link parseCsvText} (time kind, duplicates and order, number cells).
+ *
+ * @param table - From {@link readCsvTable}.
+ * @param rowIndices - The group's rows (indices into `table.rows`), in file order; not modified.
+ * @param opts - Resolved options: `time`, `timeFormat`, `sort`, `missing` (`'error'` fails on a
+ *   missing cell here).
+ * @param origin - Names the group in messages.
+ * @param names - Value columns to parse. @defaultValue `[...opts.targets, ...opts.features]`
+ * @returns The parsed group, in file order plus the time order.
+ * @throws InputError naming the column, line and value (and the series when `origin.id` is set).
+ * @example
+ * const opts = resolveCsvOptions({ time: 't', targets: ['y'], sort: true });
+ * const table = readCsvTable('t,y\n2,20\n1,10\n', opts, 'f.csv');
+ * Array.from(parseCsvRows(table, allCsvRows(table), opts, { source: 'f.csv' }).order); // [1, 0]
+ */
+export function parseCsvRows(
+  table: CsvTable,
+  rowIndices: ArrayLike<number>,
+  opts: ResolvedCsvOptions,
+  origin: SeriesOrigin,
+  names: readonly string[] = [...opts.targets, ...opts.features],
+): ParsedCsvRows {
+  const rows = Array.from(rowIndices, (i) => table.rows[i]);
+  const lines = Int32Array.from(rowIndices, (i) => table.lines[i]);
+  const time = parseTimeColumn(rows, lines, table.columnIndex.get(opts.time)!, opts, origin);
+  const order = orderRows(time.values, time.texts, lines, opts, origin);
+  const columns = parseValueColumns(rows, lines, names, table.columnIndex, opts.missing, origin, table.delimiter);
+  const values = new Map<string, Float64Array>();
+  names.forEach((name, c) => values.set(name, columns[c]));
+  return { timeKind: time.kind, time: time.values, texts: time.texts, lines, order, values };
+}
+
+/**
+ * One group of rows in time order after the missing-value and gap-fill policies: a series'
+ * columns before they are named and stored.
+ */
+export interface CsvSeriesRows {
+  readonly timeKind: TimeKind;
+  /** Strictly increasing time stamps. */
+  readonly time: Float64Array;
+  /** The value columns, in the order of the `names` given to {@link validateCsvRows}; finite. */
+  readonly values: readonly Float64Array[];
+  /** File line of each row; `0` for a row inserted by `gaps: 'fill'`. */
+  readonly lines: Int32Array;
+  /** Time cell of each row as written (an inserted row's stamp is formatted), for messages. */
+  readonly texts: readonly string[];
+  /** Rows read from the file. */
+  readonly read: number;
+  /** Rows dropped by `missing: 'drop'`. */
+  readonly dropped: number;
+  /** Rows inserted by `gaps: 'fill'`. */
+  readonly filled: number;
+}
+
+/**
+ * Applies step 5 of {@link parseCsvText} to a parsed group: time order, `missing: 'drop'`,
+ * `gaps: 'fill'`, then `missing: 'ffill'`/`'interpolate'`.
+ *
+ * @param parsed - From {@link parseCsvRows}; not modified.
+ * @param names - The value columns to keep (each parsed into `parsed.values`); `'drop'` drops a
+ *   row when any of them is missing there.
+ * @param opts - Resolved options: `missing`, `gaps`, `time`, `timeFormat`.
+ * @param origin - Names the group in messages.
+ * @returns The rows in time order, columns aligned with `names`.
+ * @throws InputError when a leading or trailing missing value cannot be filled (naming column
+ *   and line), and with `gaps: 'fill'` when there are gaps but `missing` is `'error'` or
+ *   `'drop'` (nothing would fill the inserted rows) or a gap is not a whole number of steps.
+ * @example
+ * const opts = resolveCsvOptions({ time: 't', targets: ['y'], gaps: 'fill', missing: 'interpolate' });
+ * const table = readCsvTable('t,y\n1,10\n2,20\n4,40\n', opts, 'f.csv');
+ * const rows = validateCsvRows(parseCsvRows(table, allCsvRows(table), opts, { source: 'f.csv' }), ['y'], opts, { source: 'f.csv' });
+ * [Array.from(rows.time), Array.from(rows.values[0])]; // [[1, 2, 3, 4], [10, 20, 30, 40]]
+ */
+export function validateCsvRows(
+  parsed: ParsedCsvRows,
+  names: readonly string[],
+  opts: ResolvedCsvOptions,
+  origin: SeriesOrigin,
+): CsvSeriesRows {
+  const { order } = parsed;
+  const n = order.length;
+  let rows: CsvSeriesRows = {
+    timeKind: parsed.timeKind,
+    time: Float64Array.from(order, (i) => parsed.time[i]),
+    values: names.map((name) => Float64Array.from(order, (i) => parsed.values.get(name)![i])),
+    lines: Int32Array.from(order, (i) => parsed.lines[i]),
+    texts: Array.from(order, (i) => parsed.texts[i]),
+    read: n,
+    dropped: 0,
+    filled: 0,
+  };
+  if (names.length > 0 && opts.missing === 'drop') rows = dropMissing(rows);
+  if (opts.gaps === 'fill') rows = fillGaps(rows, opts, origin);
+  if (names.length > 0 && (opts.missing === 'ffill' || opts.missing === 'interpolate')) {
+    const { time, lines } = rows;
+    const fill = opts.missing;
+    const values = rows.values.map((col, c) => {
+      const describe = (i: number): string => `${prefix(origin)}: column ${JSON.stringify(names[c])}, line ${lines[i]}`;
+      try {
+        return fill === 'ffill' ? forwardFill(col, describe) : interpolateLinear(time, col, describe);
+      } catch (err) {
+        if (!(err instanceof InputError) || typeof err.details.index !== 'number') throw err;
+        // Same message; details name the file, column and line, as every other data error does.
+        const line = lines[err.details.index];
+        throw new InputError(err.message, detailsOf(origin, { column: names[c], line, ...err.details }));
+      }
+    });
+    rows = { ...rows, values };
+  }
+  return rows;
+}
+
+/** Keeps the rows in which every value column is present. */
+function dropMissing(rows: CsvSeriesRows): CsvSeriesRows {
+  const keep: number[] = [];
+  for (let i = 0; i < rows.time.length; i++) {
+    if (rows.values.every((col) => !Number.isNaN(col[i]))) keep.push(i);
+  }
+  return {
+    ...rows,
+    time: Float64Array.from(keep, (i) => rows.time[i]),
+    values: rows.values.map((col) => Float64Array.from(keep, (i) => col[i])),
+    lines: Int32Array.from(keep, (i) => rows.lines[i]),
+    texts: keep.map((i) => rows.texts[i]),
+    dropped: rows.dropped + rows.time.length - keep.length,
+  };
+}
+
+/** `gaps: 'fill'`: inserts the missing stamps of a regular series with missing values. */
+function fillGaps(rows: CsvSeriesRows, opts: ResolvedCsvOptions, origin: SeriesOrigin): CsvSeriesRows {
+  const gaps = rows.time.length < 3 ? null : findGaps(rows.time, rows.timeKind);
+  if (gaps === null || gaps.count === 0) return rows;
+  if (opts.missing === 'error' || opts.missing === 'drop') {
+    throw new InputError(
+      `${describeGaps(rows, gaps, opts.time, origin)}; gaps: 'fill' inserts the missing time stamps with missing values, ` +
+        `which missing: '${opts.missing}' does not fill: choose a missing policy such as 'interpolate' (--missing interpolate) or 'ffill'`,
+      detailsOf(origin, { column: opts.time, argument: 'missing', gaps: gaps.count }),
+    );
+  }
+  const time: number[] = [];
+  const lines: number[] = [];
+  const texts: string[] = [];
+  const from: number[] = []; // row of `rows` each output row copies, -1 for an inserted row
+  const describeStamp = (t: number): string =>
+    opts.timeFormat === null ? formatTime(t, rows.timeKind) : formatWithTimeFormat(t, opts.timeFormat);
+  for (let i = 0; i < rows.time.length; i++) {
+    if (i > 0) {
+      const between = timesBetween(rows.time[i - 1], rows.time[i], gaps.frequency);
+      if (between === null) {
+        const where = (k: number): string => `line ${rows.lines[k]} (${JSON.stringify(rows.texts[k])})`;
+        throw new InputError(
+          `${prefix(origin)}: time column ${JSON.stringify(opts.time)}: cannot fill the gap between ${where(i - 1)} and ${where(i)}: ` +
+            `it is not a whole number of steps of ${describeFrequency(gaps.frequency, rows.timeKind)} (the inferred step)`,
+          detailsOf(origin, { column: opts.time, lines: [rows.lines[i - 1], rows.lines[i]] }),
+        );
+      }
+      for (const t of between) {
+        time.push(t);
+        lines.push(0);
+        texts.push(describeStamp(t));
+        from.push(-1);
+      }
+    }
+    time.push(rows.time[i]);
+    lines.push(rows.lines[i]);
+    texts.push(rows.texts[i]);
+    from.push(i);
+  }
+  return {
+    ...rows,
+    time: Float64Array.from(time),
+    values: rows.values.map((col) => Float64Array.from(from, (i) => (i < 0 ? NaN : col[i]))),
+    lines: Int32Array.from(lines),
+    texts,
+    filled: rows.filled + time.length - rows.time.length,
+  };
+}
+
+/**
+ * Step 6 of {@link parseCsvText}: at least `minRows` rows must remain.
+ *
+ * @param rows - From {@link validateCsvRows}.
+ * @param minRows - A positive integer.
+ * @param origin - Names the group in messages.
+ * @throws InputError `data.csv: needs at least 5 data rows, got 4 (6 read, 2 dropped for missing
+ *   values)` (with `series "id": ` after the source for a panel series).
+ * @example
+ * const opts = resolveCsvOptions({ time: 't', targets: ['y'] });
+ * const table = readCsvTable('t,y\n1,2\n', opts, 'f.csv');
+ * const rows = validateCsvRows(parseCsvRows(table, allCsvRows(table), opts, { source: 'f.csv' }), ['y'], opts, { source: 'f.csv' });
+ * checkCsvRowCount(rows, 2, { source: 'f.csv' }); // throws: f.csv: needs at least 2 data rows, got 1
+ */
+export function checkCsvRowCount(rows: CsvSeriesRows, minRows: number, origin: SeriesOrigin): void {
+  const length = rows.time.length;
+  if (length >= minRows) return;
+  const detail = rows.dropped > 0 ? ` (${rows.read} read, ${rows.dropped} dropped for missing values)` : '';
+  throw new InputError(
+    `${prefix(origin)}: needs at least ${minRows} data rows, got ${length}${detail}`,
+    detailsOf(origin, { rows: length, minRows }),
+  );
+}
+
+/**
+ * Step 7 of {@link parseCsvText}: gaps in a regular series (see {@link findGaps}), by
+ * `opts.gaps`. Series of fewer than 3 rows have no gaps.
+ *
+ * @param rows - From {@link validateCsvRows}.
+ * @param opts - Resolved options: `gaps` and `time`.
+ * @param origin - Names the group in messages.
+ * @returns The warning for `'warn'` when there are gaps; otherwise `null`.
+ * @throws InputError for `'error'` when there are gaps, naming the count, the step, the first
+ *   gap's stamps and lines, and the options `gaps: 'fill'` and `gaps: 'warn'`.
+ * @example
+ * const opts = resolveCsvOptions({ time: 't', targets: ['y'], gaps: 'warn' });
+ * const table = readCsvTable('t,y\n1,1\n2,1\n4,1\n', opts, 'f.csv');
+ * const rows = validateCsvRows(parseCsvRows(table, allCsvRows(table), opts, { source: 'f.csv' }), ['y'], opts, { source: 'f.csv' });
+ * checkCsvGaps(rows, opts, { source: 'f.csv' }); // 'f.csv: time column "t" has 1 gap (inferred step 1); the first is between line 3 ("2") and line 4 ("4"); ...'
+ */
+export function checkCsvGaps(rows: CsvSeriesRows, opts: ResolvedCsvOptions, origin: SeriesOrigin): string | null {
+  if (opts.gaps === 'fill' || rows.time.length < 3) return null;
+  const gaps = findGaps(rows.time, rows.timeKind);
   if (gaps.count === 0) return null;
-  const step = describeFrequency(gaps.frequency, series.timeKind);
+  const facts = describeGaps(rows, gaps, opts.time, origin);
+  if (opts.gaps === 'warn') {
+    return (
+      `${facts}; seasonal periods, lags and windows count rows, so fill the missing time stamps (rows with empty values and a ` +
+      "missing policy such as 'interpolate') if the series should be regular"
+    );
+  }
+  throw new InputError(
+    `${facts}; seasonal periods, lags and windows count rows, so pass gaps: 'fill' (--gaps fill) with a missing policy such as ` +
+      "'interpolate' (--missing interpolate) to insert the missing time stamps, or gaps: 'warn' (--gaps warn) to use the rows as they are",
+    detailsOf(origin, {
+      column: opts.time,
+      argument: 'gaps',
+      gaps: gaps.count,
+      lines: [rows.lines[gaps.first - 1], rows.lines[gaps.first]],
+    }),
+  );
+}
+
+/** `data.csv: time column "m" has 2 gaps (inferred step 1 month); the first is between line 3 ("2020-02") and line 4 ("2020-05")`. */
+function describeGaps(rows: CsvSeriesRows, gaps: TimeGaps, timeColumn: string, origin: SeriesOrigin): string {
+  const where = (i: number): string => `line ${rows.lines[i]} (${JSON.stringify(rows.texts[i])})`;
+  const step = describeFrequency(gaps.frequency, rows.timeKind);
   return (
-    `${series.source}: time column ${JSON.stringify(series.timeColumn)} has ${gaps.count} gap${gaps.count === 1 ? '' : 's'} ` +
-    `(inferred step ${step}); the first is between ${where(gaps.first - 1)} and ${where(gaps.first)}; ` +
-    'seasonal periods, lags and windows count rows, so fill the missing time stamps (rows with empty values and a ' +
-    "missing policy such as 'interpolate') if the series should be regular"
+    `${prefix(origin)}: time column ${JSON.stringify(timeColumn)} has ${gaps.count} gap${gaps.count === 1 ? '' : 's'} ` +
+    `(inferred step ${step}); the first is between ${where(gaps.first - 1)} and ${where(gaps.first)}`
   );
 }
 
@@ -353,7 +699,7 @@ function gapWarning(series: TimeSeries, where: (i: number) => string): string | 
  * for (const w of warnings) console.warn(w);
  */
 export async function loadCsv(source: string, options: LoadCsvOptions): Promise<LoadedCsv> {
-  resolveOptions(options);
+  resolveSingleSeriesOptions(options);
   const text = await readTextSource(source, { maxBytes: options.maxBytes, timeoutMs: options.timeoutMs, what: 'CSV' });
   const parsed = parseCsvTextWithWarnings(text, options, source);
   let frame: DataFrame | undefined;
@@ -369,18 +715,46 @@ export async function loadCsv(source: string, options: LoadCsvOptions): Promise<
 
 // ---------------------------------------------------------------------------------------------
 
-function resolveOptions(options: LoadCsvOptions): ResolvedOptions {
+/** {@link resolveCsvOptions} for the single-series loaders, which have no id column. */
+function resolveSingleSeriesOptions(options: LoadCsvOptions): ResolvedCsvOptions {
+  const opts = resolveCsvOptions(options);
+  if (opts.id !== null) {
+    throw new InputError(
+      `options.id (${JSON.stringify(opts.id)}) reads many series: use parsePanelCsvText or loadPanelCsv, which return a panel`,
+      { argument: 'id', value: opts.id },
+    );
+  }
+  return opts;
+}
+
+/**
+ * Checks {@link LoadCsvOptions} and applies the defaults (loader-specific options such as
+ * `maxBytes` are checked where they are used).
+ *
+ * @param options - Not modified.
+ * @returns The resolved options.
+ * @throws InputError naming the option and the value: a missing or empty `time`, no targets, a
+ *   column selected twice (`time`, `id`, `targets`, `features`), an unknown `missing`, `gaps` or
+ *   `delimiter`, a non-boolean `sort`, a `minRows` that is not a positive integer, a `timeFormat`
+ *   date-fns rejects.
+ * @example
+ * resolveCsvOptions({ time: 't', targets: ['y'] }).gaps; // 'error'
+ */
+export function resolveCsvOptions(options: LoadCsvOptions): ResolvedCsvOptions {
   if (typeof options !== 'object' || options === null) {
     throw new InputError(`options must be an object, got ${describeValue(options)}`, { argument: 'options' });
   }
   const {
     time,
+    id,
     targets,
     features = [],
     missing = DEFAULT_MISSING_POLICY,
     sort = false,
     minRows = DEFAULT_MIN_ROWS,
     delimiter = DEFAULT_DELIMITER,
+    timeFormat,
+    gaps = DEFAULT_GAP_POLICY,
   } = options;
   if (typeof time !== 'string' || time.length === 0) {
     throw new InputError(`options.time must be a non-empty column name, got ${describeValue(time)}`, {
@@ -388,12 +762,21 @@ function resolveOptions(options: LoadCsvOptions): ResolvedOptions {
       value: time,
     });
   }
+  if (id !== undefined && (typeof id !== 'string' || id.length === 0)) {
+    throw new InputError(`options.id must be a non-empty column name, got ${describeValue(id)}`, { argument: 'id', value: id });
+  }
   checkNameList(targets, 'targets');
   checkNameList(features, 'features');
   if (targets.length === 0) {
     throw new InputError('options.targets must name at least one column, got []', { argument: 'targets' });
   }
   const seen = new Map<string, string>([[time, 'time']]);
+  if (id !== undefined) {
+    if (id === time) {
+      throw new InputError(`column ${JSON.stringify(id)} is selected twice (options.time and options.id)`, { argument: 'id', value: id });
+    }
+    seen.set(id, 'id');
+  }
   for (const [list, argument] of [
     [targets, 'targets'],
     [features, 'features'],
@@ -430,7 +813,14 @@ function resolveOptions(options: LoadCsvOptions): ResolvedOptions {
       { argument: 'delimiter', value: delimiter },
     );
   }
-  return { time, targets, features, missing, sort, minRows, delimiter };
+  if (!GAP_POLICIES.includes(gaps)) {
+    throw new InputError(
+      `options.gaps must be one of ${GAP_POLICIES.map((p) => `'${p}'`).join(', ')}, got ${describeValue(gaps)}`,
+      { argument: 'gaps', value: gaps },
+    );
+  }
+  const format = timeFormat === undefined ? null : checkTimeFormat(timeFormat);
+  return { time, id: id ?? null, targets, features, missing, sort, minRows, delimiter, timeFormat: format, gaps };
 }
 
 /** Rejects texts that are not CSV at all: UTF-16 without a byte-order mark, or binary data. */
@@ -552,16 +942,19 @@ function parseStructure(text: string, source: string, delimiter: string): Struct
 
 function resolveColumns(
   header: readonly string[],
-  opts: ResolvedOptions,
+  opts: ResolvedCsvOptions,
+  extraColumns: readonly (readonly [string, string])[],
   source: string,
   delimiter: string,
 ): Map<string, number> {
   const index = new Map<string, number>();
   header.forEach((name, i) => index.set(name, i));
-  const selected: [string, string][] = [
+  const selected: (readonly [string, string])[] = [
     [opts.time, 'time'],
+    ...(opts.id === null ? [] : [[opts.id, 'id'] as const]),
     ...opts.targets.map((n): [string, string] => [n, 'targets']),
     ...opts.features.map((n): [string, string] => [n, 'features']),
+    ...extraColumns,
   ];
   for (const [name, argument] of selected) {
     if (!index.has(name)) {
@@ -595,31 +988,29 @@ function parseTimeColumn(
   rows: readonly (readonly string[])[],
   lines: Int32Array,
   column: number,
-  name: string,
-  source: string,
+  opts: ResolvedCsvOptions,
+  origin: SeriesOrigin,
 ): TimeColumn {
-  const where = (r: number): string => `${source}: time column ${JSON.stringify(name)}, line ${lines[r]}`;
+  const name = opts.time;
+  const where = (r: number): string => `${prefix(origin)}: time column ${JSON.stringify(name)}, line ${lines[r]}`;
+  const details = (r: number, cell: string): Record<string, unknown> => detailsOf(origin, { column: name, line: lines[r], value: cell });
   const texts = rows.map((row) => row[column]);
+  const missing = (r: number, cell: string): InputError =>
+    new InputError(`${where(r)}: time stamp is missing (${JSON.stringify(cell)}); every row needs one`, details(r, cell));
+  if (opts.timeFormat !== null) {
+    return { kind: 'date', values: parseFormattedColumn(texts, opts.timeFormat, where, details, missing), texts };
+  }
   const kinds: TimeKind[] = new Array(rows.length);
   let firstNumber = -1;
   let firstDate = -1;
   texts.forEach((cell, r) => {
-    if (MISSING_MARKERS.includes(cell)) {
-      throw new InputError(`${where(r)}: time stamp is missing (${JSON.stringify(cell)}); every row needs one`, {
-        file: source,
-        column: name,
-        line: lines[r],
-        value: cell,
-      });
-    }
+    if (MISSING_MARKERS.includes(cell)) throw missing(r, cell);
     const kind = classifyTime(cell);
     if (kind === null) {
-      throw new InputError(`${where(r)}: cannot parse ${JSON.stringify(cell)} as a number or an ISO date (${ISO_FORMS})`, {
-        file: source,
-        column: name,
-        line: lines[r],
-        value: cell,
-      });
+      throw new InputError(
+        `${where(r)}: cannot parse ${JSON.stringify(cell)} as a number or an ISO date (${ISO_FORMS})`,
+        details(r, cell),
+      );
     }
     kinds[r] = kind;
     if (kind === 'number' && firstNumber < 0) firstNumber = r;
@@ -627,9 +1018,9 @@ function parseTimeColumn(
   });
   if (firstNumber >= 0 && firstDate >= 0) {
     throw new InputError(
-      `${source}: time column ${JSON.stringify(name)} mixes dates and numbers: line ${lines[firstDate]} has ` +
+      `${prefix(origin)}: time column ${JSON.stringify(name)} mixes dates and numbers: line ${lines[firstDate]} has ` +
         `${JSON.stringify(texts[firstDate])} (a date), line ${lines[firstNumber]} has ${JSON.stringify(texts[firstNumber])} (a number)`,
-      { file: source, column: name },
+      detailsOf(origin, { column: name }),
     );
   }
   const kind: TimeKind = firstDate >= 0 ? 'date' : 'number';
@@ -638,22 +1029,47 @@ function parseTimeColumn(
   return { kind, values, texts };
 }
 
-/** Returns the row order (indices into the file's data rows) with strictly increasing time. */
+/** Parses every cell with a date-fns format; a cell that does not match is an error. */
+function parseFormattedColumn(
+  texts: readonly string[],
+  format: string,
+  where: (r: number) => string,
+  details: (r: number, cell: string) => Record<string, unknown>,
+  missing: (r: number, cell: string) => InputError,
+): Float64Array {
+  return Float64Array.from(texts, (cell, r) => {
+    if (MISSING_MARKERS.includes(cell)) throw missing(r, cell);
+    const ms = parseFormattedDate(cell, format);
+    if (ms !== null) return ms;
+    // Say how the date would be written when only the round trip failed (`Jan 01` for `MMM d`).
+    const loose = parseFormattedDate(cell, format, { strict: false });
+    const hint =
+      loose === null
+        ? ''
+        : `; date-fns reads it as ${new Date(loose).toISOString()}, which this format writes as ${JSON.stringify(formatWithTimeFormat(loose, format))}`;
+    throw new InputError(
+      `${where(r)}: ${JSON.stringify(cell)} does not match the time format ${JSON.stringify(format)} (options.timeFormat)${hint}`,
+      { ...details(r, cell), format },
+    );
+  });
+}
+
+/** Returns the row order (indices into the group's rows) with strictly increasing time. */
 function orderRows(
   time: Float64Array,
   texts: readonly string[],
   lines: Int32Array,
-  opts: ResolvedOptions,
-  source: string,
+  opts: ResolvedCsvOptions,
+  origin: SeriesOrigin,
 ): Int32Array {
   const n = time.length;
   const order = Int32Array.from({ length: n }, (_, i) => i);
   const name = JSON.stringify(opts.time);
   const duplicate = (a: number, b: number): InputError =>
     new InputError(
-      `${source}: duplicate time stamp in column ${name}: line ${lines[a]} (${JSON.stringify(texts[a])}) and ` +
+      `${prefix(origin)}: duplicate time stamp in column ${name}: line ${lines[a]} (${JSON.stringify(texts[a])}) and ` +
         `line ${lines[b]} (${JSON.stringify(texts[b])}) are the same time`,
-      { file: source, column: opts.time, lines: [lines[a], lines[b]] },
+      detailsOf(origin, { column: opts.time, lines: [lines[a], lines[b]] }),
     );
   if (opts.sort) {
     // Array.prototype.sort is stable (ES2019), so equal times keep file order for the message.
@@ -668,9 +1084,9 @@ function orderRows(
     if (time[i] === time[i - 1]) throw duplicate(i - 1, i);
     if (time[i] < time[i - 1]) {
       throw new InputError(
-        `${source}: time column ${name} is not sorted: line ${lines[i]} (${JSON.stringify(texts[i])}) is earlier than ` +
+        `${prefix(origin)}: time column ${name} is not sorted: line ${lines[i]} (${JSON.stringify(texts[i])}) is earlier than ` +
           `line ${lines[i - 1]} (${JSON.stringify(texts[i - 1])}); pass sort: true (--sort on the command line) to sort rows by time`,
-        { file: source, column: opts.time, line: lines[i] },
+        detailsOf(origin, { column: opts.time, line: lines[i] }),
       );
     }
   }
@@ -684,7 +1100,7 @@ function parseValueColumns(
   names: readonly string[],
   columnIndex: ReadonlyMap<string, number>,
   missing: MissingPolicy,
-  source: string,
+  origin: SeriesOrigin,
   delimiter: string,
 ): Float64Array[] {
   const n = rows.length;
@@ -694,12 +1110,14 @@ function parseValueColumns(
     const row = rows[r];
     for (let c = 0; c < names.length; c++) {
       const cell = row[indices[c]];
-      const where = (): string => `${source}: column ${JSON.stringify(names[c])}, line ${lines[r]}`;
+      const where = (): string => `${prefix(origin)}: column ${JSON.stringify(names[c])}, line ${lines[r]}`;
+      const details = (extra: Readonly<Record<string, unknown>> = {}): Record<string, unknown> =>
+        detailsOf(origin, { column: names[c], line: lines[r], value: cell, ...extra });
       if (MISSING_MARKERS.includes(cell)) {
         if (missing === 'error') {
           throw new InputError(
             `${where()}: missing value (${JSON.stringify(cell)}); set options.missing to 'drop', 'ffill' or 'interpolate' to handle missing values`,
-            { file: source, column: names[c], line: lines[r], value: cell },
+            details(),
           );
         }
         out[c][r] = NaN;
@@ -708,18 +1126,13 @@ function parseValueColumns(
       const value = parseNumber(cell);
       if (value === null) {
         const hint = delimiter !== ',' && /^[+-]?\d+,\d+$/.test(cell) ? '; decimal commas are not supported, use a dot (1.5)' : '';
-        throw new InputError(`${where()}: expected a number, got ${JSON.stringify(cell)}${hint}`, {
-          file: source,
-          column: names[c],
-          line: lines[r],
-          value: cell,
-        });
+        throw new InputError(`${where()}: expected a number, got ${JSON.stringify(cell)}${hint}`, details());
       }
       if (Math.abs(value) > MAX_ABS_VALUE) {
         throw new InputError(
           `${where()}: value ${cell} is too large in magnitude (more than ${MAX_ABS_VALUE}); ` +
             'scaling squares values, which would overflow to Infinity; rescale the column (e.g. to other units)',
-          { file: source, column: names[c], line: lines[r], value: cell, limit: MAX_ABS_VALUE },
+          details({ limit: MAX_ABS_VALUE }),
         );
       }
       out[c][r] = value;

@@ -77,6 +77,42 @@ export function futureTimes(last: number, frequency: Frequency, count: number): 
   return out;
 }
 
+/**
+ * The time stamps strictly between `start` and `end` at the given frequency: what
+ * `gaps: 'fill'` inserts into a gap found by {@link findGaps}.
+ *
+ * Month steps keep the day of month of `start` (clamped to the month's length, see
+ * {@link futureTimes}); fixed steps are spread evenly, `start + (end - start) * j / k`, so that
+ * decimal steps land exactly on `end`.
+ *
+ * @param start - The stamp before the gap (epoch ms for dates).
+ * @param end - The stamp after it; greater than `start`.
+ * @param frequency - The series' step, as {@link findGaps} returns it.
+ * @returns A new array: empty when `end` is at most one step after `start` (no gap; a shorter
+ *   step is left alone), the `k - 1` stamps when it is `k` whole steps after, or `null` when it
+ *   is more than one step but not a whole number of steps (within a relative 1e-9 for fixed
+ *   steps), so no regular stamps can fill the gap.
+ * @example
+ * timesBetween(Date.UTC(2020, 0, 15), Date.UTC(2020, 3, 15), { kind: 'months', months: 1 }); // [2020-02-15, 2020-03-15]
+ * timesBetween(1, 4, { kind: 'fixed', step: 1 });   // Float64Array [2, 3]
+ * timesBetween(1, 4.5, { kind: 'fixed', step: 1 }); // null
+ */
+export function timesBetween(start: number, end: number, frequency: Frequency): Float64Array | null {
+  if (frequency.kind === 'months') {
+    const months = monthIndex(end) - monthIndex(start);
+    if (months <= frequency.months) return new Float64Array(0);
+    if (frequency.months <= 0 || months % frequency.months !== 0) return null;
+    const k = months / frequency.months;
+    const stamps = futureTimes(start, frequency, k);
+    return stamps[k - 1] === end ? stamps.slice(0, k - 1) : null;
+  }
+  const span = end - start;
+  if (span <= frequency.step * (1 + STEP_TOLERANCE)) return new Float64Array(0);
+  const k = Math.round(span / frequency.step);
+  if (!(frequency.step > 0) || Math.abs(k * frequency.step - span) > span * STEP_TOLERANCE) return null;
+  return Float64Array.from({ length: k - 1 }, (_, j) => start + (span * (j + 1)) / k);
+}
+
 /** Result of {@link findGaps}. */
 export interface TimeGaps {
   /** The regular step inferred from the whole column (see {@link findGaps}). */

@@ -20,3 +20,4 @@ export * from './calendar';
 export * from './panel';
 export * from './panelSplit';
 export * from './panelWindows';
+export * from './panelCsv';

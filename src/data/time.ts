@@ -2,6 +2,8 @@
  * Parsing of time stamps and numeric cells, shared by the CSV loader and the time-based split so
  * that a boundary string is read exactly like the time column it is compared with.
  */
+import { format as formatDate, parse as parseDate } from 'date-fns';
+import { InputError, describeValue } from '../errors';
 import type { TimeKind } from './types';
 
 /**
@@ -135,4 +137,182 @@ export function classifyTime(text: string): TimeKind | null {
  */
 export function formatTime(value: number, kind: TimeKind): string {
   return kind === 'date' ? new Date(value).toISOString() : String(value);
+}
+
+/**
+ * A `Date` whose local-time fields are its UTC fields (offset 0), so that date-fns `parse` and
+ * `format` work in UTC whatever the machine's time zone: no daylight-saving hour is skipped or
+ * repeated. This is what `@date-fns/utc`'s `UTCDate` does; it is not a dependency here, and
+ * date-fns' parser only uses the getters and setters below.
+ */
+class UtcWallClockDate extends Date {
+  override getFullYear(): number {
+    return this.getUTCFullYear();
+  }
+  override getMonth(): number {
+    return this.getUTCMonth();
+  }
+  override getDate(): number {
+    return this.getUTCDate();
+  }
+  override getDay(): number {
+    return this.getUTCDay();
+  }
+  override getHours(): number {
+    return this.getUTCHours();
+  }
+  override getMinutes(): number {
+    return this.getUTCMinutes();
+  }
+  override getSeconds(): number {
+    return this.getUTCSeconds();
+  }
+  override getMilliseconds(): number {
+    return this.getUTCMilliseconds();
+  }
+  override getTimezoneOffset(): number {
+    return 0;
+  }
+  override setFullYear(year: number, month?: number, date?: number): number {
+    return this.setUTCFullYear(year, month ?? this.getUTCMonth(), date ?? this.getUTCDate());
+  }
+  override setMonth(month: number, date?: number): number {
+    return this.setUTCMonth(month, date ?? this.getUTCDate());
+  }
+  override setDate(date: number): number {
+    return this.setUTCDate(date);
+  }
+  override setHours(hours: number, min?: number, sec?: number, ms?: number): number {
+    return this.setUTCHours(hours, min ?? this.getUTCMinutes(), sec ?? this.getUTCSeconds(), ms ?? this.getUTCMilliseconds());
+  }
+  override setMinutes(min: number, sec?: number, ms?: number): number {
+    return this.setUTCMinutes(min, sec ?? this.getUTCSeconds(), ms ?? this.getUTCMilliseconds());
+  }
+  override setSeconds(sec: number, ms?: number): number {
+    return this.setUTCSeconds(sec, ms ?? this.getUTCMilliseconds());
+  }
+  override setMilliseconds(ms: number): number {
+    return this.setUTCMilliseconds(ms);
+  }
+}
+
+/** Reference date of every formatted parse: fields a format does not name come from it. */
+const UTC_EPOCH = new UtcWallClockDate(0);
+
+/** Format tokens that carry a time-zone offset (outside quoted text). */
+const ZONE_TOKENS = /[XxOz]/;
+
+/**
+ * Checks a date-fns format string (as {@link parseFormattedDate} takes it).
+ *
+ * @param format - A date-fns `parse`/`format` pattern, e.g. `MMM d yyyy`, `dd.MM.yyyy`,
+ *   `yyyy-MM-dd HH:mm` (Unicode tokens: `yyyy` year, `MM` month, `dd` day, `HH` hour; letters
+ *   meant literally go in single quotes, `yyyy-MM-dd'T'HH:mm`).
+ * @param argument - The option name used in the message. @defaultValue `'timeFormat'`
+ * @returns `format`, unchanged.
+ * @throws InputError naming `options.<argument>` and the value when `format` is not a non-empty
+ *   string or date-fns rejects it (an unquoted unknown letter, `hh` with `HH`, ...); `Y` and
+ *   `D` (week-numbering year, day of the year) are refused with a hint to write `yyyy`/`dd`.
+ * @example
+ * checkTimeFormat('dd.MM.yyyy'); // 'dd.MM.yyyy'
+ * checkTimeFormat('YYYY-MM-DD'); // throws: options.timeFormat "YYYY-MM-DD" uses Y (week-numbering year): write y for the calendar year (yyyy); ...
+ */
+export function checkTimeFormat(format: string, argument = 'timeFormat'): string {
+  if (typeof format !== 'string' || format.length === 0) {
+    throw new InputError(`options.${argument} must be a non-empty date-fns format such as "dd.MM.yyyy", got ${describeValue(format)}`, {
+      argument,
+      value: format,
+    });
+  }
+  // date-fns refuses these (and logs to the console first): say what was meant instead.
+  const literal = withoutQuoted(format);
+  for (const [token, meant, what] of [
+    ['Y', 'y', 'week-numbering year'],
+    ['D', 'd', 'day of the year'],
+  ] as const) {
+    if (literal.includes(token)) {
+      throw new InputError(
+        `options.${argument} ${JSON.stringify(format)} uses ${token} (${what}): write ${meant} for the calendar ` +
+          `${meant === 'y' ? 'year (yyyy)' : 'day of the month (dd)'}; date-fns tokens are case-sensitive`,
+        { argument, value: format },
+      );
+    }
+  }
+  try {
+    formatDate(UTC_EPOCH, format);
+    parseDate(formatDate(UTC_EPOCH, format), format, UTC_EPOCH);
+  } catch (err) {
+    const reason = err instanceof Error ? err.message : String(err);
+    throw new InputError(`options.${argument} ${JSON.stringify(format)} is not a valid date-fns format: ${reason}`, {
+      argument,
+      value: format,
+    });
+  }
+  return format;
+}
+
+/**
+ * Whether {@link parseFormattedDate} requires the round trip (the parsed date, formatted back,
+ * is the cell text).
+ * @defaultValue `true`
+ */
+export const DEFAULT_STRICT_TIME_FORMAT = true;
+
+/** Options of {@link parseFormattedDate}. */
+export interface ParseFormattedDateOptions {
+  /**
+   * `true`: the parsed value must format back to exactly `text`. `false`: whatever date-fns
+   * `parse` accepts (used to explain a rejected cell).
+   * @defaultValue {@link DEFAULT_STRICT_TIME_FORMAT}
+   */
+  readonly strict?: boolean;
+}
+
+/**
+ * Parses a date with an explicit date-fns format, strictly and in UTC.
+ *
+ * The cell is read with date-fns `parse` as a UTC wall-clock time (a date without a zone is UTC,
+ * never the machine's local time, so results do not depend on `TZ` or daylight-saving time);
+ * fields the format does not name default to the start of the unit (`yyyy-MM` is the 1st at
+ * midnight). Strict: the value must also format back to exactly the same text, so `Jan 01 2000`
+ * does not match `MMM d yyyy` and `2020-1-5` does not match `yyyy-MM-dd`. With a zone token
+ * (`X`, `x`, `O`, `z`) the offset is applied and the round trip is not checked (it would print
+ * `+00:00`).
+ *
+ * @param text - The cell text, used as is.
+ * @param format - A date-fns format, see {@link checkTimeFormat}; not validated here.
+ * @param options - See {@link ParseFormattedDateOptions}.
+ * @returns UTC epoch milliseconds, or `null` when `text` does not match `format`.
+ * @example
+ * parseFormattedDate('Jan 1 2000', 'MMM d yyyy');  // 946684800000 (Date.UTC(2000, 0, 1))
+ * parseFormattedDate('31.12.1999', 'dd.MM.yyyy');  // 946598400000
+ * parseFormattedDate('Jan 01 2000', 'MMM d yyyy'); // null
+ * parseFormattedDate('Jan 01 2000', 'MMM d yyyy', { strict: false }); // 946684800000
+ */
+export function parseFormattedDate(text: string, format: string, options: ParseFormattedDateOptions = {}): number | null {
+  const { strict = DEFAULT_STRICT_TIME_FORMAT } = options;
+  const date = parseDate(text, format, UTC_EPOCH);
+  const ms = date.getTime();
+  if (Number.isNaN(ms)) return null;
+  if (strict && !ZONE_TOKENS.test(withoutQuoted(format)) && formatDate(date, format) !== text) return null;
+  return ms;
+}
+
+/**
+ * Writes UTC epoch milliseconds with a date-fns format, in UTC: the inverse of
+ * {@link parseFormattedDate}, used to say how a value should have been written.
+ *
+ * @param ms - UTC epoch milliseconds.
+ * @param format - A date-fns format, see {@link checkTimeFormat}.
+ * @returns The formatted text.
+ * @example
+ * formatWithTimeFormat(Date.UTC(2000, 0, 1), 'MMM d yyyy'); // 'Jan 1 2000'
+ */
+export function formatWithTimeFormat(ms: number, format: string): string {
+  return formatDate(new UtcWallClockDate(ms), format);
+}
+
+/** `format` with its single-quoted literal parts removed. */
+function withoutQuoted(format: string): string {
+  return format.replace(/'(?:''|[^'])*(?:'|$)/g, '');
 }

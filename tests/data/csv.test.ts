@@ -10,6 +10,8 @@ import {
   DEFAULT_MISSING_POLICY,
   CSV_DELIMITERS,
   DEFAULT_DELIMITER,
+  DEFAULT_GAP_POLICY,
+  GAP_POLICIES,
   MAX_ABS_VALUE,
   loadCsv,
   parseCsvText,
@@ -67,7 +69,7 @@ describe('parseCsvText: happy paths', () => {
   });
 
   it('reads plain numeric time stamps as numbers (a bare year is a number)', () => {
-    const s = parseCsvText('t,y\n2019,1\n2020,2\n2021.5,3\n', opts, 'years.csv');
+    const s = parseCsvText('t,y\n2019,1\n2020,2\n2021.5,3\n', { ...opts, gaps: 'warn' }, 'years.csv');
     expect(s.timeKind).toBe('number');
     expect(Array.from(s.time)).toEqual([2019, 2020, 2021.5]);
     expect(s.source).toBe('years.csv');
@@ -158,6 +160,12 @@ describe('parseCsvText: option validation', () => {
     ['bad sort', { time: 't', targets: ['y'], sort: 'yes' }, 'options.sort must be a boolean, got "yes"'],
     ['minRows 0', { time: 't', targets: ['y'], minRows: 0 }, 'options.minRows must be a positive integer, got 0'],
     ['minRows 1.5', { time: 't', targets: ['y'], minRows: 1.5 }, 'options.minRows must be a positive integer, got 1.5'],
+    ['bad gaps', { time: 't', targets: ['y'], gaps: 'skip' }, "options.gaps must be one of 'error', 'warn', 'fill', got \"skip\""],
+    ['empty id', { time: 't', id: '', targets: ['y'] }, 'options.id must be a non-empty column name, got ""'],
+    ['id as time', { time: 't', id: 't', targets: ['y'] }, 'column "t" is selected twice (options.time and options.id)'],
+    ['id as target', { time: 't', id: 'y', targets: ['y'] }, 'column "y" is selected twice (options.id and options.targets)'],
+    ['id in the single-series loader', { time: 't', id: 'k', targets: ['y'] }, 'options.id ("k") reads many series: use parsePanelCsvText or loadPanelCsv, which return a panel'],
+    ['bad timeFormat', { time: 't', targets: ['y'], timeFormat: 'dd.mm.YYYY' }, 'options.timeFormat "dd.mm.YYYY" uses Y (week-numbering year): write y for the calendar year (yyyy); date-fns tokens are case-sensitive'],
   ])('%s', (_name, options, message) => {
     expect(inputError(() => parseCsvText('t,y\n1,2\n2,3\n', options as LoadCsvOptions)).message).toBe(message);
   });
@@ -239,19 +247,19 @@ describe('parseCsvText: missing values', () => {
   });
 
   it('drop: a gap only in an unselected column keeps the row', () => {
-    const s = parseCsvText(text, { time: 't', targets: ['x'], missing: 'drop' });
+    const s = parseCsvText(text, { time: 't', targets: ['x'], missing: 'drop', gaps: 'warn' });
     expect(Array.from(s.time)).toEqual([0, 1, 2, 6]);
   });
 
   it('ffill: carries the last observation forward', () => {
-    const s = parseCsvText(text, { time: 't', targets: ['y'], features: ['x'], missing: 'ffill' });
+    const s = parseCsvText(text, { time: 't', targets: ['y'], features: ['x'], missing: 'ffill', gaps: 'warn' });
     expect(Array.from(s.values.y)).toEqual([0, 0, 0, 8, 10, 12]);
     expect(Array.from(s.values.x)).toEqual([10, 11, 12, 12, 12, 16]);
   });
 
   it('interpolate: linear in time, not by position', () => {
     // y: (0,0) ... (4,8): slope 2 -> t=1: 2, t=2: 4.  x: (2,12) ... (6,16): slope 1 -> t=4: 14, t=5: 15.
-    const s = parseCsvText(text, { time: 't', targets: ['y'], features: ['x'], missing: 'interpolate' });
+    const s = parseCsvText(text, { time: 't', targets: ['y'], features: ['x'], missing: 'interpolate', gaps: 'warn' });
     expect(Array.from(s.values.y)).toEqual([0, 2, 4, 8, 10, 12]);
     expect(Array.from(s.values.x)).toEqual([10, 11, 12, 14, 15, 16]);
   });
@@ -262,6 +270,7 @@ describe('parseCsvText: missing values', () => {
       targets: ['y'],
       missing: 'interpolate',
       sort: true,
+      gaps: 'warn',
     });
     expect(Array.from(s.values.y)).toEqual([10, 20, 40]);
   });
@@ -420,7 +429,7 @@ describe('loadCsv: encodings', () => {
 describe('parseCsvTextWithWarnings: gaps', () => {
   it('warns about missing time stamps in a monthly series, naming the first gap and the count', async () => {
     const file = path.join(FIXTURES, 'monthly-gaps.csv');
-    const { warnings, series } = await loadCsv(file, { time: 'month', targets: ['sales'] });
+    const { warnings, series } = await loadCsv(file, { time: 'month', targets: ['sales'], gaps: 'warn' });
     expect(series.length).toBe(7);
     expect(warnings).toEqual([
       `${file}: time column "month" has 2 gaps (inferred step 1 month); the first is between line 3 ("2020-02") and line 4 ("2020-05"); ` +
@@ -430,9 +439,9 @@ describe('parseCsvTextWithWarnings: gaps', () => {
   });
 
   it('reports gaps in sorted order and gaps made by dropping rows; none for regular series', () => {
-    const sorted = parseCsvTextWithWarnings('t,y\n3,1\n1,1\n2,1\n6,1\n', { ...opts, sort: true }, 'f.csv');
+    const sorted = parseCsvTextWithWarnings('t,y\n3,1\n1,1\n2,1\n6,1\n', { ...opts, sort: true, gaps: 'warn' }, 'f.csv');
     expect(sorted.warnings[0]).toMatch(/^f\.csv: time column "t" has 1 gap \(inferred step 1\); the first is between line 2 \("3"\) and line 5 \("6"\);/);
-    const dropped = parseCsvTextWithWarnings('t,y\n1,1\n2,\n3,1\n4,1\n', { ...opts, missing: 'drop' }, 'f.csv');
+    const dropped = parseCsvTextWithWarnings('t,y\n1,1\n2,\n3,1\n4,1\n', { ...opts, missing: 'drop', gaps: 'warn' }, 'f.csv');
     expect(dropped.warnings[0]).toMatch(/has 1 gap \(inferred step 1\); the first is between line 2 \("1"\) and line 4 \("3"\)/);
     const daily = 'd,y\n2020-01-01,1\n2020-01-02,1\n2020-01-03,1\n2020-01-04,1\n';
     expect(parseCsvTextWithWarnings(daily, { time: 'd', targets: ['y'] }).warnings).toEqual([]);
@@ -450,5 +459,110 @@ describe('parseCsvText: magnitude bound', () => {
     );
     expect(err.details).toMatchObject({ file: 'big.csv', column: 'y', line: 3, value: '-1e306' });
     expect(Array.from(parseCsvText('t,y\n1,1e150\n2,-1e150\n', opts).values.y)).toEqual([1e150, -1e150]);
+  });
+});
+
+describe('parseCsvText: timeFormat', () => {
+  it.each([
+    ['MMM d yyyy', 'Jan 1 2000', 'Feb 29 2000', [Date.UTC(2000, 0, 1), Date.UTC(2000, 1, 29)]],
+    ['dd.MM.yyyy', '31.12.1999', '01.01.2000', [Date.UTC(1999, 11, 31), Date.UTC(2000, 0, 1)]],
+    ['yyyy-MM-dd HH:mm', '2020-03-29 01:00', '2020-03-29 02:30', [Date.UTC(2020, 2, 29, 1), Date.UTC(2020, 2, 29, 2, 30)]],
+  ])('reads %j dates as UTC', (timeFormat, a, b, expected) => {
+    const s = parseCsvText(`d,y\n"${a}",1\n"${b}",2\n`, { time: 'd', targets: ['y'], timeFormat });
+    expect(s.timeKind).toBe('date');
+    expect(Array.from(s.time)).toEqual(expected);
+  });
+
+  it.each([
+    [
+      'a cell the format does not read',
+      'd,y\nJan 1 2000,1\nfoo,2\n',
+      'f.csv: time column "d", line 3: "foo" does not match the time format "MMM d yyyy" (options.timeFormat)',
+    ],
+    [
+      'a cell that does not format back',
+      'd,y\nJan 1 2000,1\nFeb 01 2000,2\n',
+      'f.csv: time column "d", line 3: "Feb 01 2000" does not match the time format "MMM d yyyy" (options.timeFormat); ' +
+        'date-fns reads it as 2000-02-01T00:00:00.000Z, which this format writes as "Feb 1 2000"',
+    ],
+    ['an ISO date', 'd,y\n2000-01-01,1\n', 'f.csv: time column "d", line 2: "2000-01-01" does not match the time format "MMM d yyyy" (options.timeFormat)'],
+    ['a missing stamp', 'd,y\nJan 1 2000,1\nNA,2\n', 'f.csv: time column "d", line 3: time stamp is missing ("NA"); every row needs one'],
+  ])('%s is an error naming the column, line, value and format', (_name, text, message) => {
+    const err = inputError(() => parseCsvText(text, { time: 'd', targets: ['y'], timeFormat: 'MMM d yyyy' }, 'f.csv'));
+    expect(err.message).toBe(message);
+    expect(err.details).toMatchObject({ file: 'f.csv', column: 'd' });
+  });
+
+  it('sorts and checks duplicates on the parsed values', () => {
+    const s = parseCsvText('d,y\n02.01.2000,2\n01.01.2000,1\n', { time: 'd', targets: ['y'], timeFormat: 'dd.MM.yyyy', sort: true });
+    expect(Array.from(s.values.y)).toEqual([1, 2]);
+  });
+});
+
+describe('parseCsvText: gaps', () => {
+  const monthlyGaps = path.join(FIXTURES, 'monthly-gaps.csv');
+
+  it('are an error by default, naming the count, step, first gap and the options', async () => {
+    expect(DEFAULT_GAP_POLICY).toBe('error');
+    expect(GAP_POLICIES).toEqual(['error', 'warn', 'fill']);
+    const err = await inputRejection(loadCsv(monthlyGaps, { time: 'month', targets: ['sales'] }));
+    expect(err.message).toBe(
+      `${monthlyGaps}: time column "month" has 2 gaps (inferred step 1 month); the first is between line 3 ("2020-02") and line 4 ("2020-05"); ` +
+        "seasonal periods, lags and windows count rows, so pass gaps: 'fill' (--gaps fill) with a missing policy such as 'interpolate' " +
+        "(--missing interpolate) to insert the missing time stamps, or gaps: 'warn' (--gaps warn) to use the rows as they are",
+    );
+    expect(err.details).toMatchObject({ file: monthlyGaps, column: 'month', argument: 'gaps', gaps: 2, lines: [3, 4] });
+  });
+
+  it('weekday-only daily data has a gap every weekend', () => {
+    // Mon 2024-01-01 .. Fri 01-05, then Mon 01-08: the median step is 1 day, the weekend a 3-day step.
+    const days = ['01', '02', '03', '04', '05', '08', '09'].map((d) => `2024-01-${d}`);
+    const text = `d,y\n${days.map((d, i) => `${d},${i}`).join('\n')}\n`;
+    expect(inputError(() => parseCsvText(text, { time: 'd', targets: ['y'] }, 'b.csv')).message).toMatch(
+      /^b\.csv: time column "d" has 1 gap \(inferred step 1 day\); the first is between line 6 \("2024-01-05"\) and line 7 \("2024-01-08"\);/,
+    );
+  });
+
+  it('fill: inserts the missing months, then interpolates them in time', () => {
+    // 2020-01-01 .. 2020-04-01 is 31 + 29 + 31 = 91 days; y rises by 1 per day.
+    const s = parseCsvText('m,y\n2019-12,-31\n2020-01,0\n2020-04,91\n', { time: 'm', targets: ['y'], gaps: 'fill', missing: 'interpolate' });
+    expect(Array.from(s.time)).toEqual([Date.UTC(2019, 11, 1), Date.UTC(2020, 0, 1), Date.UTC(2020, 1, 1), Date.UTC(2020, 2, 1), Date.UTC(2020, 3, 1)]);
+    expect(Array.from(s.values.y)).toEqual([-31, 0, 31, 60, 91]);
+  });
+
+  it('fill: inserts fixed steps (numbers and dates), with ffill, features too', () => {
+    const s = parseCsvText('t,y,x\n1,10,1\n2,20,2\n5,50,5\n6,60,6\n', { time: 't', targets: ['y'], features: ['x'], gaps: 'fill', missing: 'ffill' });
+    expect(Array.from(s.time)).toEqual([1, 2, 3, 4, 5, 6]);
+    expect(Array.from(s.values.y)).toEqual([10, 20, 20, 20, 50, 60]);
+    expect(Array.from(s.values.x)).toEqual([1, 2, 2, 2, 5, 6]);
+    const hourly = parseCsvText('h,y\n2020-01-01T00:00,0\n2020-01-01T01:00,1\n2020-01-01T04:00,4\n', {
+      time: 'h', targets: ['y'], gaps: 'fill', missing: 'interpolate',
+    });
+    expect(Array.from(hourly.time)).toEqual([0, 1, 2, 3, 4].map((h) => Date.UTC(2020, 0, 1, h)));
+    expect(Array.from(hourly.values.y)).toEqual([0, 1, 2, 3, 4]);
+  });
+
+  it('fill: counts the inserted rows for minRows and is a no-op without gaps', () => {
+    expect(parseCsvText('t,y\n1,1\n2,2\n4,4\n', { ...opts, gaps: 'fill', missing: 'interpolate', minRows: 4 }).length).toBe(4);
+    expect(Array.from(parseCsvText('t,y\n1,1\n2,2\n3,3\n', { ...opts, gaps: 'fill' }).time)).toEqual([1, 2, 3]);
+  });
+
+  it.each<[string, LoadCsvOptions['missing'], string]>([
+    ['error', 'error', "'error'"],
+    ['drop', 'drop', "'drop'"],
+  ])('fill with missing: %s is an error that asks for a filling policy', (_name, missing, shown) => {
+    const text = 't,y\n1,1\n2,2\n4,4\n5,5\n';
+    expect(inputError(() => parseCsvText(text, { ...opts, gaps: 'fill', missing }, 'f.csv')).message).toBe(
+      'f.csv: time column "t" has 1 gap (inferred step 1); the first is between line 3 ("2") and line 4 ("4"); ' +
+        `gaps: 'fill' inserts the missing time stamps with missing values, which missing: ${shown} does not fill: ` +
+        "choose a missing policy such as 'interpolate' (--missing interpolate) or 'ffill'",
+    );
+  });
+
+  it('fill: a gap that is not a whole number of steps is an error naming both lines', () => {
+    const text = 't,y\n1,1\n2,2\n3,3\n5.5,5\n';
+    expect(inputError(() => parseCsvText(text, { ...opts, gaps: 'fill', missing: 'interpolate' }, 'f.csv')).message).toBe(
+      'f.csv: time column "t": cannot fill the gap between line 4 ("3") and line 5 ("5.5"): it is not a whole number of steps of 1 (the inferred step)',
+    );
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { describeFrequency, findGaps, futureTimes, inferFrequency } from '../../src/data/frequency';
+import { describeFrequency, findGaps, futureTimes, inferFrequency, timesBetween } from '../../src/data/frequency';
 
 const iso = (a: Float64Array): string[] => Array.from(a, (ms) => new Date(ms).toISOString().slice(0, 10));
 
@@ -67,5 +67,24 @@ describe('findGaps / describeFrequency', () => {
     [{ kind: 'fixed', step: 0.5 }, 'number', '0.5'],
   ] as const)('describes %j as %s', (frequency, kind, text) => {
     expect(describeFrequency(frequency, kind)).toBe(text);
+  });
+});
+
+describe('timesBetween', () => {
+  const day = 86_400_000;
+  const monthly = { kind: 'months', months: 1 } as const;
+  it.each([
+    ['monthly, two missing', Date.UTC(2020, 0, 15), Date.UTC(2020, 3, 15), monthly, [Date.UTC(2020, 1, 15), Date.UTC(2020, 2, 15)]],
+    ['monthly, one step', Date.UTC(2020, 0, 1), Date.UTC(2020, 1, 1), monthly, []],
+    ['quarterly, one missing', Date.UTC(2020, 0, 1), Date.UTC(2020, 6, 1), { kind: 'months', months: 3 } as const, [Date.UTC(2020, 3, 1)]],
+    ['quarterly, not whole quarters', Date.UTC(2020, 0, 1), Date.UTC(2020, 4, 1), { kind: 'months', months: 3 } as const, null],
+    ['daily over a weekend', 4 * day, 7 * day, { kind: 'fixed', step: day } as const, [5 * day, 6 * day]],
+    ['fixed, one step', 1, 2, { kind: 'fixed', step: 1 } as const, []],
+    ['fixed, shorter than a step', 1, 1.5, { kind: 'fixed', step: 1 } as const, []],
+    ['fixed, not whole steps', 1, 4.5, { kind: 'fixed', step: 1 } as const, null],
+    ['decimal steps land exactly', 0.1, 0.4, { kind: 'fixed', step: 0.1 } as const, [0.2, 0.30000000000000004]],
+  ] as const)('%s', (_name, start, end, frequency, expected) => {
+    const got = timesBetween(start, end, frequency);
+    expect(got === null ? null : Array.from(got)).toEqual(expected === null ? null : [...expected]);
   });
 });

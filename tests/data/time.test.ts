@@ -1,5 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { classifyTime, formatTime, parseIsoDate, parseNumber, parseTime } from '../../src/data/time';
+import { inputError } from './helpers';
+import {
+  DEFAULT_STRICT_TIME_FORMAT,
+  checkTimeFormat,
+  classifyTime,
+  formatTime,
+  formatWithTimeFormat,
+  parseFormattedDate,
+  parseIsoDate,
+  parseNumber,
+  parseTime,
+} from '../../src/data/time';
 
 describe('parseNumber', () => {
   it.each([
@@ -63,5 +74,83 @@ describe('classifyTime / parseTime / formatTime', () => {
   it('formats dates as ISO UTC and numbers as text', () => {
     expect(formatTime(0, 'date')).toBe('1970-01-01T00:00:00.000Z');
     expect(formatTime(1.5, 'number')).toBe('1.5');
+  });
+});
+
+describe('parseFormattedDate / formatWithTimeFormat', () => {
+  it.each([
+    ['Jan 1 2000', 'MMM d yyyy', Date.UTC(2000, 0, 1)],
+    ['Dec 31 1999', 'MMM d yyyy', Date.UTC(1999, 11, 31)],
+    ['31.12.1999', 'dd.MM.yyyy', Date.UTC(1999, 11, 31)],
+    ['29.02.2020', 'dd.MM.yyyy', Date.UTC(2020, 1, 29)],
+    ['2020-01-31 23:59', 'yyyy-MM-dd HH:mm', Date.UTC(2020, 0, 31, 23, 59)],
+    ['2020-05', 'yyyy-MM', Date.UTC(2020, 4, 1)],
+    ['1/2/2020', 'M/d/yyyy', Date.UTC(2020, 0, 2)],
+    ['0050-06-01', 'yyyy-MM-dd', Date.parse('0050-06-01T00:00:00Z')],
+    ["2020-01-31T12:00+02:00", "yyyy-MM-dd'T'HH:mmxxx", Date.UTC(2020, 0, 31, 10)],
+  ])('parses %j with %j as UTC', (text, format, ms) => {
+    expect(parseFormattedDate(text, format)).toBe(ms);
+  });
+
+  it.each([
+    ['Jan 01 2000', 'MMM d yyyy'], // does not format back (d writes 1)
+    ['2020-1-5', 'yyyy-MM-dd'],
+    ['32.01.2000', 'dd.MM.yyyy'],
+    ['29.02.2019', 'dd.MM.yyyy'],
+    ['2020-01-31 24:00', 'yyyy-MM-dd HH:mm'],
+    ['31/12/1999', 'dd.MM.yyyy'],
+    ['', 'dd.MM.yyyy'],
+    ['Jan 1 2000 ', 'MMM d yyyy'],
+  ])('rejects %j with %j', (text, format) => {
+    expect(parseFormattedDate(text, format)).toBeNull();
+  });
+
+  it('strict: false accepts what date-fns parse accepts; strict is the default', () => {
+    expect(DEFAULT_STRICT_TIME_FORMAT).toBe(true);
+    expect(parseFormattedDate('Jan 01 2000', 'MMM d yyyy', { strict: false })).toBe(Date.UTC(2000, 0, 1));
+    expect(parseFormattedDate('32.01.2000', 'dd.MM.yyyy', { strict: false })).toBeNull();
+  });
+
+  it('formats back in UTC', () => {
+    expect(formatWithTimeFormat(Date.UTC(2000, 0, 1), 'MMM d yyyy')).toBe('Jan 1 2000');
+    expect(formatWithTimeFormat(Date.UTC(2021, 2, 14, 2, 30), 'yyyy-MM-dd HH:mm')).toBe('2021-03-14 02:30');
+  });
+
+  it('does not depend on the machine time zone, even at a daylight-saving change', () => {
+    const saved = process.env.TZ;
+    try {
+      // 2021-03-14 02:30 does not exist in New York (clocks jump from 02:00 to 03:00).
+      process.env.TZ = 'America/New_York';
+      expect(new Date(2021, 2, 14, 2, 30).getHours()).toBe(3); // the zone is really in effect
+      expect(parseFormattedDate('2021-03-14 02:30', 'yyyy-MM-dd HH:mm')).toBe(Date.UTC(2021, 2, 14, 2, 30));
+      expect(parseFormattedDate('Jan 1 2000', 'MMM d yyyy')).toBe(Date.UTC(2000, 0, 1));
+      process.env.TZ = 'Asia/Kolkata';
+      expect(new Date(0).getTimezoneOffset()).toBe(-330);
+      expect(parseFormattedDate('31.12.1999', 'dd.MM.yyyy')).toBe(Date.UTC(1999, 11, 31));
+      expect(formatWithTimeFormat(Date.UTC(1999, 11, 31, 23, 0), 'dd.MM.yyyy HH:mm')).toBe('31.12.1999 23:00');
+    } finally {
+      if (saved === undefined) delete process.env.TZ;
+      else process.env.TZ = saved;
+    }
+  });
+});
+
+describe('checkTimeFormat', () => {
+  it('returns a valid format unchanged', () => {
+    expect(checkTimeFormat('dd.MM.yyyy')).toBe('dd.MM.yyyy');
+    expect(checkTimeFormat("yyyy-MM-dd'T'HH:mm")).toBe("yyyy-MM-dd'T'HH:mm");
+  });
+
+  it.each<[unknown, string]>([
+    ['', 'options.timeFormat must be a non-empty date-fns format such as "dd.MM.yyyy", got ""'],
+    [5, 'options.timeFormat must be a non-empty date-fns format such as "dd.MM.yyyy", got 5'],
+    ['YYYY-MM-dd', 'options.timeFormat "YYYY-MM-dd" uses Y (week-numbering year): write y for the calendar year (yyyy); date-fns tokens are case-sensitive'],
+    ['yyyy-MM-DD', 'options.timeFormat "yyyy-MM-DD" uses D (day of the year): write d for the calendar day of the month (dd); date-fns tokens are case-sensitive'],
+    ['foo', 'options.timeFormat "foo" is not a valid date-fns format: Format string contains an unescaped latin alphabet character `f`'],
+    ['hh:mm HH', "options.timeFormat \"hh:mm HH\" is not a valid date-fns format: The format string mustn't contain `hh` and `HH` at the same time"],
+  ])('rejects %j', (format, message) => {
+    const err = inputError(() => checkTimeFormat(format as string));
+    expect(err.message).toBe(message);
+    expect(err.details).toMatchObject({ argument: 'timeFormat', value: format });
   });
 });
