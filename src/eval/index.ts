@@ -1,7 +1,8 @@
 /**
  * Evaluation layer: accuracy metrics, reference forecasters (naive, seasonal naive, mean, drift,
  * Holt-Winters), statistical models (AutoETS, Theta), the rolling-origin backtest and the
- * validation guard.
+ * validation guard; the panel model interface with the local models, combinations, the panel
+ * backtest and the step alignment.
  */
 export {
   DEFAULT_MASE_SEASON,
@@ -81,3 +82,13 @@ export { ARIMA_KAPPA, AUTO_ARIMA_DEFAULTS, arimaForecastAt, arimaForecaster, aut
 export type { ArimaForecasterOptions } from './arima';
 export type { ArimaCoefficients, ArimaConstantKind, ArimaFit, ArimaOrder, AutoArimaOptions, FitArimaOptions } from './arima';
 export { leastSquares, solveLinear } from './linearSolve';
+export { assertPanelOrigins, lastOrigins, panelForecast, stepTimes, truncatePanel } from './model';
+export type { Forecaster, PanelForecast, PanelOrigins, SeriesForecasts } from './model';
+export { DEFAULT_LOCAL_FALLBACK, DEFAULT_LOCAL_SEASON, LOCAL_MODEL_NAMES, localForecaster, referenceForecasters } from './localModels';
+export type { LocalForecaster, LocalForecasterOptions, LocalModelName, ReferenceForecastersOptions, SeriesFailure } from './localModels';
+export { cachedForecaster, combineForecasters } from './combine';
+export type { CachedForecaster, CombinedForecaster } from './combine';
+export { DEFAULT_PROBE_TOLERANCE, DEFAULT_REFIT, panelBacktest } from './panelBacktest';
+export type { PanelBacktestOptions, PanelBacktestResult, PanelModelBacktest, ProbePoint, RefitPolicy, SeriesScores } from './panelBacktest';
+export { alignSteps, formatTimes, forecastCsvText, futureCsvText, futureRows } from './alignment';
+export type { AlignmentOptions, FutureSeries, FutureTable, SeriesAlignment, StepAlignment } from './alignment';

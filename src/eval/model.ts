@@ -3,10 +3,11 @@
  * the baselines) fits on a panel and forecasts from origins of its series, with a timestamp per
  * step. Backtests, future forecasts, ensembles and reports are written once against it.
  */
+import { InputError, describeValue } from '../errors';
 import { futureTimes } from '../data/frequency';
-import { type Panel, seriesRows } from '../data/panel';
+import { type Panel, type PanelMember, makePanel, panelSeries, seriesRows } from '../data/panel';
 import type { PanelSplit } from '../data/panelSplit';
-import type { TimeKind } from '../data/types';
+import type { TimeKind, TimeSeries } from '../data/types';
 
 /**
  * Forecast origins per series, in `panel.ids` order: `origins[i]` lists rows of series `i`
@@ -96,4 +97,118 @@ export function stepTimes(panel: Panel, index: number, origin: number, steps: nu
  */
 export function lastOrigins(panel: Panel): number[][] {
   return panel.ids.map((_, i) => [panel.offsets[i + 1] - panel.offsets[i] - 1]);
+}
+
+/**
+ * Checks forecast origins against a panel: one list per series, each of increasing integers in
+ * `[0, length - 1]` of that series.
+ *
+ * @param panel - The panel the origins refer to; not modified.
+ * @param origins - The origins to check.
+ * @throws InputError naming the argument and value, and the series id for a bad origin, e.g.
+ *   `origins of series "b" must be increasing integers in [0, 4], got [3, 7]`.
+ * @example
+ * const s = parseCsvText('t,y\n1,1\n2,2\n3,3\n', { time: 't', targets: ['y'] });
+ * assertPanelOrigins(panelFromSeries(s), [[0, 2]]); // ok
+ */
+export function assertPanelOrigins(panel: Panel, origins: PanelOrigins): void {
+  if (!Array.isArray(origins) || origins.length !== panel.ids.length) {
+    const got = Array.isArray(origins) ? `${origins.length} lists` : describeValue(origins);
+    throw new InputError(`origins must hold one list per series (${panel.ids.length}), got ${got}`, { argument: 'origins' });
+  }
+  origins.forEach((list, i) => {
+    const last = panel.offsets[i + 1] - panel.offsets[i] - 1;
+    const ok =
+      Array.isArray(list) && list.every((t, j) => Number.isInteger(t) && t >= 0 && t <= last && (j === 0 || t > list[j - 1]));
+    if (!ok) {
+      throw new InputError(
+        `origins of series ${JSON.stringify(panel.ids[i])} must be increasing integers in [0, ${last}], got ${describeValue(list)}`,
+        { argument: 'origins', id: panel.ids[i], value: list },
+      );
+    }
+  });
+}
+
+/**
+ * Assembles a {@link PanelForecast} from per-series forecast rows, with the step times of
+ * {@link stepTimes}: the helper every {@link Forecaster} uses to return its result.
+ *
+ * @param panel - The panel forecast; not modified.
+ * @param model - The model's name.
+ * @param origins - The origins asked (see {@link PanelOrigins}).
+ * @param horizon - Steps per origin.
+ * @param values - Per series, one row of `horizon` forecasts per origin (taken as they are, not
+ *   copied); ignored for series without origins.
+ * @returns A forecast with one entry per series that has origins, in panel order.
+ * @example
+ * const s = parseCsvText('t,y\n1,1\n2,2\n3,3\n', { time: 't', targets: ['y'] });
+ * const f = panelForecast(panelFromSeries(s), 'flat', [[2]], 2, [[Float64Array.of(3, 3)]]);
+ * Array.from(f.series[0].times[0]); // => [4, 5]
+ */
+export function panelForecast(
+  panel: Panel,
+  model: string,
+  origins: PanelOrigins,
+  horizon: number,
+  values: readonly (readonly Float64Array[])[],
+): PanelForecast {
+  const series: SeriesForecasts[] = [];
+  origins.forEach((list, index) => {
+    if (list.length === 0) return;
+    series.push({
+      id: panel.ids[index],
+      index,
+      origins: list.slice(),
+      values: values[index].slice(),
+      times: list.map((t) => stepTimes(panel, index, t, horizon)),
+    });
+  });
+  return { model, horizon, timeKind: panel.timeKind, series };
+}
+
+/**
+ * A copy of a panel with each series cut to its first rows: what a model may see at a forecast
+ * origin (the lookahead probe of the panel backtest) or at a refit.
+ *
+ * Porting note: this belongs with `Panel` in `src/data/panel.ts`; it lives here until that
+ * file can take it.
+ *
+ * @param panel - The panel; not modified, and the copy shares no arrays with it.
+ * @param ends - Per series (panel order), how many of its first rows to keep: `0` drops the
+ *   series, otherwise an integer in `[2, length]`.
+ * @returns A new panel of the kept series, in panel order, with their statics, the same
+ *   columns and roles; frequencies are inferred again from the kept rows.
+ * @throws InputError when `ends` does not have one entry per series, or an entry is out of range
+ *   (naming the series), or every series is dropped.
+ * @example
+ * const a = parseCsvText('t,y\n1,1\n2,2\n3,3\n', { time: 't', targets: ['y'] });
+ * const b = parseCsvText('t,y\n1,5\n2,6\n', { time: 't', targets: ['y'] });
+ * const cut = truncatePanel(makePanel([{ id: 'a', series: a }, { id: 'b', series: b }]), [2, 0]);
+ * [cut.ids, Array.from(cut.values.y)]; // => [['a'], [1, 2]]
+ */
+export function truncatePanel(panel: Panel, ends: readonly number[]): Panel {
+  if (!Array.isArray(ends) || ends.length !== panel.ids.length) {
+    throw new InputError(`ends must hold one row count per series (${panel.ids.length}), got ${describeValue(ends)}`, { argument: 'ends' });
+  }
+  const members: PanelMember[] = [];
+  ends.forEach((end, i) => {
+    const length = panel.offsets[i + 1] - panel.offsets[i];
+    if (end === 0) return;
+    if (!Number.isInteger(end) || end < 2 || end > length) {
+      throw new InputError(
+        `ends of series ${JSON.stringify(panel.ids[i])} must be 0 or an integer in [2, ${length}], got ${describeValue(end)}`,
+        { argument: 'ends', id: panel.ids[i], value: end },
+      );
+    }
+    const statics = Object.fromEntries(Object.entries(panel.statics).map(([name, column]) => [name, column[i]]));
+    members.push({ id: panel.ids[i], series: headOf(panelSeries(panel, i), end), statics });
+  });
+  if (members.length === 0) throw new InputError('ends must keep at least one series, got only zeros', { argument: 'ends' });
+  return makePanel(members, { idColumn: panel.idColumn, futureCovariates: panel.futureCovariates, source: panel.source });
+}
+
+function headOf(series: TimeSeries, end: number): TimeSeries {
+  const values: Record<string, Float64Array> = {};
+  for (const name of series.columns) values[name] = series.values[name].subarray(0, end);
+  return { ...series, time: series.time.subarray(0, end), values, length: end };
 }

@@ -8,12 +8,14 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
+import * as data from '../../src/data';
 import * as evaluation from '../../src/eval';
 import { metricsWithScale } from '../../src/eval/metrics';
 import * as validate from '../../src/eval/validate';
 
 const SRC = join(__dirname, '../../src/eval');
-const SCOPE: Record<string, unknown> = { ...evaluation, ...validate, metricsWithScale };
+// Examples build their series and panels with the data layer, which eval sits on.
+const SCOPE: Record<string, unknown> = { ...data, ...evaluation, ...validate, metricsWithScale };
 
 interface Example {
   readonly file: string;

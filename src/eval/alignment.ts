@@ -1,0 +1,271 @@
+/**
+ * Step alignment, written once: forecasts made from many origins, rearranged per target row
+ * ("the forecast of this row made k steps earlier"), the content of `forecast.csv` and of the
+ * report's step-ahead charts; and the future forecasts per series and step, the content of
+ * `future.csv`.
+ */
+import { InputError, describeValue } from '../errors';
+import type { Panel } from '../data/panel';
+import type { PanelSplit } from '../data/panelSplit';
+import type { TimeKind } from '../data/types';
+import type { PanelForecast, SeriesForecasts } from './model';
+
+/** One series' test rows with every model's forecasts of them, step by step. */
+export interface SeriesAlignment {
+  readonly id: string;
+  /** Index of the series in the panel. */
+  readonly index: number;
+  /** The test rows, series-local: `split[index].test.start .. length - 1`. */
+  readonly rows: Int32Array;
+  /** Their time stamps. */
+  readonly time: Float64Array;
+  /** Their values of the panel's first target. */
+  readonly actual: Float64Array;
+  /**
+   * Model -> per step: `forecasts[model][k - 1][j]` is the forecast of `rows[j]` made from origin
+   * `rows[j] - k`, NaN where the model has no forecast from that origin.
+   */
+  readonly forecasts: Readonly<Record<string, readonly Float64Array[]>>;
+}
+
+/** What {@link alignSteps} returns. */
+export interface StepAlignment {
+  readonly timeKind: TimeKind;
+  /** The models in the order given, with their horizons (columns `<name>_step1..h`). */
+  readonly models: readonly { readonly name: string; readonly horizon: number }[];
+  /** Every series of the panel, in panel order. */
+  readonly series: readonly SeriesAlignment[];
+}
+
+/** Options of {@link alignSteps}. */
+export interface AlignmentOptions {
+  /** Per series, its test range: the target rows aligned. */
+  readonly split: PanelSplit;
+}
+
+/** One series' future forecasts (see {@link futureRows}). */
+export interface FutureSeries {
+  readonly id: string;
+  /** The stamps of the steps past the last row. */
+  readonly time: Float64Array;
+  /** Model -> one forecast per step. */
+  readonly values: Readonly<Record<string, Float64Array>>;
+}
+
+/** The content of `future.csv`: per series, `steps` rows of forecasts. */
+export interface FutureTable {
+  readonly timeKind: TimeKind;
+  readonly models: readonly string[];
+  readonly series: readonly FutureSeries[];
+}
+
+/**
+ * For each series and each row of its test range, every model's forecast of that row made k
+ * steps earlier (from origin `row - k`), k = 1..h: the alignment behind `forecast.csv` and the
+ * report's k-step-ahead charts.
+ *
+ * @param panel - The panel forecast; not modified.
+ * @param forecasts - One per model (distinct names), e.g. a backtest's `models[name].forecast`;
+ *   a series without an entry gets NaN. Not modified.
+ * @param options - The split whose test ranges are aligned.
+ * @returns Per series (panel order) the rows, stamps, actual values and aligned forecasts.
+ * @throws InputError for duplicate model names, a forecast of another time kind or of an unknown
+ *   series, or a split without one entry per series.
+ * @example
+ * const panel = panelFromSeries(parseCsvText('t,y\n1,1\n2,2\n3,4\n', { time: 't', targets: ['y'] }));
+ * const flat = panelForecast(panel, 'flat', [[0, 1]], 2, [[Float64Array.of(1, 1), Float64Array.of(2, 2)]]);
+ * const split = [{ train: { start: 0, end: 1 }, val: { start: 1, end: 1 }, test: { start: 1, end: 3 } }];
+ * alignSteps(panel, [flat], { split }).series[0].forecasts.flat[0]; // => [1, 2] (rows 1 and 2, one step ahead)
+ */
+export function alignSteps(panel: Panel, forecasts: readonly PanelForecast[], options: AlignmentOptions): StepAlignment {
+  checkForecasts(forecasts, panel.timeKind);
+  const { split } = options;
+  if (!Array.isArray(split) || split.length !== panel.ids.length) {
+    throw new InputError(`split must hold one entry per series (${panel.ids.length}), got ${describeValue(split)}`, { argument: 'split' });
+  }
+  const byId = forecasts.map((f) => entriesById(f, panel));
+  const target = panel.values[panel.targets[0]];
+  const series = panel.ids.map((id, index): SeriesAlignment => {
+    const offset = panel.offsets[index];
+    const n = panel.offsets[index + 1] - offset;
+    const start = split[index].test.start;
+    const rows = Int32Array.from({ length: n - start }, (_, j) => start + j);
+    const aligned: Record<string, Float64Array[]> = {};
+    forecasts.forEach((f, m) => (aligned[f.model] = alignSeries(byId[m].get(id), rows, f.horizon)));
+    return {
+      id,
+      index,
+      rows,
+      time: panel.time.slice(offset + start, offset + n),
+      actual: target.slice(offset + start, offset + n),
+      forecasts: aligned,
+    };
+  });
+  return { timeKind: panel.timeKind, models: forecasts.map((f) => ({ name: f.model, horizon: f.horizon })), series };
+}
+
+/**
+ * `forecast.csv` from an alignment: columns `id, time, actual`, then `<model>_step<k>` for each
+ * model and step; one line per series and test row. Times as {@link formatTimes} writes them,
+ * forecasts to 8 significant digits, empty where NaN (no origin reaches the row).
+ *
+ * @param alignment - From {@link alignSteps}.
+ * @returns The CSV text, `\n`-terminated lines.
+ * @example
+ * const panel = panelFromSeries(parseCsvText('t,y\n1,1\n2,2\n3,4\n', { time: 't', targets: ['y'] }));
+ * const flat = panelForecast(panel, 'flat', [[1, 2]], 1, [[Float64Array.of(2), Float64Array.of(4)]]);
+ * const split = [{ train: { start: 0, end: 2 }, val: { start: 2, end: 2 }, test: { start: 2, end: 3 } }];
+ * forecastCsvText(alignSteps(panel, [flat], { split })); // => 'id,time,actual,flat_step1\ny,3,4,2\n'
+ */
+export function forecastCsvText(alignment: StepAlignment): string {
+  const header = ['id', 'time', 'actual'];
+  for (const { name, horizon } of alignment.models) for (let k = 1; k <= horizon; k++) header.push(`${name}_step${k}`);
+  const format = formatTimes(alignment.series.map((s) => s.time), alignment.timeKind);
+  const lines = [header.map(csvField).join(',')];
+  for (const s of alignment.series) {
+    s.rows.forEach((_, j) => {
+      const cells = [csvField(s.id), format(s.time[j]), String(s.actual[j])];
+      for (const { name } of alignment.models) for (const step of s.forecasts[name]) cells.push(csvNumber(step[j]));
+      lines.push(cells.join(','));
+    });
+  }
+  return lines.join('\n') + '\n';
+}
+
+/**
+ * The future forecasts of several models side by side: for every series, its `steps` stamps past
+ * the last row and each model's forecast there.
+ *
+ * @param forecasts - One per model (distinct names), each from `Forecaster.forecast(panel, steps)`:
+ *   the same series in the same order, one origin each, the same steps and stamps. Not modified.
+ * @returns The table, series in the order of the first forecast.
+ * @throws InputError for no forecasts, duplicate names, or forecasts that disagree (naming the
+ *   models and the series).
+ * @example
+ * const panel = panelFromSeries(parseCsvText('t,y\n1,1\n2,2\n', { time: 't', targets: ['y'] }));
+ * const flat = panelForecast(panel, 'flat', [[1]], 2, [[Float64Array.of(2, 2)]]);
+ * futureRows([flat]).series[0].time; // => [3, 4]
+ */
+export function futureRows(forecasts: readonly PanelForecast[]): FutureTable {
+  if (!Array.isArray(forecasts) || forecasts.length === 0) {
+    throw new InputError(`forecasts must hold at least one PanelForecast, got ${describeValue(forecasts)}`, { argument: 'forecasts' });
+  }
+  const first: PanelForecast = forecasts[0];
+  checkForecasts(forecasts, first.timeKind);
+  const series = first.series.map((entry, i): FutureSeries => {
+    const values: Record<string, Float64Array> = {};
+    for (const f of forecasts) {
+      const other = f.series[i];
+      const same =
+        other?.id === entry.id &&
+        other.values.length === 1 &&
+        entry.values.length === 1 &&
+        String(other.times[0]) === String(entry.times[0]);
+      if (!same || other.values[0].length !== entry.times[0].length) {
+        throw new InputError(
+          `forecasts of ${JSON.stringify(first.model)} and ${JSON.stringify(f.model)} disagree at series ${JSON.stringify(entry.id)}: ` +
+            'each needs one origin per series, with the same series, steps and times',
+          { argument: 'forecasts', id: entry.id },
+        );
+      }
+      values[f.model] = Float64Array.from(other.values[0]);
+    }
+    return { id: entry.id, time: Float64Array.from(entry.times[0]), values };
+  });
+  if (forecasts.some((f) => f.series.length !== series.length)) {
+    throw new InputError('forecasts must all hold the same series', { argument: 'forecasts' });
+  }
+  return { timeKind: first.timeKind, models: forecasts.map((f) => f.model), series };
+}
+
+/**
+ * `future.csv` from a {@link FutureTable}: columns `id, time`, then one per model; one line per
+ * series and step. Times and numbers written as in {@link forecastCsvText}.
+ *
+ * @param table - From {@link futureRows}.
+ * @returns The CSV text, `\n`-terminated lines.
+ * @example
+ * const panel = panelFromSeries(parseCsvText('t,y\n1,1\n2,2\n', { time: 't', targets: ['y'] }));
+ * futureCsvText(futureRows([panelForecast(panel, 'flat', [[1]], 2, [[Float64Array.of(2, 2)]])])); // => 'id,time,flat\ny,3,2\ny,4,2\n'
+ */
+export function futureCsvText(table: FutureTable): string {
+  const format = formatTimes(table.series.map((s) => s.time), table.timeKind);
+  const lines = [['id', 'time', ...table.models].map(csvField).join(',')];
+  for (const s of table.series) {
+    s.time.forEach((t, j) => {
+      lines.push([csvField(s.id), format(t), ...table.models.map((m) => csvNumber(s.values[m][j]))].join(','));
+    });
+  }
+  return lines.join('\n') + '\n';
+}
+
+const DAY_MS = 86_400_000;
+
+/**
+ * How times are written, as the forecast job always has: numbers as they are; dates as
+ * `YYYY-MM-DD` when every stamp given is a UTC midnight, else as full ISO date-times (so hourly
+ * rows stay distinct).
+ *
+ * @param times - Every stamp that will be written (decides the date form); not modified.
+ * @param timeKind - How the stamps are to be read.
+ * @returns A formatter of one stamp.
+ * @example
+ * formatTimes([Float64Array.of(Date.UTC(2021, 0, 1))], 'date')(Date.UTC(2021, 0, 2)); // => '2021-01-02'
+ */
+export function formatTimes(times: readonly Float64Array[], timeKind: TimeKind): (t: number) => string {
+  if (timeKind !== 'date') return (t) => String(t);
+  const dateOnly = times.every((column) => column.every((t) => t % DAY_MS === 0));
+  return (t) => {
+    const iso = new Date(t).toISOString();
+    return dateOnly ? iso.slice(0, 10) : iso;
+  };
+}
+
+function alignSeries(entry: SeriesForecasts | undefined, rows: Int32Array, horizon: number): Float64Array[] {
+  const originIndex = new Map((entry?.origins ?? []).map((t, i) => [t, i]));
+  return Array.from({ length: horizon }, (_, s) =>
+    Float64Array.from(rows, (row) => {
+      const i = originIndex.get(row - s - 1);
+      return i === undefined ? Number.NaN : entry!.values[i][s];
+    }),
+  );
+}
+
+function entriesById(forecast: PanelForecast, panel: Panel): Map<string, SeriesForecasts> {
+  const map = new Map<string, SeriesForecasts>();
+  const ids = new Set(panel.ids);
+  for (const entry of forecast.series) {
+    if (!ids.has(entry.id)) {
+      throw new InputError(`forecast of ${JSON.stringify(forecast.model)} holds unknown series ${describeValue(entry.id)}`, {
+        argument: 'forecasts',
+        id: entry.id,
+      });
+    }
+    map.set(entry.id, entry);
+  }
+  return map;
+}
+
+function checkForecasts(forecasts: readonly PanelForecast[], timeKind: TimeKind): void {
+  if (!Array.isArray(forecasts)) throw new InputError(`forecasts must be an array, got ${describeValue(forecasts)}`, { argument: 'forecasts' });
+  const names = new Set<string>();
+  for (const f of forecasts) {
+    if (names.has(f.model)) {
+      throw new InputError(`forecasts must have distinct model names, got ${JSON.stringify(f.model)} twice`, { argument: 'forecasts' });
+    }
+    names.add(f.model);
+    if (f.timeKind !== timeKind) {
+      throw new InputError(`forecast of ${JSON.stringify(f.model)} has time kind ${f.timeKind}, expected ${timeKind}`, { argument: 'forecasts' });
+    }
+  }
+}
+
+/** 8 significant digits, as `forecast.csv` always had; empty for NaN. */
+function csvNumber(v: number): string {
+  return Number.isFinite(v) ? String(Number(v.toPrecision(8))) : '';
+}
+
+/** RFC 4180 quoting where a field needs it (ids come from the data). */
+function csvField(text: string): string {
+  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+}
