@@ -222,7 +222,7 @@ export async function runAccuracyBench(options: AccuracyBenchOptions): Promise<A
     const csv = join(out, 'data', `${series.name}.csv`);
     await fs.writeFile(csv, series.csv);
     try {
-      const result = await runForecastJob({ ...settings, csv, time: 'time', target: 'value', season: series.season, horizon: series.horizon, out: join(out, 'runs', series.name) });
+      const result = await runForecastJob({ ...settings, csv, time: 'time', target: 'value', gaps: series.gaps, season: series.season, horizon: series.horizon, out: join(out, 'runs', series.name) });
       // Warnings name the CSV by its path: keep it relative to `out`, so the tables name no machine path.
       const row = { ...rowOf(series, result.metrics), warnings: result.metrics.warnings.map((w) => w.split(`${out}${sep}`).join('')) };
       rows.push(row);

@@ -17,6 +17,7 @@
  * Two quarterly series are sums of three months of two unemployment industries. Files the CLI
  * cannot read as they are (JSON, long format, `Jan 1 2000` dates) are rewritten as plain CSV.
  */
+import type { GapPolicy } from '../data/csv';
 import { promises as fs } from 'node:fs';
 import { join } from 'node:path';
 
@@ -34,6 +35,12 @@ export interface AccuracySeries {
   readonly csv: string;
   /** Where the data comes from (file in vega-datasets, and the column or filter). */
   readonly origin: string;
+  /**
+   * How the loader treats missing time stamps (see `GapPolicy`): `'warn'` for the one series
+   * with gaps (co2 misses 3 months), so that the suite's data stay those of the published results.
+   * @defaultValue `'error'`
+   */
+  readonly gaps?: GapPolicy;
 }
 
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
@@ -77,7 +84,7 @@ export async function accuracySuite(dataDir: string): Promise<AccuracySeries[]> 
     out.push({ ...s, csv: csvOf(rows) });
   };
 
-  add({ name: 'co2', frequency: 'monthly', season: 12, horizon: 12, origin: 'co2-concentration.csv: CO2' },
+  add({ name: 'co2', frequency: 'monthly', season: 12, horizon: 12, origin: 'co2-concentration.csv: CO2', gaps: 'warn' },
     column(await readCsv(dataDir, 'co2-concentration.csv'), 'Date', 'CO2'));
 
   const employment = await readCsv(dataDir, 'us-employment.csv');

@@ -6,7 +6,9 @@
 import { Command, CommanderError, Option } from 'commander';
 import { InputError } from '../errors';
 import { parseBackendName } from '../backend/select';
-import { CSV_DELIMITERS, type CsvDelimiter } from '../data/csv';
+import { CSV_DELIMITERS, GAP_POLICIES, type CsvDelimiter, type GapPolicy } from '../data/csv';
+import { SHORT_SERIES_POLICIES, type ShortSeriesPolicy } from '../data/panelCsv';
+import { LSTM_MODES, DEFAULT_LSTM_MODE, type LstmMode } from './lstmModel';
 import { DEFAULT_MAX_BYTES } from '../io/boundedRead';
 import { DEFAULT_SOURCE_TIMEOUT_MS } from '../data/source';
 import { DEFAULT_KERNEL, LSTM_KERNEL_CHOICES, type LstmConfig } from '../model/config';
@@ -92,12 +94,13 @@ function list(value: string): string[] {
 
 const EXAMPLES = `
 Examples:
-  forecast --csv datasets/co2-concentration.csv --time Date --target CO2 --season 12 --horizon 12 --out runs/co2
+  forecast --csv datasets/co2-concentration.csv --time Date --target CO2 --season 12 --horizon 12 --gaps fill --missing interpolate --out runs/co2
+  forecast --csv stocks.csv --id symbol --time date --time-format "MMM d yyyy" --target price --horizon 6 --out runs/stocks
   forecast --csv sales.csv --time day --target units --features price,promo --season 7 --horizon 14 --out runs/sales --sort
   forecast --csv https://example.org/data.csv --time date --target y --max-bytes 100000000 --timeout 10 --out runs/web
 
 Exit codes:
-  0    success: --out holds model/, metrics.json, forecast.csv, report.html
+  0    success: --out holds model/, metrics.json, forecast.csv, future.csv, report.html
   2    bad arguments or bad data (stderr names the flag, file, line, column and value); found before training
   130  interrupted by SIGINT (Ctrl-C), 143 by SIGTERM: nothing written, no temporary directory left
   1    anything else (a bug: please report it with the message)
@@ -110,9 +113,17 @@ export function buildProgram(): Command {
     .version(LIBRARY.version, '--version', 'print the version and exit')
     .requiredOption('--csv <file>', 'CSV file path or http(s) URL')
     .requiredOption('--time <col>', 'time column (ISO dates or numbers)')
-    .requiredOption('--target <col>', 'column to forecast')
+    .requiredOption('--target <col>', 'column to forecast (with --wide: the series columns, comma-separated)')
     .requiredOption('--out <dir>', 'output directory (must not exist; written atomically)')
     .option('--features <a,b>', 'extra input columns, comma-separated (default: none)', list)
+    .option('--id <col>', 'long format: the series id column (one row per series and time); trains on every series')
+    .option('--wide', 'wide format: every --target column (comma-separated) is a series of its own')
+    .option('--statics <a,b>', 'long format: static columns, constant within each series', list)
+    .option('--time-format <fmt>', 'parse the time column with a date-fns format such as "MMM d yyyy" or "dd.MM.yyyy" (default: ISO 8601 or numbers)')
+    .addOption(new Option('--gaps <policy>', 'missing time stamps in a regular series: error, warn, or fill (insert rows, then apply --missing)').choices([...GAP_POLICIES]).argParser(oneOf('--gaps', GAP_POLICIES)).default('error'))
+    .option('--min-length <n>', 'series shorter than this many rows are refused (or skipped with --short skip)', integer('--min-length', 2))
+    .addOption(new Option('--short <policy>', 'series shorter than --min-length: error or skip (with a warning)').choices([...SHORT_SERIES_POLICIES]).argParser(oneOf('--short', SHORT_SERIES_POLICIES)).default('error'))
+    .addOption(new Option('--mode <mode>', 'global: one LSTM over every series; local: one LSTM per series').choices([...LSTM_MODES]).argParser(oneOf('--mode', LSTM_MODES)).default(DEFAULT_LSTM_MODE))
     .option('--season <m>', 'seasonal period in rows (MASE, seasonal naive, default lookback)', integer('--season', 1), 1)
     .option('--horizon <h>', 'forecast steps per origin', integer('--horizon', 1), 1)
     .option(
@@ -205,6 +216,14 @@ const FLAG_OF: Readonly<Record<string, string>> = {
   delimiter: '--delimiter',
   maxBytes: '--max-bytes',
   timeoutMs: '--timeout',
+  id: '--id',
+  wide: '--wide',
+  statics: '--statics',
+  timeFormat: '--time-format',
+  gaps: '--gaps',
+  minLength: '--min-length',
+  short: '--short',
+  mode: '--mode',
 };
 
 /**
@@ -233,6 +252,14 @@ function jobOptions(opts: Record<string, unknown>): Omit<ForecastJobOptions, 'on
     csv: opts.csv as string,
     time: opts.time as string,
     target: opts.target as string,
+    id: opts.id as string | undefined,
+    wide: opts.wide === true,
+    statics: (opts.statics as string[] | undefined) ?? [],
+    timeFormat: opts.timeFormat as string | undefined,
+    gaps: opts.gaps as GapPolicy,
+    minLength: opts.minLength as number | undefined,
+    short: opts.short as ShortSeriesPolicy,
+    mode: opts.mode as LstmMode,
     features: (opts.features as string[] | undefined) ?? [],
     season: opts.season as number,
     horizon: opts.horizon as number,
@@ -310,10 +337,13 @@ export async function main(argv: readonly string[]): Promise<number> {
       signal: controller.signal,
     });
     progress.stop();
-    const lines = Object.entries(result.metrics.models).map(
-      ([name, m]) =>
-        `  ${name.padEnd(15)} MASE ${formatMetric(m.mase, 3)}  sMAPE ${formatMetric(m.smape, 2, '%')}  RMSE ${Number.isFinite(m.rmse) ? m.rmse.toPrecision(4) : '-'}`,
-    );
+    const { aggregate, series } = result.metrics;
+    const lines = Object.entries(result.metrics.models).map(([name, m]) => {
+      const base = `  ${name.padEnd(15)} MASE ${formatMetric(m.mase, 3)}  sMAPE ${formatMetric(m.smape, 2, '%')}  RMSE ${Number.isFinite(m.rmse) ? m.rmse.toPrecision(4) : '-'}`;
+      if (series === 1) return base;
+      const wins = aggregate.lstm_wins[name];
+      return `${base}  geo-mean MASE ${formatMetric(aggregate.geometric_mean_mase[name], 3)}${wins === undefined ? '' : `  lstm better on ${(100 * wins).toFixed(0)}% of ${series} series`}`;
+    });
     for (const warning of result.metrics.warnings) lines.push(`warning: ${warning}`);
     if (verbose) {
       const stages = Object.entries(result.secondsByStage).map(([stage, s]) => `${stage} ${s!.toFixed(1)} s`);

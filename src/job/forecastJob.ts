@@ -2,20 +2,20 @@ import { promises as fs } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { selectBackend, type BackendInfo, type BackendName } from '../backend/select';
 import { InputError, describeValue } from '../errors';
-import { loadCsv, type CsvDelimiter, type MissingPolicy } from '../data/csv';
-import { splitByFraction, type SplitIndices } from '../data/split';
+import type { CsvDelimiter, GapPolicy, MissingPolicy } from '../data/csv';
+import { panelSeries, type Panel } from '../data/panel';
+import { loadPanelCsv, type ShortSeriesPolicy } from '../data/panelCsv';
+import { splitPanel, type PanelSplit } from '../data/panelSplit';
+import type { SplitIndices } from '../data/split';
 import type { TargetTransform } from '../data/transform';
 import type { TimeSeries } from '../data/types';
-import { baselineForecaster } from '../eval/baselines';
-import { compareWithBaselines } from '../eval/guard';
-import { statisticalForecasters } from '../eval/statistical';
-import { holtWintersForecaster } from '../eval/holtWinters';
-import { rollingOriginBacktest, type BacktestResult } from '../eval/backtest';
-import type { OriginForecaster } from '../eval/forecaster';
+import { alignSteps, forecastCsvText, futureCsvText, futureRows } from '../eval/alignment';
 import type { MetricSet } from '../eval/metrics';
 import { saveBundle } from '../model/bundle';
 import { DEFAULT_KERNEL, resolveLstmConfig, type LstmConfig } from '../model/config';
-import { LstmForecaster, type PreprocessingSelection } from '../model/forecaster';
+import type { PreprocessingSelection } from '../model/forecaster';
+import { evaluateModels, type Evaluation } from './evaluate';
+import { LstmModel, type LstmMode } from './lstmModel';
 import { resolveLstmKernel, type ResolvedLstmKernel } from '../model/kernel';
 import type { TrainProgress } from '../model/train';
 import { buildForecastReport } from './report';
@@ -35,8 +35,24 @@ export interface ForecastJobOptions {
   readonly csv: string;
   /** Time column. */
   readonly time: string;
-  /** Target column (one). */
+  /** Target column (one); with `wide`, the series columns, comma-separated. */
   readonly target: string;
+  /** Long format: the series id column; every series is forecast (see `loadPanelCsv`). @defaultValue none: one series */
+  readonly id?: string;
+  /** Wide format: each column of `target` (comma-separated) is a series. @defaultValue false */
+  readonly wide?: boolean;
+  /** Long format: static columns, constant within each series. @defaultValue [] */
+  readonly statics?: readonly string[];
+  /** A date-fns format for the time column (e.g. `MMM d yyyy`). @defaultValue ISO 8601 or numbers */
+  readonly timeFormat?: string;
+  /** Missing time stamps: `error`, `warn` or `fill`. @defaultValue `DEFAULT_GAP_POLICY` ('error') */
+  readonly gaps?: GapPolicy;
+  /** Shortest series accepted, in rows. @defaultValue `MIN_PANEL_SERIES_LENGTH` (2) */
+  readonly minLength?: number;
+  /** Series shorter than `minLength`: `error` or `skip` (with a warning). @defaultValue 'error' */
+  readonly short?: ShortSeriesPolicy;
+  /** `global`: one LSTM over every series; `local`: one per series. @defaultValue `DEFAULT_LSTM_MODE` ('global') */
+  readonly mode?: LstmMode;
   /** Extra input columns. @defaultValue [] */
   readonly features?: readonly string[];
   /** Seasonal period in rows (MASE scale, seasonal naive, default lookback). @defaultValue 1 */
@@ -92,7 +108,14 @@ export interface ForecastJobOptions {
 /** `metrics.json`. */
 export interface ForecastJobMetrics {
   readonly dataset: string;
+  /** Rows of every series together. */
   readonly rows: number;
+  /** Number of series (1 without `--id` / `--wide`). */
+  readonly series: number;
+  /** The id column (`--id`), `"(wide)"` for `--wide`, null for one series. */
+  readonly id_column: string | null;
+  /** `global` or `local` (see `--mode`). */
+  readonly mode: LstmMode;
   readonly target: string;
   readonly features: readonly string[];
   readonly season: number;
@@ -123,6 +146,19 @@ export interface ForecastJobMetrics {
   readonly validation: { readonly rows: number; readonly models: Readonly<Record<string, MetricSet>> } | null;
   /** Plain-language warnings: data gaps, and when the LSTM lost to another model on validation. */
   readonly warnings: readonly string[];
+  /**
+   * Over the series: the mean and geometric mean of each model's MASE, and the share of series on
+   * which the LSTM's MASE is lower than each other model's. (`models` pools every scored pair.)
+   */
+  readonly aggregate: {
+    readonly mean_mase: Readonly<Record<string, number>>;
+    readonly geometric_mean_mase: Readonly<Record<string, number>>;
+    readonly lstm_wins: Readonly<Record<string, number>>;
+  };
+  /** Per series id: its rows, split, and each model's test metrics and fitted description. */
+  readonly per_series: Readonly<Record<string, SeriesMetrics>>;
+  /** `future.csv`: how many steps past each series' last row, and from which models. */
+  readonly future: { readonly steps: number; readonly models: string };
   readonly train: {
     readonly epochs: number;
     readonly best_epoch: number;
@@ -134,6 +170,14 @@ export interface ForecastJobMetrics {
   /** Seconds spent in each stage before the report was built (`setup`, `load`, `train`, `backtest`). */
   readonly seconds_by_stage: Readonly<Partial<Record<JobStage, number>>>;
   readonly seconds_total: number;
+}
+
+/** One series in `metrics.json`'s `per_series`. */
+export interface SeriesMetrics {
+  readonly rows: number;
+  readonly split: { readonly train: SplitPart; readonly val: SplitPart; readonly test: SplitPart };
+  readonly models: Readonly<Record<string, MetricSet>>;
+  readonly fitted_models: Readonly<Record<string, string>>;
 }
 
 interface SplitPart {
@@ -185,8 +229,7 @@ const DAY_MS = 86_400_000;
  * How row times are written: numbers as they are; dates as `YYYY-MM-DD` when every time stamp
  * is a midnight (UTC), else as full ISO date-times, so that hourly rows stay distinct.
  */
-function timeFormatter(series: TimeSeries): (index: number) => string | number | null {
-  const dateOnly = series.timeKind === 'date' && series.time.every((t) => t % DAY_MS === 0);
+function timeFormatter(series: TimeSeries, dateOnly = series.time.every((t) => t % DAY_MS === 0)): (index: number) => string | number | null {
   return (index) => {
     if (index < 0 || index >= series.length) return null;
     const t = series.time[index];
@@ -202,31 +245,6 @@ function splitPart(formatTime: (index: number) => string | number | null, range:
     start: range.end > range.start ? formatTime(range.start) : null,
     end: range.end > range.start ? formatTime(range.end - 1) : null,
   };
-}
-
-/**
- * `forecast.csv`: one row per test time point; `actual`, then for each model and each step k the
- * forecast of this row made k rows earlier (from origin row - k), empty where none.
- */
-export function forecastCsv(series: TimeSeries, target: string, backtest: BacktestResult, testStart: number, horizon: number): string {
-  const models = Object.keys(backtest.models);
-  const header = ['time', 'actual'];
-  for (const name of models) for (let k = 1; k <= horizon; k++) header.push(`${name}_step${k}`);
-  const originIndex = new Map(backtest.origins.map((t, i) => [t, i]));
-  const formatTime = timeFormatter(series);
-  const lines = [header.join(',')];
-  for (let row = testStart; row < series.length; row++) {
-    const cells: (string | number)[] = [String(formatTime(row)), series.values[target][row]];
-    for (const name of models) {
-      for (let k = 1; k <= horizon; k++) {
-        const i = originIndex.get(row - k);
-        const v = i === undefined ? Number.NaN : backtest.models[name].forecasts[i][k - 1];
-        cells.push(Number.isFinite(v) ? Number(v.toPrecision(8)) : '');
-      }
-    }
-    lines.push(cells.join(','));
-  }
-  return lines.join('\n') + '\n';
 }
 
 /** The stages of {@link runForecastJob}, in order. */
@@ -443,7 +461,7 @@ export async function runForecastJob(options: ForecastJobOptions): Promise<Forec
     checkAborted();
     const backend = await selectBackend({ backend: options.backend });
     log(backend.summary);
-    // The same resolution LstmForecaster.fit makes below; here it also rejects a bad kernel early.
+    // The same resolution the LSTM's fit makes below; here it also rejects a bad kernel early.
     const network = options.model ?? {};
     const kernel = resolveLstmKernel(network.kernel ?? DEFAULT_KERNEL, {
       dropout: (network.dropout ?? 0) > 0 || (network.recurrentDropout ?? 0) > 0,
@@ -453,96 +471,71 @@ export async function runForecastJob(options: ForecastJobOptions): Promise<Forec
     resolveLstmConfig({ ...network, ...(options.epochs !== undefined ? { epochs: options.epochs } : {}), ...(options.seed !== undefined ? { seed: options.seed } : {}) });
 
     await enter('load');
-    // loadCsv takes no signal: a slow download must not delay Ctrl-C (the CLI exits at once).
-    const loaded = await abortable(loadCsv(options.csv, {
+    // loadPanelCsv takes no signal: a slow download must not delay Ctrl-C (the CLI exits at once).
+    const wide = options.wide === true;
+    const loaded = await abortable(loadPanelCsv(options.csv, {
       time: options.time,
-      targets: [options.target],
+      targets: wide ? options.target.split(',').map((t) => t.trim()).filter((t) => t.length > 0) : [options.target],
       features: options.features ?? [],
+      id: options.id,
+      wide,
+      statics: options.statics,
+      timeFormat: options.timeFormat,
+      gaps: options.gaps,
+      minLength: options.minLength,
+      short: options.short,
       missing: options.missing,
       sort: options.sort,
       delimiter: options.delimiter,
       maxBytes: options.maxBytes,
       timeoutMs: options.timeoutMs,
     }), signal, () => `interrupted during load; nothing was written to ${options.out}`);
-    // Only the series: reading `loaded.frame` would load danfojs-node.
-    const series = loaded.series;
+    const panel = loaded.panel;
+    const target = panel.targets[0];
     for (const warning of loaded.warnings) log(`warning: ${warning}`);
     checkAborted();
-    const split: SplitIndices = splitByFraction(series.length, { valFraction, testFraction });
-    log(
-      `data: ${series.length} rows from ${series.source}; train ${split.train.end - split.train.start}, ` +
-        `val ${split.val.end - split.val.start}, test ${split.test.end - split.test.start}`,
-    );
-    // The backtest needs it too; checking now saves a training run that could only fail after.
-    const testRows = split.test.end - split.test.start;
-    if (horizon > testRows) {
-      throw new InputError(
-        `horizon must be at most the number of test rows (${testRows} of ${series.length} with test-fraction ${testFraction}), got ${horizon}`,
-        { argument: 'horizon', value: horizon },
-      );
-    }
-    checkMaseScale(series, options.target, split.test.start, season, options.csv);
+    const split = splitPanel(panel, { valFraction, testFraction });
+    logData(panel, split, log);
+    checkPanel(panel, split, { horizon, season, testFraction, source: options.csv });
 
     await enter('train');
-    const forecaster = await LstmForecaster.fit(series, split, {
+    const lstm = new LstmModel({
+      mode: options.mode,
       horizon,
       season,
       lookback: options.lookback,
       targetTransform: options.targetTransform,
       onCandidate: (index, count, c) => log(`candidate ${index}/${count}: target transform ${c.targetTransform}, lookback ${c.lookback}`),
+      onSeries: (index, count, id) => { if (count > 1) log(`series ${index}/${count}: ${id}`); },
       model: { ...options.model, ...(options.epochs !== undefined ? { epochs: options.epochs } : {}), ...(options.seed !== undefined ? { seed: options.seed } : {}) },
       onProgress: options.onProgress,
       signal,
       backend,
     });
+    await lstm.fit(panel, split);
     try {
-      const history = forecaster.history!;
-      if (history.aborted) {
-        throw new JobAbortedError(`interrupted after ${history.epochsRun} epochs; nothing was written to ${options.out}`);
+      if (lstm.aborted) {
+        const epochs = lstm.networks[lstm.networks.length - 1].history!.epochsRun;
+        throw new JobAbortedError(`interrupted after ${epochs} epochs; nothing was written to ${options.out}`);
       }
-      log(
-        `trained ${history.epochsRun} epochs in ${history.seconds.toFixed(1)} s (best epoch ${history.bestEpoch}, ` +
-          `${Math.round(history.samplesPerSecond)} samples/s)`,
-      );
-      const selection = forecaster.spec.selection;
-      if (selection && selection.candidates.length > 1) {
-        const scores = selection.candidates.map((c) => `${c.targetTransform}/${c.lookback} ${c.validationMase.toFixed(3)}`).join(', ');
-        log(`chose target transform ${selection.chosen.targetTransform}, lookback ${selection.chosen.lookback}, by validation MASE (${scores})`);
-      }
+      logTraining(lstm, log);
 
       await enter('backtest');
-      // Training already required lookback rows before the first training target, so the origin
-      // just before the test range always has a full window.
-      const testStart = split.test.start;
-      const lstm: OriginForecaster = (_values, origins) => forecaster.forecastAt(series, origins);
-      const values = series.values[options.target];
-      const validation = await validationBacktest(values, split, lstm, season, horizon, log);
-      const fitted: Record<string, string> = {};
-      const references = await referenceForecasters(values, testStart, season, horizon, log, fitted);
-      const backtest = await rollingOriginBacktest(values, withCombination(lstm, references), { horizon, testStart, season });
-      const warnings = [...loaded.warnings];
-      if (validation) {
-        const guard = compareWithBaselines(validation.models, 'lstm', 'mase', [COMBINED_MODEL]);
-        if (guard.warning) {
-          warnings.push(guard.warning);
-          log(`warning: ${guard.warning}`);
-        }
-      }
+      const evaluation = await evaluateModels(panel, split, lstm, { season, horizon, log });
+      const warnings = [...loaded.warnings, ...evaluation.warnings];
 
       await enter('report');
-      const metrics = buildMetrics(options, series, split, forecaster, backend, backtest, season, horizon, started, seconds, {
-        validation,
-        warnings,
-        fitted,
-      });
+      const metrics = buildMetrics(options, panel, split, lstm, backend, evaluation, { season, horizon, started, seconds, warnings });
+      const forecasts = Object.values(evaluation.test.models).map((m) => m.forecast);
       const files: [string, string][] = [
         ['metrics.json', JSON.stringify(metrics, null, 2) + '\n'],
-        ['forecast.csv', forecastCsv(series, options.target, backtest, testStart, horizon)],
-        ['report.html', buildForecastReport({ series, target: options.target, split, backtest, metrics, history })],
+        ['forecast.csv', forecastCsvText(alignSteps(panel, forecasts, { split }))],
+        ['future.csv', futureCsvText(futureRows(evaluation.future))],
+        ['report.html', buildForecastReport({ panel, split, evaluation, metrics, histories: lstm.networks.map((n) => n.history!) })],
       ];
 
       await enter('write');
-      await saveBundle(forecaster, join(tmp, 'model'));
+      await saveModels(lstm, join(tmp, 'model'));
       for (const [name, text] of files) {
         checkAborted();
         await fs.writeFile(join(tmp, name), text);
@@ -558,9 +551,10 @@ export async function runForecastJob(options: ForecastJobOptions): Promise<Forec
       await fs.rename(tmp, out);
       renamed = true;
       seconds.write = (Date.now() - stageStart) / 1000;
-      return { out, metrics, files: ['model/', 'metrics.json', 'forecast.csv', 'report.html'], secondsByStage: { ...seconds } };
+      void target;
+      return { out, metrics, files: ['model/', 'metrics.json', 'forecast.csv', 'future.csv', 'report.html'], secondsByStage: { ...seconds } };
     } finally {
-      forecaster.dispose();
+      lstm.dispose();
     }
   } finally {
     if (!renamed) await fs.rm(tmp, { recursive: true, force: true });
@@ -568,165 +562,172 @@ export async function runForecastJob(options: ForecastJobOptions): Promise<Forec
   }
 }
 
-/**
- * The combination reported next to the LSTM: the mean of the LSTM's and ets' forecasts, step by
- * step (an equal-weight forecast combination; on the accuracy suite it beat both of its parts,
- * see the README).
- */
-export const COMBINED_MODEL = 'lstm_ets';
-
-/**
- * The LSTM, then {@link COMBINED_MODEL} (when ets could be fitted), then the references. The
- * combination reuses both parts' forecasts for the same origins.
- */
-function withCombination(forecastLstm: OriginForecaster, references: Record<string, OriginForecaster>): Record<string, OriginForecaster> {
-  const ets = references.ets;
-  if (!ets) return { lstm: forecastLstm, ...references };
-  // The backtest asks both `lstm` and the combination for the same origins: predict them once.
-  let cached: { key: string; rows: Promise<Float64Array[]> } | null = null;
-  const lstm: OriginForecaster = (values, origins, horizon) => {
-    const key = `${horizon}:${origins.join(',')}`;
-    if (cached?.key !== key) cached = { key, rows: Promise.resolve(forecastLstm(values, origins, horizon)) };
-    return cached.rows;
-  };
-  const combined: OriginForecaster = async (values, origins, horizon) => {
-    const a = await lstm(values, origins, horizon);
-    const b = await ets(values, origins, horizon);
-    return a.map((row, i) => row.map((v, k) => (v + b[i][k]) / 2));
-  };
-  return { lstm, [COMBINED_MODEL]: combined, ...references };
+/** The data line: rows and split of one series, or the number of series and their rows. */
+function logData(panel: Panel, split: PanelSplit, log: (line: string) => void): void {
+  const rows = (pick: (s: SplitIndices) => { start: number; end: number }): number => split.reduce((n, s) => n + pick(s).end - pick(s).start, 0);
+  const what = panel.ids.length === 1 ? `${panel.length} rows` : `${panel.ids.length} series, ${panel.length} rows`;
+  log(`data: ${what} from ${panel.source}; train ${rows((s) => s.train)}, val ${rows((s) => s.val)}, test ${rows((s) => s.test)}`);
 }
 
-/** Pooled metrics per model of one backtest. */
-interface ModelScores {
-  readonly models: Record<string, MetricSet>;
-}
-
-/**
- * The naive baselines, the statistical models (ets, theta) and Holt-Winters where it applies, as
- * forecasters for the backtest starting at `testStart`. Each statistical model is run here once:
- * one that cannot fit this series (too short, say) is left out with a logged warning instead of
- * failing the run; the backtest then replays its forecasts.
- */
-async function referenceForecasters(
-  values: Float64Array,
-  testStart: number,
-  season: number,
-  horizon: number,
-  log: (line: string) => void,
-  fitted?: Record<string, string>,
-): Promise<Record<string, OriginForecaster>> {
-  const forecasters: Record<string, OriginForecaster> = {};
-  for (const name of JOB_BASELINES) forecasters[name] = baselineForecaster(name, season);
-  const origins: number[] = [];
-  for (let t = testStart - 1; t <= values.length - 2; t++) origins.push(t);
-  const statistical = statisticalForecasters(season, (name, description) => {
-    if (fitted) fitted[name] = description;
-  });
-  for (const [name, model] of Object.entries(statistical)) {
-    try {
-      const rows = await model(Float64Array.from(values), origins, horizon);
-      forecasters[name] = () => rows;
-    } catch (error) {
-      if (!(error instanceof InputError)) throw error;
-      log(`warning: ${name} left out: ${error.message}`);
+/** The training line(s): epochs, best epoch, speed, and the preprocessing chosen. */
+function logTraining(lstm: LstmModel, log: (line: string) => void): void {
+  for (const network of lstm.networks) {
+    const history = network.history!;
+    const which = lstm.networks.length > 1 ? `${network.ids[0]}: ` : '';
+    log(
+      `${which}trained ${history.epochsRun} epochs in ${history.seconds.toFixed(1)} s (best epoch ${history.bestEpoch}, ` +
+        `${Math.round(history.samplesPerSecond)} samples/s)`,
+    );
+    const selection = network.spec.shared.selection;
+    if (selection && selection.candidates.length > 1) {
+      const scores = selection.candidates.map((c) => `${c.targetTransform}/${c.lookback} ${c.validationMase.toFixed(3)}`).join(', ');
+      log(`${which}chose target transform ${selection.chosen.targetTransform}, lookback ${selection.chosen.lookback}, by validation MASE (${scores})`);
     }
   }
-  // A classical reference where it applies (needs a season and two seasons of history).
-  if (season >= 2 && testStart >= 2 * season) forecasters.holt_winters = holtWintersForecaster({ season });
-  return forecasters;
 }
 
 /**
- * Every model scored on the validation range with the same protocol as the test range: origins
- * val.start - 1 .. val.end - 2 over `values[0..val.end)`, statistical models fitted on the
- * training rows, MASE scaled on the training rows. Null (with a log line) when the validation
- * range is shorter than the horizon or the training rows cannot scale MASE.
+ * The checks that would otherwise fail after training: every series needs at least `horizon`
+ * test rows and a MASE scale (see {@link checkMaseScale}).
  */
-async function validationBacktest(
-  values: Float64Array,
-  split: SplitIndices,
-  lstm: OriginForecaster,
-  season: number,
-  horizon: number,
-  log: (line: string) => void,
-): Promise<ModelScores | null> {
-  const { start, end } = split.val;
-  if (end - start < horizon || start <= season) {
-    log(`note: the validation range (${end - start} rows) is too short to compare models at horizon ${horizon}`);
-    return null;
+function checkPanel(panel: Panel, split: PanelSplit, o: { horizon: number; season: number; testFraction: number; source: string }): void {
+  panel.ids.forEach((id, i) => {
+    const series = panelSeries(panel, i);
+    const testRows = split[i].test.end - split[i].test.start;
+    const where = panel.ids.length > 1 ? `series ${JSON.stringify(id)}: ` : '';
+    if (o.horizon > testRows) {
+      throw new InputError(
+        `${where}horizon must be at most the number of test rows (${testRows} of ${series.length} with test-fraction ${o.testFraction}), got ${o.horizon}`,
+        { argument: 'horizon', value: o.horizon, id },
+      );
+    }
+    checkMaseScale(series, panel.targets[0], split[i].test.start, o.season, panel.ids.length > 1 ? `${o.source} (series ${JSON.stringify(id)})` : o.source);
+  });
+}
+
+/**
+ * The trained network(s) as bundles: `model/` for one network (global, or one series), or one
+ * bundle per series, `model/<n>/` (1-based, in series order) with `model/series.json` mapping
+ * each id to its directory (local mode with several series).
+ */
+async function saveModels(lstm: LstmModel, dir: string): Promise<void> {
+  const networks = lstm.networks;
+  if (networks.length === 1) {
+    const network = networks[0];
+    await saveBundle(network.ids.length === 1 ? network.member(network.ids[0]) : network, dir);
+    return;
   }
-  const head = values.subarray(0, end);
-  try {
-    const references = await referenceForecasters(head, start, season, horizon, () => undefined);
-    const result = await rollingOriginBacktest(head, withCombination(lstm, references), { horizon, testStart: start, season });
-    return { models: Object.fromEntries(Object.entries(result.models).map(([name, m]) => [name, m.metrics])) };
-  } catch (error) {
-    if (!(error instanceof InputError)) throw error;
-    log(`note: models not compared on the validation range: ${error.message}`);
-    return null;
+  await fs.mkdir(dir);
+  const index: Record<string, string> = {};
+  for (let i = 0; i < networks.length; i++) {
+    const id = networks[i].ids[0];
+    await saveBundle(networks[i].member(id), join(dir, String(i + 1)));
+    index[id] = String(i + 1);
   }
+  await fs.writeFile(join(dir, 'series.json'), JSON.stringify(index, null, 2) + '\n');
+}
+
+function splitParts(series: TimeSeries, split: SplitIndices, dateOnly: boolean): SeriesMetrics['split'] {
+  const formatTime = timeFormatter(series, dateOnly);
+  return { train: splitPart(formatTime, split.train), val: splitPart(formatTime, split.val), test: splitPart(formatTime, split.test) };
+}
+
+/** The split over every series: rows summed, the earliest start and the latest end. */
+function panelSplitParts(parts: readonly SeriesMetrics['split'][]): SeriesMetrics['split'] {
+  const merge = (pick: (p: SeriesMetrics['split']) => SplitPart): SplitPart => {
+    const all = parts.map(pick);
+    const starts = all.map((p) => p.start).filter((v): v is string | number => v !== null);
+    const ends = all.map((p) => p.end).filter((v): v is string | number => v !== null);
+    const order = (a: string | number, b: string | number): number => (a < b ? -1 : a > b ? 1 : 0);
+    return {
+      rows: all.reduce((n, p) => n + p.rows, 0),
+      start: starts.length > 0 ? [...starts].sort(order)[0] : null,
+      end: ends.length > 0 ? [...ends].sort(order)[ends.length - 1] : null,
+    };
+  };
+  return { train: merge((p) => p.train), val: merge((p) => p.val), test: merge((p) => p.test) };
 }
 
 function buildMetrics(
   options: ForecastJobOptions,
-  series: TimeSeries,
-  split: SplitIndices,
-  forecaster: LstmForecaster,
+  panel: Panel,
+  split: PanelSplit,
+  lstm: LstmModel,
   backend: BackendInfo,
-  backtest: BacktestResult,
-  season: number,
-  horizon: number,
-  started: number,
-  seconds: Partial<Record<JobStage, number>>,
-  extra: { validation: ModelScores | null; warnings: readonly string[]; fitted: Readonly<Record<string, string>> },
+  evaluation: Evaluation,
+  extra: { season: number; horizon: number; started: number; seconds: Partial<Record<JobStage, number>>; warnings: readonly string[] },
 ): ForecastJobMetrics {
-  const history = forecaster.history!;
+  const network = lstm.networks[0];
+  const history = network.history!;
+  const { test } = evaluation;
   const models: Record<string, MetricSet> = {};
   const byStep: Record<string, readonly MetricSet[]> = {};
-  for (const [name, result] of Object.entries(backtest.models)) {
-    models[name] = result.metrics;
-    byStep[name] = result.byStep;
+  const meanMase: Record<string, number> = {};
+  const geoMase: Record<string, number> = {};
+  for (const [name, result] of Object.entries(test.models)) {
+    models[name] = result.pooled;
+    byStep[name] = result.pooledByStep;
+    meanMase[name] = result.meanMase;
+    geoMase[name] = result.geometricMeanMase;
   }
-  const formatTime = timeFormatter(series);
+  const dateOnly = panel.time.every((t) => t % DAY_MS === 0);
+  const perSeries: Record<string, SeriesMetrics> = {};
+  const parts: SeriesMetrics['split'][] = [];
+  panel.ids.forEach((id, i) => {
+    const series = panelSeries(panel, i);
+    const part = splitParts(series, split[i], dateOnly);
+    parts.push(part);
+    perSeries[id] = {
+      rows: series.length,
+      split: part,
+      models: Object.fromEntries(Object.entries(test.models).map(([name, m]) => [name, m.series[i].metrics])),
+      fitted_models: Object.fromEntries(Object.entries(evaluation.fitted).map(([name, byId]) => [name, byId[id]])),
+    };
+  });
+  const single = panel.ids.length === 1;
   return {
     dataset: basename(options.csv),
-    rows: series.length,
+    rows: panel.length,
+    series: panel.ids.length,
+    id_column: panel.idColumn ?? (options.wide ? '(wide)' : null),
+    mode: lstm.mode,
     target: options.target,
     features: [...(options.features ?? [])],
-    season,
-    horizon,
-    lookback: forecaster.lookback,
-    target_transform: forecaster.spec.preprocessor.targetTransform,
-    selection: forecaster.spec.selection ?? null,
+    season: extra.season,
+    horizon: extra.horizon,
+    lookback: network.lookback,
+    target_transform: network.spec.shared.preprocessor.targetTransform,
+    selection: network.spec.shared.selection ?? null,
     backend,
-    kernel: forecaster.kernel,
+    kernel: network.kernel,
     library: LIBRARY,
-    split: {
-      train: splitPart(formatTime, split.train),
-      val: splitPart(formatTime, split.val),
-      test: splitPart(formatTime, split.test),
-    },
+    split: single ? parts[0] : panelSplitParts(parts),
     protocol:
-      'rolling origin over the test range: every origin t from test start - 1 to the second-to-last row forecasts ' +
+      'rolling origin over the test range of each series: every origin t from test start - 1 to the second-to-last row forecasts ' +
       't+1..t+horizon from rows <= t (no refit); errors pooled over every (origin, step) landing in the test range; ' +
-      'MASE scaled by the seasonal-naive MAE on the rows before the test range',
+      'MASE scaled by the seasonal-naive MAE on the rows before the test range of the same series',
     models,
     by_step: byStep,
-    fitted_models: { ...extra.fitted },
-    validation: extra.validation
-      ? { rows: split.val.end - split.val.start, models: { ...extra.validation.models } }
-      : null,
+    fitted_models: single ? perSeries[panel.ids[0]].fitted_models : {},
+    validation: evaluation.validation ? { rows: evaluation.validation.rows, models: { ...evaluation.validation.models } } : null,
     warnings: [...extra.warnings],
+    aggregate: { mean_mase: meanMase, geometric_mean_mase: geoMase, lstm_wins: { ...(test.wins ?? {}) } },
+    per_series: perSeries,
+    future: {
+      steps: extra.horizon,
+      models:
+        'the models evaluated on the test range, not refitted: the LSTM as trained (train rows, early-stopped on the validation rows); ' +
+        'the statistical models and baselines with the parameters fitted on the rows before the test range, run through the last row',
+    },
     train: {
       epochs: history.epochsRun,
       best_epoch: history.bestEpoch,
       stopped_early: history.stoppedEarly,
-      seconds: history.seconds,
+      seconds: lstm.networks.reduce((sum, n) => sum + n.history!.seconds, 0),
       samples_per_second: history.samplesPerSecond,
       final_learning_rate: history.learningRate[history.learningRate.length - 1],
     },
-    seconds_by_stage: { ...seconds },
-    seconds_total: (Date.now() - started) / 1000,
+    seconds_by_stage: { ...extra.seconds },
+    seconds_total: (Date.now() - extra.started) / 1000,
   };
 }

@@ -1,3 +1,5 @@
 export * from './forecastJob';
 export * from './progress';
 export * from './report';
+export * from './evaluate';
+export * from './lstmModel';

@@ -3,9 +3,12 @@
  * over every series, or a local model per series.
  */
 import { InputError, describeValue } from '../errors';
-import { makePanel, panelSeries, type Panel } from '../data/panel';
+import { panelSeries, type Panel } from '../data/panel';
+import type { SplitIndices } from '../data/split';
+import type { TimeSeries } from '../data/types';
 import type { PanelSplit } from '../data/panelSplit';
 import { type Forecaster, type PanelForecast, type PanelOrigins, lastOrigins, stepTimes } from '../eval/model';
+import { LstmForecaster } from '../model/forecaster';
 import { GlobalLstmForecaster, type GlobalForecasterOptions } from '../model/global';
 
 /** `global`: one network over every series; `local`: one network per series. */
@@ -21,7 +24,12 @@ export const LSTM_MODES: readonly LstmMode[] = Object.freeze(['global', 'local']
 export const DEFAULT_LSTM_MODE: LstmMode = 'global';
 
 /** Options of {@link LstmModel}. */
-export interface LstmModelOptions extends GlobalForecasterOptions {
+export interface LstmModelOptions extends Omit<GlobalForecasterOptions, 'lookback'> {
+  /**
+   * Input steps per window, or `'auto'` (see `ForecasterOptions.lookback`; local mode and
+   * one-series panels only). @defaultValue `defaultLookback(season, horizon, training rows)`
+   */
+  readonly lookback?: number | 'auto';
   /** @defaultValue {@link DEFAULT_LSTM_MODE} */
   readonly mode?: LstmMode;
   /** Local mode: called before each series' network is trained (1-based). */
@@ -61,16 +69,18 @@ export class LstmModel implements Forecaster {
   /** Trains (or retrains) the network(s); see `GlobalLstmForecaster.fit`. */
   async fit(panel: Panel, split: PanelSplit): Promise<void> {
     this.dispose();
-    if (this.mode === 'global') {
-      this.fitted = [await GlobalLstmForecaster.fit(panel, split, this.options)];
+    if (this.mode === 'global' && panel.ids.length > 1) {
+      if (this.options.lookback === 'auto') {
+        throw new InputError("lookback 'auto' needs one series or mode 'local'; give the global model a number", { argument: 'lookback', value: 'auto' });
+      }
+      this.fitted = [await GlobalLstmForecaster.fit(panel, split, { ...this.options, lookback: this.options.lookback as number | undefined })];
       return;
     }
     const fitted: GlobalLstmForecaster[] = [];
     try {
       for (let i = 0; i < panel.ids.length; i++) {
         this.options.onSeries?.(i + 1, panel.ids.length, panel.ids[i]);
-        const one = makePanel([{ id: panel.ids[i], series: panelSeries(panel, i) }]);
-        const network = await GlobalLstmForecaster.fit(one, [split[i]], this.options);
+        const network = await fitSeries(panel.ids[i], panelSeries(panel, i), split[i], this.options);
         fitted.push(network);
         if (network.history?.aborted) break;
       }
@@ -133,10 +143,23 @@ export class LstmModel implements Forecaster {
   }
 
   private network(id: string): GlobalLstmForecaster {
+    if (this.fitted.length === 1) return this.fitted[0];
     if (this.fitted.length === 0) throw new InputError('the LSTM model must be fitted before it forecasts', { argument: 'model' });
-    if (this.mode === 'global') return this.fitted[0];
     const found = this.fitted.find((f) => f.ids[0] === id);
     if (found === undefined) throw new InputError(`no local LSTM was trained for series ${describeValue(id)}`, { argument: 'id', value: id });
     return found;
   }
+}
+
+/**
+ * One series' network: the one-series forecaster (which also supports `lookback: 'auto'`),
+ * presented as a global model of that one series (bit for bit the same model, see the tests).
+ */
+async function fitSeries(id: string, series: TimeSeries, split: SplitIndices, options: LstmModelOptions): Promise<GlobalLstmForecaster> {
+  const single = await LstmForecaster.fit(series, split, options);
+  return GlobalLstmForecaster.fromParts(
+    single.model,
+    { shared: single.spec, ids: [id], preprocessors: [single.spec.preprocessor], splits: [single.spec.split] },
+    single.kernel,
+  );
 }

@@ -1,6 +1,8 @@
-import type { SplitIndices } from '../data/split';
+import { panelSeries, type Panel } from '../data/panel';
+import type { PanelSplit } from '../data/panelSplit';
 import type { TimeSeries } from '../data/types';
-import type { BacktestResult } from '../eval/backtest';
+import { alignSteps, futureRows, type FutureSeries } from '../eval/alignment';
+import type { Evaluation } from './evaluate';
 import type { TrainHistory } from '../model/train';
 import { forecastFigure } from '../plot/forecastFigure';
 import { lossFigure } from '../plot/lossFigure';
@@ -11,13 +13,19 @@ import type { ForecastJobMetrics } from './forecastJob';
 
 /** Inputs of {@link buildForecastReport}. */
 export interface ForecastReportInput {
-  readonly series: TimeSeries;
-  readonly target: string;
-  readonly split: SplitIndices;
-  readonly backtest: BacktestResult;
+  readonly panel: Panel;
+  readonly split: PanelSplit;
+  readonly evaluation: Evaluation;
   readonly metrics: ForecastJobMetrics;
-  readonly history: TrainHistory;
+  /** Training history of each network (one, or one per series in local mode). */
+  readonly histories: readonly TrainHistory[];
 }
+
+/** Series shown with their own charts; the per-series table lists every series. */
+export const REPORT_MAX_SERIES_CHARTS = 6;
+
+/** Models drawn on the history-plus-future charts (when present). */
+export const FUTURE_CHART_MODELS: readonly string[] = ['lstm', 'lstm_ets', 'ets', 'seasonal_naive'];
 
 /**
  * Models left out of the charts (still in the metric table): the mean forecast of a trending
@@ -28,28 +36,6 @@ export const CHART_EXCLUDED_MODELS: readonly string[] = ['mean'];
 /** Metric columns shown in the report table, in order. */
 export const REPORT_METRICS = ['mae', 'rmse', 'smape', 'mase', 'r2'] as const;
 
-/**
- * Per test row, the forecast each model made `step` rows earlier (NaN where no origin reaches it).
- * @returns model name -> values aligned with rows `testStart .. n-1`.
- */
-export function stepAlignedForecasts(
-  backtest: BacktestResult,
-  testStart: number,
-  n: number,
-  step: number,
-): Record<string, Float64Array> {
-  const originIndex = new Map(backtest.origins.map((t, i) => [t, i]));
-  const out: Record<string, Float64Array> = {};
-  for (const [name, model] of Object.entries(backtest.models)) {
-    const values = new Float64Array(n - testStart).fill(Number.NaN);
-    for (let row = testStart; row < n; row++) {
-      const i = originIndex.get(row - step);
-      if (i !== undefined) values[row - testStart] = model.forecasts[i][step - 1];
-    }
-    out[name] = values;
-  }
-  return out;
-}
 
 /**
  * Renders `report.html` of a forecast run: the series with its split, forecast vs actual over the
@@ -57,51 +43,60 @@ export function stepAlignedForecasts(
  * metric bars and the metric table. Self-contained: plotly.js is inlined, no network needed.
  */
 export function buildForecastReport(input: ForecastReportInput): string {
-  const { series, target, split, backtest, metrics, history } = input;
-  const n = series.length;
-  const testStart = split.test.start;
-  const testTime = series.time.subarray(testStart);
-  const actual = series.values[target].subarray(testStart);
+  const { panel, split, evaluation, metrics, histories } = input;
   const horizon = metrics.horizon;
+  const target = panel.targets[0];
+  const forecasts = Object.values(evaluation.test.models).map((m) => m.forecast);
+  const alignment = alignSteps(panel, forecasts, { split });
+  const future = futureRows(evaluation.future);
   const sections: ReportSection[] = [];
+  const history = histories[0];
 
   if (metrics.warnings.length > 0) {
     sections.push({ kind: 'text', title: 'Warnings', text: metrics.warnings.map((w) => `Warning: ${w}.`).join('\n') });
   }
-
-  sections.push({
-    kind: 'figure',
-    title: 'Data and split',
-    figure: seriesFigure({
-      time: series.time,
-      timeKind: series.timeKind,
-      series: [{ name: target, values: series.values[target] }],
-      split,
-      title: `${target}: train / val / test`,
-      yTitle: target,
-    }),
-  });
-
-  const steps = horizon > 1 ? [1, horizon] : [1];
-  for (const step of steps) {
-    const aligned = stepAlignedForecasts(backtest, testStart, n, step);
-    const paths = horizon > 1 ? lstmFan(backtest, testStart, n, horizon) : undefined;
+  if (panel.ids.length > 1) sections.push(seriesTable(panel, metrics));
+  const shown = panel.ids.slice(0, REPORT_MAX_SERIES_CHARTS);
+  if (panel.ids.length > shown.length) {
+    sections.push({ kind: 'text', title: 'Charts', text: `Charts for the first ${shown.length} of ${panel.ids.length} series; the table above lists every series.` });
+  }
+  shown.forEach((id, i) => {
+    const series = panelSeries(panel, i);
+    const label = panel.ids.length > 1 ? `${id}: ` : '';
+    sections.push(futureSection(series, label, future.series[i], horizon));
     sections.push({
       kind: 'figure',
-      title: `Forecast vs actual, ${step}-step-ahead`,
-      figure: forecastFigure({
-        time: testTime,
+      title: `${label}Data and split`,
+      figure: seriesFigure({
+        time: series.time,
         timeKind: series.timeKind,
-        actual,
-        forecasts: Object.entries(aligned)
-          .filter(([name]) => !CHART_EXCLUDED_MODELS.includes(name))
-          .map(([name, values]) => ({ name, values })),
-        fan: step === horizon && paths ? paths : undefined,
-        title: `Test range: ${step}-step-ahead forecasts${step === horizon && paths ? ' (thin: LSTM paths)' : ''}`,
+        series: [{ name: target, values: series.values[target] }],
+        split: split[i],
+        title: `${label}${target}: train / val / test`,
         yTitle: target,
       }),
     });
-  }
+    const aligned = alignment.series[i];
+    const steps = horizon > 1 ? [1, horizon] : [1];
+    for (const step of steps) {
+      const fan = step === horizon && horizon > 1 ? lstmFan(evaluation, i, split[i].test.start, series.length, horizon) : undefined;
+      sections.push({
+        kind: 'figure',
+        title: `${label}Forecast vs actual, ${step}-step-ahead`,
+        figure: forecastFigure({
+          time: aligned.time,
+          timeKind: series.timeKind,
+          actual: aligned.actual,
+          forecasts: Object.entries(aligned.forecasts)
+            .filter(([name]) => !CHART_EXCLUDED_MODELS.includes(name))
+            .map(([name, bySteps]) => ({ name, values: bySteps[step - 1] })),
+          fan,
+          title: `${label}Test range: ${step}-step-ahead forecasts${fan ? ' (thin: LSTM paths)' : ''}`,
+          yTitle: target,
+        }),
+      });
+    }
+  });
 
   sections.push({
     kind: 'figure',
@@ -165,6 +160,8 @@ export function buildForecastReport(input: ForecastReportInput): string {
     rows: [
       ['dataset', metrics.dataset],
       ['rows', metrics.rows],
+      ['series', metrics.series],
+      ['LSTM mode', metrics.mode],
       ['season', metrics.season],
       ['horizon', metrics.horizon],
       ['lookback', metrics.lookback],
@@ -180,23 +177,79 @@ export function buildForecastReport(input: ForecastReportInput): string {
   });
 
   return renderReportHtml({
-    title: `Forecast report: ${target} (${metrics.dataset})`,
+    title: `Forecast report: ${target} (${metrics.dataset}${panel.ids.length > 1 ? `, ${panel.ids.length} series` : ''})`,
     subtitle: `horizon ${horizon}, season ${metrics.season}, lookback ${metrics.lookback}; LSTM MASE ${metrics.models.lstm?.mase.toFixed(3)}`,
     sections,
   });
 }
 
-/** LSTM paths from every `horizon`-th origin inside the test range whose path ends inside the data. */
-function lstmFan(backtest: BacktestResult, testStart: number, n: number, horizon: number) {
-  const lstm = backtest.models.lstm;
+/** LSTM paths of series `index` from every `horizon`-th origin inside the test range whose path ends inside the data. */
+function lstmFan(evaluation: Evaluation, index: number, testStart: number, n: number, horizon: number) {
+  const lstm = evaluation.test.models.lstm?.forecast.series.find((s) => s.index === index);
   if (!lstm) return undefined;
   const origins: number[] = [];
   const paths: Float64Array[] = [];
-  backtest.origins.forEach((t, i) => {
+  lstm.origins.forEach((t, j) => {
     if (t >= testStart && (t - testStart) % horizon === 0 && t + horizon <= n - 1) {
       origins.push(t - testStart); // index into the test-range time axis
-      paths.push(lstm.forecasts[i]);
+      paths.push(lstm.values[j]);
     }
   });
   return origins.length > 0 ? { name: 'lstm', origins, paths } : undefined;
+}
+
+/** Rows of history shown before the future on the history-plus-future chart: a few horizons, at least 3 years of months. */
+function historyShown(series: TimeSeries, horizon: number): number {
+  return Math.min(series.length, Math.max(5 * horizon, 36));
+}
+
+/** The last rows and the `horizon` steps past the end, per model. */
+function futureSection(series: TimeSeries, label: string, future: FutureSeries | undefined, horizon: number): ReportSection {
+  const target = series.targets[0];
+  const from = series.length - historyShown(series, horizon);
+  const steps = future?.time.length ?? 0;
+  const time = new Float64Array(series.length - from + steps);
+  time.set(series.time.subarray(from));
+  if (future) time.set(future.time, series.length - from);
+  const actual = new Float64Array(time.length).fill(Number.NaN);
+  actual.set(series.values[target].subarray(from));
+  const forecasts = FUTURE_CHART_MODELS.filter((name) => future?.values[name] !== undefined).map((name) => {
+    const values = new Float64Array(time.length).fill(Number.NaN);
+    // Start each line at the last observation so that it joins the history.
+    values[series.length - from - 1] = series.values[target][series.length - 1];
+    values.set(future!.values[name], series.length - from);
+    return { name, values };
+  });
+  return {
+    kind: 'figure',
+    title: `${label}History and the next ${horizon} steps`,
+    figure: forecastFigure({
+      time,
+      timeKind: series.timeKind,
+      actual,
+      actualName: 'history',
+      forecasts,
+      title: `${label}${target}: the last ${series.length - from} rows and ${steps} steps past the end (future.csv)`,
+      yTitle: target,
+    }),
+  };
+}
+
+/** Every series: rows, the LSTM's test MASE and the best other model's. */
+function seriesTable(panel: Panel, metrics: ForecastJobMetrics): ReportSection {
+  const rows = panel.ids.map((id) => {
+    const s = metrics.per_series[id];
+    const others = Object.entries(s.models).filter(([name]) => name !== 'lstm' && name !== 'lstm_ets' && !CHART_EXCLUDED_MODELS.includes(name));
+    const best = others.reduce<[string, number] | null>((b, [name, m]) => (b === null || m.mase < b[1] ? [name, m.mase] : b), null);
+    return [id, s.rows, s.models.lstm?.mase ?? null, s.models.lstm_ets?.mase ?? null, best ? best[0] : '', best ? best[1] : null];
+  });
+  const wins = Object.entries(metrics.aggregate.lstm_wins)
+    .map(([name, share]) => `${name} ${(100 * share).toFixed(0)}%`)
+    .join(', ');
+  return {
+    kind: 'table',
+    title: `Per series: test MASE (geometric mean over series: LSTM ${metrics.aggregate.geometric_mean_mase.lstm?.toFixed(3)}; LSTM better on ${wins})`,
+    columns: ['series', 'rows', 'lstm MASE', 'lstm_ets MASE', 'best other model', 'its MASE'],
+    rows: rows as (string | number | null)[][],
+  };
 }

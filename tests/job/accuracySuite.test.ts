@@ -13,7 +13,7 @@ describe('accuracySuite', () => {
     const byFrequency = (f: string) => suite.filter((s) => s.frequency === f).length;
     expect([byFrequency('monthly'), byFrequency('quarterly'), byFrequency('yearly'), byFrequency('daily'), byFrequency('hourly')]).toEqual([26, 2, 4, 2, 2]);
     for (const s of suite) {
-      const series = parseCsvText(s.csv, { time: 'time', targets: ['value'] });
+      const series = parseCsvText(s.csv, { time: 'time', targets: ['value'], gaps: s.gaps });
       expect(series.length, s.name).toBeGreaterThanOrEqual(17);
       expect(Number.isInteger(s.season) && Number.isInteger(s.horizon)).toBe(true);
     }

@@ -7,7 +7,6 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { parseCsvText } from '../../src/data/csv';
-import type { BacktestResult } from '../../src/eval/backtest';
 import { maseScale } from '../../src/eval/metrics';
 import { InputError } from '../../src/errors';
 import {
@@ -15,7 +14,6 @@ import {
   DEFAULT_VAL_FRACTION,
   JOB_STAGES,
   JobAbortedError,
-  forecastCsv,
   removeStaleTempSiblings,
   runForecastJob,
   type JobStage,
@@ -88,10 +86,10 @@ describe('runForecastJob on a seasonal monthly series', () => {
     });
   });
 
-  it('writes exactly model/, metrics.json, forecast.csv and report.html, and nothing beside the out dir', async () => {
+  it('writes exactly model/, metrics.json, forecast.csv, future.csv and report.html, and nothing beside the out dir', async () => {
     expect(result.out).toBe(out);
-    expect(result.files).toEqual(['model/', 'metrics.json', 'forecast.csv', 'report.html']);
-    expect((await fs.readdir(out)).sort()).toEqual(['forecast.csv', 'metrics.json', 'model', 'report.html']);
+    expect(result.files).toEqual(['model/', 'metrics.json', 'forecast.csv', 'future.csv', 'report.html']);
+    expect((await fs.readdir(out)).sort()).toEqual(['forecast.csv', 'future.csv', 'metrics.json', 'model', 'report.html']);
     expect(await fs.readdir(parent)).toEqual(['run']);
   });
 
@@ -191,14 +189,15 @@ describe('runForecastJob on a seasonal monthly series', () => {
     const text = await fs.readFile(path.join(out, 'forecast.csv'), 'utf8');
     const lines = text.trimEnd().split('\n');
     const models = JOB_MODELS;
-    expect(lines[0]).toBe(['time', 'actual', ...models.flatMap((m) => [1, 2, 3].map((k) => `${m}_step${k}`))].join(','));
-    expect(lines[0].startsWith('time,actual,lstm_step1,lstm_step2,lstm_step3,lstm_ets_step1')).toBe(true);
+    expect(lines[0]).toBe(['id', 'time', 'actual', ...models.flatMap((m) => [1, 2, 3].map((k) => `${m}_step${k}`))].join(','));
+    expect(lines[0].startsWith('id,time,actual,lstm_step1,lstm_step2,lstm_step3,lstm_ets_step1')).toBe(true);
     expect(lines).toHaveLength(1 + 24);
     const rows = lines.slice(1).map((l) => l.split(','));
-    expect(rows.every((r) => r.length === 2 + models.length * 3)).toBe(true);
-    expect(rows[0][0]).toBe('2018-01-01');
-    expect(rows[23][0]).toBe('2019-12-01');
-    expect(Number(rows[0][1])).toBe(y[96]);
+    expect(rows.every((r) => r.length === 3 + models.length * 3)).toBe(true);
+    expect(rows.every((r) => r[0] === 'sales')).toBe(true);
+    expect(rows[0][1]).toBe('2018-01-01');
+    expect(rows[23][1]).toBe('2019-12-01');
+    expect(Number(rows[0][2])).toBe(y[96]);
     // naive_step1 at row 96 is y[95]; step 2 and 3 have no origin before 95: empty.
     const col = (name: string) => lines[0].split(',').indexOf(name);
     expect(Number(rows[0][col('naive_step1')])).toBe(Number(y[95].toPrecision(8)));
@@ -227,13 +226,15 @@ describe('runForecastJob on a seasonal monthly series', () => {
     const figures = [...html.matchAll(/<script type="application\/json" id="figure-\d+-data">([\s\S]*?)<\/script>/g)].map(
       (m) => JSON.parse(m[1]) as { data: { name: string }[] },
     );
-    expect(figures).toHaveLength(5);
+    expect(figures).toHaveLength(6);
     const names = figures.map((f) => [...new Set(f.data.map((t) => t.name))]);
-    expect(names[0]).toEqual(['sales']);
+    // First the history and the year ahead (future.csv), then the data and split.
+    expect(names[0]).toEqual(['history', 'lstm', 'lstm_ets', 'ets', 'seasonal_naive']);
+    expect(names[1]).toEqual(['sales']);
     // 'mean' is in the table but not in the charts (CHART_EXCLUDED_MODELS).
-    expect(names[1]).toEqual(['actual', ...JOB_MODELS.filter((m) => m !== 'mean')]);
-    expect(names[2]).toEqual(names[1]);
-    expect(names[3]).toEqual(['train loss', 'validation loss', 'best epoch (' + result.metrics.train.best_epoch + ')', 'learning rate']);
+    expect(names[2]).toEqual(['actual', ...JOB_MODELS.filter((m) => m !== 'mean')]);
+    expect(names[3]).toEqual(names[2]);
+    expect(names[4]).toEqual(['train loss', 'validation loss', 'best epoch (' + result.metrics.train.best_epoch + ')', 'learning rate']);
   });
 });
 
@@ -457,29 +458,12 @@ describe('runForecastJob: time stamps', () => {
     const { metrics } = await runForecastJob({ csv, time: 'hour', target: 'load', out, backend: 'cpu', epochs: 1, model: { units: 4 } });
     expect(metrics.split.test).toEqual({ rows: 8, start: '2024-01-02T08:00:00.000Z', end: '2024-01-02T15:00:00.000Z' });
     const lines = (await fs.readFile(path.join(out, 'forecast.csv'), 'utf8')).trimEnd().split('\n');
-    const times = lines.slice(1).map((l) => l.split(',')[0]);
+    const times = lines.slice(1).map((l) => l.split(',')[1]);
     expect(times).toEqual(Array.from({ length: 8 }, (_, i) => new Date(Date.UTC(2024, 0, 2, 8 + i)).toISOString()));
+    // future.csv: the next hours after the last row (2024-01-02T15:00), at the inferred step.
+    const future = (await fs.readFile(path.join(out, 'future.csv'), 'utf8')).trimEnd().split('\n');
+    expect(future.slice(1).map((l) => l.split(',').slice(0, 2))).toEqual([['load', '2024-01-02T16:00:00.000Z']]);
   });
 });
 
-describe('forecastCsv', () => {
-  const series = parseCsvText('t,v\n1,10\n2,11\n3,12.5\n4,13\n5,15\n', { time: 't', targets: ['v'] });
-  // origins 2, 3 (testStart 3), horizon 2; a NaN forecast past the end.
-  const backtest = {
-    origins: [2, 3],
-    horizon: 2,
-    testStart: 3,
-    season: 1,
-    insampleEnd: 3,
-    models: {
-      a: { forecasts: [Float64Array.of(1 / 3, 2), Float64Array.of(3, Number.NaN)], metrics: {}, byStep: [] },
-      b: { forecasts: [Float64Array.of(-1, -2), Float64Array.of(-3, -4)], metrics: {}, byStep: [] },
-    },
-  } as unknown as BacktestResult;
 
-  it('one row per test row; step k from origin row - k; 8 significant digits; empty where none', () => {
-    expect(forecastCsv(series, 'v', backtest, 3, 2)).toBe(
-      'time,actual,a_step1,a_step2,b_step1,b_step2\n' + '4,13,0.33333333,,-1,\n' + '5,15,3,2,-3,-2\n',
-    );
-  });
-});

@@ -1,10 +1,13 @@
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { SplitIndices } from '../../src/data/split';
 import type { TimeSeries } from '../../src/data/types';
-import { baselineForecaster } from '../../src/eval/baselines';
-import { rollingOriginBacktest, type BacktestResult, type OriginForecaster } from '../../src/eval/backtest';
+import { panelFromSeries } from '../../src/data/panel';
+import { localForecaster } from '../../src/eval/localModels';
+import { type Forecaster, lastOrigins, panelForecast } from '../../src/eval/model';
+import { panelBacktest } from '../../src/eval/panelBacktest';
+import type { Evaluation } from '../../src/job/evaluate';
 import type { ForecastJobMetrics } from '../../src/job/forecastJob';
-import { REPORT_METRICS, buildForecastReport, stepAlignedForecasts } from '../../src/job/report';
+import { REPORT_METRICS, buildForecastReport } from '../../src/job/report';
 import type { TrainHistory } from '../../src/model/train';
 import { PLOTLY_LIBRARY_MARKER } from '../../src/report/plotlyEmbed';
 
@@ -24,9 +27,16 @@ const series: TimeSeries = {
 };
 const split: SplitIndices = { train: { start: 0, end: 30 }, val: { start: 30, end: 36 }, test: { start: 36, end: 48 } };
 
+const panel = panelFromSeries(series);
+
 /** A stand-in for the LSTM: the last value plus one per step (origin t -> y[t] + k). */
-const fakeLstm: OriginForecaster = (values, origins, horizon) =>
-  origins.map((t) => Float64Array.from({ length: horizon }, (_, k) => values[t] + k + 1));
+const fakeLstm: Forecaster = {
+  name: 'lstm',
+  fit: async () => undefined,
+  forecastAt: async (p, origins, horizon) =>
+    panelForecast(p, 'lstm', origins, horizon, origins.map((list, i) => list.map((t) => Float64Array.from({ length: horizon }, (_, k) => p.values.y[p.offsets[i] + t] + k + 1)))),
+  forecast: (p, steps) => fakeLstm.forecastAt(p, lastOrigins(p), steps),
+};
 
 const history: TrainHistory = {
   loss: [1, 0.5, 0.4],
@@ -43,15 +53,17 @@ const history: TrainHistory = {
 };
 
 async function inputs(horizon: number) {
-  const backtest = await rollingOriginBacktest(
-    y,
-    { lstm: fakeLstm, naive: baselineForecaster('naive'), seasonal_naive: baselineForecaster('seasonal_naive', 12) },
-    { horizon, testStart: split.test.start, season: 12 },
-  );
-  const models = Object.fromEntries(Object.entries(backtest.models).map(([k, v]) => [k, v.metrics]));
+  const forecasters = [fakeLstm, localForecaster('naive'), localForecaster('seasonal_naive', { season: 12 })];
+  const test = await panelBacktest(panel, forecasters, { horizon, split: [split], season: 12 });
+  const future = [];
+  for (const f of forecasters) future.push(await f.forecast(panel, horizon));
+  const evaluation: Evaluation = { test, validation: null, future, fitted: {}, warnings: [], leftOut: [] };
+  const models = Object.fromEntries(Object.entries(test.models).map(([k, v]) => [k, v.pooled]));
   const metrics = {
     dataset: 'demo.csv',
     rows: N,
+    series: 1,
+    mode: 'global',
     season: 12,
     horizon,
     lookback: 24,
@@ -66,7 +78,7 @@ async function inputs(horizon: number) {
     warnings: [],
     train: { epochs: 3, best_epoch: 2, seconds: 1.234, samples_per_second: 987.6 },
   } as unknown as ForecastJobMetrics;
-  return { series, target: 'y', split, backtest, metrics, history };
+  return { panel, split: [split], evaluation, metrics, histories: [history] };
 }
 
 interface Trace {
@@ -84,27 +96,6 @@ function figures(html: string): { data: Trace[]; layout: Record<string, unknown>
   return blocks.map((m) => JSON.parse(m[2]));
 }
 
-describe('stepAlignedForecasts', () => {
-  let backtest: BacktestResult;
-  beforeAll(async () => {
-    backtest = (await inputs(3)).backtest;
-  });
-
-  it.each([1, 2, 3])('step %i: row r holds the forecast made from origin r - step (NaN where none)', (step) => {
-    const aligned = stepAlignedForecasts(backtest, 36, N, step);
-    expect(Object.keys(aligned)).toEqual(['lstm', 'naive', 'seasonal_naive']);
-    for (const values of Object.values(aligned)) expect(values).toHaveLength(N - 36);
-    for (let row = 36; row < N; row++) {
-      const v = aligned.lstm[row - 36];
-      // Origins start at testStart - 1, so step k reaches rows from testStart + k - 1.
-      if (row - step < 35) expect(Number.isNaN(v)).toBe(true);
-      else expect(v).toBeCloseTo(y[row - step] + step, 12);
-      const naive = aligned.naive[row - 36];
-      if (row - step >= 35) expect(naive).toBe(y[row - step]);
-    }
-  });
-});
-
 describe('buildForecastReport', () => {
   it('horizon 3: one self-contained page, plotly inlined once, the expected figures and traces', async () => {
     const html = buildForecastReport(await inputs(3));
@@ -114,8 +105,14 @@ describe('buildForecastReport', () => {
     expect(html).toContain('<title>Forecast report: y (demo.csv)</title>');
     expect(html).toContain(`LSTM MASE ${(await inputs(3)).metrics.models.lstm.mase.toFixed(3)}`);
 
-    const figs = figures(html);
-    expect(figs).toHaveLength(5);
+    const all = figures(html);
+    expect(all).toHaveLength(6);
+    // First the history and the next h steps of each model on that chart (future.csv).
+    expect(all[0].data.map((t) => t.name)).toEqual(['history', 'lstm', 'seasonal_naive']);
+    const lstmFuture = all[0].data[1].y!;
+    expect(lstmFuture.slice(-3)).toEqual([y[47] + 1, y[47] + 2, y[47] + 3]);
+    expect(all[0].data[0].x!.length).toBe(36 + 3);
+    const figs = all.slice(1);
     const names = figs.map((f) => f.data.map((t) => t.name));
     expect(names[0]).toEqual(['y']);
     expect(names[1]).toEqual(['actual', 'lstm', 'naive', 'seasonal_naive']);
@@ -143,17 +140,17 @@ describe('buildForecastReport', () => {
   });
 
   it('horizon 1: one forecast figure, no paths', async () => {
-    const figs = figures(buildForecastReport(await inputs(1)));
+    const figs = figures(buildForecastReport(await inputs(1))).slice(1);
     expect(figs).toHaveLength(4);
     expect(figs[1].data.map((t) => t.name)).toEqual(['actual', 'lstm', 'naive', 'seasonal_naive']);
   });
 
   it('is deterministic and does not mutate its inputs', async () => {
     const input = await inputs(3);
-    const before = JSON.stringify({ ...input, series: Array.from(y), history });
+    const before = JSON.stringify({ ...input, y: Array.from(input.panel.values.y) });
     const a = buildForecastReport(input);
     expect(buildForecastReport(input)).toBe(a);
-    expect(JSON.stringify({ ...input, series: Array.from(input.series.values.y), history: input.history })).toBe(before);
+    expect(JSON.stringify({ ...input, y: Array.from(input.panel.values.y) })).toBe(before);
   });
 
   it('shows the warnings first, the validation table and what the statistical models fitted', async () => {

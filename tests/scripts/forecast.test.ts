@@ -83,11 +83,11 @@ describe('forecast CLI: success', () => {
     expect(stderr).not.toContain('forecast:');
     expect(code).toBe(0);
     expect(process.listenerCount('SIGINT')).toBe(sigint);
-    expect((await fs.readdir(out)).sort()).toEqual(['forecast.csv', 'metrics.json', 'model', 'report.html']);
+    expect((await fs.readdir(out)).sort()).toEqual(['forecast.csv', 'future.csv', 'metrics.json', 'model', 'report.html']);
     expect(await fs.readdir(parent)).toEqual(['run']);
 
     const lines = stdout.trimEnd().split('\n');
-    expect(lines[0]).toBe(`wrote ${out}: model/, metrics.json, forecast.csv, report.html`);
+    expect(lines[0]).toBe(`wrote ${out}: model/, metrics.json, forecast.csv, future.csv, report.html`);
     const modelLines = lines.slice(1).filter((l) => !l.startsWith('warning: '));
     expect(modelLines.map((l) => l.trim().split(/\s+/)[0])).toEqual(JOB_MODELS);
     for (const line of modelLines) expect(line).toMatch(/^ {2}\S+ +MASE \d+\.\d{3} {2}sMAPE \d+\.\d{2}% {2}RMSE \S+$/);
@@ -117,8 +117,12 @@ describe('forecast CLI: success', () => {
       expect(Object.keys(metrics.models[name])).toEqual(expect.arrayContaining(['mae', 'rmse', 'smape', 'mase', 'r2']));
     }
     const csv = (await fs.readFile(path.join(out, 'forecast.csv'), 'utf8')).trimEnd().split('\n');
-    expect(csv[0].startsWith('time,actual,lstm_step1,lstm_step2,lstm_step3,')).toBe(true);
+    expect(csv[0].startsWith('id,time,actual,lstm_step1,lstm_step2,lstm_step3,')).toBe(true);
     expect(csv).toHaveLength(1 + metrics.split.test.rows);
+    // future.csv: the 3 months after the last row (2019-12 in seasonal.csv), one column per model.
+    const future = (await fs.readFile(path.join(out, 'future.csv'), 'utf8')).trimEnd().split('\n');
+    expect(future[0]).toBe(['id', 'time', ...JOB_MODELS].join(','));
+    expect(future.slice(1).map((l) => l.split(',').slice(0, 2).join(','))).toEqual(['sales,2020-01-01', 'sales,2020-02-01', 'sales,2020-03-01']);
     const html = await fs.readFile(path.join(out, 'report.html'), 'utf8');
     expect(html.split('data-wb-plotly-library').length - 1).toBe(1);
     for (const trace of ['actual', 'lstm', 'naive', 'seasonal_naive']) expect(html).toContain(`"name":"${trace}"`);
@@ -355,13 +359,20 @@ describe('forecast CLI: data the loader now reads, or warns about', () => {
       .filter((i) => i !== skip)
       .map((i) => `${2000 + Math.floor(i / 12)}-${String((i % 12) + 1).padStart(2, '0')}-01${sep}${10 + Math.sin(i / 2) * 3 + i / 10}`)].join('\n') + '\n';
 
-  it('a monthly series with a missing month: the warning names the first gap, then the run completes', async () => {
+  it('a monthly series with a missing month: an error naming the first gap, before training; --gaps warn runs with a warning, --gaps fill inserts the month', async () => {
     const parent = await freshParent();
     const csv = path.join(parent, 'gaps.csv');
     await fs.writeFile(csv, monthly(60, 30));
-    const { code, stderr } = await run(args(csv, path.join(parent, 'run'), '--epochs', '1', '--no-progress'));
+    const refused = await run(args(csv, path.join(parent, 'run0'), '--epochs', '1', '--no-progress'));
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toMatch(/^forecast: .*has 1 gap .*between line 31 \("2002-06-01"\) and line 32 \("2002-08-01"\).*--gaps fill/m);
+    expect(refused.stderr).not.toContain('epoch ');
+    const { code, stderr } = await run(args(csv, path.join(parent, 'run'), '--epochs', '1', '--no-progress', '--gaps', 'warn'));
     expect(code, stderr).toBe(0);
     expect(stderr).toMatch(/^warning: .*gap.*2002-06-01.*2002-08-01/m);
+    const filled = await run(args(csv, path.join(parent, 'run2'), '--epochs', '1', '--no-progress', '--gaps', 'fill', '--missing', 'interpolate'));
+    expect(filled.code, filled.stderr).toBe(0);
+    expect(JSON.parse(await fs.readFile(path.join(parent, 'run2', 'metrics.json'), 'utf8')).rows).toBe(61);
   });
 
   it('a ;-separated file is read (delimiter guessed), and --delimiter "," names the likely delimiter', async () => {

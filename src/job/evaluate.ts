@@ -1,0 +1,162 @@
+/**
+ * The job's evaluation stage: the trained LSTM, its combination with ets and the reference models
+ * backtested on the validation and test ranges of every series, then forecast past the end.
+ */
+import { InputError } from '../errors';
+import type { Panel } from '../data/panel';
+import type { PanelSplit } from '../data/panelSplit';
+import { combineForecasters } from '../eval/combine';
+import { compareWithBaselines } from '../eval/guard';
+import { referenceForecasters, type LocalForecaster } from '../eval/localModels';
+import type { MetricSet } from '../eval/metrics';
+import { type Forecaster, type PanelForecast, truncatePanel } from '../eval/model';
+import { panelBacktest, type PanelBacktestResult } from '../eval/panelBacktest';
+
+/**
+ * The combination reported next to the LSTM: the mean of the LSTM's and ets' forecasts, step by
+ * step (an equal-weight forecast combination; on the accuracy suite it beat both of its parts,
+ * see the README).
+ */
+export const COMBINED_MODEL = 'lstm_ets';
+
+/** Name of the LSTM in every table and file. */
+export const LSTM_MODEL = 'lstm';
+
+/** What {@link evaluateModels} returns. */
+export interface Evaluation {
+  /** The backtest over the test ranges (models in report order). */
+  readonly test: PanelBacktestResult;
+  /** Pooled metrics per model over the validation ranges; null when they are too short. */
+  readonly validation: { readonly rows: number; readonly models: Record<string, MetricSet> } | null;
+  /** Per model, `horizon` steps past the last row of every series. */
+  readonly future: readonly PanelForecast[];
+  /** Per statistical model and series id, the fitted model's description. */
+  readonly fitted: Readonly<Record<string, Readonly<Record<string, string>>>>;
+  /** Warnings for the user: models that fell back on some series, the validation guard. */
+  readonly warnings: readonly string[];
+  /** Models left out of a one-series run because they could not be fitted. */
+  readonly leftOut: readonly string[];
+}
+
+/** Options of {@link evaluateModels}. */
+export interface EvaluateOptions {
+  readonly season: number;
+  readonly horizon: number;
+  readonly log: (line: string) => void;
+  readonly onProgress?: (model: string, done: number, total: number) => void;
+}
+
+/**
+ * A trained forecaster presented to the backtest as already fitted: the backtest's `fit` (which
+ * would use the same split) is skipped, so the network trained in the train stage is the one
+ * evaluated.
+ */
+export function prefitted(model: Forecaster): Forecaster {
+  return {
+    name: model.name,
+    fit: async () => undefined,
+    forecastAt: (panel, origins, horizon) => model.forecastAt(panel, origins, horizon),
+    forecast: (panel, steps) => model.forecast(panel, steps),
+  };
+}
+
+/** The models of one backtest, in report order: lstm, lstm_ets, then the references. */
+function modelList(lstm: Forecaster, season: number): { models: Forecaster[]; references: LocalForecaster[] } {
+  const references = referenceForecasters({ season });
+  const ets = references.find((r) => r.name === 'ets')!;
+  const combined = combineForecasters(COMBINED_MODEL, [prefitted(lstm), ets]);
+  const [cachedLstm, cachedEts] = combined.parts;
+  const others = references.map((r) => (r === ets ? cachedEts : r));
+  return { models: [cachedLstm, combined, ...others], references };
+}
+
+/**
+ * Backtests every model on the test ranges (statistical models fitted on each series' rows before
+ * its test range), scores them the same way on the validation ranges (fitted on the training
+ * rows), warns when the LSTM loses there, and forecasts `horizon` steps past the end with the
+ * models of the test backtest (the LSTM as trained; the others with the parameters fitted on the
+ * rows before the test range, run through the last row).
+ *
+ * A model that cannot be fitted on a series falls back to naive there, with a warning; in a
+ * one-series run it is left out instead (as before panels existed).
+ *
+ * @throws InputError for a horizon above a series' test rows or a zero MASE scale (naming the series).
+ */
+export async function evaluateModels(panel: Panel, split: PanelSplit, lstm: Forecaster, options: EvaluateOptions): Promise<Evaluation> {
+  const { season, horizon, log } = options;
+  const warnings: string[] = [];
+  const validation = await validationScores(panel, split, lstm, options);
+  if (validation) {
+    const guard = compareWithBaselines(validation.models, LSTM_MODEL, 'mase', [COMBINED_MODEL]);
+    if (guard.warning) {
+      warnings.push(guard.warning);
+      log(`warning: ${guard.warning}`);
+    }
+  }
+  const { models, references } = modelList(lstm, season);
+  const test = await panelBacktest(panel, models, { horizon, split, season, reference: LSTM_MODEL, onProgress: options.onProgress });
+  const single = panel.ids.length === 1;
+  const leftOut: string[] = [];
+  const fitted: Record<string, Record<string, string>> = {};
+  for (const model of references) {
+    if (single && model.failures.length > 0) {
+      leftOut.push(model.name);
+      log(`warning: ${model.name} left out: ${model.failures[0].message}`);
+      continue;
+    }
+    fitted[model.name] = { ...model.fitted };
+    for (const failure of model.failures) {
+      const warning = `${model.name} could not be fitted on series ${JSON.stringify(failure.id)} (${failure.message}); ${failure.fallback} forecasts stand in for it there`;
+      warnings.push(warning);
+      log(`warning: ${warning}`);
+    }
+  }
+  const kept = models.filter((m) => !leftOut.includes(m.name) && !(m.name === COMBINED_MODEL && leftOut.includes('ets')));
+  const future: PanelForecast[] = [];
+  for (const model of kept) future.push(await model.forecast(panel, horizon));
+  return { test: withoutModels(test, leftOut), validation, future, fitted, warnings, leftOut };
+}
+
+function withoutModels(result: PanelBacktestResult, names: readonly string[]): PanelBacktestResult {
+  if (names.length === 0) return result;
+  const drop = new Set(names.includes('ets') ? [...names, COMBINED_MODEL] : names);
+  const models = Object.fromEntries(Object.entries(result.models).filter(([name]) => !drop.has(name)));
+  const wins = result.wins && Object.fromEntries(Object.entries(result.wins).filter(([name]) => !drop.has(name)));
+  return { ...result, models, wins };
+}
+
+/**
+ * Every model scored on the validation ranges with the protocol of the test range: each series
+ * cut at the end of its validation range, which plays the test range; statistical models fitted
+ * on the training rows; MASE scaled on the training rows. Null (with a log line) when some
+ * series' validation range is shorter than the horizon or its training rows cannot scale MASE.
+ */
+async function validationScores(
+  panel: Panel,
+  split: PanelSplit,
+  lstm: Forecaster,
+  options: EvaluateOptions,
+): Promise<Evaluation['validation']> {
+  const { season, horizon, log } = options;
+  const short = split.findIndex((s) => s.val.end - s.val.start < horizon || s.val.start <= season);
+  if (short >= 0) {
+    const s = split[short];
+    const where = panel.ids.length > 1 ? ` of series ${JSON.stringify(panel.ids[short])}` : '';
+    log(`note: the validation range${where} (${s.val.end - s.val.start} rows) is too short to compare models at horizon ${horizon}`);
+    return null;
+  }
+  const head = truncatePanel(panel, split.map((s) => s.val.end));
+  const valSplit: PanelSplit = split.map((s) => ({ train: s.train, val: { start: s.train.end, end: s.train.end }, test: s.val }));
+  try {
+    const { models } = modelList(lstm, season);
+    const result = await panelBacktest(head, models, { horizon, split: valSplit, season, probes: [] });
+    return {
+      rows: split.reduce((sum, s) => sum + s.val.end - s.val.start, 0),
+      models: Object.fromEntries(Object.entries(result.models).map(([name, m]) => [name, m.pooled])),
+    };
+  } catch (error) {
+    if (!(error instanceof InputError)) throw error;
+    log(`note: models not compared on the validation range: ${error.message}`);
+    return null;
+  }
+}

@@ -1,0 +1,162 @@
+import { promises as fs } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { InputError } from '../../src/errors';
+import { parsePanelCsvText } from '../../src/data/panelCsv';
+import { runForecastJob, type ForecastJobResult } from '../../src/job/forecastJob';
+import { loadBundle, loadPanelBundle } from '../../src/model/bundle';
+
+/** Long format: two stores of very different size, monthly from 2015-01, interleaved rows. */
+function longCsv(months: number, shortStore = months): string {
+  const lines = ['month,store,region,sales'];
+  for (let t = 0; t < months; t++) {
+    const month = new Date(Date.UTC(2015, t, 1)).toISOString().slice(0, 10);
+    const season = Math.sin((2 * Math.PI * t) / 12);
+    lines.push(`${month},small,north,${(20 + 0.1 * t + 3 * season + ((t * 7) % 5) / 10).toFixed(3)}`);
+    if (t < shortStore) lines.push(`${month},large,south,${(5000 + 10 * t + 800 * season + ((t * 11) % 7) * 5).toFixed(3)}`);
+  }
+  return lines.join('\n') + '\n';
+}
+
+let root: string;
+let counter = 0;
+async function fresh(): Promise<string> {
+  const dir = path.join(root, `case-${++counter}`);
+  await fs.mkdir(dir);
+  return dir;
+}
+
+const quick = { time: 'month', target: 'sales', id: 'store', backend: 'cpu', epochs: 2, season: 12, horizon: 3, model: { units: 8 } } as const;
+
+beforeAll(async () => {
+  root = await fs.mkdtemp(path.join(os.tmpdir(), 'forecast-panel-'));
+});
+
+afterAll(async () => {
+  await fs.rm(root, { recursive: true, force: true });
+});
+
+describe('runForecastJob on a long-format panel (--id)', () => {
+  let dir: string;
+  let out: string;
+  let result: ForecastJobResult;
+  const logs: string[] = [];
+
+  beforeAll(async () => {
+    dir = await fresh();
+    await fs.writeFile(path.join(dir, 'stores.csv'), longCsv(72, 60));
+    out = path.join(dir, 'run');
+    result = await runForecastJob({ ...quick, csv: path.join(dir, 'stores.csv'), statics: ['region'], out, log: (l) => logs.push(l) });
+  }, 120_000);
+
+  it('trains one global model over both series and says so', () => {
+    expect(logs.find((l) => l.startsWith('data: '))).toBe('data: 2 series, 132 rows from ' + path.join(dir, 'stores.csv') + '; train 93, val 13, test 26');
+    expect(result.metrics).toMatchObject({ series: 2, rows: 132, id_column: 'store', mode: 'global' });
+  });
+
+  it('metrics.json: per series its rows, split and test metrics; the aggregate over series', async () => {
+    const written = JSON.parse(await fs.readFile(path.join(out, 'metrics.json'), 'utf8'));
+    expect(Object.keys(written.per_series)).toEqual(['small', 'large']);
+    expect(written.per_series.small.rows).toBe(72);
+    expect(written.per_series.large.split.test).toEqual({ rows: 12, start: '2019-01-01', end: '2019-12-01' });
+    expect(written.per_series.small.split.test).toEqual({ rows: 14, start: '2019-11-01', end: '2020-12-01' });
+    const lstm = [written.per_series.small.models.lstm.mase, written.per_series.large.models.lstm.mase];
+    expect(written.aggregate.geometric_mean_mase.lstm).toBeCloseTo(Math.sqrt(lstm[0] * lstm[1]), 12);
+    expect(written.aggregate.mean_mase.lstm).toBeCloseTo((lstm[0] + lstm[1]) / 2, 12);
+    const naive = [written.per_series.small.models.naive.mase, written.per_series.large.models.naive.mase];
+    expect(written.aggregate.lstm_wins.naive).toBe(lstm.filter((m, i) => m < naive[i]).length / 2);
+    expect(Object.keys(written.per_series.small.fitted_models)).toEqual(['naive', 'seasonal_naive', 'mean', 'drift', 'ets', 'theta', 'arima', 'holt_winters']);
+    expect(written.per_series.small.fitted_models.ets).toMatch(/^ETS\(/);
+  });
+
+  it('forecast.csv: an id column, each series its own test rows', async () => {
+    const lines = (await fs.readFile(path.join(out, 'forecast.csv'), 'utf8')).trimEnd().split('\n');
+    expect(lines[0].startsWith('id,time,actual,lstm_step1,')).toBe(true);
+    const ids = lines.slice(1).map((l) => l.split(',')[0]);
+    expect(ids).toEqual([...Array(14).fill('small'), ...Array(12).fill('large')]);
+    expect(lines[15].split(',').slice(0, 2)).toEqual(['large', '2019-01-01']);
+  });
+
+  it('future.csv: horizon months past each series\' own last row, one column per model', async () => {
+    const lines = (await fs.readFile(path.join(out, 'future.csv'), 'utf8')).trimEnd().split('\n');
+    expect(lines[0]).toBe('id,time,lstm,lstm_ets,naive,seasonal_naive,mean,drift,ets,theta,arima,holt_winters');
+    expect(lines.slice(1).map((l) => l.split(',').slice(0, 2).join(','))).toEqual([
+      'small,2021-01-01',
+      'small,2021-02-01',
+      'small,2021-03-01',
+      'large,2020-01-01',
+      'large,2020-02-01',
+      'large,2020-03-01',
+    ]);
+    // naive repeats each series' last value; the scales stay apart.
+    const rows = lines.slice(1).map((l) => l.split(','));
+    const source = parsePanelCsvText(longCsv(72, 60), { time: 'month', targets: ['sales'], id: 'store' }).panel;
+    expect(Number(rows[0][4])).toBe(source.values.sales[71]);
+    expect(Number(rows[3][4])).toBe(source.values.sales[source.length - 1]);
+    expect(Number(rows[3][2])).toBeGreaterThan(1000);
+    expect(Number(rows[0][2])).toBeLessThan(100);
+  });
+
+  it('the bundle reloads as the global model with both ids, and forecasts as the run did', async () => {
+    const model = await loadPanelBundle(path.join(out, 'model'));
+    try {
+      expect(model.ids).toEqual(['small', 'large']);
+      const source = parsePanelCsvText(longCsv(72, 60), { time: 'month', targets: ['sales'], id: 'store' }).panel;
+      const [small] = model.forecast(source, 3);
+      const future = (await fs.readFile(path.join(out, 'future.csv'), 'utf8')).trimEnd().split('\n').slice(1, 4);
+      expect(future.map((l) => Number(l.split(',')[2]))).toEqual(Array.from(small.values.sales, (v) => Number(v.toPrecision(8))));
+    } finally {
+      model.dispose();
+    }
+    await expect(loadBundle(path.join(out, 'model'))).rejects.toThrow(/holds a global model of 2 series/);
+  });
+
+  it('the report has a per-series table and a history-plus-future chart per series', async () => {
+    const html = await fs.readFile(path.join(out, 'report.html'), 'utf8');
+    expect(html).toContain('<title>Forecast report: sales (stores.csv, 2 series)</title>');
+    expect(html).toContain('<h2>Per series: test MASE');
+    expect(html).toContain('<h2>small: History and the next 3 steps</h2>');
+    expect(html).toContain('<h2>large: History and the next 3 steps</h2>');
+  });
+});
+
+describe('runForecastJob: local mode and bad panels', () => {
+  it('--mode local trains one network per series and saves one bundle each, with an index', async () => {
+    const dir = await fresh();
+    await fs.writeFile(path.join(dir, 'stores.csv'), longCsv(60));
+    const out = path.join(dir, 'run');
+    const { metrics } = await runForecastJob({ ...quick, epochs: 1, csv: path.join(dir, 'stores.csv'), mode: 'local', out });
+    expect(metrics.mode).toBe('local');
+    expect(JSON.parse(await fs.readFile(path.join(out, 'model', 'series.json'), 'utf8'))).toEqual({ small: '1', large: '2' });
+    const large = await loadBundle(path.join(out, 'model', '2'));
+    try {
+      expect(large.spec.preprocessor.targetScalers).not.toEqual((await loadBundle(path.join(out, 'model', '1'))).spec.preprocessor.targetScalers);
+    } finally {
+      large.dispose();
+    }
+  }, 120_000);
+
+  it.each([
+    ['an unknown id column', { id: 'shop' }, /unknown column "shop" \(options\.id\)/],
+    ['a series too short for the test range and horizon', { horizon: 3, testFraction: 0.05 }, /^series "small": horizon must be at most the number of test rows \(1 of 24 with test-fraction 0.05\), got 3$/],
+  ])('refuses %s before training, writing nothing', async (_what, extra, message) => {
+    const dir = await fresh();
+    await fs.writeFile(path.join(dir, 'stores.csv'), longCsv(24));
+    const out = path.join(dir, 'run');
+    const error = await runForecastJob({ ...quick, ...extra, csv: path.join(dir, 'stores.csv'), out }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(InputError);
+    expect((error as Error).message).toMatch(message);
+    expect(await fs.readdir(dir)).toEqual(['stores.csv']);
+  });
+
+  it('--short skip leaves a short series out with a warning', async () => {
+    const dir = await fresh();
+    await fs.writeFile(path.join(dir, 'stores.csv'), longCsv(60, 10));
+    const out = path.join(dir, 'run');
+    const { metrics } = await runForecastJob({ ...quick, epochs: 1, csv: path.join(dir, 'stores.csv'), minLength: 24, short: 'skip', out });
+    expect(metrics.series).toBe(1);
+    expect(Object.keys(metrics.per_series)).toEqual(['small']);
+    expect(metrics.warnings.some((w) => w.includes('"large"'))).toBe(true);
+  }, 120_000);
+});
