@@ -9,7 +9,9 @@ import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { runNotebookCli } from '../src/notebook/cli';
 import { killAllKernels } from '../src/notebook/kernel';
+import { readGlue } from '../src/notebook/glue';
 import { mainJobPlan, mainJobSummary } from '../src/notebook/mainJob';
+import { readNotebook } from '../src/notebook/nbformat';
 
 async function start(): Promise<number> {
   const root = resolve(__dirname, '..');
@@ -29,7 +31,13 @@ async function start(): Promise<number> {
   process.on('SIGTERM', onSignal);
   process.stderr.write(`npm start: running ${plan.argv[0]} into ${plan.outDir}\n`);
   const code = await runNotebookCli(plan.argv, { signal: controller.signal });
-  process.stdout.write(mainJobSummary(plan, code, process.cwd()) + '\n');
+  let glue = {};
+  try {
+    if (code === 0) glue = readGlue(readNotebook(plan.notebook));
+  } catch {
+    // The summary's paths are still right; only the headline is missing.
+  }
+  process.stdout.write(mainJobSummary(plan, code, process.cwd(), glue) + '\n');
   return code;
 }
 

@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import { join, relative } from 'node:path';
+import type { GlueValue } from './glue';
 
 /** The notebook `npm start` runs, relative to the project root. */
 export const MAIN_NOTEBOOK = join('notebooks', '02-co2-forecast.ipynb');
@@ -51,15 +52,28 @@ export function mainJobPlan(root: string, now: Date, extra: readonly string[] = 
   return { outDir, notebook, html, bundle, argv };
 }
 
-/** Lines printed after the run: where the results are, relative to `cwd`. */
-export function mainJobSummary(plan: MainJobPlan, exitCode: number, cwd: string): string {
+/**
+ * Lines printed after the run: where the results are, relative to `cwd`, then the headline
+ * metrics when the notebook glued them (`mase_<model>` scalars: the LSTM first, then the others
+ * from best to worst).
+ * @example
+ * mainJobSummary(plan, 0, process.cwd(), { mase_lstm: 0.38, mase_naive: 1.97 });
+ * // '... \n  test MASE  lstm 0.380 | naive 1.970'
+ */
+export function mainJobSummary(plan: MainJobPlan, exitCode: number, cwd: string, glue: Readonly<Record<string, GlueValue>> = {}): string {
   const rel = (p: string): string => relative(cwd, p) || '.';
   if (exitCode === 0) {
+    const mase = Object.entries(glue)
+      .filter((e): e is [string, number] => e[0].startsWith('mase_') && typeof e[1] === 'number' && Number.isFinite(e[1]))
+      .map(([key, value]): [string, number] => [key.slice('mase_'.length), value])
+      .sort((a, b) => (a[0] === 'lstm' ? -1 : b[0] === 'lstm' ? 1 : a[1] - b[1]));
+    const headline = mase.length > 0 ? [`  test MASE  ${mase.map(([name, value]) => `${name} ${value.toFixed(3)}`).join(' | ')}`] : [];
     return [
       `results in ${rel(plan.outDir)}/`,
       `  notebook  ${rel(plan.notebook)}`,
       `  report    ${rel(plan.html)}`,
       `  model     ${rel(plan.bundle)}/`,
+      ...headline,
     ].join('\n');
   }
   return `the run failed (exit code ${exitCode}); the executed notebook, as far as it got, is ${rel(plan.notebook)}`;

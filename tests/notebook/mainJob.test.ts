@@ -50,6 +50,10 @@ describe('mainJobPlan', () => {
         '  model     runs/2026-11-27T01-02-03/model/',
       ].join('\n'),
     );
+    // With the notebook's glued MASE scalars: the LSTM first, then the others best first.
+    expect(mainJobSummary(plan, 0, join(root, 'p'), { mase_naive: 1.966, mase_lstm: 0.3791, mase_seasonal_naive: 1.6125, bundle_dir: 'x' }).split('\n')[4]).toBe(
+      '  test MASE  lstm 0.379 | seasonal_naive 1.613 | naive 1.966',
+    );
     expect(mainJobSummary(plan, 138, join(root, 'p'))).toBe(
       'the run failed (exit code 138); the executed notebook, as far as it got, is runs/2026-11-27T01-02-03/02-co2-forecast.ipynb',
     );
