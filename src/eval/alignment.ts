@@ -8,6 +8,7 @@ import { InputError, describeValue } from '../errors';
 import type { Panel } from '../data/panel';
 import type { PanelSplit } from '../data/panelSplit';
 import type { TimeKind } from '../data/types';
+import type { BacktestResult } from './backtest';
 import type { PanelForecast, SeriesForecasts } from './model';
 
 /** One series' test rows with every model's forecasts of them, step by step. */
@@ -268,4 +269,33 @@ function csvNumber(v: number): string {
 /** RFC 4180 quoting where a field needs it (ids come from the data). */
 function csvField(text: string): string {
   return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+}
+
+/**
+ * The step alignment of a one-series {@link rollingOriginBacktest} result: per test row, the
+ * forecast each model made `step` rows earlier (NaN where no origin reaches it). The panel form
+ * is {@link alignSteps}; this reads the one-series result without building a panel.
+ *
+ * @param backtest - A `rollingOriginBacktest` result.
+ * @param testStart - Its first test row.
+ * @param n - Rows of the series.
+ * @param step - k in `[1, horizon]`.
+ * @returns Model name -> values aligned with rows `testStart .. n - 1` (new arrays).
+ * @example
+ * const y = [1, 2, 3, 4, 5, 6];
+ * const result = await rollingOriginBacktest(y, { naive: baselineForecaster('naive') }, { horizon: 2, testStart: 4 });
+ * stepAlignedForecasts(result, 4, 6, 2).naive[1]; // => 4 (row 5, from origin 3; row 4 has no origin 2, so NaN)
+ */
+export function stepAlignedForecasts(backtest: BacktestResult, testStart: number, n: number, step: number): Record<string, Float64Array> {
+  const originIndex = new Map(backtest.origins.map((t, i) => [t, i]));
+  const out: Record<string, Float64Array> = {};
+  for (const [name, model] of Object.entries(backtest.models)) {
+    const values = new Float64Array(n - testStart).fill(Number.NaN);
+    for (let row = testStart; row < n; row++) {
+      const i = originIndex.get(row - step);
+      if (i !== undefined) values[row - testStart] = model.forecasts[i][step - 1];
+    }
+    out[name] = values;
+  }
+  return out;
 }

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { PanelSplit } from '../../src/data/panelSplit';
-import { alignSteps, forecastCsvText, formatTimes, futureCsvText, futureRows } from '../../src/eval/alignment';
+import { alignSteps, forecastCsvText, formatTimes, futureCsvText, futureRows, stepAlignedForecasts } from '../../src/eval/alignment';
+import { rollingOriginBacktest, type OriginForecaster } from '../../src/eval/backtest';
+import { baselineForecaster } from '../../src/eval/baselines';
 import { localForecaster } from '../../src/eval/localModels';
 import { panelForecast } from '../../src/eval/model';
 import { expectInputError } from '../helpers/expectInputError';
@@ -138,5 +140,26 @@ describe('formatTimes', () => {
     expect(formatTimes([Float64Array.of(midnight)], 'date')(midnight)).toBe('2021-01-01');
     expect(formatTimes([Float64Array.of(midnight), Float64Array.of(midnight + 3_600_000)], 'date')(midnight)).toBe('2021-01-01T00:00:00.000Z');
     expect(formatTimes([Float64Array.of(1.5)], 'number')(1.5)).toBe('1.5');
+  });
+});
+
+describe('stepAlignedForecasts: the one-series rolling-origin result', () => {
+  const N = 48;
+  const y = Float64Array.from({ length: N }, (_, t) => 20 + 0.2 * t + 3 * Math.sin((2 * Math.PI * t) / 12));
+  /** The last value plus one per step (origin t -> y[t] + k). */
+  const plusStep: OriginForecaster = (values, origins, horizon) =>
+    origins.map((t) => Float64Array.from({ length: horizon }, (_, k) => values[t] + k + 1));
+
+  it.each([1, 2, 3])('step %i: row r holds the forecast made from origin r - step (NaN where none)', async (step) => {
+    const backtest = await rollingOriginBacktest(y, { plus: plusStep, naive: baselineForecaster('naive') }, { horizon: 3, testStart: 36 });
+    const aligned = stepAlignedForecasts(backtest, 36, N, step);
+    expect(Object.keys(aligned)).toEqual(['plus', 'naive']);
+    for (let row = 36; row < N; row++) {
+      const v = aligned.plus[row - 36];
+      // Origins start at testStart - 1, so step k reaches rows from testStart + k - 1.
+      if (row - step < 35) expect(Number.isNaN(v)).toBe(true);
+      else expect(v).toBeCloseTo(y[row - step] + step, 12);
+      if (row - step >= 35) expect(aligned.naive[row - 36]).toBe(y[row - step]);
+    }
   });
 });

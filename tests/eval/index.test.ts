@@ -56,6 +56,7 @@ describe('eval barrel', () => {
       'futureRows',
       'futureCsvText',
       'formatTimes',
+      'stepAlignedForecasts',
     ]) {
       expect(typeof (evaluation as Record<string, unknown>)[name], name).toBe('function');
     }
