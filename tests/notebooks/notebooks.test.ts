@@ -18,7 +18,9 @@ import { fusedKernelLine } from '../helpers/kernel';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const NOTEBOOKS = path.join(ROOT, 'notebooks');
-const NOTEBOOK_FILES = ['01-quickstart.ipynb', '02-co2-forecast.ipynb', '03-multivariate-weather.ipynb', '04-backtest-and-compare.ipynb'];
+const NOTEBOOK_FILES = [
+  '01-quickstart.ipynb', '02-co2-forecast.ipynb', '03-multivariate-weather.ipynb', '04-backtest-and-compare.ipynb', '05-many-series.ipynb',
+];
 const RUN_TIMEOUT_MS = 240_000;
 
 const out = fs.mkdtempSync(path.join(os.tmpdir(), 'notebooks-test-'));
@@ -227,6 +229,28 @@ describe('notebooks run top to bottom with small parameters', () => {
     const [runDir] = fs.readdirSync(path.join(out, 'runs-04'));
     expect(fs.readdirSync(path.join(out, 'runs-04', runDir)).sort()).toEqual(['relative', 'small']);
     expect(fs.existsSync(path.join(out, 'runs-04', runDir, 'small', 'model', 'manifest.json'))).toBe(true);
+  }, RUN_TIMEOUT_MS);
+
+  it('05-many-series: a global and a local LSTM on 14 industries, per-series backtest, forecasts past the end', async () => {
+    const { notebook: nb, glue } = await run('05-many-series.ipynb', { epochs: 1, units: 8, shownSeries: ['Construction', 'Finance'] });
+    expect(streamOf(cellWith(nb, 'resolveLstmKernel(kernel)')).split('\n')[1]).toBe(fusedKernelLine());
+    // 14 industries, 2000-01 .. 2010-02: 122 months each.
+    expect(figure(nb, 'Unemployed by industry').traces).toEqual([['Construction', 122], ['Finance', 122]]);
+    expectOneFinalMonitorOutput(cellWith(nb, "mode: 'global'"), /^global · done · 1 epochs in /);
+    expect(streamOf(cellWith(nb, "mode: 'local'")).trim().split('\n')).toHaveLength(14); // one line per local network
+    const models = ['lstm_global', 'lstm_local', 'naive', 'seasonal_naive', 'ets', 'theta'];
+    expect(figure(nb, 'Test MASE by industry and model').traces).toEqual(models.map((m) => [m, 14]));
+    expect(figure(nb, 'Panel scores by model').traces).toEqual(models.map((m) => [m, 2]));
+    // 48 months of history, then 12 months past the last one (2010-02).
+    for (const id of ['Construction', 'Finance']) {
+      expect(figure(nb, `${id}: the last 48 months`).traces).toEqual([[id, 60], ['lstm_global', 60], ['ets', 60]]);
+    }
+    expect(Object.keys(glue).sort()).toEqual(['first_future_month', ...models.map((m) => `gmean_mase_${m}`), 'n_series', 'wins'].sort());
+    expect(glue.n_series).toBe(14);
+    for (const m of models) expect(Number.isFinite(glue[`gmean_mase_${m}`]) && (glue[`gmean_mase_${m}`] as number) > 0, m).toBe(true);
+    expect(glue.gmean_mase_seasonal_naive).toBeCloseTo(4.0431, 3); // the baselines do not depend on training
+    expect(Object.keys(glue.wins as Record<string, number>).sort()).toEqual(models.slice(1).sort());
+    expect(glue.first_future_month).toBe('2010-03-01');
   }, RUN_TIMEOUT_MS);
 
   it('a cell that fails to type-check fails the run (exit 1, TSError, later cells not run)', async () => {
