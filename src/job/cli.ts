@@ -139,6 +139,8 @@ export function buildProgram(): Command {
     )
     .option('--test-fraction <f>', 'fraction of rows (the last ones) used as the test range', fraction('--test-fraction', false), DEFAULT_TEST_FRACTION)
     .option('--val-fraction <f>', 'fraction of rows before the test range used for early stopping', fraction('--val-fraction'), DEFAULT_VAL_FRACTION)
+    .option('--test-start <time>', 'instead of --test-fraction: the first time stamp of every series\' test range (ISO date or number)')
+    .option('--val-start <time>', 'with --test-start: the first time stamp of the validation ranges (default: no validation rows)')
     .option('--epochs <e>', 'maximum training epochs (early stopping usually ends sooner)', integer('--epochs', 1))
     .option('--units <u>', 'LSTM units per layer', integer('--units', 1))
     .option('--layers <n>', 'stacked LSTM layers', integer('--layers', 1))
@@ -224,6 +226,8 @@ const FLAG_OF: Readonly<Record<string, string>> = {
   minLength: '--min-length',
   short: '--short',
   mode: '--mode',
+  testStart: '--test-start',
+  valStart: '--val-start',
 };
 
 /**
@@ -265,6 +269,8 @@ function jobOptions(opts: Record<string, unknown>): Omit<ForecastJobOptions, 'on
     horizon: opts.horizon as number,
     lookback: opts.lookback as number | 'auto' | undefined,
     testFraction: opts.testFraction as number,
+    testStart: opts.testStart as string | undefined,
+    valStart: opts.valStart as string | undefined,
     valFraction: opts.valFraction as number,
     epochs: opts.epochs as number | undefined,
     seed: opts.seed as number,

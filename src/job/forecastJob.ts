@@ -63,6 +63,13 @@ export interface ForecastJobOptions {
   readonly lookback?: number | 'auto';
   /** @defaultValue {@link DEFAULT_TEST_FRACTION} */
   readonly testFraction?: number;
+  /**
+   * A common cutoff instead of fractions: the first time stamp of every series' test range (ISO
+   * 8601, or a number for numeric time). @defaultValue none: `testFraction` of each series
+   */
+  readonly testStart?: string;
+  /** With `testStart`: the first time stamp of the validation ranges. @defaultValue none: no validation rows */
+  readonly valStart?: string;
   /** @defaultValue {@link DEFAULT_VAL_FRACTION} */
   readonly valFraction?: number;
   /** Maximum epochs. @defaultValue `DEFAULT_FORECASTER_EPOCHS` */
@@ -494,7 +501,10 @@ export async function runForecastJob(options: ForecastJobOptions): Promise<Forec
     const target = panel.targets[0];
     for (const warning of loaded.warnings) log(`warning: ${warning}`);
     checkAborted();
-    const split = splitPanel(panel, { valFraction, testFraction });
+    const split =
+      options.testStart !== undefined
+        ? splitPanel(panel, { testStart: options.testStart, ...(options.valStart !== undefined ? { valStart: options.valStart } : {}) })
+        : splitPanel(panel, { valFraction, testFraction });
     logData(panel, split, log);
     checkPanel(panel, split, { horizon, season, testFraction, source: options.csv });
 

@@ -5,6 +5,7 @@ import { alignSteps, futureRows, type FutureSeries } from '../eval/alignment';
 import type { Evaluation } from './evaluate';
 import type { TrainHistory } from '../model/train';
 import { forecastFigure } from '../plot/forecastFigure';
+import { futureFigure } from '../plot/futureFigure';
 import { lossFigure } from '../plot/lossFigure';
 import { metricBarsFigure } from '../plot/metricBars';
 import { seriesFigure } from '../plot/seriesFigure';
@@ -206,30 +207,18 @@ function historyShown(series: TimeSeries, horizon: number): number {
 /** The last rows and the `horizon` steps past the end, per model. */
 function futureSection(series: TimeSeries, label: string, future: FutureSeries | undefined, horizon: number): ReportSection {
   const target = series.targets[0];
-  const from = series.length - historyShown(series, horizon);
-  const steps = future?.time.length ?? 0;
-  const time = new Float64Array(series.length - from + steps);
-  time.set(series.time.subarray(from));
-  if (future) time.set(future.time, series.length - from);
-  const actual = new Float64Array(time.length).fill(Number.NaN);
-  actual.set(series.values[target].subarray(from));
-  const forecasts = FUTURE_CHART_MODELS.filter((name) => future?.values[name] !== undefined).map((name) => {
-    const values = new Float64Array(time.length).fill(Number.NaN);
-    // Start each line at the last observation so that it joins the history.
-    values[series.length - from - 1] = series.values[target][series.length - 1];
-    values.set(future!.values[name], series.length - from);
-    return { name, values };
-  });
+  const shown = historyShown(series, horizon);
   return {
     kind: 'figure',
     title: `${label}History and the next ${horizon} steps`,
-    figure: forecastFigure({
-      time,
+    figure: futureFigure({
+      time: series.time,
+      values: series.values[target],
+      futureTime: future?.time ?? [],
+      forecasts: FUTURE_CHART_MODELS.filter((name) => future?.values[name] !== undefined).map((name) => ({ name, values: future!.values[name] })),
       timeKind: series.timeKind,
-      actual,
-      actualName: 'history',
-      forecasts,
-      title: `${label}${target}: the last ${series.length - from} rows and ${steps} steps past the end (future.csv)`,
+      historyShown: shown,
+      title: `${label}${target}: the last ${shown} rows and ${future?.time.length ?? 0} steps past the end (future.csv)`,
       yTitle: target,
     }),
   };

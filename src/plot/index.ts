@@ -6,6 +6,8 @@ export { seriesFigure, DEFAULT_SERIES_Y_TITLE } from './seriesFigure';
 export type { SeriesFigureOptions, SplitRanges } from './seriesFigure';
 export { forecastFigure, DEFAULT_ACTUAL_NAME, DEFAULT_FORECAST_Y_TITLE } from './forecastFigure';
 export type { ForecastFigureOptions, ForecastFan } from './forecastFigure';
+export { futureFigure, DEFAULT_HISTORY_NAME } from './futureFigure';
+export type { FutureFigureOptions } from './futureFigure';
 export { lossFigure, DEFAULT_LOSS_LOG_Y, DEFAULT_LOSS_TITLE, DEFAULT_VAL_LOSS_NAME } from './lossFigure';
 export type { LossFigureOptions } from './lossFigure';
 export { residualHistogram, autocorrelationFigure, DEFAULT_RESIDUAL_NAME, DEFAULT_ACF_TITLE } from './residualFigures';

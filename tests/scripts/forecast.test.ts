@@ -291,6 +291,10 @@ describe('forecast CLI: bad arguments and data exit 2 with a message and no out 
       'forecast: --timeout must be a number of seconds in (0, 2147483], got "3000000"\n',
     ],
     ['--timeout 1e3', (out) => [...args(seasonal, out), '--timeout', '1e3'], 'forecast: --timeout must be a number of seconds in (0, 2147483], got "1e3"\n'],
+    ['--gaps maybe', (out) => [...args(seasonal, out), '--gaps', 'maybe'], 'forecast: --gaps must be one of error, warn, fill, got "maybe"\n'],
+    ['--mode both', (out) => [...args(seasonal, out), '--mode', 'both'], 'forecast: --mode must be one of global, local, got "both"\n'],
+    ['--short x', (out) => [...args(seasonal, out), '--short', 'x'], 'forecast: --short must be one of error, skip, got "x"\n'],
+    ['--min-length 1', (out) => [...args(seasonal, out), '--min-length', '1'], 'forecast: --min-length must be an integer >= 2, got "1"\n'],
     ['a missing --out', () => ['--csv', seasonal, '--time', 'month', '--target', 'sales'], "error: required option '--out <dir>' not specified\n"],
     ['a missing --csv', (out) => ['--time', 'month', '--target', 'sales', '--out', out], "error: required option '--csv <file>' not specified\n"],
     ['an unknown option', (out) => [...args(seasonal, out), '--bogus'], "error: unknown option '--bogus'\n"],
@@ -309,6 +313,28 @@ describe('forecast CLI: bad arguments and data exit 2 with a message and no out 
     expect(await fs.readdir(parent)).toEqual([]);
   });
 
+  it.each([
+    ['an unknown --id column', ['--id', 'shop'], `forecast: ${seasonal}: unknown column "shop" (--id); available columns: "month", "sales", "temp"`],
+    [
+      'a --time-format with a week-year token',
+      ['--time-format', 'YYYY'],
+      'forecast: --time-format "YYYY" uses Y (week-numbering year): write y for the calendar year (yyyy); date-fns tokens are case-sensitive',
+    ],
+    [
+      'a --test-start after the data',
+      ['--test-start', '2030-01-01'],
+      'forecast: testStart "2030-01-01" is after the last time stamp (2019-12-01T00:00:00.000Z): the test part would be empty (--test-start)',
+    ],
+  ])('%s: exit 2 before training, naming the flag, nothing written', async (_name, extra, last) => {
+    const parent = await freshParent();
+    const { code, stderr, stdout } = await run([...args(seasonal, path.join(parent, 'run')), ...extra]);
+    expect(code).toBe(2);
+    expect(stdout).toBe('');
+    expect(stderr.trimEnd().split('\n').pop()).toBe(last);
+    expect(stderr).not.toContain('epoch ');
+    expect(await fs.readdir(parent)).toEqual([]);
+  });
+
   it('an existing out dir: exit 2, and it is left untouched', async () => {
     const parent = await freshParent();
     const out = path.join(parent, 'run');
@@ -320,6 +346,31 @@ describe('forecast CLI: bad arguments and data exit 2 with a message and no out 
     expect(await fs.readdir(parent)).toEqual(['run']);
     expect(await fs.readdir(out)).toEqual(['results.txt']);
     expect(await fs.readFile(path.join(out, 'results.txt'), 'utf8')).toBe('precious');
+  });
+});
+
+describe('forecast CLI: many series', () => {
+  it('--id reads long format, --test-start cuts every series at one date; the summary adds geo-mean MASE and the LSTM wins', async () => {
+    const parent = await freshParent();
+    const csv = path.join(parent, 'long.csv');
+    const rows = ['month,store,sales'];
+    for (let t = 0; t < 48; t++) {
+      const month = new Date(Date.UTC(2016, t, 1)).toISOString().slice(0, 10);
+      rows.push(`${month},a,${(10 + Math.sin(t / 2) + t / 10).toFixed(3)}`, `${month},b,${(900 + 50 * Math.cos(t / 3)).toFixed(3)}`);
+    }
+    await fs.writeFile(csv, rows.join('\n') + '\n');
+    const out = path.join(parent, 'run');
+    const { code, stdout, stderr } = await run([
+      '--csv', csv, '--time', 'month', '--id', 'store', '--target', 'sales', '--out', out, '--backend', 'cpu', '--epochs', '1',
+      '--units', '4', '--horizon', '2', '--test-start', '2019-07-01', '--val-start', '2019-01-01', '--no-progress',
+    ]);
+    expect(code, stderr).toBe(0);
+    expect(stderr).toContain('data: 2 series, 96 rows from ');
+    expect(stderr).toContain('; train 72, val 12, test 12');
+    const naive = stdout.split('\n').find((l) => l.startsWith('  naive '))!;
+    expect(naive).toMatch(/ geo-mean MASE \d+\.\d{3} {2}lstm better on (0|50|100)% of 2 series$/);
+    const future = (await fs.readFile(path.join(out, 'future.csv'), 'utf8')).trimEnd().split('\n').slice(1);
+    expect(future.map((l) => l.split(',').slice(0, 2).join(','))).toEqual(['a,2020-01-01', 'a,2020-02-01', 'b,2020-01-01', 'b,2020-02-01']);
   });
 });
 
