@@ -172,7 +172,10 @@ describe('notebooks run top to bottom with small parameters', () => {
     expect(figure(nb, 'Test metrics by model').traces).toEqual([['lstm', 2], ['naive', 2], ['seasonal_naive', 2]]);
     // 741 rows, test fraction 0.2: the last 148 months.
     expect(figure(nb, 'Forecast vs actual').traces).toEqual([['CO2', 148], ['lstm', 148], ['naive', 148], ['seasonal_naive', 148]]);
-    expect(Object.keys(glue).sort()).toEqual(['bundle_dir', 'mase_lstm', 'mase_naive', 'mase_seasonal_naive']);
+    // The year ahead: 60 months of history, then 12 months past the last row (2020-04).
+    expect(figure(nb, 'The year ahead').traces).toEqual([['CO2', 72], ['lstm', 72], ['seasonal_naive', 72]]);
+    expect(glue.first_future_month).toBe('2020-05');
+    expect(Object.keys(glue).sort()).toEqual(['bundle_dir', 'first_future_month', 'mase_lstm', 'mase_naive', 'mase_seasonal_naive']);
     expect(glue.mase_seasonal_naive).toBeCloseTo(1.6124, 3); // the baselines do not depend on training
     const manifest = JSON.parse(fs.readFileSync(path.join(bundleDir, 'manifest.json'), 'utf8')) as {
       lookback: number; horizon: number; kernel: { summary: string };
