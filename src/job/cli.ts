@@ -85,6 +85,15 @@ function delimiter(value: string): CsvDelimiter {
   return oneOf('--delimiter', CSV_DELIMITERS)(named[value] ?? value);
 }
 
+function refitPolicy(value: string): 'never' | { every: number } {
+  if (value === 'never') return 'never';
+  const match = /^every:([0-9]+)$/.exec(value);
+  if (match === null || Number(match[1]) < 1) {
+    throw new InputError(`--refit must be never or every:K with K a positive integer, got "${value}"`, { argument: '--refit', value });
+  }
+  return { every: Number(match[1]) };
+}
+
 function list(value: string): string[] {
   return value
     .split(',')
@@ -139,6 +148,7 @@ export function buildProgram(): Command {
     )
     .option('--test-fraction <f>', 'fraction of rows (the last ones) used as the test range', fraction('--test-fraction', false), DEFAULT_TEST_FRACTION)
     .option('--val-fraction <f>', 'fraction of rows before the test range used for early stopping', fraction('--val-fraction'), DEFAULT_VAL_FRACTION)
+    .option('--refit <policy>', "test backtest: 'never' (fit once), or every:K to refit every model, the LSTM included, before every K-th origin", refitPolicy, 'never')
     .option('--test-start <time>', 'instead of --test-fraction: the first time stamp of every series\' test range (ISO date or number)')
     .option('--val-start <time>', 'with --test-start: the first time stamp of the validation ranges (default: no validation rows)')
     .option('--epochs <e>', 'maximum training epochs (early stopping usually ends sooner)', integer('--epochs', 1))
@@ -227,6 +237,7 @@ const FLAG_OF: Readonly<Record<string, string>> = {
   short: '--short',
   mode: '--mode',
   testStart: '--test-start',
+  refit: '--refit',
   valStart: '--val-start',
 };
 
@@ -269,6 +280,7 @@ function jobOptions(opts: Record<string, unknown>): Omit<ForecastJobOptions, 'on
     horizon: opts.horizon as number,
     lookback: opts.lookback as number | 'auto' | undefined,
     testFraction: opts.testFraction as number,
+    refit: opts.refit as ForecastJobOptions['refit'],
     testStart: opts.testStart as string | undefined,
     valStart: opts.valStart as string | undefined,
     valFraction: opts.valFraction as number,

@@ -10,7 +10,7 @@ import { compareWithBaselines } from '../eval/guard';
 import { referenceForecasters, type LocalForecaster } from '../eval/localModels';
 import type { MetricSet } from '../eval/metrics';
 import { type Forecaster, type PanelForecast, truncatePanel } from '../eval/model';
-import { panelBacktest, type PanelBacktestResult } from '../eval/panelBacktest';
+import { panelBacktest, type PanelBacktestResult, type RefitPolicy } from '../eval/panelBacktest';
 
 /**
  * The combination reported next to the LSTM: the mean of the LSTM's and ets' forecasts, step by
@@ -42,6 +42,15 @@ export interface Evaluation {
 export interface EvaluateOptions {
   readonly season: number;
   readonly horizon: number;
+  /**
+   * The test backtest's refit policy (see `RefitPolicy`). With `{ every: k }` the statistical
+   * models are refitted before every k-th origin, and so is the LSTM when `retrainLstm` is given
+   * (a fresh, untrained copy; the trained one still gives `future` and the bundle).
+   * @defaultValue `'never'`
+   */
+  readonly refit?: RefitPolicy;
+  /** A fresh LSTM for the refitting backtest (required for the LSTM to be retrained with `refit`). */
+  readonly retrainLstm?: () => Forecaster;
   readonly log: (line: string) => void;
   readonly onProgress?: (model: string, done: number, total: number) => void;
 }
@@ -61,10 +70,10 @@ export function prefitted(model: Forecaster): Forecaster {
 }
 
 /** The models of one backtest, in report order: lstm, lstm_ets, then the references. */
-function modelList(lstm: Forecaster, season: number): { models: Forecaster[]; references: LocalForecaster[] } {
+function modelList(lstm: Forecaster, season: number, trained = true): { models: Forecaster[]; references: LocalForecaster[] } {
   const references = referenceForecasters({ season });
   const ets = references.find((r) => r.name === 'ets')!;
-  const combined = combineForecasters(COMBINED_MODEL, [prefitted(lstm), ets]);
+  const combined = combineForecasters(COMBINED_MODEL, [trained ? prefitted(lstm) : lstm, ets]);
   const [cachedLstm, cachedEts] = combined.parts;
   const others = references.map((r) => (r === ets ? cachedEts : r));
   return { models: [cachedLstm, combined, ...others], references };
@@ -93,8 +102,22 @@ export async function evaluateModels(panel: Panel, split: PanelSplit, lstm: Fore
       log(`warning: ${guard.warning}`);
     }
   }
+  const refit = options.refit ?? 'never';
   const { models, references } = modelList(lstm, season);
-  const test = await panelBacktest(panel, models, { horizon, split, season, reference: LSTM_MODEL, onProgress: options.onProgress });
+  let test: PanelBacktestResult;
+  if (refit === 'never' || options.retrainLstm === undefined) {
+    test = await panelBacktest(panel, models, { horizon, split, season, refit, reference: LSTM_MODEL, onProgress: options.onProgress });
+  } else {
+    const fresh = options.retrainLstm();
+    try {
+      const retrained = modelList(fresh, season, false);
+      test = await panelBacktest(panel, retrained.models, { horizon, split, season, refit, reference: LSTM_MODEL, onProgress: options.onProgress });
+    } finally {
+      fresh.dispose?.();
+    }
+    // The future and the fitted descriptions come from fits on the rows before the test range, as without refit.
+    for (const model of models) await model.fit(panel, split);
+  }
   const single = panel.ids.length === 1;
   const leftOut: string[] = [];
   const fitted: Record<string, Record<string, string>> = {};

@@ -15,7 +15,8 @@ import { saveBundle } from '../model/bundle';
 import { DEFAULT_KERNEL, resolveLstmConfig, type LstmConfig } from '../model/config';
 import type { PreprocessingSelection } from '../model/forecaster';
 import { evaluateModels, type Evaluation } from './evaluate';
-import { LstmModel, type LstmMode } from './lstmModel';
+import { LstmModel, type LstmMode, type LstmModelOptions } from './lstmModel';
+import type { RefitPolicy } from '../eval/panelBacktest';
 import { resolveLstmKernel, type ResolvedLstmKernel } from '../model/kernel';
 import type { TrainProgress } from '../model/train';
 import { buildForecastReport } from './report';
@@ -53,6 +54,13 @@ export interface ForecastJobOptions {
   readonly short?: ShortSeriesPolicy;
   /** `global`: one LSTM over every series; `local`: one per series. @defaultValue `DEFAULT_LSTM_MODE` ('global') */
   readonly mode?: LstmMode;
+  /**
+   * The test backtest's refit policy: `'never'`, or `{ every: k }`: every model, the LSTM
+   * included (a fresh network each time), is refitted on the rows up to the origin before every
+   * k-th origin of each series. `future.csv` and the bundle still come from the models fitted on
+   * the rows before the test range. @defaultValue `'never'`
+   */
+  readonly refit?: RefitPolicy;
   /** Extra input columns. @defaultValue [] */
   readonly features?: readonly string[];
   /** Seasonal period in rows (MASE scale, seasonal naive, default lookback). @defaultValue 1 */
@@ -509,7 +517,7 @@ export async function runForecastJob(options: ForecastJobOptions): Promise<Forec
     checkPanel(panel, split, { horizon, season, testFraction, source: options.csv });
 
     await enter('train');
-    const lstm = new LstmModel({
+    const lstmOptions: LstmModelOptions = {
       mode: options.mode,
       horizon,
       season,
@@ -521,7 +529,8 @@ export async function runForecastJob(options: ForecastJobOptions): Promise<Forec
       onProgress: options.onProgress,
       signal,
       backend,
-    });
+    };
+    const lstm = new LstmModel(lstmOptions);
     await lstm.fit(panel, split);
     try {
       if (lstm.aborted) {
@@ -531,7 +540,13 @@ export async function runForecastJob(options: ForecastJobOptions): Promise<Forec
       logTraining(lstm, log);
 
       await enter('backtest');
-      const evaluation = await evaluateModels(panel, split, lstm, { season, horizon, log });
+      const evaluation = await evaluateModels(panel, split, lstm, {
+        season,
+        horizon,
+        log,
+        refit: options.refit,
+        retrainLstm: options.refit !== undefined && options.refit !== 'never' ? () => new LstmModel({ ...lstmOptions, onCandidate: undefined, onSeries: undefined }) : undefined,
+      });
       const warnings = [...loaded.warnings, ...evaluation.warnings];
 
       await enter('report');
@@ -714,7 +729,7 @@ function buildMetrics(
     split: single ? parts[0] : panelSplitParts(parts),
     protocol:
       'rolling origin over the test range of each series: every origin t from test start - 1 to the second-to-last row forecasts ' +
-      't+1..t+horizon from rows <= t (no refit); errors pooled over every (origin, step) landing in the test range; ' +
+      `t+1..t+horizon from rows <= t (${options.refit !== undefined && options.refit !== 'never' ? `models refitted before every ${options.refit.every}th origin` : 'no refit'}); errors pooled over every (origin, step) landing in the test range; ` +
       'MASE scaled by the seasonal-naive MAE on the rows before the test range of the same series',
     models,
     by_step: byStep,

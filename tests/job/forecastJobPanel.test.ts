@@ -150,6 +150,21 @@ describe('runForecastJob: local mode and bad panels', () => {
     expect(await fs.readdir(dir)).toEqual(['stores.csv']);
   });
 
+  it('refit every:6 retrains the LSTM (a fresh network) and refits the references before every 6th origin', async () => {
+    const dir = await fresh();
+    await fs.writeFile(path.join(dir, 'stores.csv'), longCsv(72, 60));
+    const out = path.join(dir, 'run');
+    const epochs: number[] = [];
+    const { metrics } = await runForecastJob({
+      ...quick, epochs: 1, targetTransform: 'difference', csv: path.join(dir, 'stores.csv'), refit: { every: 6 }, out,
+      onProgress: (e) => { if (e.kind === 'epoch-end') epochs.push(e.epoch); },
+    });
+    // One training run in the train stage, then one per block: 14 origins of "small" in blocks of 6 -> 3.
+    expect(epochs).toHaveLength(1 + 3);
+    expect(metrics.protocol).toContain('(models refitted before every 6th origin)');
+    expect(Number.isFinite(metrics.models.lstm.mase)).toBe(true);
+  }, 120_000);
+
   it('--short skip leaves a short series out with a warning', async () => {
     const dir = await fresh();
     await fs.writeFile(path.join(dir, 'stores.csv'), longCsv(60, 10));

@@ -292,6 +292,8 @@ describe('forecast CLI: bad arguments and data exit 2 with a message and no out 
     ],
     ['--timeout 1e3', (out) => [...args(seasonal, out), '--timeout', '1e3'], 'forecast: --timeout must be a number of seconds in (0, 2147483], got "1e3"\n'],
     ['--gaps maybe', (out) => [...args(seasonal, out), '--gaps', 'maybe'], 'forecast: --gaps must be one of error, warn, fill, got "maybe"\n'],
+    ['--refit sometimes', (out) => [...args(seasonal, out), '--refit', 'sometimes'], 'forecast: --refit must be never or every:K with K a positive integer, got "sometimes"\n'],
+    ['--refit every:0', (out) => [...args(seasonal, out), '--refit', 'every:0'], 'forecast: --refit must be never or every:K with K a positive integer, got "every:0"\n'],
     ['--mode both', (out) => [...args(seasonal, out), '--mode', 'both'], 'forecast: --mode must be one of global, local, got "both"\n'],
     ['--short x', (out) => [...args(seasonal, out), '--short', 'x'], 'forecast: --short must be one of error, skip, got "x"\n'],
     ['--min-length 1', (out) => [...args(seasonal, out), '--min-length', '1'], 'forecast: --min-length must be an integer >= 2, got "1"\n'],
