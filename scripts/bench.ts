@@ -13,12 +13,18 @@
  * Inference: `predict` of one whole batch (`batchSize` = the config's batch, as PyTorch), read
  * back. Writes DIR/bench.json and DIR/bench.md (throughput, ratios to PyTorch, GFLOP/s and the
  * fraction of the arithmetic floor).
+ *
+ * `--configs panel` (scripts/bench-panel.ts): a global LSTM over a synthetic panel of
+ * `--panel-series` x `--panel-rows` (default 1,000 x 500) with config S's shapes, against the
+ * same network on one series with as many windows and PyTorch on the same windows, with each
+ * one's peak RSS against the raw data size.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import * as path from 'node:path';
 import { Command } from 'commander';
+import { PANEL_DEFAULTS, runPanelBench } from './bench-panel';
 
 /** Shapes of one benchmark config (see the issue). */
 interface BenchConfig {
@@ -57,6 +63,11 @@ const KERNEL_OF: Partial<Record<Variant, string>> = {
   project_native_1t: 'native',
   project_wasm: 'wasm',
 };
+
+/** The panel config (scripts/bench-panel.ts): many series, one global LSTM of config S's shapes. */
+const PANEL_CONFIG = 'panel';
+/** Every name `--configs` accepts. */
+const CONFIG_NAMES: readonly string[] = [...Object.keys(CONFIGS), PANEL_CONFIG];
 
 /** Metrics per config. */
 const METRICS: Readonly<Record<string, string[]>> = { S: ['train', 'infer'], M: ['train', 'infer'], L: ['train', 'infer'] };
@@ -215,31 +226,82 @@ function median(values: number[]): number | undefined {
 
 async function main(): Promise<void> {
   const program = new Command()
-    .option('--configs <list>', 'comma-separated configs (S, M, L)', 'S,M,L')
+    .option('--configs <list>', `comma-separated configs (${CONFIG_NAMES.join(', ')})`, 'S,M,L')
     .option('--out <dir>', 'output directory', 'runs/bench')
     .option('--seconds <s>', 'measuring time per metric and variant', '8')
     .option('--warmup-seconds <s>', 'longest warm-up per metric and variant (else one epoch)', '8')
     .option('--rounds <n>', 'interleaved rounds (median reported)', '2')
-    .option('--variants <list>', `comma-separated variants, of ${[...TFJS_VARIANTS, ...TORCH_VARIANTS].join(', ')}`, DEFAULT_VARIANTS.join(','))
+    .option('--variants <list>', `comma-separated variants, of ${[...TFJS_VARIANTS, ...TORCH_VARIANTS].join(', ')} (panel: pytorch or not)`, DEFAULT_VARIANTS.join(','))
+    .option('--panel-series <n>', 'panel config: number of series', String(PANEL_DEFAULTS.series))
+    .option('--panel-rows <n>', 'panel config: rows per series', String(PANEL_DEFAULTS.rows))
+    .option('--panel-epochs <n>', 'panel config: epoch cap of each fit', String(PANEL_DEFAULTS.epochs))
     .option('--worker <json>', 'internal: run one measurement in this process')
     .parse(process.argv);
-  const opts = program.opts<{ configs: string; out: string; seconds: string; warmupSeconds: string; rounds: string; variants: string; worker?: string }>();
+  const opts = program.opts<{ configs: string; out: string; seconds: string; warmupSeconds: string; rounds: string; variants: string;
+    panelSeries: string; panelRows: string; panelEpochs: string; worker?: string }>();
   if (opts.worker !== undefined) {
     const { variant, config, seconds, warmupSeconds, metrics } = JSON.parse(opts.worker);
     console.log(JSON.stringify(await worker(variant, config, seconds, warmupSeconds, metrics)));
     return;
   }
-  const names = opts.configs.split(',').map((s) => s.trim());
-  for (const name of names) if (!(name in CONFIGS)) throw new Error(`--configs: unknown config ${JSON.stringify(name)}; expected S, M or L`);
+  const requested = opts.configs.split(',').map((s) => s.trim());
+  for (const name of requested) {
+    if (!CONFIG_NAMES.includes(name)) throw new Error(`--configs: unknown config ${JSON.stringify(name)}; expected ${CONFIG_NAMES.slice(0, -1).join(', ')} or ${CONFIG_NAMES.at(-1)}`);
+  }
+  const names = requested.filter((name) => name in CONFIGS);
   const seconds = positiveNumber('--seconds', opts.seconds);
   const warmupSeconds = positiveNumber('--warmup-seconds', opts.warmupSeconds);
   const rounds = positiveNumber('--rounds', opts.rounds);
+  const panelSizes = { series: positiveInteger('--panel-series', opts.panelSeries), rows: positiveInteger('--panel-rows', opts.panelRows),
+    epochs: positiveInteger('--panel-epochs', opts.panelEpochs) };
   const known = [...TFJS_VARIANTS, ...TORCH_VARIANTS] as readonly string[];
-  for (const v of opts.variants.split(',').map((s) => s.trim())) {
+  const listed = opts.variants.split(',').map((s) => s.trim());
+  for (const v of listed) {
     if (!known.includes(v)) throw new Error(`--variants: unknown variant ${JSON.stringify(v)}; expected some of ${known.join(', ')}`);
   }
   const torchMissing = pytorchAvailable();
-  const variants = opts.variants.split(',').map((s) => s.trim() as Variant).filter((v) => !v.startsWith('pytorch') || torchMissing === undefined);
+  const variants = listed.map((s) => s as Variant).filter((v) => !v.startsWith('pytorch') || torchMissing === undefined);
+  // The panel first: its data checks (enough rows per series) fail before minutes of S, M, L.
+  const panel = requested.includes(PANEL_CONFIG)
+    ? runPanelBench({ ...panelSizes, lstm: CONFIGS.S, seconds, warmupSeconds, rounds, pytorch: listed.includes('pytorch'), torchMissing,
+      torchScript: path.join(__dirname, 'bench_torch.py') })
+    : null;
+  const single = names.length > 0 ? await singleSeriesBench({ names, variants, seconds, warmupSeconds, rounds, torchMissing }) : null;
+  const torchInfo = single?.torchInfo ?? (panel?.config.runs as Record<string, Array<Record<string, unknown>>> | undefined)?.pytorch?.find((m) => !('error' in m));
+  const report = {
+    date: new Date().toISOString(),
+    node: process.version,
+    seconds_per_metric: seconds,
+    warmup_seconds_max: warmupSeconds,
+    rounds,
+    pytorch: torchMissing ?? { version: torchInfo?.torch, threads: torchInfo?.threads, interop_threads: torchInfo?.interop_threads, OPENBLAS_NUM_THREADS: '1' },
+    kernels: single?.kernels ?? {},
+    targets: single?.targets ?? [],
+    derived: { ...single?.derived, ...(panel ? { [PANEL_CONFIG]: panel.derived } : {}) },
+    configs: { ...single?.configs, ...(panel ? { [PANEL_CONFIG]: panel.config } : {}) },
+  };
+  const lines = [...(single?.lines ?? []), ...(single && panel ? [''] : []), ...(panel?.lines ?? [])];
+  mkdirSync(opts.out, { recursive: true });
+  writeAtomic(path.join(opts.out, 'bench.json'), JSON.stringify(report, null, 2) + '\n');
+  writeAtomic(path.join(opts.out, 'bench.md'), lines.join('\n') + '\n');
+  console.log(lines.join('\n'));
+}
+
+/** What {@link singleSeriesBench} measures. */
+interface SingleSeriesBenchOptions {
+  /** Configs among S, M, L. */
+  readonly names: readonly string[];
+  readonly variants: readonly Variant[];
+  readonly seconds: number;
+  readonly warmupSeconds: number;
+  readonly rounds: number;
+  /** Why PyTorch cannot run, or undefined when it can. */
+  readonly torchMissing: string | undefined;
+}
+
+/** The S, M and L configs: every variant x metric; tables of throughput, GFLOP/s and ratios to PyTorch. */
+async function singleSeriesBench(options: SingleSeriesBenchOptions) {
+  const { names, variants, seconds, warmupSeconds, rounds, torchMissing } = options;
   const raw: Record<string, Record<string, Array<Measurement | { error: string }>>> = {};
   for (let round = 0; round < rounds; round++) {
     for (const name of names) {
@@ -309,19 +371,6 @@ async function main(): Promise<void> {
     const m = names.flatMap((n) => raw[n][v]).find((r): r is Measurement => !('error' in r) && r.kernel !== undefined);
     if (m) kernels[v] = { backend: m.backend, kernel: m.kernel };
   }
-  const report = {
-    date: new Date().toISOString(),
-    node: process.version,
-    seconds_per_metric: seconds,
-    warmup_seconds_max: warmupSeconds,
-    rounds,
-    pytorch: torchMissing ?? { version: torchInfo?.torch, threads: torchInfo?.threads, interop_threads: torchInfo?.interop_threads, OPENBLAS_NUM_THREADS: '1' },
-    kernels,
-    targets,
-    derived,
-    configs,
-  };
-  mkdirSync(opts.out, { recursive: true });
   const fmt = (v: number | undefined) => (v === undefined ? 'n/a' : v >= 100 ? v.toFixed(0) : v.toFixed(1));
   const lines = [
     `Samples/s (median of ${rounds} interleaved rounds, ${seconds} s each).`,
@@ -366,9 +415,7 @@ async function main(): Promise<void> {
     }
   }
   lines.push('', `Kernels: ${Object.entries(kernels).map(([v, k]) => `${v} ${JSON.stringify(k)}`).join('; ')}`);
-  writeAtomic(path.join(opts.out, 'bench.json'), JSON.stringify(report, null, 2) + '\n');
-  writeAtomic(path.join(opts.out, 'bench.md'), lines.join('\n') + '\n');
-  console.log(lines.join('\n'));
+  return { configs, derived, targets, kernels, torchInfo, lines };
 }
 
 /** One record from per-metric runs: their throughputs, the larger peak RSS and load. */
@@ -388,6 +435,12 @@ function writeAtomic(file: string, text: string): void {
   const tmp = `${file}.${process.pid}.tmp`;
   writeFileSync(tmp, text);
   renameSync(tmp, file);
+}
+
+function positiveInteger(flag: string, value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n <= 0) throw new Error(`${flag} must be a positive integer, got ${JSON.stringify(value)}`);
+  return n;
 }
 
 function positiveNumber(flag: string, value: string): number {

@@ -2,6 +2,10 @@
 """PyTorch side of scripts/bench.ts: nn.LSTM + Linear on the last step, MSE, Adam(1e-3).
 
 Prints one JSON line: {"train_sps", "infer_sps", "max_rss_mb", "torch", "threads", ...}.
+Without --data: random windows in contiguous batches. With --data FILE (the panel config: every
+training window, x [n, steps, features] then y [n, outputs], float32 little-endian, as
+scripts/bench-panel.ts writes them): batches of a seeded shuffle, gathered per step, as a
+DataLoader over a TensorDataset with shuffle=True does.
 Run with Debian's /usr/bin/python3 (python3-torch). Thread settings are fixed here so runs are
 comparable: OPENBLAS_NUM_THREADS=1 (set by the caller before import), torch.set_num_threads(2).
 """
@@ -24,6 +28,7 @@ p.add_argument('--seconds', type=float, default=8.0)
 p.add_argument('--warmup-seconds', type=float, default=8.0)
 p.add_argument('--metrics', default='train,infer')
 p.add_argument('--threads', type=int, default=2)
+p.add_argument('--data', help='file of windows (see above) instead of random data')
 a = p.parse_args()
 
 torch.set_num_threads(a.threads)
@@ -31,22 +36,39 @@ torch.manual_seed(0)
 
 
 class Net(torch.nn.Module):
-    def __init__(self):
+    def __init__(self, outputs):
         super().__init__()
         self.lstm = torch.nn.LSTM(a.features, a.units, a.layers, batch_first=True)
-        self.head = torch.nn.Linear(a.units, 1)
+        self.head = torch.nn.Linear(a.units, outputs)
 
     def forward(self, x):
         out, _ = self.lstm(x)
         return self.head(out[:, -1, :])
 
 
-net = Net()
+if a.data is None:
+    x = torch.randn(a.n, a.steps, a.features)
+    y = torch.randn(a.n, 1)
+else:
+    import numpy as np
+    values = np.fromfile(a.data, dtype='<f4')
+    x_size = a.n * a.steps * a.features
+    if (values.size - x_size) % a.n != 0 or values.size <= x_size:
+        raise SystemExit(f'--data {a.data}: {values.size} floats do not hold {a.n} windows of {a.steps} x {a.features} plus targets')
+    x = torch.from_numpy(values[:x_size].reshape(a.n, a.steps, a.features))
+    y = torch.from_numpy(values[x_size:].reshape(a.n, -1))
+net = Net(y.shape[1])
 opt = torch.optim.Adam(net.parameters(), lr=1e-3)
 loss_fn = torch.nn.MSELoss()
-x = torch.randn(a.n, a.steps, a.features)
-y = torch.randn(a.n, 1)
-batches = [(x[i:i + a.batch], y[i:i + a.batch]) for i in range(0, a.n, a.batch)]
+if a.data is None:
+    batches = [(x[i:i + a.batch], y[i:i + a.batch]) for i in range(0, a.n, a.batch)]
+else:
+    batches = list(torch.randperm(a.n, generator=torch.Generator().manual_seed(0)).split(a.batch))
+
+
+def batch(i):
+    b = batches[i % len(batches)]
+    return b if a.data is None else (x[b], y[b])
 
 
 def timed(step, min_warmup=3, min_iters=3):
@@ -65,7 +87,7 @@ def timed(step, min_warmup=3, min_iters=3):
 
 
 def train_step(i):
-    xb, yb = batches[i % len(batches)]
+    xb, yb = batch(i)
     opt.zero_grad()
     loss = loss_fn(net(xb), yb)
     loss.backward()
@@ -75,7 +97,7 @@ def train_step(i):
 
 
 def infer_step(i):
-    xb, _ = batches[i % len(batches)]
+    xb, _ = batch(i)
     with torch.no_grad():
         net(xb).numpy()
     return xb.shape[0]
