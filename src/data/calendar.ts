@@ -59,13 +59,64 @@ function positiveModulo(a: number, m: number): number {
 }
 
 /**
+ * Values of one calendar feature at arbitrary time stamps: what {@link calendarFeatures} adds as
+ * a column, computable for any stamp, so also for time stamps past the end of a series (the
+ * forecaster uses it for its future-known calendar inputs).
+ *
+ * @param time - Time stamps in epoch milliseconds (UTC); not modified.
+ * @param feature - The feature (see {@link CalendarFeature}); not checked: validate names with
+ *   {@link checkCalendarFeatures}.
+ * @returns A new array, one value in `[-1, 1]` per stamp.
+ * @example
+ * calendarValues([Date.UTC(2020, 0, 1), Date.UTC(2020, 6, 2)], 'dayOfYearCos'); // Float64Array [1, -1]
+ */
+export function calendarValues(time: ArrayLike<number>, feature: CalendarFeature): Float64Array {
+  const cycle = feature.slice(0, -3) as 'dayOfYear' | 'dayOfWeek' | 'hourOfDay';
+  const wave = feature.endsWith('Sin') ? Math.sin : Math.cos;
+  return Float64Array.from(time, (t) => wave(2 * Math.PI * phase(cycle, t)));
+}
+
+/**
+ * Checks a list of calendar features: an array of known names without repeats (it may be empty).
+ *
+ * @param features - The list to check; not modified.
+ * @param argument - The argument's name, for the message.
+ * @returns `features`, typed.
+ * @throws InputError when it is not an array (naming `argument`), or for an unknown or repeated name.
+ * @example
+ * checkCalendarFeatures(['dayOfYearSin', 'dayOfYearCos'], 'calendar'); // the same list
+ */
+export function checkCalendarFeatures(features: unknown, argument: string): readonly CalendarFeature[] {
+  if (!Array.isArray(features)) {
+    throw new InputError(`${argument} must be an array of calendar features (${CALENDAR_FEATURES.join(', ')}), got ${describeValue(features)}`, {
+      argument,
+      value: features,
+    });
+  }
+  const seen = new Set<string>();
+  for (const name of features) {
+    if (!CALENDAR_FEATURES.includes(name)) {
+      throw new InputError(`unknown calendar feature ${describeValue(name)}; expected one of ${CALENDAR_FEATURES.join(', ')}`, {
+        argument,
+        value: name,
+      });
+    }
+    if (seen.has(name)) throw new InputError(`calendar feature ${describeValue(name)} is listed twice`, { argument, value: name });
+    seen.add(name);
+  }
+  return features as CalendarFeature[];
+}
+
+/**
  * Returns a copy of a date series with calendar feature columns appended to its features (in the
  * order given, named after the feature, e.g. `dayOfYearSin`), e.g. to give an LSTM the season of
  * each row. Values are in `[-1, 1]`; see {@link CalendarFeature} for their exact definition.
  *
- * They are ordinary feature columns: like any feature they are known only up to the forecast
- * origin for the model, so `LstmForecaster.forecast` cannot recurse beyond the trained horizon
- * with them (use direct multi-step forecasts).
+ * They are ordinary feature columns: like any feature they are past covariates for the model
+ * (known only up to the forecast origin), so `LstmForecaster.forecast` cannot recurse beyond the
+ * trained horizon with them. To give the model the calendar of the rows it forecasts (and allow
+ * recursion), use the forecaster's `calendar` option instead, which computes the same values
+ * itself as future-known inputs (see {@link calendarValues}).
  *
  * @param series - A series with `timeKind === 'date'`; not modified (the result shares no arrays
  *   with it).
@@ -93,27 +144,15 @@ export function calendarFeatures(series: TimeSeries, features: readonly Calendar
       value: features,
     });
   }
-  const seen = new Set<string>();
+  checkCalendarFeatures(features, 'features');
   for (const name of features) {
-    if (!CALENDAR_FEATURES.includes(name)) {
-      throw new InputError(`unknown calendar feature ${describeValue(name)}; expected one of ${CALENDAR_FEATURES.join(', ')}`, {
-        argument: 'features',
-        value: name,
-      });
-    }
-    if (seen.has(name)) throw new InputError(`calendar feature ${describeValue(name)} is listed twice`, { argument: 'features', value: name });
     if (series.columns.includes(name)) {
       throw new InputError(`calendar feature ${describeValue(name)} is already a column of the series`, { argument: 'features', value: name });
     }
-    seen.add(name);
   }
   const values: Record<string, Float64Array> = {};
   for (const name of series.columns) values[name] = series.values[name].slice();
-  for (const name of features) {
-    const cycle = name.slice(0, -3) as 'dayOfYear' | 'dayOfWeek' | 'hourOfDay';
-    const wave = name.endsWith('Sin') ? Math.sin : Math.cos;
-    values[name] = Float64Array.from(series.time, (t) => wave(2 * Math.PI * phase(cycle, t)));
-  }
+  for (const name of features) values[name] = calendarValues(series.time, name);
   const newFeatures = [...series.features, ...features];
   return {
     timeColumn: series.timeColumn,

@@ -30,6 +30,8 @@ export const MAX_MANIFEST_BYTES = 64 * 1024 * 1024;
 
 /**
  * `manifest.json` of a bundle: everything besides the weights needed to forecast from raw values.
+ * The future-known covariates (calendar encoders with their scalers, future-known columns, lead)
+ * are in `preprocessor.futureKnown`; manifests without it load with none.
  */
 export interface BundleManifest extends ForecasterSpec {
   /**
@@ -149,7 +151,14 @@ export function validateManifest(raw: unknown, file: string): BundleManifest {
     kernel,
   );
   const names = (v: unknown): string => JSON.stringify(v ?? null);
-  const pre = m.preprocessor as { targets: unknown; features: unknown };
+  const pre = m.preprocessor as { targets: unknown; features: unknown; futureKnown?: { lead: number } };
+  // The lead columns were built with the horizon the network was trained for.
+  requireField(
+    pre.futureKnown === undefined || pre.futureKnown.lead === m.horizon,
+    file,
+    `preprocessor.futureKnown.lead must equal horizon (${String(m.horizon)})`,
+    pre.futureKnown?.lead,
+  );
   requireField(
     names(data!.targets) === names(pre.targets) && names(data!.features) === names(pre.features),
     file,
@@ -160,7 +169,7 @@ export function validateManifest(raw: unknown, file: string): BundleManifest {
   return m as unknown as BundleManifest;
 }
 
-function validatePanel(raw: unknown, pre: { targets: unknown; features: unknown }, file: string): void {
+function validatePanel(raw: unknown, pre: { targets: unknown; features: unknown; futureKnown?: unknown }, file: string): void {
   requireField(raw !== null && typeof raw === 'object' && !Array.isArray(raw), file, 'panel must be an object', raw);
   const panel = raw as Record<string, unknown>;
   const ids = panel.ids as unknown[];
@@ -182,12 +191,23 @@ function validatePanel(raw: unknown, pre: { targets: unknown; features: unknown 
       if (error instanceof InputError) throw new InputError(`${file}: panel.preprocessors[${i}]: ${error.message}`, { file });
       throw error;
     }
-    const p = state as { targets: unknown; features: unknown };
+    const p = state as { targets: unknown; features: unknown; futureKnown?: unknown };
     requireField(
       names(p.targets) === names(pre.targets) && names(p.features) === names(pre.features),
       file,
       `panel.preprocessors[${i}] must have the targets/features of preprocessor (${names(pre.targets)} / ${names(pre.features)})`,
       { targets: p.targets, features: p.features },
+    );
+    // One network: every series must feed it the same future-known inputs (their scalers differ).
+    const inputs = (v: unknown): string => {
+      const k = v as { lead?: unknown; columns?: unknown; calendar?: unknown } | undefined;
+      return k === undefined ? 'none' : JSON.stringify({ lead: k.lead, columns: k.columns, calendar: k.calendar });
+    };
+    requireField(
+      inputs(p.futureKnown) === inputs(pre.futureKnown),
+      file,
+      `panel.preprocessors[${i}] must have the future-known covariates of preprocessor (${inputs(pre.futureKnown)})`,
+      p.futureKnown === undefined ? null : JSON.parse(inputs(p.futureKnown)),
     );
   });
 }
@@ -274,7 +294,8 @@ async function loadParts(dir: string): Promise<{ model: tf.LayersModel; manifest
     throw error;
   }
   const numTargets = manifest.preprocessor.targets.length;
-  const expectedFeatures = numTargets + manifest.preprocessor.features.length;
+  // Targets, features and calendar encoders (none in manifests written before they existed).
+  const expectedFeatures = Preprocessor.fromJSON(manifest.preprocessor).numInputs;
   // The output too: forecastAt slices horizon * numTargets values per origin from the manifest.
   if (
     shape.lookback !== manifest.lookback ||

@@ -1,6 +1,7 @@
 import * as tf from '../tf';
 import type { BackendInfo } from '../backend/select';
 import { InputError, describeValue } from '../errors';
+import type { CalendarFeature } from '../data/calendar';
 import type { SplitIndices } from '../data/split';
 import { baseTransform, type TargetTransform } from '../data/transform';
 import type { SupervisedSet, TimeSeries } from '../data/types';
@@ -9,7 +10,8 @@ import { resolveLstmConfig, type LstmConfig } from './config';
 import { resolveLstmKernel, type ResolvedLstmKernel } from './kernel';
 import { buildLstmModel, type ModelShape } from './lstm';
 import { predictSet } from './predict';
-import { fitPreprocessor, Preprocessor, type ModelColumns } from './preprocess';
+import { futureStamps } from './futureKnown';
+import { fitPreprocessor, Preprocessor, type FutureValues, type ModelColumns } from './preprocess';
 import { trainModel, type TrainHistory, type TrainProgress } from './train';
 
 /** Default early-stopping patience, in epochs without a validation-loss improvement. */
@@ -75,6 +77,36 @@ export interface ForecasterOptions {
   readonly signal?: AbortSignal;
   /** Backend in use, recorded in the bundle manifest (the LSTM kernel is recorded too, always). */
   readonly backend?: BackendInfo;
+  /**
+   * Calendar encoders given to the network as future-known inputs: the model computes them from
+   * the time stamps (a date series only), for the forecast rows too, so that `forecast` can
+   * recurse beyond the horizon with them. Each is a lead column (row `s` holds the encoder at
+   * `time[s + horizon]`, scaled on the training rows; see `Preprocessor.columns`), which needs
+   * `lookback >= horizon`. Recorded in the preprocessor state and so in a bundle.
+   * @defaultValue `DEFAULT_CALENDAR` (none)
+   */
+  readonly calendar?: readonly CalendarFeature[];
+  /**
+   * Feature columns of the series whose future values are known and supplied when forecasting
+   * (`forecast(series, { future })`): lead columns like `calendar`, instead of past covariates.
+   * @defaultValue `DEFAULT_FUTURE_COVARIATES` (none: every feature is a past covariate)
+   */
+  readonly futureCovariates?: readonly string[];
+}
+
+/** Options of {@link LstmForecaster.forecastAt}. */
+export interface ForecastAtOptions {
+  /**
+   * Values of the future-known covariates after the last row, for origins whose lead rows pass
+   * it (`t + horizon > length - 1`). @defaultValue none (calendar stamps are extrapolated)
+   */
+  readonly future?: FutureValues;
+}
+
+/** Options of {@link LstmForecaster.forecast}. */
+export interface ForecastOptions extends ForecastAtOptions {
+  /** Rows to forecast after the last row, a positive integer. @defaultValue the trained horizon */
+  readonly steps?: number;
 }
 
 /** Everything needed to rebuild a fitted forecaster (the bundle manifest's core). */
@@ -180,7 +212,9 @@ export function shorterLookback(season: number, horizon: number, lookback: numbe
  * exactly as the backtest scores the test range. Origins `val.start - 1 .. val.end - 2`, every
  * pair (t, k) with t + k < val.end, absolute errors pooled over pairs and targets, divided by the
  * in-sample seasonal-naive MAE (period `season`) of the training rows. Uses no row at or after
- * `val.end`.
+ * `val.end`: calendar encoders past it are computed at extrapolated stamps, and with user-given
+ * future-known columns the origins whose lead rows reach `val.end` (`t + horizon >= val.end`) are
+ * left out.
  *
  * @returns The score, or NaN when the validation range is empty or the scale is zero.
  * @example
@@ -189,11 +223,12 @@ export function shorterLookback(season: number, horizon: number, lookback: numbe
 export function validationScore(forecaster: LstmForecaster, series: TimeSeries, split: SplitIndices, season: number): number {
   const { start, end } = split.val;
   const minOrigin = Math.max(start - 1, forecaster.lookback - 1 + (baseTransform(forecaster.spec.preprocessor.targetTransform) === 'difference' ? 1 : 0));
+  const lastOrigin = (forecaster.preprocessor.futureKnown?.columns.length ?? 0) > 0 ? end - 1 - forecaster.horizon : end - 2;
   const origins: number[] = [];
-  for (let t = minOrigin; t <= end - 2; t++) origins.push(t);
+  for (let t = minOrigin; t <= lastOrigin; t++) origins.push(t);
   if (origins.length === 0) return Number.NaN;
   const targets = forecaster.spec.preprocessor.targets;
-  const forecasts = forecaster.forecastAt(series, origins);
+  const forecasts = forecaster.forecastAt(head(series, end), origins);
   let total = 0;
   for (let m = 0; m < targets.length; m++) {
     const y = series.values[targets[m]];
@@ -272,7 +307,7 @@ export class LstmForecaster {
   get shape(): ModelShape {
     return {
       lookback: this.spec.lookback,
-      numFeatures: this.spec.preprocessor.targets.length + this.spec.preprocessor.features.length,
+      numFeatures: this.preprocessor.numInputs,
       horizon: this.spec.horizon,
       numTargets: this.spec.preprocessor.targets.length,
     };
@@ -358,7 +393,13 @@ export class LstmForecaster {
     const patience = options.earlyStoppingPatience ?? DEFAULT_EARLY_STOPPING_PATIENCE;
     const lrPatience = options.reduceLrPatience ?? DEFAULT_REDUCE_LR_PATIENCE;
 
-    const preprocessor = fitPreprocessor(series, split.train, { targetTransform: options.targetTransform });
+    const preprocessor = fitPreprocessor(series, split.train, {
+      targetTransform: options.targetTransform,
+      calendar: options.calendar,
+      futureCovariates: options.futureCovariates,
+      lead: horizon,
+    });
+    checkLeadWindow(preprocessor, lookback, horizon);
     const columns = preprocessor.columns(series);
     const firstOrigin = columns.firstValidRow + lookback - 1;
     const trainSet = windowSet(columns, { lookback, horizon, firstOrigin, targetEnd: split.train.end });
@@ -433,15 +474,23 @@ export class LstmForecaster {
   /**
    * Direct forecasts from several origins of a series with the fitted columns.
    *
-   * Origin `t` uses rows `t - lookback + 1 .. t` only and forecasts rows `t+1 .. t+horizon`.
+   * Origin `t` uses rows `t - lookback + 1 .. t` of the targets and past covariates only and
+   * forecasts rows `t+1 .. t+horizon`; future-known covariates are read up to row `t + horizon`
+   * (see `Preprocessor.columns`). For an origin with `t + horizon > length - 1`, calendar encoders
+   * are computed at `options.future.time` or extrapolated stamps, and user-given future-known
+   * columns need their next `t + horizon - (length - 1)` values in `options.future.values`.
    *
    * @param origins - row indices, each in `[minOrigin, series.length - 1]`.
+   * @param options - See {@link ForecastAtOptions}.
    * @returns per origin, a new `Float64Array` of `horizon * numTargets` raw values, row-major
    *   `[horizon, numTargets]`.
-   * @throws InputError for mismatched columns or an origin without enough history.
+   * @throws InputError for mismatched columns, an origin without enough history, or missing or
+   *   malformed future values (naming the column and how many values the origin needs).
+   * @example
+   * f.forecastAt(series, [series.length - 1], { future: { values: { promo: Float64Array.of(1, 0, 0) } } });
    */
-  forecastAt(series: TimeSeries, origins: readonly number[]): Float64Array[] {
-    const columns = this.preprocessor.columns(series);
+  forecastAt(series: TimeSeries, origins: readonly number[], options: ForecastAtOptions = {}): Float64Array[] {
+    const columns = this.preprocessor.columns(series, options.future);
     const minOrigin = columns.firstValidRow + this.lookback - 1;
     for (const t of origins) {
       if (!Number.isInteger(t) || t < minOrigin || t >= series.length) {
@@ -452,6 +501,8 @@ export class LstmForecaster {
       }
     }
     if (origins.length === 0) return [];
+    const last = origins.reduce((a, b) => Math.max(a, b));
+    this.preprocessor.requireFuture(series, options.future, last + this.horizon - (series.length - 1), `origin ${last} with horizon ${this.horizon}`);
     const set = makeOriginSet(columns.inputs, { lookback: this.lookback, origins, anchor: columns.anchor });
     const raw = predictSet(this.model, asHorizonSet(set, this.horizon, columns.targets.length));
     const per = this.horizon * columns.targets.length;
@@ -464,34 +515,61 @@ export class LstmForecaster {
   /**
    * Forecasts `steps` rows after the last row of `series`. Up to `horizon` steps this is one
    * direct forecast; beyond it, forecasts are fed back as observations (recursive), which is only
-   * possible without feature columns (their future values are unknown).
+   * possible when every feature is future-known (calendar encoders or `futureCovariates`): the
+   * future values of past covariates are unknown.
    *
-   * @param options.steps - rows to forecast. @defaultValue the trained horizon
-   * @throws InputError for mismatched columns, too short a series, or recursion with features.
+   * Each direct forecast reads the future-known covariates over its `horizon` rows, so with
+   * user-given future-known columns `future.values` must hold `ceil(steps / horizon) * horizon`
+   * values of each (as must `future.time`, when given, for calendar encoders; without it the
+   * stamps are extrapolated at the series' frequency, see `futureTimes`). Fed-back rows get those
+   * stamps and future values.
+   *
+   * @param options - See {@link ForecastOptions}.
+   * @throws InputError for mismatched columns, too short a series, recursion with past
+   *   covariates, or missing or malformed future values.
+   * @example
+   * const f = await LstmForecaster.fit(series, split, { horizon: 12, season: 12, calendar: ['dayOfYearSin', 'dayOfYearCos'] });
+   * f.forecast(series, { steps: 36 }).recursive; // true: three direct forecasts of 12 months
    */
-  forecast(series: TimeSeries, options: { readonly steps?: number } = {}): Forecast {
+  forecast(series: TimeSeries, options: ForecastOptions = {}): Forecast {
     const steps = positiveInteger(options.steps ?? this.horizon, 'steps');
     const targets = this.spec.preprocessor.targets;
     this.preprocessor.checkColumns(series);
-    if (steps > this.horizon && series.features.length > 0) {
+    const past = this.preprocessor.pastFeatures;
+    if (steps > this.horizon && past.length > 0) {
       throw new InputError(
         `steps (${steps}) beyond the trained horizon (${this.horizon}) need recursive forecasting, which is not ` +
-          `possible with feature columns [${series.features.join(', ')}]: their future values are unknown`,
+          `possible with feature columns [${past.join(', ')}]: their future values are unknown`,
         { argument: 'steps', value: steps },
       );
     }
+    const future = options.future;
+    const known = this.preprocessor.futureKnown;
+    const reads = Math.ceil(steps / this.horizon) * this.horizon;
+    if (known !== null) this.preprocessor.requireFuture(series, future, reads, `steps ${steps} with horizon ${this.horizon}`);
+    // The fed-back rows' stamps: calendar encoders are computed at them in later direct forecasts.
+    // (Without calendar encoders they are never read, and `future.time` need not cover them.)
+    const stamps = futureStamps(series, (known?.calendar.length ?? 0) > 0 ? future : undefined, reads);
+    const futureOf = (c: string, from: number, to: number): Float64Array => Float64Array.from(future!.values![c]).subarray(from, to);
+    const columns = known?.columns ?? [];
     const out: Record<string, Float64Array> = {};
     for (const name of targets) out[name] = new Float64Array(steps);
     let current = series;
     let done = 0;
     while (done < steps) {
-      const [raw] = this.forecastAt(current, [current.length - 1]);
+      const rest: FutureValues | undefined =
+        done === 0 ? future : { time: stamps.subarray(done), values: Object.fromEntries(columns.map((c) => [c, futureOf(c, done, reads)])) };
+      const [raw] = this.forecastAt(current, [current.length - 1], { future: rest });
       const take = Math.min(this.horizon, steps - done);
       targets.forEach((name, m) => {
         for (let k = 0; k < take; k++) out[name][done + k] = raw[k * targets.length + m];
       });
       done += take;
-      if (done < steps) current = appendRows(current, targets.map((name) => out[name].subarray(done - take, done)));
+      if (done < steps) {
+        const rows = targets.map((name) => out[name].subarray(done - take, done));
+        const features = Object.fromEntries(columns.map((c) => [c, futureOf(c, done - take, done)]));
+        current = appendRows(current, rows, features, stamps.subarray(done - take, done));
+      }
     }
     return { origin: series.length - 1, steps, values: out, recursive: steps > this.horizon };
   }
@@ -539,19 +617,53 @@ function asHorizonSet(set: SupervisedSet, horizon: number, numTargets: number): 
   };
 }
 
-/** A copy of `series` with target rows appended (no features), time extended by the last step. */
-function appendRows(series: TimeSeries, rows: readonly Float64Array[]): TimeSeries {
+/**
+ * A copy of `series` with rows appended: `rows[m]` to target `m`, `features[name]` to each feature
+ * (every feature, when there are any: recursion needs each one's future values), stamped `time`.
+ */
+function appendRows(
+  series: TimeSeries,
+  rows: readonly Float64Array[],
+  features: Readonly<Record<string, Float64Array>>,
+  time: Float64Array,
+): TimeSeries {
   const count = rows[0].length;
+  const extend = (old: Float64Array, more: Float64Array): Float64Array => {
+    const v = new Float64Array(series.length + count);
+    v.set(old);
+    v.set(more, series.length);
+    return v;
+  };
   const values: Record<string, Float64Array> = {};
   series.targets.forEach((name, m) => {
-    const v = new Float64Array(series.length + count);
-    v.set(series.values[name]);
-    v.set(rows[m], series.length);
-    values[name] = v;
+    values[name] = extend(series.values[name], rows[m]);
   });
-  const time = new Float64Array(series.length + count);
-  time.set(series.time);
-  const step = series.length > 1 ? series.time[series.length - 1] - series.time[series.length - 2] : 1;
-  for (let k = 0; k < count; k++) time[series.length + k] = series.time[series.length - 1] + (k + 1) * step;
-  return { ...series, time, values, length: series.length + count };
+  for (const name of series.features) values[name] = extend(series.values[name], features[name]);
+  return { ...series, time: extend(series.time, time), values, length: series.length + count };
+}
+
+/** Rows `0 .. end - 1` of `series`, as views (no copy). */
+function head(series: TimeSeries, end: number): TimeSeries {
+  const values: Record<string, Float64Array> = {};
+  for (const name of series.columns) values[name] = series.values[name].subarray(0, end);
+  return { ...series, time: series.time.subarray(0, end), values, length: end };
+}
+
+/**
+ * Future-known covariates reach the forecast rows only through the last `horizon` rows of a
+ * window (see `Preprocessor.columns`), so the window must be at least that long.
+ * @throws InputError naming lookback and horizon.
+ * @internal shared with the global forecaster.
+ * @example
+ * checkLeadWindow(preprocessor, 6, 12); // throws with calendar encoders: lookback (6) must be at least the horizon (12) ...
+ */
+export function checkLeadWindow(preprocessor: Preprocessor, lookback: number, horizon: number): void {
+  const known = preprocessor.futureKnown;
+  if (known === null || lookback >= horizon) return;
+  const names = [...known.columns, ...known.calendar].join(', ');
+  throw new InputError(
+    `lookback (${lookback}) must be at least the horizon (${horizon}) with future-known covariates [${names}]: ` +
+      `the window's last horizon rows carry their values for the forecast rows`,
+    { argument: 'lookback', value: lookback, horizon },
+  );
 }

@@ -5,6 +5,7 @@
 import * as tf from '../tf';
 import type { BackendInfo } from '../backend/select';
 import { InputError, describeValue } from '../errors';
+import type { CalendarFeature } from '../data/calendar';
 import { panelSeries, type Panel } from '../data/panel';
 import type { PanelSplit } from '../data/panelSplit';
 import { concatSets } from '../data/panelWindows';
@@ -26,12 +27,13 @@ import {
   LstmForecaster,
   type PreprocessingCandidate,
   type PreprocessingSelection,
+  checkLeadWindow,
   defaultLookback,
   validationScore,
 } from './forecaster';
 import { resolveLstmKernel, type ResolvedLstmKernel } from './kernel';
 import { buildLstmModel, type ModelShape } from './lstm';
-import { fitPreprocessor, type Preprocessor } from './preprocess';
+import { fitPreprocessor, type FutureValues, type Preprocessor } from './preprocess';
 import { trainModel, type TrainHistory, type TrainProgress } from './train';
 
 /** Options of {@link GlobalLstmForecaster.fit}. */
@@ -65,6 +67,26 @@ export interface GlobalForecasterOptions {
   readonly signal?: AbortSignal;
   /** Backend in use, recorded in the spec. */
   readonly backend?: BackendInfo;
+  /**
+   * Calendar encoders as future-known inputs, computed from each series' own time stamps (and,
+   * past its end, at stamps extrapolated at its own frequency); see `ForecasterOptions.calendar`.
+   * Each series' preprocessor fits their scalers on its training rows. @defaultValue `DEFAULT_CALENDAR` (none)
+   */
+  readonly calendar?: readonly CalendarFeature[];
+  /**
+   * Feature columns whose future values are known (see `ForecasterOptions.futureCovariates`).
+   * @defaultValue `DEFAULT_FUTURE_COVARIATES` (none)
+   */
+  readonly futureCovariates?: readonly string[];
+}
+
+/** Options of {@link GlobalLstmForecaster.forecastAt} and {@link GlobalLstmForecaster.forecast}. */
+export interface GlobalForecastOptions {
+  /**
+   * Per series id, the values of its future-known covariates after its last row (see
+   * `LstmForecaster.forecastAt` / `forecast` for how many each needs). @defaultValue none
+   */
+  readonly future?: Readonly<Record<string, FutureValues>>;
 }
 
 /** What a global forecaster adds to the one-series {@link ForecasterSpec}. */
@@ -222,26 +244,37 @@ export class GlobalLstmForecaster {
    * Direct forecasts from origins of several series of `panel` (matched to the trained series by id).
    *
    * @param origins - Per series of `panel` (in its order), series-local origin rows; see
-   *   {@link LstmForecaster.forecastAt} for the history each needs.
+   *   {@link LstmForecaster.forecastAt} for the history (and future values) each needs.
+   * @param options - See {@link GlobalForecastOptions}.
    * @returns Per series, per origin, `horizon * numTargets` raw values (row-major `[horizon, numTargets]`).
-   * @throws InputError for an unknown series id, mismatched columns or an origin without enough history.
+   * @throws InputError for an unknown series id, mismatched columns, an origin without enough
+   *   history, or missing future values of a future-known column.
    */
-  forecastAt(panel: Panel, origins: readonly (readonly number[])[]): Float64Array[][] {
+  forecastAt(panel: Panel, origins: readonly (readonly number[])[], options: GlobalForecastOptions = {}): Float64Array[][] {
     if (!Array.isArray(origins) || origins.length !== panel.ids.length) {
       throw new InputError(`origins must have one list per series (${panel.ids.length}), got ${describeValue(Array.isArray(origins) ? origins.length : origins)}`, {
         argument: 'origins',
       });
     }
-    return panel.ids.map((id, i) => (origins[i].length === 0 ? [] : this.member(id).forecastAt(panelSeries(panel, i), origins[i])));
+    return panel.ids.map((id, i) => {
+      if (origins[i].length === 0) return [];
+      const member = this.member(id);
+      return withSeries(id, panel.ids.length, () => member.forecastAt(panelSeries(panel, i), origins[i], { future: futureOf(options, id) }));
+    });
   }
 
   /**
    * Forecasts `steps` rows past the last row of every series of `panel` (see
-   * {@link LstmForecaster.forecast}: recursive beyond the horizon, without feature columns only).
+   * {@link LstmForecaster.forecast}: recursive beyond the horizon when every feature is
+   * future-known, calendar encoders at each series' own future stamps).
+   * @param options - See {@link GlobalForecastOptions}.
    * @returns One {@link Forecast} per series, in panel order.
    */
-  forecast(panel: Panel, steps: number = this.horizon): Forecast[] {
-    return panel.ids.map((id, i) => this.member(id).forecast(panelSeries(panel, i), { steps }));
+  forecast(panel: Panel, steps: number = this.horizon, options: GlobalForecastOptions = {}): Forecast[] {
+    return panel.ids.map((id, i) => {
+      const member = this.member(id);
+      return withSeries(id, panel.ids.length, () => member.forecast(panelSeries(panel, i), { steps, future: futureOf(options, id) }));
+    });
   }
 
   /** Releases the network's tensors and its optimizer's. Unusable afterwards. */
@@ -267,7 +300,7 @@ interface FitOneOptions extends GlobalForecasterOptions {
 
 /** Per series its preprocessor and its training and validation windows, then one training run. */
 async function fitOne(panel: Panel, series: readonly TimeSeries[], split: PanelSplit, options: FitOneOptions): Promise<GlobalLstmForecaster> {
-  const { horizon, season, lookback, targetTransform } = options;
+  const { horizon, season, lookback, targetTransform, calendar, futureCovariates } = options;
   const config = resolveLstmConfig({ epochs: DEFAULT_FORECASTER_EPOCHS, ...options.model });
   const preprocessors: Preprocessor[] = [];
   const trainParts: SupervisedSet[] = [];
@@ -275,7 +308,10 @@ async function fitOne(panel: Panel, series: readonly TimeSeries[], split: PanelS
   series.forEach((s, i) => {
     const id = panel.ids[i];
     const part = split[i];
-    const preprocessor = withSeries(id, panel.ids.length, () => fitPreprocessor(s, part.train, { targetTransform }));
+    const preprocessor = withSeries(id, panel.ids.length, () =>
+      fitPreprocessor(s, part.train, { targetTransform, calendar, futureCovariates, lead: horizon }),
+    );
+    checkLeadWindow(preprocessor, lookback, horizon);
     preprocessors.push(preprocessor);
     const columns = preprocessor.columns(s);
     const firstOrigin = columns.firstValidRow + lookback - 1;
@@ -297,7 +333,7 @@ async function fitOne(panel: Panel, series: readonly TimeSeries[], split: PanelS
   const trainSet = concatSets(trainParts);
   const valSet = valParts.length > 0 ? concatSets(valParts) : undefined;
   const first = series[0];
-  const shape: ModelShape = { lookback, numFeatures: first.targets.length + first.features.length, horizon, numTargets: first.targets.length };
+  const shape: ModelShape = { lookback, numFeatures: preprocessors[0].numInputs, horizon, numTargets: first.targets.length };
   const kernel = resolveLstmKernel(config.kernel, { dropout: config.dropout > 0 || config.recurrentDropout > 0 });
   const model = buildLstmModel({ ...config, kernel: kernel.kernel }, shape);
   const patience = options.earlyStoppingPatience ?? DEFAULT_EARLY_STOPPING_PATIENCE;
@@ -340,6 +376,16 @@ async function fitOne(panel: Panel, series: readonly TimeSeries[], split: PanelS
     optimizer?.dispose();
     throw error;
   }
+}
+
+/** The future values for series `id`, if any. @throws InputError when `options.future` is not an object. */
+function futureOf(options: GlobalForecastOptions, id: string): FutureValues | undefined {
+  const future = options.future;
+  if (future === undefined) return undefined;
+  if (future === null || typeof future !== 'object' || Array.isArray(future)) {
+    throw new InputError(`future must be an object of series id -> future values, got ${describeValue(future)}`, { argument: 'future' });
+  }
+  return Object.prototype.hasOwnProperty.call(future, id) ? future[id] : undefined;
 }
 
 /** Runs `work`, prefixing an InputError's message with the series id when the panel has several. */

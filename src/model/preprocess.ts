@@ -3,6 +3,19 @@ import { checkRange, type Range } from '../data/split';
 import { StandardScaler, scalerFromJSON, type Scaler, type ScalerState } from '../data/scale';
 import { baseTransform, difference, isLogTransform, undifference, type TargetTransform } from '../data/transform';
 import type { TimeSeries } from '../data/types';
+import type { CalendarFeature } from '../data/calendar';
+import {
+  checkFutureKnownState,
+  checkFutureValues,
+  fitFutureKnown,
+  leadColumns,
+  requireFuture,
+  type FutureKnownState,
+  type FutureValues,
+} from './futureKnown';
+
+// The public names of the future-known covariates, exported with the preprocessor that uses them.
+export { DEFAULT_CALENDAR, DEFAULT_FUTURE_COVARIATES, type FutureKnownState, type FutureValues } from './futureKnown';
 
 /** Target transforms accepted by {@link fitPreprocessor}. */
 export const TARGET_TRANSFORMS: readonly TargetTransform[] = ['none', 'difference', 'relative', 'log-difference', 'log-relative'];
@@ -23,14 +36,21 @@ export interface PreprocessorState {
   readonly targetScalers: readonly ScalerState[];
   /** One per feature, fitted on the training rows. */
   readonly featureScalers: readonly ScalerState[];
+  /**
+   * The future-known covariates and their lead (see `futureKnown.ts`); absent when there are
+   * none, as in bundles written before they existed: every feature is then a past covariate.
+   */
+  readonly futureKnown?: FutureKnownState;
 }
 
 /**
  * Model-space columns built from a series, ready for windowing.
  *
- * `inputs` is `[...targets transformed, ...features scaled]`; `targets` holds what the network
- * predicts per step. `anchor[m]` is the input column that target `m` is made relative to (the
- * window builder subtracts its value at the origin), or `null`.
+ * `inputs` is `[...targets transformed, ...past features scaled, ...future-known lead columns]`
+ * (the lead columns being the future-known feature columns, then the calendar encoders; see
+ * {@link Preprocessor.columns}); `targets` holds what the network predicts per step.
+ * `anchor[m]` is the input column that target `m` is made relative to (the window builder
+ * subtracts its value at the origin), or `null`.
  */
 export interface ModelColumns {
   readonly inputs: readonly Float64Array[];
@@ -47,10 +67,28 @@ export interface ModelColumns {
 export class Preprocessor {
   private readonly targetScalers: readonly Scaler[];
   private readonly featureScalers: readonly Scaler[];
+  private readonly calendarScalers: readonly Scaler[];
 
   private constructor(readonly state: PreprocessorState) {
     this.targetScalers = state.targetScalers.map((s) => scalerFromJSON(s));
     this.featureScalers = state.featureScalers.map((s) => scalerFromJSON(s));
+    this.calendarScalers = (state.futureKnown?.calendarScalers ?? []).map((s) => scalerFromJSON(s));
+  }
+
+  /** The future-known covariates, or `null` when every feature is a past covariate. */
+  get futureKnown(): FutureKnownState | null {
+    return this.state.futureKnown ?? null;
+  }
+
+  /** The features that are past covariates (known up to the origin only), in series order. */
+  get pastFeatures(): readonly string[] {
+    const known = this.state.futureKnown?.columns ?? [];
+    return this.state.features.filter((name) => !known.includes(name));
+  }
+
+  /** Number of input columns of the network: targets, features and calendar encoders. */
+  get numInputs(): number {
+    return this.state.targets.length + this.state.features.length + (this.state.futureKnown?.calendar.length ?? 0);
   }
 
   /** Restores a preprocessor from {@link PreprocessorState} (e.g. a bundle manifest). @throws InputError on a malformed state. */
@@ -74,6 +112,7 @@ export class Preprocessor {
     if (!Array.isArray(s.featureScalers) || s.featureScalers.length !== s.features.length) {
       throw new InputError(`preprocessor.featureScalers must have one entry per feature (${s.features.length})`);
     }
+    if (s.futureKnown !== undefined) checkFutureKnownState(s.futureKnown, s.features);
     return new Preprocessor(s as PreprocessorState);
   }
 
@@ -89,12 +128,21 @@ export class Preprocessor {
 
   /**
    * Builds model-space columns from a series with the same target and feature columns.
-   * Row `i` of every output column depends only on rows `<= i` of the input (causal), so windows
-   * ending at an origin never see the future.
-   * @throws InputError when the series' columns differ from the fitted ones.
+   *
+   * Row `i` of every target and past-feature column depends only on rows `<= i` of the input
+   * (causal), so windows ending at an origin never see the future. A future-known covariate `c`
+   * with lead `h` (the horizon) is a lead column instead: its row `i` holds `c` at row `i + h`,
+   * scaled, so the window ending at origin `t` holds `c` for rows `t + 1 .. t + h` in its last
+   * `h` rows. Calendar encoders are computed at `time[i + h]`, and past the last row at
+   * `future.time` or extrapolated stamps; a user-given column reads `future.values` past the last
+   * row. Rows whose lead value is not available are NaN.
+   *
+   * @param future - Values of the future-known covariates after the last row (see {@link FutureValues}).
+   * @throws InputError when the series' columns differ from the fitted ones, or `future` is malformed.
    */
-  columns(series: TimeSeries): ModelColumns {
+  columns(series: TimeSeries, future?: FutureValues): ModelColumns {
     this.checkColumns(series);
+    checkFutureValues(future, series, this.futureKnown);
     const { targetTransform, targets, features } = this.state;
     const base = baseTransform(targetTransform);
     const targetInputs = targets.map((name, m) => {
@@ -109,9 +157,12 @@ export class Preprocessor {
       // the window builder subtracts the origin's value, which also cancels the scaler's offset.
       return this.targetScalers[m].transform(values);
     });
-    const featureInputs = features.map((name, j) => this.featureScalers[j].transform(series.values[name]));
+    const past = this.pastFeatures;
+    const featureInputs = features.flatMap((name, j) => (past.includes(name) ? [this.featureScalers[j].transform(series.values[name])] : []));
+    const known = this.futureKnown;
+    const leads = known === null ? [] : leadColumns(series, future, known, (name) => this.featureScalers[features.indexOf(name)], this.calendarScalers);
     return {
-      inputs: [...targetInputs, ...featureInputs],
+      inputs: [...targetInputs, ...featureInputs, ...leads],
       targets: targetInputs,
       anchor: targets.map((_, m) => (base === 'relative' ? m : null)),
       firstValidRow: base === 'difference' ? 1 : 0,
@@ -152,6 +203,20 @@ export class Preprocessor {
     return result;
   }
 
+  /**
+   * Checks `future` for `series` (as {@link Preprocessor.columns} does) and that it holds the
+   * `count` rows after the last row that the model reads (none are needed without future-known
+   * covariates or when `count <= 0`).
+   *
+   * @param why - What reads them, for the message (e.g. `origin 95 with horizon 4`).
+   * @throws InputError for a malformed `future`, or naming the future-known column, how many
+   *   values were needed and how many were given.
+   */
+  requireFuture(series: TimeSeries, future: FutureValues | undefined, count: number, why: string): void {
+    checkFutureValues(future, series, this.futureKnown);
+    requireFuture(series, future, this.futureKnown, count, why);
+  }
+
   /** @throws InputError naming expected and actual columns when they differ. */
   checkColumns(series: TimeSeries): void {
     const same = (a: readonly string[], b: readonly string[]): boolean =>
@@ -170,6 +235,18 @@ export class Preprocessor {
 export interface PreprocessorOptions {
   /** @defaultValue {@link DEFAULT_TARGET_TRANSFORM} */
   readonly targetTransform?: TargetTransform;
+  /**
+   * Calendar encoders to add as future-known inputs, computed from the time stamps (a date
+   * series only). @defaultValue {@link DEFAULT_CALENDAR} (none)
+   */
+  readonly calendar?: readonly CalendarFeature[];
+  /**
+   * Feature columns whose future values are known (supplied when forecasting): lead columns
+   * instead of past covariates. @defaultValue {@link DEFAULT_FUTURE_COVARIATES} (none)
+   */
+  readonly futureCovariates?: readonly string[];
+  /** Lead of the future-known inputs: the model's horizon. Required when `calendar` or `futureCovariates` is non-empty. */
+  readonly lead?: number;
 }
 
 /**
@@ -183,12 +260,17 @@ export interface PreprocessorOptions {
  * - `log-difference`, `log-relative`: as `difference` and `relative` on ln(y), the scaler fitted
  *   on the first differences of the training rows' logarithms (which must be strictly positive).
  *
- * Features always get a standard scaler fitted on the training rows.
+ * Features always get a standard scaler fitted on the training rows (future-known ones too);
+ * each calendar encoder gets one fitted on its values at the training rows' time stamps.
  *
  * @throws InputError for an unknown transform, a training range outside the series, or one too
  *   short to fit; for a log transform, naming the column and row of a value that is not strictly
- *   positive; and, naming the column, when a column's training values are so large that its
- *   mean or standard deviation overflows float64 (e.g. values around 1e306).
+ *   positive; naming the column, when a column's training values are so large that its
+ *   mean or standard deviation overflows float64 (e.g. values around 1e306); for bad `calendar`
+ *   or `futureCovariates` lists, calendar encoders on a series without dates, or a missing `lead`.
+ * @example
+ * const p = fitPreprocessor(series, { start: 0, end: 84 }, { calendar: ['dayOfYearSin', 'dayOfYearCos'], lead: 12 });
+ * p.numInputs; // 3: the target and two calendar lead columns
  */
 export function fitPreprocessor(series: TimeSeries, train: Range, options: PreprocessorOptions = {}): Preprocessor {
   const targetTransform = options.targetTransform ?? DEFAULT_TARGET_TRANSFORM;
@@ -213,12 +295,15 @@ export function fitPreprocessor(series: TimeSeries, train: Range, options: Prepr
       : fitColumnScaler(name, difference(targetRows(name)), what, train),
   );
   const featureScalers = series.features.map((name) => fitColumnScaler(name, rows(name), 'values', train));
+  const futureKnown = fitFutureKnown(series, train, options);
   return Preprocessor.fromFitted({
     targetTransform,
     targets: [...series.targets],
     features: [...series.features],
     targetScalers,
     featureScalers,
+    // Absent, not null, without future-known covariates: the state (and manifest) stays as before.
+    ...(futureKnown === null ? {} : { futureKnown }),
   });
 }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CALENDAR_FEATURES, calendarFeatures, type CalendarFeature } from '../../src/data/calendar';
+import { CALENDAR_FEATURES, calendarFeatures, calendarValues, checkCalendarFeatures, type CalendarFeature } from '../../src/data/calendar';
 import type { TimeSeries } from '../../src/data/types';
 import * as data from '../../src/data';
 import { expectInputError } from './helpers';
@@ -27,6 +27,8 @@ describe('calendarFeatures', () => {
   it('is exported by the data barrel', () => {
     expect(data.calendarFeatures).toBe(calendarFeatures);
     expect(data.CALENDAR_FEATURES).toBe(CALENDAR_FEATURES);
+    expect(data.calendarValues).toBe(calendarValues);
+    expect(data.checkCalendarFeatures).toBe(checkCalendarFeatures);
   });
 
   it.each<[string, number, CalendarFeature, number]>([
@@ -119,5 +121,38 @@ describe('calendarFeatures', () => {
     ],
   ])('rejects %s', (_label, fn, message) => {
     expectInputError(fn, message);
+  });
+});
+
+describe('calendarValues', () => {
+  it('computes exactly the columns calendarFeatures adds, at any stamps', () => {
+    const times = Array.from({ length: 40 }, (_, i) => Date.UTC(2019, 0, 1) + i * 9.7 * DAY + i * HOUR);
+    const out = calendarFeatures(series(times), CALENDAR_FEATURES);
+    for (const name of CALENDAR_FEATURES) expect(Array.from(calendarValues(times, name))).toEqual(Array.from(out.values[name]));
+    expect(Array.from(calendarValues([Date.UTC(2012, 0, 1), Date.UTC(2012, 6, 2)], 'dayOfYearCos'))).toEqual([1, -1]);
+    expect(calendarValues([], 'hourOfDaySin')).toEqual(new Float64Array(0));
+  });
+
+  it('does not mutate the stamps', () => {
+    const time = Float64Array.of(Date.UTC(2020, 0, 1), Date.UTC(2020, 0, 2));
+    const result = calendarValues(time, 'dayOfWeekSin');
+    result[0] = 5;
+    expect(Array.from(time)).toEqual([Date.UTC(2020, 0, 1), Date.UTC(2020, 0, 2)]);
+  });
+});
+
+describe('checkCalendarFeatures', () => {
+  it('returns the list, which may be empty', () => {
+    const list: CalendarFeature[] = ['hourOfDaySin', 'dayOfYearCos'];
+    expect(checkCalendarFeatures(list, 'calendar')).toBe(list);
+    expect(checkCalendarFeatures([], 'calendar')).toEqual([]);
+  });
+
+  it.each<[unknown, string]>([
+    ['dayOfYearSin', 'calendar must be an array of calendar features (dayOfYearSin, dayOfYearCos, dayOfWeekSin, dayOfWeekCos, hourOfDaySin, hourOfDayCos), got "dayOfYearSin"'],
+    [['month'], 'unknown calendar feature "month"; expected one of dayOfYearSin, dayOfYearCos, dayOfWeekSin, dayOfWeekCos, hourOfDaySin, hourOfDayCos'],
+    [['hourOfDayCos', 'hourOfDayCos'], 'calendar feature "hourOfDayCos" is listed twice'],
+  ])('rejects %j', (features, message) => {
+    expectInputError(() => checkCalendarFeatures(features, 'calendar'), message);
   });
 });
