@@ -6,6 +6,7 @@
 import { Command, CommanderError, Option } from 'commander';
 import { InputError } from '../errors';
 import { parseBackendName } from '../backend/select';
+import { CALENDAR_FEATURES, type CalendarFeature } from '../data/calendar';
 import { CSV_DELIMITERS, GAP_POLICIES, type CsvDelimiter, type GapPolicy } from '../data/csv';
 import { SHORT_SERIES_POLICIES, type ShortSeriesPolicy } from '../data/panelCsv';
 import { LSTM_MODES, DEFAULT_LSTM_MODE, type LstmMode } from './lstmModel';
@@ -125,6 +126,7 @@ export function buildProgram(): Command {
     .requiredOption('--target <col>', 'column to forecast (with --wide: the series columns, comma-separated)')
     .requiredOption('--out <dir>', 'output directory (must not exist; written atomically)')
     .option('--features <a,b>', 'extra input columns, comma-separated (default: none)', list)
+    .option('--calendar <a,b>', `calendar encoders as future-known LSTM inputs: ${CALENDAR_FEATURES.join(', ')} (default: none)`, list)
     .option('--id <col>', 'long format: the series id column (one row per series and time); trains on every series')
     .option('--wide', 'wide format: every --target column (comma-separated) is a series of its own')
     .option('--statics <a,b>', 'long format: static columns, constant within each series', list)
@@ -238,6 +240,7 @@ const FLAG_OF: Readonly<Record<string, string>> = {
   mode: '--mode',
   testStart: '--test-start',
   refit: '--refit',
+  calendar: '--calendar',
   valStart: '--val-start',
 };
 
@@ -276,6 +279,7 @@ function jobOptions(opts: Record<string, unknown>): Omit<ForecastJobOptions, 'on
     short: opts.short as ShortSeriesPolicy,
     mode: opts.mode as LstmMode,
     features: (opts.features as string[] | undefined) ?? [],
+    calendar: (opts.calendar as CalendarFeature[] | undefined) ?? [],
     season: opts.season as number,
     horizon: opts.horizon as number,
     lookback: opts.lookback as number | 'auto' | undefined,

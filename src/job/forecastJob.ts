@@ -2,6 +2,7 @@ import { promises as fs } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { selectBackend, type BackendInfo, type BackendName } from '../backend/select';
 import { InputError, describeValue } from '../errors';
+import { checkCalendarFeatures, type CalendarFeature } from '../data/calendar';
 import type { CsvDelimiter, GapPolicy, MissingPolicy } from '../data/csv';
 import { panelSeries, type Panel } from '../data/panel';
 import { loadPanelCsv, type ShortSeriesPolicy } from '../data/panelCsv';
@@ -61,6 +62,12 @@ export interface ForecastJobOptions {
    * the rows before the test range. @defaultValue `'never'`
    */
   readonly refit?: RefitPolicy;
+  /**
+   * Calendar encoders given to the LSTM as future-known covariates: over the lookback and over the
+   * horizon (the values at the forecast steps are computable), see `ForecasterOptions.calendar`.
+   * @defaultValue [] (none)
+   */
+  readonly calendar?: readonly CalendarFeature[];
   /** Extra input columns. @defaultValue [] */
   readonly features?: readonly string[];
   /** Seasonal period in rows (MASE scale, seasonal naive, default lookback). @defaultValue 1 */
@@ -131,6 +138,8 @@ export interface ForecastJobMetrics {
   readonly id_column: string | null;
   /** `global` or `local` (see `--mode`). */
   readonly mode: LstmMode;
+  /** Calendar encoders the LSTM saw as future-known covariates (`--calendar`). */
+  readonly calendar: readonly string[];
   readonly target: string;
   readonly features: readonly string[];
   readonly season: number;
@@ -482,6 +491,7 @@ export async function runForecastJob(options: ForecastJobOptions): Promise<Forec
       dropout: (network.dropout ?? 0) > 0 || (network.recurrentDropout ?? 0) > 0,
     });
     log(kernel.summary);
+    checkCalendarFeatures(options.calendar ?? [], 'calendar');
     // Validates the network settings (units, layers, ...) now, not after loading the data.
     resolveLstmConfig({ ...network, ...(options.epochs !== undefined ? { epochs: options.epochs } : {}), ...(options.seed !== undefined ? { seed: options.seed } : {}) });
 
@@ -519,6 +529,7 @@ export async function runForecastJob(options: ForecastJobOptions): Promise<Forec
     await enter('train');
     const lstmOptions: LstmModelOptions = {
       mode: options.mode,
+      calendar: options.calendar ?? [],
       horizon,
       season,
       lookback: options.lookback,
@@ -716,6 +727,7 @@ function buildMetrics(
     series: panel.ids.length,
     id_column: panel.idColumn ?? (options.wide ? '(wide)' : null),
     mode: lstm.mode,
+    calendar: [...(options.calendar ?? [])],
     target: options.target,
     features: [...(options.features ?? [])],
     season: extra.season,

@@ -163,6 +163,7 @@ export function buildForecastReport(input: ForecastReportInput): string {
       ['rows', metrics.rows],
       ['series', metrics.series],
       ['LSTM mode', metrics.mode],
+      ['calendar inputs', metrics.calendar.length > 0 ? metrics.calendar.join(', ') : 'none'],
       ['season', metrics.season],
       ['horizon', metrics.horizon],
       ['lookback', metrics.lookback],

@@ -165,6 +165,24 @@ describe('runForecastJob: local mode and bad panels', () => {
     expect(Number.isFinite(metrics.models.lstm.mase)).toBe(true);
   }, 120_000);
 
+  it('--calendar gives the LSTM calendar encoders as future-known inputs, recorded in metrics.json and the bundle', async () => {
+    const dir = await fresh();
+    await fs.writeFile(path.join(dir, 'stores.csv'), longCsv(60));
+    const out = path.join(dir, 'run');
+    const { metrics } = await runForecastJob({
+      ...quick, epochs: 1, targetTransform: 'difference', csv: path.join(dir, 'stores.csv'), calendar: ['dayOfYearSin', 'dayOfYearCos'], out,
+    });
+    expect(metrics.calendar).toEqual(['dayOfYearSin', 'dayOfYearCos']);
+    const manifest = JSON.parse(await fs.readFile(path.join(out, 'model', 'manifest.json'), 'utf8'));
+    expect(manifest.preprocessor.futureKnown.calendar).toEqual(['dayOfYearSin', 'dayOfYearCos']);
+    expect(manifest.preprocessor.futureKnown.lead).toBe(3);
+    const future = (await fs.readFile(path.join(out, 'future.csv'), 'utf8')).trimEnd().split('\n');
+    expect(future).toHaveLength(1 + 2 * 3);
+    expect(future.slice(1).every((l) => Number.isFinite(Number(l.split(',')[2])))).toBe(true);
+    const error = await runForecastJob({ ...quick, csv: path.join(dir, 'stores.csv'), calendar: ['month' as never], out: path.join(dir, 'bad') }).catch((e: unknown) => e);
+    expect((error as Error).message).toBe('unknown calendar feature "month"; expected one of dayOfYearSin, dayOfYearCos, dayOfWeekSin, dayOfWeekCos, hourOfDaySin, hourOfDayCos');
+  }, 120_000);
+
   it('--short skip leaves a short series out with a warning', async () => {
     const dir = await fresh();
     await fs.writeFile(path.join(dir, 'stores.csv'), longCsv(60, 10));

@@ -64,6 +64,7 @@ async function inputs(horizon: number) {
     rows: N,
     series: 1,
     mode: 'global',
+    calendar: [],
     season: 12,
     horizon,
     lookback: 24,
