@@ -399,7 +399,8 @@ describe('withFlagNames', () => {
     ['column "a" is selected twice (options.time and options.features)', 'column "a" is selected twice (--time and --features)'],
     ['options.targetTransform must be one of ...', '--target-transform must be one of ...'],
     // options a flag does not set directly keep their library name
-    ['options.valStart must be an integer', 'options.valStart must be an integer'],
+    ['options.valStart must be an ISO date', '--val-start must be an ISO date'],
+    ['options.bogus must be an integer', 'options.bogus must be an integer'],
     ['no option here', 'no option here'],
   ])('%s', (message, expected) => {
     expect(withFlagNames(message)).toBe(expected);
