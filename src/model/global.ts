@@ -3,9 +3,7 @@
  * series' preprocessing (transform and scalers) fitted on that series' training rows only.
  */
 import * as tf from '../tf';
-import type { BackendInfo } from '../backend/select';
 import { InputError, describeValue } from '../errors';
-import type { CalendarFeature } from '../data/calendar';
 import { panelSeries, type Panel } from '../data/panel';
 import type { PanelSplit } from '../data/panelSplit';
 import { concatSets } from '../data/panelWindows';
@@ -13,7 +11,7 @@ import type { SplitIndices } from '../data/split';
 import type { SupervisedSet, TimeSeries } from '../data/types';
 import { makeWindowSet } from '../data/window';
 import type { TargetTransform } from '../data/transform';
-import { resolveLstmConfig, type LstmConfig } from './config';
+import { resolveLstmConfig } from './config';
 import {
   AUTO_TARGET_TRANSFORMS,
   DEFAULT_EARLY_STOPPING_PATIENCE,
@@ -23,6 +21,7 @@ import {
   DEFAULT_REDUCE_LR_PATIENCE,
   type CandidateScore,
   type Forecast,
+  type ForecasterOptions,
   type ForecasterSpec,
   LstmForecaster,
   type PreprocessingCandidate,
@@ -34,50 +33,24 @@ import {
 import { resolveLstmKernel, type ResolvedLstmKernel } from './kernel';
 import { buildLstmModel, type ModelShape } from './lstm';
 import { fitPreprocessor, type FutureValues, type Preprocessor } from './preprocess';
-import { trainModel, type TrainHistory, type TrainProgress } from './train';
+import { trainModel, type TrainHistory } from './train';
 
 /** Options of {@link GlobalLstmForecaster.fit}. */
-export interface GlobalForecasterOptions {
-  /** Forecast steps per origin (direct multi-step output), a positive integer. */
-  readonly horizon: number;
-  /** Seasonal period in steps; informs the default lookback and the validation MASE. @defaultValue 1 */
-  readonly season?: number;
+export interface GlobalForecasterOptions extends Omit<ForecasterOptions, 'lookback' | 'checkpoint'> {
   /**
-   * Input steps per window. @defaultValue `defaultLookback(season, horizon, shortest training range)`
+   * Input steps per window (no `'auto'`: every series shares one network).
+   * @defaultValue `defaultLookback(season, horizon, shortest training range)`
    */
   readonly lookback?: number;
   /**
-   * The target transform of every series, or `'auto'`: one network per candidate of
-   * {@link AUTO_TARGET_TRANSFORMS} (log ones only when every target value of the panel is
-   * positive), the one with the lowest geometric-mean validation MASE over the series kept.
+   * As `ForecasterOptions.targetTransform`, for every series: with `'auto'` one network per
+   * candidate of {@link AUTO_TARGET_TRANSFORMS} (log ones only when every target value of the
+   * panel is positive), the one with the lowest geometric-mean validation MASE over the series kept.
+   * `calendar` encoders are computed from each series' own stamps (past its end at its own
+   * frequency), scaled on each series' training rows.
    * @defaultValue {@link DEFAULT_FORECASTER_TRANSFORM} (`'auto'`)
    */
   readonly targetTransform?: TargetTransform | 'auto';
-  /** Called before each candidate is trained (1-based index). */
-  readonly onCandidate?: (index: number, count: number, candidate: PreprocessingCandidate) => void;
-  /** Network and training hyper-parameters; `epochs` defaults to {@link DEFAULT_FORECASTER_EPOCHS}. */
-  readonly model?: Partial<LstmConfig>;
-  /** Epochs without improvement before stopping; `0` disables. @defaultValue {@link DEFAULT_EARLY_STOPPING_PATIENCE} */
-  readonly earlyStoppingPatience?: number;
-  /** Epochs without improvement before halving the learning rate; `0` disables. @defaultValue {@link DEFAULT_REDUCE_LR_PATIENCE} */
-  readonly reduceLrPatience?: number;
-  /** Progress events. */
-  readonly onProgress?: (event: TrainProgress) => void;
-  /** Aborts training between batches. */
-  readonly signal?: AbortSignal;
-  /** Backend in use, recorded in the spec. */
-  readonly backend?: BackendInfo;
-  /**
-   * Calendar encoders as future-known inputs, computed from each series' own time stamps (and,
-   * past its end, at stamps extrapolated at its own frequency); see `ForecasterOptions.calendar`.
-   * Each series' preprocessor fits their scalers on its training rows. @defaultValue `DEFAULT_CALENDAR` (none)
-   */
-  readonly calendar?: readonly CalendarFeature[];
-  /**
-   * Feature columns whose future values are known (see `ForecasterOptions.futureCovariates`).
-   * @defaultValue `DEFAULT_FUTURE_COVARIATES` (none)
-   */
-  readonly futureCovariates?: readonly string[];
 }
 
 /** Options of {@link GlobalLstmForecaster.forecastAt} and {@link GlobalLstmForecaster.forecast}. */
