@@ -373,6 +373,88 @@ export function makeOriginSet(inputs: readonly Float64Array[], options: OriginSe
   return new ColumnWindowSet(inputs, [], anchor, lookback, 0, origins.length, origin, anchor.length);
 }
 
+/** One series' columns and origin range for {@link makeJoinedWindowSet}. */
+export interface WindowPart {
+  /** Input columns of the series (equal lengths). Copied into the joined columns. */
+  readonly inputs: readonly Float64Array[];
+  /** Target columns of the series; an array that is also in `inputs` is joined once. */
+  readonly targets: readonly Float64Array[];
+  /** Smallest origin of this series, an integer `>= lookback - 1`. */
+  readonly firstOrigin: number;
+  /** First row of this series a target may not use; origins `t` have `t + horizon < targetEnd`. */
+  readonly targetEnd: number;
+}
+
+/**
+ * The samples of several series as ONE window set: sample `i` is the `i`-th of the origins of
+ * part 0 (`firstOrigin .. targetEnd - horizon - 1`), then of part 1, and so on, each exactly the
+ * sample {@link makeWindowSet} gives for that part on its own. The parts' columns are joined end
+ * to end (one copy) and an origin table maps samples to rows, so `fill` serves a batch drawn
+ * from many series in one pass, with no per-sample dispatch. No sample reads another part's rows.
+ *
+ * @param parts - At least one; all with the same numbers of input and target columns.
+ * @param options - `lookback`, `horizon` and `anchor` as in {@link makeWindowSet} (shared by all parts).
+ * @returns A lazy {@link WindowSet} of size the sum of the parts' sample counts (parts without a
+ *   sample contribute none).
+ * @throws InputError for no parts, mismatched column counts (naming the part), a bad option, or a
+ *   non-finite value in a row a sample reads.
+ * @example
+ * const a = { inputs: [Float64Array.of(1, 2, 3, 4)], targets: [Float64Array.of(1, 2, 3, 4)], firstOrigin: 1, targetEnd: 4 };
+ * const b = { inputs: [Float64Array.of(10, 20, 30)], targets: [Float64Array.of(10, 20, 30)], firstOrigin: 1, targetEnd: 3 };
+ * makeJoinedWindowSet([a, b], { lookback: 2, horizon: 1 }).size; // 3
+ */
+export function makeJoinedWindowSet(
+  parts: readonly WindowPart[],
+  options: { readonly lookback: number; readonly horizon: number; readonly anchor?: readonly (number | null)[] },
+): WindowSet {
+  if (!Array.isArray(parts) || parts.length === 0) {
+    throw new InputError('makeJoinedWindowSet needs at least one part', { argument: 'parts' });
+  }
+  const lookback = positiveInteger(options.lookback, 'lookback');
+  const horizon = positiveInteger(options.horizon, 'horizon');
+  const first: WindowPart = parts[0];
+  const shared = first.targets.map((t) => first.inputs.indexOf(t));
+  const lengths = parts.map((p: WindowPart, j: number) => {
+    const n = checkColumns(p.inputs, `parts[${j}].inputs`);
+    if (p.inputs.length !== first.inputs.length || p.targets.length !== first.targets.length) {
+      throw new InputError(`parts[${j}] has ${p.inputs.length} input and ${p.targets.length} target columns, parts[0] has ${first.inputs.length} and ${first.targets.length}`, {
+        argument: 'parts',
+        index: j,
+      });
+    }
+    if (!Number.isInteger(p.firstOrigin) || p.firstOrigin < lookback - 1 || !Number.isInteger(p.targetEnd) || p.targetEnd > n) {
+      throw new InputError(`parts[${j}] needs firstOrigin >= ${lookback - 1} and targetEnd <= ${n}, got ${p.firstOrigin} and ${p.targetEnd}`, {
+        argument: 'parts',
+        index: j,
+      });
+    }
+    return n;
+  });
+  const total = lengths.reduce((a, b) => a + b, 0);
+  const join = (pick: (p: WindowPart) => Float64Array): Float64Array => {
+    const out = new Float64Array(total);
+    let offset = 0;
+    parts.forEach((p, j) => {
+      out.set(pick(p), offset);
+      offset += lengths[j];
+    });
+    return out;
+  };
+  const inputs = first.inputs.map((_, c) => join((p) => p.inputs[c]));
+  const targets = first.targets.map((_, m) => (shared[m] >= 0 ? inputs[shared[m]] : join((p) => p.targets[m])));
+  const origins: number[] = [];
+  let offset = 0;
+  parts.forEach((p, j) => {
+    for (let t = p.firstOrigin; t + horizon < p.targetEnd; t++) origins.push(offset + t);
+    offset += lengths[j];
+  });
+  const table = Int32Array.from(origins);
+  const anchor = checkAnchor(options.anchor, targets.length, inputs.length);
+  const originOf = (i: number): number => table[i];
+  checkUsedRows(inputs, targets, table.length, originOf, lookback, horizon);
+  return new ColumnWindowSet(inputs, targets, anchor, lookback, horizon, table.length, originOf);
+}
+
 /** The one implementation behind {@link makeWindowSet} and {@link makeOriginSet}. */
 class ColumnWindowSet implements WindowSet {
   readonly numFeatures: number;

@@ -6,10 +6,9 @@ import * as tf from '../tf';
 import { InputError, describeValue } from '../errors';
 import { panelSeries, type Panel } from '../data/panel';
 import type { PanelSplit } from '../data/panelSplit';
-import { concatSets } from '../data/panelWindows';
 import type { SplitIndices } from '../data/split';
-import type { SupervisedSet, TimeSeries } from '../data/types';
-import { makeWindowSet } from '../data/window';
+import type { TimeSeries } from '../data/types';
+import { makeJoinedWindowSet, type WindowPart } from '../data/window';
 import type { TargetTransform } from '../data/transform';
 import { resolveLstmConfig } from './config';
 import {
@@ -276,8 +275,9 @@ async function fitOne(panel: Panel, series: readonly TimeSeries[], split: PanelS
   const { horizon, season, lookback, targetTransform, calendar, futureCovariates } = options;
   const config = resolveLstmConfig({ epochs: DEFAULT_FORECASTER_EPOCHS, ...options.model });
   const preprocessors: Preprocessor[] = [];
-  const trainParts: SupervisedSet[] = [];
-  const valParts: SupervisedSet[] = [];
+  const trainParts: WindowPart[] = [];
+  const valParts: WindowPart[] = [];
+  let anchor: readonly (number | null)[] = [];
   series.forEach((s, i) => {
     const id = panel.ids[i];
     const part = split[i];
@@ -296,15 +296,16 @@ async function fitOne(panel: Panel, series: readonly TimeSeries[], split: PanelS
         { id, lookback, horizon, trainRows: part.train.end - part.train.start },
       );
     }
-    const make = (first: number, end: number): SupervisedSet =>
-      makeWindowSet(columns.inputs, columns.targets, { lookback, horizon, firstOrigin: first, targetEnd: end, anchor: columns.anchor, allowEmpty: true });
+    anchor = columns.anchor;
+    const make = (first: number, end: number): WindowPart => ({ inputs: columns.inputs, targets: columns.targets, firstOrigin: first, targetEnd: end });
     trainParts.push(make(firstOrigin, part.train.end));
     if (part.val.end > part.val.start && Math.max(firstOrigin, part.val.start - 1) + horizon < part.val.end) {
       valParts.push(make(Math.max(firstOrigin, part.val.start - 1), part.val.end));
     }
   });
-  const trainSet = concatSets(trainParts);
-  const valSet = valParts.length > 0 ? concatSets(valParts) : undefined;
+  // One set over the series joined end to end: a batch from many series is filled in one pass.
+  const trainSet = makeJoinedWindowSet(trainParts, { lookback, horizon, anchor });
+  const valSet = valParts.length > 0 ? makeJoinedWindowSet(valParts, { lookback, horizon, anchor }) : undefined;
   const first = series[0];
   const shape: ModelShape = { lookback, numFeatures: preprocessors[0].numInputs, horizon, numTargets: first.targets.length };
   const kernel = resolveLstmKernel(config.kernel, { dropout: config.dropout > 0 || config.recurrentDropout > 0 });

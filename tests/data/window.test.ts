@@ -4,6 +4,7 @@ import {
   DEFAULT_SEQUENCE_STRIDE,
   DEFAULT_WINDOW_STRIDE,
   kerasWindowStarts,
+  makeJoinedWindowSet,
   makeOriginSet,
   makeWindowSet,
   timeseriesDataset,
@@ -342,6 +343,48 @@ describe('makeWindowSet: passing a single column by mistake', () => {
     expectInputError(
       () => makeWindowSet(y as unknown as Float64Array[], [y], { lookback: 1, horizon: 1 }),
       'inputs must be an array of columns, got a single Float64Array of length 3; wrap it as [column]',
+    );
+  });
+});
+
+describe('makeJoinedWindowSet', () => {
+  const col = (...v: number[]): Float64Array => Float64Array.from(v);
+  // Row 0 of each part is NaN (a differenced column): no sample may read it.
+  const a = { y: col(NaN, 1, 2, 3, 4, 5), x: col(9, 8, 7, 6, 5, 4) };
+  const b = { y: col(NaN, 10, 20, 30, 40), x: col(1, 1, 2, 2, 3) };
+  const parts = [
+    { inputs: [a.y, a.x], targets: [a.y], firstOrigin: 2, targetEnd: 6 },
+    { inputs: [b.y, b.x], targets: [b.y], firstOrigin: 2, targetEnd: 5 },
+  ];
+
+  it('holds the samples of each part, in order, exactly as the parts on their own', () => {
+    const joined = makeJoinedWindowSet(parts, { lookback: 2, horizon: 1, anchor: [0] });
+    const own = parts.map((p) => makeWindowSet(p.inputs, p.targets, { lookback: 2, horizon: 1, firstOrigin: p.firstOrigin, targetEnd: p.targetEnd, anchor: [0] }));
+    expect(joined.size).toBe(own[0].size + own[1].size);
+    const sample = (set: { fill: (i: number[], x: Float32Array, y: Float32Array) => void }, i: number): number[][] => {
+      const x = new Float32Array(4);
+      const y = new Float32Array(1);
+      set.fill([i], x, y);
+      return [Array.from(x), Array.from(y)];
+    };
+    const expected = [...Array.from({ length: own[0].size }, (_, i) => sample(own[0], i)), ...Array.from({ length: own[1].size }, (_, i) => sample(own[1], i))];
+    expect(Array.from({ length: joined.size }, (_, i) => sample(joined, i))).toEqual(expected);
+    // A shuffled batch across both parts fills as the samples one by one.
+    const x = new Float32Array(3 * 4);
+    const y = new Float32Array(3);
+    joined.fill([4, 0, 3], x, y);
+    expect(Array.from(y)).toEqual([expected[4][1][0], expected[0][1][0], expected[3][1][0]]);
+  });
+
+  it('rejects no parts and parts of other shapes, naming the part', () => {
+    expectInputError(() => makeJoinedWindowSet([], { lookback: 2, horizon: 1 }), 'makeJoinedWindowSet needs at least one part');
+    expectInputError(
+      () => makeJoinedWindowSet([parts[0], { ...parts[1], inputs: [b.y] }], { lookback: 2, horizon: 1 }),
+      'parts[1] has 1 input and 1 target columns, parts[0] has 2 and 1',
+    );
+    expectInputError(
+      () => makeJoinedWindowSet([{ ...parts[0], firstOrigin: 1 }], { lookback: 2, horizon: 1 }),
+      'inputs[0][0] must be a finite number, got NaN (read by the sample with origin 1)',
     );
   });
 });
