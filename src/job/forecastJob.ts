@@ -437,10 +437,13 @@ function checkMaseScale(series: TimeSeries, target: string, testStart: number, s
 
 /**
  * Runs the whole forecasting job: select the backend (and the LSTM kernel, see
- * `resolveLstmKernel`; both are logged and recorded in `metrics.json`), load and validate the CSV, split
- * chronologically (train / val / test = the last `testFraction` rows), fit the LSTM (early
- * stopping on val), evaluate it and the baselines with the rolling-origin protocol on the test
- * range, and write into `out`: `model/` (bundle), `metrics.json`, `forecast.csv`, `report.html`.
+ * `resolveLstmKernel`; both are logged and recorded in `metrics.json`), load and validate the CSV
+ * (one series, or many with `id` / `wide`: a panel), split every series chronologically
+ * (train / val / test = the last `testFraction` rows of each, or at `testStart`), fit the LSTM
+ * (global or local, early stopping on val), evaluate it and the reference models through the
+ * `Forecaster` interface with the rolling-origin protocol on each test range, forecast `horizon`
+ * steps past each series' end, and write into `out`: `model/` (bundle), `metrics.json`,
+ * `forecast.csv`, `future.csv`, `report.html`.
  *
  * Every check that can fail on the options or the data runs before training: `out` must not
  * exist and must be writable (a temporary sibling directory is created at once, and the job
@@ -516,7 +519,6 @@ export async function runForecastJob(options: ForecastJobOptions): Promise<Forec
       timeoutMs: options.timeoutMs,
     }), signal, () => `interrupted during load; nothing was written to ${options.out}`);
     const panel = loaded.panel;
-    const target = panel.targets[0];
     for (const warning of loaded.warnings) log(`warning: ${warning}`);
     checkAborted();
     const split =
@@ -587,7 +589,6 @@ export async function runForecastJob(options: ForecastJobOptions): Promise<Forec
       await fs.rename(tmp, out);
       renamed = true;
       seconds.write = (Date.now() - stageStart) / 1000;
-      void target;
       return { out, metrics, files: ['model/', 'metrics.json', 'forecast.csv', 'future.csv', 'report.html'], secondsByStage: { ...seconds } };
     } finally {
       lstm.dispose();
