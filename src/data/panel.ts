@@ -248,6 +248,16 @@ export function panelSeriesList(panel: Panel): TimeSeries[] {
   return panel.ids.map((_, i) => panelSeries(panel, i));
 }
 
+/**
+ * The same error with the series named first: `series "north": <message>`, its details gaining
+ * `id`. Every panel-level layer prefixes errors of one series this way.
+ * @example
+ * seriesError('north', new InputError('needs at least 2 rows, got 1')).message; // 'series "north": needs at least 2 rows, got 1'
+ */
+export function seriesError(id: string, error: InputError): InputError {
+  return new InputError(`series ${JSON.stringify(id)}: ${error.message}`, { ...error.details, id });
+}
+
 function checkIndex(panel: Panel, index: number): void {
   if (!Number.isInteger(index) || index < 0 || index >= panel.ids.length) {
     throw new InputError(`series index must be an integer in [0, ${panel.ids.length - 1}], got ${describeValue(index)}`, {

@@ -3,7 +3,7 @@
  * or common cutoff time stamps.
  */
 import { InputError } from '../errors';
-import { panelSeries, type Panel } from './panel';
+import { panelSeries, seriesError, type Panel } from './panel';
 import { type FractionSplitOptions, type SplitIndices, type TimeSplitOptions, splitByFraction, splitByTime } from './split';
 
 /** Per series (in `panel.ids` order), its train / validation / test rows, as series-local indices. */
@@ -38,7 +38,7 @@ export function splitPanel(panel: Panel, options: FractionSplitOptions | TimeSpl
         return byTime ? splitByTime(series, options as TimeSplitOptions) : splitByFraction(series.length, options as FractionSplitOptions);
       } catch (error) {
         if (!(error instanceof InputError) || panel.ids.length === 1) throw error;
-        throw new InputError(`series ${JSON.stringify(id)}: ${error.message}`, { ...error.details, id });
+        throw seriesError(id, error);
       }
     }),
   );

@@ -5,7 +5,7 @@
  * every origin, the protocol of `rollingOriginBacktest` and the statistical `OriginForecaster`s.
  */
 import { InputError, describeValue } from '../errors';
-import type { Panel } from '../data/panel';
+import { seriesError, type Panel } from '../data/panel';
 import type { PanelSplit } from '../data/panelSplit';
 import { arimaForecastAt, autoArima } from './arima';
 import { BASELINE_NAMES, type BaselineName, drift, meanForecast, naive, seasonalNaive } from './baselines';
@@ -196,7 +196,7 @@ function fitSeries(
       fits.set(id, fitter(train));
     } catch (error) {
       if (!(error instanceof InputError) || fallback === null || fallbackFitter === null) {
-        throw error instanceof InputError ? prefixed(id, error) : error;
+        throw error instanceof InputError ? seriesError(id, error) : error;
       }
       const model = withSeriesId(id, () => fallbackFitter(train));
       fits.set(id, { description: `${fallback} (fallback: ${error.message})`, forecastAt: model.forecastAt });
@@ -287,14 +287,11 @@ function holtWintersFitter(season: number): SeriesFitter {
   };
 }
 
-function prefixed(id: string, error: InputError): InputError {
-  return new InputError(`series ${JSON.stringify(id)}: ${error.message}`, { ...error.details, id });
-}
 
 function withSeriesId<T>(id: string, work: () => T): T {
   try {
     return work();
   } catch (error) {
-    throw error instanceof InputError ? prefixed(id, error) : error;
+    throw error instanceof InputError ? seriesError(id, error) : error;
   }
 }

@@ -4,7 +4,7 @@
  * origin advances, is probed for lookahead, and is scored per series, per step and over the panel.
  */
 import { InputError, describeValue } from '../errors';
-import { type Panel, seriesIndex } from '../data/panel';
+import { type Panel, seriesError, seriesIndex } from '../data/panel';
 import type { PanelSplit } from '../data/panelSplit';
 import type { SplitIndices } from '../data/split';
 import { DEFAULT_MASE_SEASON, type MetricSet, maseScale, metricsWithScale } from './metrics';
@@ -291,7 +291,7 @@ function seriesScale(panel: Panel, index: number, split: SplitIndices, season: n
     return maseScale(panel.values[panel.targets[0]].subarray(start, start + split.test.start), season);
   } catch (error) {
     if (!(error instanceof InputError)) throw error;
-    throw new InputError(`series ${JSON.stringify(panel.ids[index])}: ${error.message}`, { ...error.details, id: panel.ids[index] });
+    throw seriesError(panel.ids[index], error);
   }
 }
 

@@ -585,7 +585,7 @@ export class LstmForecaster {
  * name; ours is an instance passed to `compile` (`compileLstmModel`), so without this its slot
  * variables (Adam's moments) would leak with every forecaster.
  */
-function disposeModel(model: tf.LayersModel): void {
+export function disposeModel(model: tf.LayersModel): void {
   const optimizer = model.optimizer as tf.Optimizer | undefined;
   model.dispose();
   optimizer?.dispose();

@@ -4,13 +4,14 @@
  */
 import * as tf from '../tf';
 import { InputError, describeValue } from '../errors';
-import { panelSeries, type Panel } from '../data/panel';
+import { panelSeries, seriesError, type Panel } from '../data/panel';
 import type { PanelSplit } from '../data/panelSplit';
 import type { SplitIndices } from '../data/split';
 import type { TimeSeries } from '../data/types';
 import { makeJoinedWindowSet, type WindowPart } from '../data/window';
 import type { TargetTransform } from '../data/transform';
 import { resolveLstmConfig } from './config';
+import { positiveInteger } from './validate';
 import {
   AUTO_TARGET_TRANSFORMS,
   DEFAULT_EARLY_STOPPING_PATIENCE,
@@ -27,6 +28,7 @@ import {
   type PreprocessingSelection,
   checkLeadWindow,
   defaultLookback,
+  disposeModel,
   validationScore,
 } from './forecaster';
 import { resolveLstmKernel, type ResolvedLstmKernel } from './kernel';
@@ -154,10 +156,10 @@ export class GlobalLstmForecaster {
         argument: 'split',
       });
     }
-    const horizon = positiveInteger(options.horizon, 'horizon');
-    const season = positiveInteger(options.season ?? 1, 'season');
+    const horizon = positiveInteger('horizon', options.horizon);
+    const season = positiveInteger('season', options.season ?? 1);
     const shortest = split.reduce((m, s) => Math.min(m, s.train.end - s.train.start), Number.POSITIVE_INFINITY);
-    const lookback = positiveInteger(options.lookback ?? defaultLookback(season, horizon, shortest), 'lookback');
+    const lookback = positiveInteger('lookback', options.lookback ?? defaultLookback(season, horizon, shortest));
     const transform = options.targetTransform ?? DEFAULT_FORECASTER_TRANSFORM;
     const series = panel.ids.map((_, i) => panelSeries(panel, i));
     const hasVal = split.some((s) => s.val.end > s.val.start);
@@ -251,9 +253,7 @@ export class GlobalLstmForecaster {
 
   /** Releases the network's tensors and its optimizer's. Unusable afterwards. */
   dispose(): void {
-    const optimizer = this.model.optimizer as tf.Optimizer | undefined;
-    this.model.dispose();
-    optimizer?.dispose();
+    disposeModel(this.model);
   }
 }
 
@@ -345,9 +345,7 @@ async function fitOne(panel: Panel, series: readonly TimeSeries[], split: PanelS
     const spec: GlobalSpec = { shared, ids: [...panel.ids], preprocessors: preprocessors.map((p) => p.toJSON()), splits: split };
     return GlobalLstmForecaster.fromParts(model, spec, kernel);
   } catch (error) {
-    const optimizer = model.optimizer as tf.Optimizer | undefined;
-    model.dispose();
-    optimizer?.dispose();
+    disposeModel(model);
     throw error;
   }
 }
@@ -368,13 +366,6 @@ function withSeries<T>(id: string, count: number, work: () => T): T {
     return work();
   } catch (error) {
     if (!(error instanceof InputError) || count === 1) throw error;
-    throw new InputError(`series ${JSON.stringify(id)}: ${error.message}`, { ...error.details, id });
+    throw seriesError(id, error);
   }
-}
-
-function positiveInteger(value: unknown, name: string): number {
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) {
-    throw new InputError(`${name} must be a positive integer, got ${describeValue(value)}`, { argument: name, value });
-  }
-  return value;
 }

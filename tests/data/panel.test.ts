@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { makePanel, panelFromSeries, panelSeries, panelSeriesList, seriesCount, seriesIndex, seriesRows } from '../../src/data/panel';
+import { InputError } from '../../src/errors';
+import { makePanel, panelFromSeries, panelSeries, panelSeriesList, seriesCount, seriesError, seriesIndex, seriesRows } from '../../src/data/panel';
 import type { TimeSeries } from '../../src/data/types';
 import { expectInputError } from '../helpers/expectInputError';
 
@@ -93,5 +94,14 @@ describe('makePanel', () => {
     expectInputError(() => seriesIndex(panel, 'z'), 'unknown series id "z"; the series are "a", "b"');
     expectInputError(() => panelSeries(panel, 2), 'series index must be an integer in [0, 1], got 2');
     expectInputError(() => makePanel([{ id: 'a', series: a }], { futureCovariates: ['q'] }), 'future covariate "q" is not a feature column (features: [x])');
+  });
+});
+
+describe('seriesError', () => {
+  it('names the series first and adds its id to the details, leaving the original alone', () => {
+    const original = new InputError('needs at least 2 rows, got 1', { rows: 1 });
+    const named = seriesError('north', original);
+    expect([named.message, named.details]).toEqual(['series "north": needs at least 2 rows, got 1', { rows: 1, id: 'north' }]);
+    expect([original.message, original.details]).toEqual(['needs at least 2 rows, got 1', { rows: 1 }]);
   });
 });
