@@ -400,6 +400,21 @@ export function readCsvTable(
   return { header, rows, lines, columnIndex, delimiter, source };
 }
 
+/**
+ * The column names of a CSV text's header line, after the structural checks of
+ * {@link readCsvTable} (text, quoting, field counts, duplicate names, at least one data row).
+ *
+ * @param delimiter - A delimiter, or `'auto'` to guess it from the header line. @defaultValue `'auto'`
+ * @throws InputError as {@link readCsvTable} does for structural problems, naming `source`.
+ * @example
+ * readCsvHeader('t;y\n1;2\n', 'f.csv'); // ['t', 'y']
+ */
+export function readCsvHeader(text: string, source: string, delimiter: CsvDelimiter = DEFAULT_DELIMITER): string[] {
+  if (typeof text !== 'string') throw new InputError(`text must be a string, got ${describeValue(text)}`, { argument: 'text' });
+  checkText(text, source);
+  return [...parseStructure(text, source, delimiter === 'auto' ? detectDelimiter(text) : delimiter).header];
+}
+
 /** Indices of every data row of `table`, in file order. */
 export function allCsvRows(table: CsvTable): Int32Array {
   return Int32Array.from({ length: table.rows.length }, (_, i) => i);

@@ -21,3 +21,4 @@ export * from './panel';
 export * from './panelSplit';
 export * from './panelWindows';
 export * from './panelCsv';
+export * from './futureCsv';

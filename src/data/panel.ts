@@ -4,7 +4,7 @@
  * `unique_id, ds, y`). A {@link TimeSeries} is the view of one series of a panel.
  */
 import { InputError, describeValue } from '../errors';
-import { type Frequency, inferFrequency } from './frequency';
+import { type Frequency, futureTimes, inferFrequency } from './frequency';
 import type { TimeKind, TimeSeries } from './types';
 
 /**
@@ -17,7 +17,9 @@ import type { TimeKind, TimeSeries } from './types';
  * - within each series `time` is strictly increasing and finite;
  * - every array in `values` has length `length` and holds only finite numbers;
  * - `targets`, `features` and `futureCovariates` are disjoint and `columns` is their concatenation;
- * - every array in `statics` has `ids.length` entries (one per series).
+ * - every array in `statics` has `ids.length` entries (one per series);
+ * - `future` has `ids.length` entries; a non-null one continues its series at its frequency and
+ *   holds every future-known covariate (see {@link KnownFuture}).
  */
 export interface Panel {
   /** Series ids, in storage order. */
@@ -48,8 +50,25 @@ export interface Panel {
   readonly frequencies: readonly Frequency[];
   /** Total number of rows. */
   readonly length: number;
+  /**
+   * Per series (same order as `ids`), the future-known covariates' values after its last row,
+   * or `null` when none are known (always `null` without future-known covariates).
+   */
+  readonly future: readonly (KnownFuture | null)[];
   /** Where the data came from (file path or URL), for messages and metadata. */
   readonly source: string;
+}
+
+/**
+ * What is known at the end of a series about the rows after it: the values of its future-known
+ * covariates (planned prices, promotions, holidays) at the next stamps. Entry `k` of each array
+ * is row `length + k` of the series.
+ */
+export interface KnownFuture {
+  /** The stamps of those rows: the series' next stamps at its frequency (`futureTimes`). */
+  readonly time: Float64Array;
+  /** Every future-known covariate of the panel -> its finite values at `time` (same length). */
+  readonly values: Readonly<Record<string, Float64Array>>;
 }
 
 /** One series given to {@link makePanel}. */
@@ -60,6 +79,11 @@ export interface PanelMember {
   readonly series: TimeSeries;
   /** Its static covariates, column name -> value. @defaultValue `{}` */
   readonly statics?: Readonly<Record<string, string>>;
+  /**
+   * Its future-known covariates after its last row (needs `futureCovariates`; checked by
+   * {@link checkKnownFuture}). @defaultValue none
+   */
+  readonly future?: KnownFuture | null;
 }
 
 /** Options of {@link makePanel}. */
@@ -81,8 +105,9 @@ export interface MakePanelOptions {
  * @param options - See {@link MakePanelOptions}.
  * @returns A new panel; series `i` is `members[i]`.
  * @throws InputError for no members, a duplicate or empty id, mismatched columns or time kinds
- *   (naming the series id), a series shorter than 2 rows, inconsistent static columns, or a future
- *   covariate that is not one of the features.
+ *   (naming the series id), a series shorter than 2 rows, inconsistent static columns, a future
+ *   covariate that is not one of the features, or a member's `future` that fails
+ *   {@link checkKnownFuture}.
  * @example
  * const a = parseCsvText('t,y\n1,1\n2,2\n', { time: 't', targets: ['y'] });
  * const b = parseCsvText('t,y\n1,5\n2,6\n3,7\n', { time: 't', targets: ['y'] });
@@ -136,6 +161,15 @@ export function makePanel(members: readonly PanelMember[], options: MakePanelOpt
   });
   const statics: Record<string, readonly string[]> = {};
   for (const name of staticNames) statics[name] = Object.freeze(members.map((m) => m.statics![name]));
+  const frequencies = members.map((m) => inferFrequency(m.series.time, m.series.timeKind));
+  const known = members.map((m) => {
+    if (m.future === undefined || m.future === null) return null;
+    try {
+      return checkKnownFuture(m.future, m.series, future);
+    } catch (error) {
+      throw error instanceof InputError && members.length > 1 ? seriesError(m.id, error) : error;
+    }
+  });
   const features = first.features.filter((name: string) => !future.includes(name));
   return Object.freeze({
     ids: Object.freeze(members.map((m) => m.id)),
@@ -150,7 +184,8 @@ export function makePanel(members: readonly PanelMember[], options: MakePanelOpt
     columns: Object.freeze([...first.targets, ...features, ...future]),
     values: Object.freeze(values),
     statics: Object.freeze(statics),
-    frequencies: Object.freeze(members.map((m) => inferFrequency(m.series.time, m.series.timeKind))),
+    frequencies: Object.freeze(frequencies),
+    future: Object.freeze(known),
     length,
     source: options.source ?? first.source,
   });
@@ -172,6 +207,121 @@ function checkSameShape(first: TimeSeries, series: TimeSeries, id: string): void
   if (series.length < 2) {
     throw new InputError(`${what}: needs at least 2 rows, got ${series.length}`, { id, rows: series.length });
   }
+}
+
+/**
+ * Checks what is known about the rows after `series` and returns a frozen copy.
+ *
+ * Entry `k` stands for the `k + 1`-th row after the last one, as rows are what the models step
+ * through. Without `frequency` the stamps need only increase strictly from the series' last one
+ * (a panel cut by `truncatePanel` keeps its own stamps); with it they must be exactly the next
+ * stamps at that frequency (`futureTimes`), as a user's file must.
+ *
+ * @param future - The values after the last row; not modified.
+ * @param futureCovariates - The future-known covariates: `future.values` must hold exactly these.
+ * @param frequency - When given, the frequency the stamps must follow. @defaultValue none
+ * @returns A copy (new arrays).
+ * @throws InputError for no future-known covariates, a missing or unknown column, a length that
+ *   differs from `future.time`'s, a stamp out of order or not the next one at `frequency`
+ *   (naming its position, the expected and the given stamp), or a value that is not finite;
+ *   `details.index` is the position.
+ * @example
+ * const s = parseCsvText('t,y,p\n1,1,0\n2,2,1\n', { time: 't', targets: ['y'], features: ['p'] });
+ * checkKnownFuture({ time: Float64Array.of(3), values: { p: Float64Array.of(1) } }, s, ['p'], inferFrequency(s.time, 'number')).time; // [3]
+ */
+export function checkKnownFuture(
+  future: KnownFuture,
+  series: TimeSeries,
+  futureCovariates: readonly string[],
+  frequency?: Frequency,
+): KnownFuture {
+  if (futureCovariates.length === 0) {
+    throw new InputError('future values were given, but the panel has no future-known covariates (futureCovariates is empty)', {
+      argument: 'future',
+    });
+  }
+  const { time, values } = future ?? ({} as Partial<KnownFuture>);
+  if (!(time instanceof Float64Array) || values === null || typeof values !== 'object') {
+    throw new InputError(`future must be { time: Float64Array, values: { column: Float64Array } }, got ${describeValue(future)}`, { argument: 'future' });
+  }
+  const unknown = Object.keys(values).find((name) => !futureCovariates.includes(name));
+  if (unknown !== undefined) {
+    throw new InputError(
+      `future has column ${JSON.stringify(unknown)}, which is not a future-known covariate (futureCovariates: [${futureCovariates.join(', ')}])`,
+      { argument: 'future', column: unknown },
+    );
+  }
+  checkFutureStamps(time, series, frequency);
+  const copy: Record<string, Float64Array> = {};
+  for (const name of futureCovariates) {
+    const column = values[name];
+    if (!(column instanceof Float64Array) || column.length !== time.length) {
+      throw new InputError(
+        `future.values.${name} must hold ${time.length} values (one per future stamp), got ${column instanceof Float64Array ? column.length : describeValue(column)}`,
+        { argument: `future.values.${name}`, column: name },
+      );
+    }
+    const bad = column.findIndex((v) => !Number.isFinite(v));
+    if (bad >= 0) {
+      throw new InputError(`future.values.${name}[${bad}] must be a finite number, got ${describeValue(column[bad])}`, {
+        argument: `future.values.${name}`,
+        column: name,
+        index: bad,
+        value: column[bad],
+      });
+    }
+    copy[name] = Float64Array.from(column);
+  }
+  return Object.freeze({ time: Float64Array.from(time), values: Object.freeze(copy) });
+}
+
+function checkFutureStamps(time: Float64Array, series: TimeSeries, frequency: Frequency | undefined): void {
+  const last = series.time[series.length - 1];
+  const expected = frequency === undefined ? null : futureTimes(last, frequency, time.length);
+  const show = (t: number): string => (series.timeKind === 'date' && Number.isFinite(t) ? new Date(t).toISOString() : String(t));
+  for (let k = 0; k < time.length; k++) {
+    const previous = k === 0 ? last : time[k - 1];
+    const ok = expected === null ? Number.isFinite(time[k]) && time[k] > previous : time[k] === expected[k];
+    if (ok) continue;
+    const want = expected === null ? `a finite stamp after ${show(previous)}` : `${show(expected[k])} (the next stamp at the series' frequency)`;
+    throw new InputError(`future stamp ${k + 1} after the last row must be ${want}, got ${show(time[k])}`, {
+      argument: 'future.time',
+      index: k,
+      value: time[k],
+      ...(expected === null ? {} : { expected: expected[k] }),
+    });
+  }
+}
+
+/**
+ * A copy of `panel` with what is known after each series' end (see {@link KnownFuture}).
+ *
+ * @param future - One entry per series (panel order): its known future, or `null`. Not modified.
+ * @param frequencies - When given (`panel.frequencies`), each entry's stamps must be the series'
+ *   next stamps at its frequency (see {@link checkKnownFuture}). @defaultValue no frequency check
+ * @returns A new panel sharing every other array with `panel`.
+ * @throws InputError for the wrong number of entries, or an entry that fails
+ *   {@link checkKnownFuture} (naming the series when there are several).
+ * @example
+ * const s = parseCsvText('t,y,p\n1,1,0\n2,2,1\n', { time: 't', targets: ['y'], features: ['p'] });
+ * const panel = makePanel([{ id: 'a', series: s }], { futureCovariates: ['p'] });
+ * withKnownFuture(panel, [{ time: Float64Array.of(3), values: { p: Float64Array.of(1) } }]).future[0]?.time; // [3]
+ */
+export function withKnownFuture(panel: Panel, future: readonly (KnownFuture | null)[], frequencies?: readonly Frequency[]): Panel {
+  if (!Array.isArray(future) || future.length !== panel.ids.length) {
+    throw new InputError(`future must have one entry per series (${panel.ids.length}), got ${describeValue(Array.isArray(future) ? future.length : future)}`, {
+      argument: 'future',
+    });
+  }
+  const known = future.map((f, i) => {
+    if (f === null) return null;
+    try {
+      return checkKnownFuture(f, panelSeries(panel, i), panel.futureCovariates, frequencies?.[i]);
+    } catch (error) {
+      throw error instanceof InputError && panel.ids.length > 1 ? seriesError(panel.ids[i], error) : error;
+    }
+  });
+  return Object.freeze({ ...panel, future: Object.freeze(known) });
 }
 
 /**

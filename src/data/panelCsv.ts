@@ -92,6 +92,11 @@ export interface LoadPanelCsvOptions extends LoadCsvOptions {
   readonly minLength?: number;
   /** What to do with shorter series. @defaultValue {@link DEFAULT_SHORT_SERIES_POLICY} */
   readonly short?: ShortSeriesPolicy;
+  /**
+   * Which `features` are future-known covariates (their values after the end can be given, see
+   * `loadFutureCsv`); the rest are past covariates. @defaultValue `[]`
+   */
+  readonly futureCovariates?: readonly string[];
 }
 
 /** A series left out by `short: 'skip'`. */
@@ -125,6 +130,7 @@ interface ResolvedPanelOptions {
   readonly statics: readonly string[];
   readonly minLength: number;
   readonly short: ShortSeriesPolicy;
+  readonly futureCovariates: readonly string[];
 }
 
 /**
@@ -229,8 +235,11 @@ function longCandidates(table: CsvTable, opts: ResolvedPanelOptions): Candidate[
   return candidates;
 }
 
-/** Row indices of each series, ids in order of first appearance. */
-function groupById(table: CsvTable, idColumn: string): Map<string, number[]> {
+/**
+ * Row indices of each series of a long-format table, ids in order of first appearance.
+ * @throws InputError naming the file, column and line of a row with an empty id.
+ */
+export function groupById(table: CsvTable, idColumn: string): Map<string, number[]> {
   const column = table.columnIndex.get(idColumn)!;
   const groups = new Map<string, number[]>();
   table.rows.forEach((row, r) => {
@@ -339,7 +348,7 @@ function assemble(candidates: readonly Candidate[], table: CsvTable, opts: Resol
       `${table.source}: skipped ${skipped.length} series shorter than ${minLength} rows (minLength, short: 'skip'): ${list}`,
     );
   }
-  const panel = makePanel(members, { idColumn: base.id, source: table.source });
+  const panel = makePanel(members, { idColumn: base.id, source: table.source, futureCovariates: opts.futureCovariates });
   return {
     panel,
     warnings: Object.freeze(warnings),
@@ -411,7 +420,25 @@ function resolvePanelOptions(options: LoadPanelCsvOptions): ResolvedPanelOptions
     statics: Object.freeze([...statics]),
     minLength: length,
     short,
+    futureCovariates: checkFutureCovariates(options.futureCovariates ?? [], base),
   };
+}
+
+function checkFutureCovariates(names: unknown, base: ResolvedCsvOptions): readonly string[] {
+  if (!Array.isArray(names) || !names.every((n) => typeof n === 'string')) {
+    throw new InputError(`options.futureCovariates must be an array of feature names, got ${describeValue(names)}`, { argument: 'futureCovariates', value: names });
+  }
+  const unknown = names.find((n) => !base.features.includes(n));
+  if (unknown !== undefined) {
+    throw new InputError(
+      `options.futureCovariates names ${JSON.stringify(unknown)}, which is not one of the features [${base.features.join(', ')}]`,
+      { argument: 'futureCovariates', value: unknown },
+    );
+  }
+  if (new Set(names).size !== names.length) {
+    throw new InputError(`options.futureCovariates lists a column twice: [${names.join(', ')}]`, { argument: 'futureCovariates', value: names });
+  }
+  return Object.freeze([...names]);
 }
 
 function checkWideTarget(wideTarget: unknown, wide: boolean, base: ResolvedCsvOptions): void {

@@ -5,7 +5,7 @@
  */
 import { InputError, describeValue } from '../errors';
 import { futureTimes } from '../data/frequency';
-import { type Panel, type PanelMember, makePanel, panelSeries, seriesRows } from '../data/panel';
+import { type KnownFuture, type Panel, type PanelMember, makePanel, panelSeries, seriesRows } from '../data/panel';
 import type { PanelSplit } from '../data/panelSplit';
 import type { TimeKind, TimeSeries } from '../data/types';
 
@@ -177,7 +177,9 @@ export function panelForecast(
  * @param ends - Per series (panel order), how many of its first rows to keep: `0` drops the
  *   series, otherwise an integer in `[2, length]`.
  * @returns A new panel of the kept series, in panel order, with their statics, the same
- *   columns and roles; frequencies are inferred again from the kept rows.
+ *   columns and roles; frequencies are inferred again from the kept rows. With future-known
+ *   covariates, a cut series' `future` holds their values at the cut rows (then at its known
+ *   future): they are known at the origin, its targets and past covariates are not.
  * @throws InputError when `ends` does not have one entry per series, or an entry is out of range
  *   (naming the series), or every series is dropped.
  * @example
@@ -201,10 +203,26 @@ export function truncatePanel(panel: Panel, ends: readonly number[]): Panel {
       );
     }
     const statics = Object.fromEntries(Object.entries(panel.statics).map(([name, column]) => [name, column[i]]));
-    members.push({ id: panel.ids[i], series: headOf(panelSeries(panel, i), end), statics });
+    const series = panelSeries(panel, i);
+    members.push({ id: panel.ids[i], series: headOf(series, end), statics, future: futureAfter(panel, i, series, end) });
   });
   if (members.length === 0) throw new InputError('ends must keep at least one series, got only zeros', { argument: 'ends' });
   return makePanel(members, { idColumn: panel.idColumn, futureCovariates: panel.futureCovariates, source: panel.source });
+}
+
+/** The future-known covariates of rows `end ..` of series `index`, then its known future; `null` without them. */
+function futureAfter(panel: Panel, index: number, series: TimeSeries, end: number): KnownFuture | null {
+  if (panel.futureCovariates.length === 0) return null;
+  const known = panel.future[index];
+  const join = (cut: Float64Array, after: Float64Array | undefined): Float64Array => {
+    const out = new Float64Array(cut.length + (after?.length ?? 0));
+    out.set(cut);
+    if (after !== undefined) out.set(after, cut.length);
+    return out;
+  };
+  const values: Record<string, Float64Array> = {};
+  for (const name of panel.futureCovariates) values[name] = join(series.values[name].subarray(end), known?.values[name]);
+  return { time: join(series.time.subarray(end), known?.time), values };
 }
 
 function headOf(series: TimeSeries, end: number): TimeSeries {

@@ -107,6 +107,7 @@ Examples:
   forecast --csv datasets/co2-concentration.csv --time Date --target CO2 --season 12 --horizon 12 --gaps fill --missing interpolate --out runs/co2
   forecast --csv stocks.csv --id symbol --time date --time-format "MMM d yyyy" --target price --horizon 6 --out runs/stocks
   forecast --csv sales.csv --time day --target units --features price,promo --season 7 --horizon 14 --out runs/sales --sort
+  forecast --csv sales.csv --time day --target units --features price,promo --future-covariates plan.csv --horizon 14 --out runs/plan
   forecast --csv https://example.org/data.csv --time date --target y --max-bytes 100000000 --timeout 10 --out runs/web
 
 Exit codes:
@@ -126,6 +127,7 @@ export function buildProgram(): Command {
     .requiredOption('--target <col>', 'column to forecast (with --wide: the series columns, comma-separated)')
     .requiredOption('--out <dir>', 'output directory (must not exist; written atomically)')
     .option('--features <a,b>', 'extra input columns, comma-separated (default: none)', list)
+    .option('--future-covariates <file>', 'CSV of future values (time, id with --id, and some --features columns) for at least --horizon rows past each series: those features become future-known LSTM inputs')
     .option('--calendar <a,b>', `calendar encoders as future-known LSTM inputs: ${CALENDAR_FEATURES.join(', ')} (default: none)`, list)
     .option('--id <col>', 'long format: the series id column (one row per series and time); trains on every series')
     .option('--wide', 'wide format: every --target column (comma-separated) is a series of its own')
@@ -241,6 +243,7 @@ const FLAG_OF: Readonly<Record<string, string>> = {
   testStart: '--test-start',
   refit: '--refit',
   calendar: '--calendar',
+  futureCovariates: '--future-covariates',
   valStart: '--val-start',
 };
 
@@ -280,6 +283,7 @@ function jobOptions(opts: Record<string, unknown>): Omit<ForecastJobOptions, 'on
     mode: opts.mode as LstmMode,
     features: (opts.features as string[] | undefined) ?? [],
     calendar: (opts.calendar as CalendarFeature[] | undefined) ?? [],
+    futureCovariates: opts.futureCovariates as string | undefined,
     season: opts.season as number,
     horizon: opts.horizon as number,
     lookback: opts.lookback as number | 'auto' | undefined,

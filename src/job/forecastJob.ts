@@ -6,6 +6,8 @@ import { checkCalendarFeatures, type CalendarFeature } from '../data/calendar';
 import type { CsvDelimiter, GapPolicy, MissingPolicy } from '../data/csv';
 import { panelSeries, type Panel } from '../data/panel';
 import { loadPanelCsv, type ShortSeriesPolicy } from '../data/panelCsv';
+import { futureCsvColumns, parseFutureCsvText } from '../data/futureCsv';
+import { readTextSource } from '../data/source';
 import { splitPanel, type PanelSplit } from '../data/panelSplit';
 import type { SplitIndices } from '../data/split';
 import type { TargetTransform } from '../data/transform';
@@ -70,6 +72,14 @@ export interface ForecastJobOptions {
   readonly calendar?: readonly CalendarFeature[];
   /** Extra input columns. @defaultValue [] */
   readonly features?: readonly string[];
+  /**
+   * A CSV file (or URL) of future-known covariates: the time column, the id column (long
+   * format), and some of `features`, with their values for at least `horizon` rows after the end
+   * of every series (see `parseFutureCsvText`). Those features become future-known covariates of
+   * the LSTM (lead columns, read over the horizon: in the backtest from the data, for
+   * `future.csv` from this file); the other features stay past covariates. @defaultValue none
+   */
+  readonly futureCovariates?: string;
   /** Seasonal period in rows (MASE scale, seasonal naive, default lookback). @defaultValue 1 */
   readonly season?: number;
   /** Forecast steps per origin. @defaultValue 1 */
@@ -140,6 +150,8 @@ export interface ForecastJobMetrics {
   readonly mode: LstmMode;
   /** Calendar encoders the LSTM saw as future-known covariates (`--calendar`). */
   readonly calendar: readonly string[];
+  /** The future-known covariates among the features, and the file of their future values (`--future-covariates`), or null. */
+  readonly future_covariates: { readonly file: string; readonly columns: readonly string[] } | null;
   readonly target: string;
   readonly features: readonly string[];
   readonly season: number;
@@ -499,25 +511,8 @@ export async function runForecastJob(options: ForecastJobOptions): Promise<Forec
     resolveLstmConfig({ ...network, ...(options.epochs !== undefined ? { epochs: options.epochs } : {}), ...(options.seed !== undefined ? { seed: options.seed } : {}) });
 
     await enter('load');
-    // loadPanelCsv takes no signal: a slow download must not delay Ctrl-C (the CLI exits at once).
-    const wide = options.wide === true;
-    const loaded = await abortable(loadPanelCsv(options.csv, {
-      time: options.time,
-      targets: wide ? options.target.split(',').map((t) => t.trim()).filter((t) => t.length > 0) : [options.target],
-      features: options.features ?? [],
-      id: options.id,
-      wide,
-      statics: options.statics,
-      timeFormat: options.timeFormat,
-      gaps: options.gaps,
-      minLength: options.minLength,
-      short: options.short,
-      missing: options.missing,
-      sort: options.sort,
-      delimiter: options.delimiter,
-      maxBytes: options.maxBytes,
-      timeoutMs: options.timeoutMs,
-    }), signal, () => `interrupted during load; nothing was written to ${options.out}`);
+    // The loaders take no signal: a slow download must not delay Ctrl-C (the CLI exits at once).
+    const loaded = await abortable(loadData(options, horizon), signal, () => `interrupted during load; nothing was written to ${options.out}`);
     const panel = loaded.panel;
     for (const warning of loaded.warnings) log(`warning: ${warning}`);
     checkAborted();
@@ -597,6 +592,63 @@ export async function runForecastJob(options: ForecastJobOptions): Promise<Forec
     if (!renamed) await fs.rm(tmp, { recursive: true, force: true });
     ownTempDirs.delete(tmp);
   }
+}
+
+/**
+ * Loads the CSV into a panel, and with `futureCovariates` the future-known covariates' values
+ * after its end: the file's columns (besides time and id) must be among `features`, and every
+ * series needs at least `horizon` of its rows (checked here, before training).
+ */
+async function loadData(options: ForecastJobOptions, horizon: number): Promise<{ panel: Panel; warnings: readonly string[] }> {
+  const wide = options.wide === true;
+  const features = options.features ?? [];
+  const file = options.futureCovariates;
+  const text = file === undefined ? null : await readTextSource(file, { maxBytes: options.maxBytes, timeoutMs: options.timeoutMs, what: 'CSV' });
+  const known = text === null ? [] : futureCsvColumns(text, { timeColumn: options.time, idColumn: options.id ?? null }, file!, options.delimiter);
+  const outside = known.find((name) => !features.includes(name));
+  if (outside !== undefined) {
+    throw new InputError(
+      `${file}: column ${JSON.stringify(outside)} is not one of --features [${features.join(', ')}]; a future-known covariate is read ` +
+        'from the data too (its history), so list it in --features',
+      { argument: 'futureCovariates', value: outside },
+    );
+  }
+  const loaded = await loadPanelCsv(options.csv, {
+    time: options.time,
+    targets: wide ? options.target.split(',').map((t) => t.trim()).filter((t) => t.length > 0) : [options.target],
+    features,
+    futureCovariates: known,
+    id: options.id,
+    wide,
+    statics: options.statics,
+    timeFormat: options.timeFormat,
+    gaps: options.gaps,
+    minLength: options.minLength,
+    short: options.short,
+    missing: options.missing,
+    sort: options.sort,
+    delimiter: options.delimiter,
+    maxBytes: options.maxBytes,
+    timeoutMs: options.timeoutMs,
+  });
+  if (text === null) return loaded;
+  const panel = parseFutureCsvText(
+    text,
+    loaded.panel,
+    { timeFormat: options.timeFormat, sort: options.sort, delimiter: options.delimiter, ignoreIds: loaded.skipped.map((s) => s.id) },
+    file,
+  );
+  panel.ids.forEach((id, i) => {
+    const rows = panel.future[i]?.time.length ?? 0;
+    if (rows < horizon) {
+      const where = panel.ids.length > 1 ? `series ${JSON.stringify(id)} has` : 'it has';
+      throw new InputError(
+        `${file}: future.csv needs the future-known covariates for ${horizon} rows (--horizon) after the end of every series; ${where} ${rows}`,
+        { argument: 'futureCovariates', id, value: rows, needed: horizon },
+      );
+    }
+  });
+  return { panel, warnings: loaded.warnings };
 }
 
 /** The data line: rows and split of one series, or the number of series and their rows. */
@@ -729,6 +781,7 @@ function buildMetrics(
     id_column: panel.idColumn ?? (options.wide ? '(wide)' : null),
     mode: lstm.mode,
     calendar: [...(options.calendar ?? [])],
+    future_covariates: options.futureCovariates === undefined ? null : { file: basename(options.futureCovariates), columns: [...panel.futureCovariates] },
     target: options.target,
     features: [...(options.features ?? [])],
     season: extra.season,

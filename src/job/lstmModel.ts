@@ -80,7 +80,8 @@ export class LstmModel implements Forecaster {
     try {
       for (let i = 0; i < panel.ids.length; i++) {
         this.options.onSeries?.(i + 1, panel.ids.length, panel.ids[i]);
-        const network = await fitSeries(panel.ids[i], panelSeries(panel, i), split[i], this.options);
+        const options = { ...this.options, futureCovariates: this.options.futureCovariates ?? panel.futureCovariates };
+        const network = await fitSeries(panel.ids[i], panelSeries(panel, i), split[i], options);
         fitted.push(network);
         if (network.history?.aborted) break;
       }
@@ -111,7 +112,7 @@ export class LstmModel implements Forecaster {
     }
     const series = panel.ids.flatMap((id, i) => {
       if (origins[i].length === 0) return [];
-      const rows = this.network(id).member(id).forecastAt(panelSeries(panel, i), origins[i]);
+      const rows = this.network(id).member(id).forecastAt(panelSeries(panel, i), origins[i], { future: panel.future[i] ?? undefined });
       const numTargets = panel.targets.length;
       return [
         {
@@ -126,11 +127,15 @@ export class LstmModel implements Forecaster {
     return { model: this.name, horizon, timeKind: panel.timeKind, series };
   }
 
-  /** `steps` rows past the end of every series (recursive beyond the trained horizon). */
+  /**
+   * `steps` rows past the end of every series (recursive beyond the trained horizon), reading
+   * the future-known covariates' values from `panel.future`.
+   * @throws InputError when the panel does not know enough of them (naming the column and counts).
+   */
   async forecast(panel: Panel, steps: number): Promise<PanelForecast> {
     const last = lastOrigins(panel);
     const series = panel.ids.map((id, i) => {
-      const f = this.network(id).member(id).forecast(panelSeries(panel, i), { steps });
+      const f = this.network(id).member(id).forecast(panelSeries(panel, i), { steps, future: panel.future[i] ?? undefined });
       return { id, index: i, origins: last[i], values: [Float64Array.from(f.values[panel.targets[0]])], times: [stepTimes(panel, i, last[i][0], steps)] };
     });
     return { model: this.name, horizon: steps, timeKind: panel.timeKind, series };

@@ -52,13 +52,19 @@ export interface GlobalForecasterOptions extends Omit<ForecasterOptions, 'lookba
    * @defaultValue {@link DEFAULT_FORECASTER_TRANSFORM} (`'auto'`)
    */
   readonly targetTransform?: TargetTransform | 'auto';
+  /**
+   * As `ForecasterOptions.futureCovariates`. @defaultValue the panel's future-known covariates
+   * (`panel.futureCovariates`)
+   */
+  readonly futureCovariates?: readonly string[];
 }
 
 /** Options of {@link GlobalLstmForecaster.forecastAt} and {@link GlobalLstmForecaster.forecast}. */
 export interface GlobalForecastOptions {
   /**
    * Per series id, the values of its future-known covariates after its last row (see
-   * `LstmForecaster.forecastAt` / `forecast` for how many each needs). @defaultValue none
+   * `LstmForecaster.forecastAt` / `forecast` for how many each needs).
+   * @defaultValue what the panel knows (`panel.future`)
    */
   readonly future?: Readonly<Record<string, FutureValues>>;
 }
@@ -233,7 +239,7 @@ export class GlobalLstmForecaster {
     return panel.ids.map((id, i) => {
       if (origins[i].length === 0) return [];
       const member = this.member(id);
-      return withSeries(id, panel.ids.length, () => member.forecastAt(panelSeries(panel, i), origins[i], { future: futureOf(options, id) }));
+      return withSeries(id, panel.ids.length, () => member.forecastAt(panelSeries(panel, i), origins[i], { future: futureOf(options, panel, i) }));
     });
   }
 
@@ -247,7 +253,7 @@ export class GlobalLstmForecaster {
   forecast(panel: Panel, steps: number = this.horizon, options: GlobalForecastOptions = {}): Forecast[] {
     return panel.ids.map((id, i) => {
       const member = this.member(id);
-      return withSeries(id, panel.ids.length, () => member.forecast(panelSeries(panel, i), { steps, future: futureOf(options, id) }));
+      return withSeries(id, panel.ids.length, () => member.forecast(panelSeries(panel, i), { steps, future: futureOf(options, panel, i) }));
     });
   }
 
@@ -272,7 +278,8 @@ interface FitOneOptions extends GlobalForecasterOptions {
 
 /** Per series its preprocessor and its training and validation windows, then one training run. */
 async function fitOne(panel: Panel, series: readonly TimeSeries[], split: PanelSplit, options: FitOneOptions): Promise<GlobalLstmForecaster> {
-  const { horizon, season, lookback, targetTransform, calendar, futureCovariates } = options;
+  const { horizon, season, lookback, targetTransform, calendar } = options;
+  const futureCovariates = options.futureCovariates ?? panel.futureCovariates;
   const config = resolveLstmConfig({ epochs: DEFAULT_FORECASTER_EPOCHS, ...options.model });
   const preprocessors: Preprocessor[] = [];
   const trainParts: WindowPart[] = [];
@@ -350,10 +357,14 @@ async function fitOne(panel: Panel, series: readonly TimeSeries[], split: PanelS
   }
 }
 
-/** The future values for series `id`, if any. @throws InputError when `options.future` is not an object. */
-function futureOf(options: GlobalForecastOptions, id: string): FutureValues | undefined {
+/**
+ * The future values for series `index`: from `options.future` when given, else the panel's.
+ * @throws InputError when `options.future` is not an object.
+ */
+function futureOf(options: GlobalForecastOptions, panel: Panel, index: number): FutureValues | undefined {
   const future = options.future;
-  if (future === undefined) return undefined;
+  const id = panel.ids[index];
+  if (future === undefined) return panel.future[index] ?? undefined;
   if (future === null || typeof future !== 'object' || Array.isArray(future)) {
     throw new InputError(`future must be an object of series id -> future values, got ${describeValue(future)}`, { argument: 'future' });
   }
