@@ -6,7 +6,11 @@
 import { InputError, describeValue } from '../errors';
 import {
   type CsvDelimiter,
+  type CsvTable,
+  MISSING_MARKERS,
+  type ParsedCsvRows,
   type ResolvedCsvOptions,
+  type SeriesOrigin,
   allCsvRows,
   parseCsvRows,
   readCsvHeader,
@@ -111,7 +115,7 @@ export function parseFutureCsvText(text: string, panel: Panel, options: LoadFutu
     }
     const targets = base.id === null ? panel.ids.map((_, i) => i) : [panel.ids.indexOf(id)];
     const origin = base.id === null ? { source } : { source, id };
-    const rows = validateCsvRows(parseCsvRows(table, indices, base, origin), panel.futureCovariates, base, origin);
+    const rows = validateCsvRows(parseRows(table, indices, base, origin), panel.futureCovariates, base, origin);
     const values = Object.fromEntries(panel.futureCovariates.map((name, c) => [name, rows.values[c]]));
     for (const i of targets) {
       try {
@@ -157,4 +161,19 @@ function resolveFutureOptions(panel: Panel, options: LoadFutureCsvOptions): Reso
     delimiter: options.delimiter,
     minRows: 1,
   });
+}
+
+/** `parseCsvRows`, with a missing cell refused as such: the future file has no missing-value policy. */
+function parseRows(table: CsvTable, indices: ArrayLike<number>, base: ResolvedCsvOptions, origin: SeriesOrigin): ParsedCsvRows {
+  try {
+    return parseCsvRows(table, indices, base, origin);
+  } catch (error) {
+    const d = error instanceof InputError ? error.details : {};
+    if (!(error instanceof InputError) || typeof d.value !== 'string' || !MISSING_MARKERS.includes(d.value)) throw error;
+    const who = origin.id === undefined ? '' : `series ${JSON.stringify(origin.id)}: `;
+    throw new InputError(
+      `${origin.source}: ${who}column ${JSON.stringify(d.column)}, line ${d.line}: missing value (${JSON.stringify(d.value)}); every future value must be given`,
+      d,
+    );
+  }
 }

@@ -214,6 +214,7 @@ export function truncatePanel(panel: Panel, ends: readonly number[]): Panel {
 function futureAfter(panel: Panel, index: number, series: TimeSeries, end: number): KnownFuture | null {
   if (panel.futureCovariates.length === 0) return null;
   const known = panel.future[index];
+  if (end === series.length) return known;
   const join = (cut: Float64Array, after: Float64Array | undefined): Float64Array => {
     const out = new Float64Array(cut.length + (after?.length ?? 0));
     out.set(cut);

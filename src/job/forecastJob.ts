@@ -603,7 +603,7 @@ async function loadData(options: ForecastJobOptions, horizon: number): Promise<{
   const wide = options.wide === true;
   const features = options.features ?? [];
   const file = options.futureCovariates;
-  const text = file === undefined ? null : await readTextSource(file, { maxBytes: options.maxBytes, timeoutMs: options.timeoutMs, what: 'CSV' });
+  const text = file === undefined ? null : await readFutureFile(file, options);
   const known = text === null ? [] : futureCsvColumns(text, { timeColumn: options.time, idColumn: options.id ?? null }, file!, options.delimiter);
   const outside = known.find((name) => !features.includes(name));
   if (outside !== undefined) {
@@ -649,6 +649,16 @@ async function loadData(options: ForecastJobOptions, horizon: number): Promise<{
     }
   });
   return { panel, warnings: loaded.warnings };
+}
+
+/** Reads the `futureCovariates` file; a read error names the option. */
+async function readFutureFile(file: string, options: ForecastJobOptions): Promise<string> {
+  try {
+    return await readTextSource(file, { maxBytes: options.maxBytes, timeoutMs: options.timeoutMs, what: 'CSV' });
+  } catch (error) {
+    if (error instanceof InputError) throw new InputError(error.message, { ...error.details, argument: 'futureCovariates' });
+    throw error;
+  }
 }
 
 /** The data line: rows and split of one series, or the number of series and their rows. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { InputError } from '../../src/errors';
-import { makePanel, panelFromSeries, panelSeries, panelSeriesList, seriesCount, seriesError, seriesIndex, seriesRows } from '../../src/data/panel';
+import { checkKnownFuture, makePanel, panelFromSeries, panelSeries, panelSeriesList, seriesCount, seriesError, seriesIndex, seriesRows, withKnownFuture } from '../../src/data/panel';
 import type { TimeSeries } from '../../src/data/types';
 import { expectInputError } from '../helpers/expectInputError';
 
@@ -103,5 +103,66 @@ describe('seriesError', () => {
     const named = seriesError('north', original);
     expect([named.message, named.details]).toEqual(['series "north": needs at least 2 rows, got 1', { rows: 1, id: 'north' }]);
     expect([original.message, original.details]).toEqual(['needs at least 2 rows, got 1', { rows: 1 }]);
+  });
+});
+
+describe('checkKnownFuture and withKnownFuture', () => {
+  const a = series([1, 2, 3], [10, 11, 12], { p: [0, 1, 0], x: [5, 5, 5] });
+  const b = series([5, 6], [0, 2], { p: [1, 1], x: [0, 0] });
+  const panel = makePanel([{ id: 'a', series: a }, { id: 'b', series: b }], { futureCovariates: ['p'] });
+  const known = (time: number[], p: number[]) => ({ time: Float64Array.from(time), values: { p: Float64Array.from(p) } });
+
+  it('a panel without known future has null per series', () => {
+    expect(panel.future).toEqual([null, null]);
+  });
+
+  it('attaches copies per series and leaves the input unchanged', () => {
+    const entry = known([13, 14], [1, 0]);
+    const withFuture = withKnownFuture(panel, [entry, null]);
+    expect(withFuture.future[0]?.values.p).toEqual(Float64Array.of(1, 0));
+    expect(withFuture.future[0]?.time).not.toBe(entry.time);
+    expect(withFuture.future[1]).toBeNull();
+    expect(withFuture.values).toBe(panel.values);
+    expect(panel.future).toEqual([null, null]);
+  });
+
+  it('without a frequency, stamps need only increase after the last one; with it, they must be the next stamps', () => {
+    expect(() => withKnownFuture(panel, [known([15], [1]), null])).not.toThrow();
+    expectInputError(
+      () => withKnownFuture(panel, [known([15], [1]), null], panel.frequencies),
+      'series "a": future stamp 1 after the last row must be 13 (the next stamp at the series\' frequency), got 15',
+    );
+    expectInputError(
+      () => withKnownFuture(panel, [null, known([4, 3], [1, 1])]),
+      'series "b": future stamp 2 after the last row must be a finite stamp after 4, got 3',
+    );
+    expect(checkKnownFuture(known([4, 6], [0, 1]), b, ['p'], panel.frequencies[1]).time).toEqual(Float64Array.of(4, 6));
+  });
+
+  it.each([
+    ['an unknown column', { time: Float64Array.of(13), values: { p: Float64Array.of(1), x: Float64Array.of(1) } },
+      'series "a": future has column "x", which is not a future-known covariate (futureCovariates: [p])'],
+    ['a missing column', { time: Float64Array.of(13), values: {} }, 'series "a": future.values.p must hold 1 values (one per future stamp), got undefined'],
+    ['a short column', { time: Float64Array.of(13, 14), values: { p: Float64Array.of(1) } }, 'series "a": future.values.p must hold 2 values (one per future stamp), got 1'],
+    ['a NaN', { time: Float64Array.of(13, 14), values: { p: Float64Array.of(1, NaN) } }, 'series "a": future.values.p[1] must be a finite number, got NaN'],
+    ['plain arrays', { time: [13], values: { p: [1] } }, 'series "a": future must be { time: Float64Array, values: { column: Float64Array } }, got {"time":[13],"values":{"p":[1]}}'],
+  ])('refuses %s', (_what, entry, message) => {
+    expectInputError(() => withKnownFuture(panel, [entry as never, null]), message);
+  });
+
+  it('refuses future values without future-known covariates, and the wrong number of entries', () => {
+    const plain = makePanel([{ id: 'a', series: a }]);
+    expectInputError(() => withKnownFuture(plain, [known([13], [1])]), 'future values were given, but the panel has no future-known covariates (futureCovariates is empty)');
+    expectInputError(() => withKnownFuture(panel, [null]), 'future must have one entry per series (2), got 1');
+    expectInputError(
+      () => makePanel([{ id: 'a', series: a, future: known([13], [1]) }]),
+      'future values were given, but the panel has no future-known covariates (futureCovariates is empty)',
+    );
+  });
+
+  it('makePanel takes a member\'s known future', () => {
+    const made = makePanel([{ id: 'a', series: a, future: known([13], [7]) }, { id: 'b', series: b }], { futureCovariates: ['p'] });
+    expect(made.future[0]?.values.p).toEqual(Float64Array.of(7));
+    expect(made.future[1]).toBeNull();
   });
 });

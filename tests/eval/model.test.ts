@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { makePanel } from '../../src/data/panel';
+import { makePanel, withKnownFuture } from '../../src/data/panel';
 import { assertPanelOrigins, lastOrigins, panelForecast, stepTimes, truncatePanel } from '../../src/eval/model';
 import { expectInputError } from '../helpers/expectInputError';
 import { panelOf, seriesOf, snapshot } from './panelHelpers';
@@ -102,6 +102,23 @@ describe('truncatePanel', () => {
     expect([cut.idColumn, cut.source]).toEqual(['id', 'src.csv']);
     expect(cut.values.y.buffer).not.toBe(panel.values.y.buffer);
     expect(snapshot(panel)).toEqual(before);
+  });
+
+  it("keeps the cut rows' future-known covariates as the known future, and nothing else of them", () => {
+    const cut = truncatePanel(panel, [2, 3]);
+    expect(cut.future[0]?.time).toEqual(Float64Array.of(2, 3));
+    expect(cut.future[0]?.values).toEqual({ f: Float64Array.of(11, 12) });
+    expect(cut.future[1]).toBeNull();
+    const twice = truncatePanel(cut, [0, 2]);
+    expect(twice.future[0]?.time).toEqual(Float64Array.of(2));
+    expect(twice.future[0]?.values).toEqual({ f: Float64Array.of(1) });
+  });
+
+  it('appends the known future of a cut series after its cut rows', () => {
+    const known = withKnownFuture(panel, [{ time: Float64Array.of(4, 5), values: { f: Float64Array.of(13, 14) } }, null]);
+    const cut = truncatePanel(known, [3, 3]);
+    expect(cut.future[0]?.time).toEqual(Float64Array.of(3, 4, 5));
+    expect(cut.future[0]?.values.f).toEqual(Float64Array.of(12, 13, 14));
   });
 
   it('drops series with 0 rows kept', () => {

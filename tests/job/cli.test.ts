@@ -267,6 +267,14 @@ describe('forecast CLI: flags', () => {
     expect(result.stderr).toBe(`${message}\n`);
   }, 60_000);
 
+  it('a missing --future-covariates file: exit 2 naming the file and the flag, before the data is read', async () => {
+    const parent = await freshParent();
+    const result = await start(['--csv', 'x.csv', '--time', 't', '--target', 'y', '--out', path.join(parent, 'run'), '--future-covariates', 'nope.csv']).done;
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('forecast: file not found: nope.csv (--future-covariates)\n');
+    expect(await siblings(parent)).toEqual([]);
+  }, 60_000);
+
   it('--version prints the package version; --help lists examples and exit codes', async () => {
     const pkg = JSON.parse(await fs.readFile(path.join(ROOT, 'package.json'), 'utf8')) as { version: string };
     const version = await start(['--version']).done;

@@ -193,3 +193,80 @@ describe('runForecastJob: local mode and bad panels', () => {
     expect(metrics.warnings.some((w) => w.includes('"large"'))).toBe(true);
   }, 120_000);
 });
+
+/** longCsv with a promo column that lifts sales by 30% in promo months (every third month). */
+function promoCsv(months: number): string {
+  const [header, ...rows] = longCsv(months).trimEnd().split('\n');
+  return [header + ',promo', ...rows.map((line) => {
+    const [month, store, region, sales] = line.split(',');
+    const promo = new Date(month).getUTCMonth() % 3 === 0 ? 1 : 0;
+    return `${month},${store},${region},${(Number(sales) * (1 + 0.3 * promo)).toFixed(3)},${promo}`;
+  })].join('\n') + '\n';
+}
+
+/** A plan for `steps` months after 2015-01 + months, for both stores. */
+function planCsv(months: number, steps: number, promo: (k: number) => number, stores = ['small', 'large']): string {
+  const lines = ['store,month,promo'];
+  for (const store of stores) {
+    for (let k = 0; k < steps; k++) lines.push(`${store},${new Date(Date.UTC(2015, months + k, 1)).toISOString().slice(0, 10)},${promo(k)}`);
+  }
+  return lines.join('\n') + '\n';
+}
+
+describe('runForecastJob --future-covariates', () => {
+  let dir: string;
+  const run = (name: string, plan: string, extra: Record<string, unknown> = {}) =>
+    runForecastJob({
+      ...quick, epochs: 2, targetTransform: 'difference', csv: path.join(dir, 'stores.csv'), features: ['promo'],
+      futureCovariates: path.join(dir, plan), out: path.join(dir, name), ...extra,
+    });
+
+  beforeAll(async () => {
+    dir = await fresh();
+    await fs.writeFile(path.join(dir, 'stores.csv'), promoCsv(60));
+    await fs.writeFile(path.join(dir, 'on.csv'), planCsv(60, 3, () => 1));
+    await fs.writeFile(path.join(dir, 'off.csv'), planCsv(60, 3, () => 0));
+  });
+
+  it("makes the file's columns future-known LSTM inputs, and future.csv follows the plan", async () => {
+    const on = await run('on', 'on.csv');
+    const off = await run('off', 'off.csv');
+    expect(on.metrics.future_covariates).toEqual({ file: 'on.csv', columns: ['promo'] });
+    const manifest = JSON.parse(await fs.readFile(path.join(dir, 'on', 'model', 'manifest.json'), 'utf8'));
+    expect(manifest.preprocessor.futureKnown).toMatchObject({ lead: 3, columns: ['promo'] });
+    // Same data and seed: the same training and validation scores. (The test backtest's last
+    // origins read the plan too: their later steps lie past the data.)
+    expect(on.metrics.validation).toEqual(off.metrics.validation);
+    expect(on.metrics.train.epochs).toBe(off.metrics.train.epochs);
+    expect(on.metrics.models.naive).toEqual(off.metrics.models.naive);
+    const read = async (name: string) => (await fs.readFile(path.join(dir, name, 'future.csv'), 'utf8')).trimEnd().split('\n');
+    const [a, b] = [await read('on'), await read('off')];
+    expect(a[0]).toBe(b[0]);
+    const column = a[0].split(',').indexOf('lstm');
+    const naive = a[0].split(',').indexOf('naive');
+    expect(a.slice(1).map((l) => l.split(',')[naive])).toEqual(b.slice(1).map((l) => l.split(',')[naive]));
+    expect(a.slice(1).map((l) => l.split(',')[column])).not.toEqual(b.slice(1).map((l) => l.split(',')[column]));
+    expect(a.slice(1).map((l) => l.split(',').slice(0, 2).join(','))).toEqual([
+      'small,2020-01-01', 'small,2020-02-01', 'small,2020-03-01', 'large,2020-01-01', 'large,2020-02-01', 'large,2020-03-01',
+    ]);
+  }, 180_000);
+
+  it.each([
+    ['a column that is not a feature', 'store,month,promo,price\nsmall,2020-01-01,1,2\n', {},
+      /plan\.csv: column "price" is not one of --features \[promo\]; a future-known covariate is read from the data too \(its history\), so list it in --features$/],
+    ['too few rows', planCsv(60, 2, () => 1), {},
+      /plan\.csv: future\.csv needs the future-known covariates for 3 rows \(--horizon\) after the end of every series; series "small" has 2$/],
+    ['a series missing', planCsv(60, 3, () => 1, ['small']), {},
+      /plan\.csv: future\.csv needs the future-known covariates for 3 rows \(--horizon\) after the end of every series; series "large" has 0$/],
+    ['an unknown id', planCsv(60, 3, () => 1, ['small', 'large', 'medium']), {}, /plan\.csv: series "medium" is not a series of the data; the series are "small", "large"$/],
+    ['a stamp that is not next', planCsv(61, 3, () => 1), {}, /plan\.csv: series "small", line 2: future stamp 1 after the last row must be 2020-01-01T00:00:00\.000Z/],
+  ])('refuses %s before training, writing nothing', async (_what, plan, extra, message) => {
+    await fs.writeFile(path.join(dir, 'plan.csv'), plan);
+    const stages: string[] = [];
+    const error = await run('bad', 'plan.csv', { ...extra, onStage: (s: string) => { stages.push(s); } }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(InputError);
+    expect((error as Error).message).toMatch(message);
+    expect(stages).not.toContain('train');
+    await expect(fs.stat(path.join(dir, 'bad'))).rejects.toThrow();
+  });
+});
