@@ -132,6 +132,8 @@ export function buildProgram(): Command {
     .option('--id <col>', 'long format: the series id column (one row per series and time); trains on every series')
     .option('--wide', 'wide format: every --target column (comma-separated) is a series of its own')
     .option('--statics <a,b>', 'long format: static columns, constant within each series', list)
+    .option('--static-inputs <a,b>', 'global mode: --statics columns given to the LSTM as one-hot inputs (default: none)', list)
+    .option('--id-input', 'global mode: give the LSTM a one-hot input of the series id (a learned embedding per series)')
     .option('--time-format <fmt>', 'parse the time column with a date-fns format such as "MMM d yyyy" or "dd.MM.yyyy" (default: ISO 8601 or numbers)')
     .addOption(new Option('--gaps <policy>', 'missing time stamps in a regular series: error, warn, or fill (insert rows, then apply --missing)').choices([...GAP_POLICIES]).argParser(oneOf('--gaps', GAP_POLICIES)).default('error'))
     .option('--min-length <n>', 'series shorter than this many rows are refused (or skipped with --short skip)', integer('--min-length', 2))
@@ -235,6 +237,8 @@ const FLAG_OF: Readonly<Record<string, string>> = {
   id: '--id',
   wide: '--wide',
   statics: '--statics',
+  staticInputs: '--static-inputs',
+  idInput: '--id-input',
   timeFormat: '--time-format',
   gaps: '--gaps',
   minLength: '--min-length',
@@ -276,6 +280,8 @@ function jobOptions(opts: Record<string, unknown>): Omit<ForecastJobOptions, 'on
     id: opts.id as string | undefined,
     wide: opts.wide === true,
     statics: (opts.statics as string[] | undefined) ?? [],
+    staticInputs: (opts.staticInputs as string[] | undefined) ?? [],
+    idInput: opts.idInput === true,
     timeFormat: opts.timeFormat as string | undefined,
     gaps: opts.gaps as GapPolicy,
     minLength: opts.minLength as number | undefined,

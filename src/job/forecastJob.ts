@@ -47,6 +47,10 @@ export interface ForecastJobOptions {
   readonly wide?: boolean;
   /** Long format: static columns, constant within each series. @defaultValue [] */
   readonly statics?: readonly string[];
+  /** Global mode: `statics` columns given to the LSTM as one-hot inputs (see `encodeStatics`). @defaultValue [] */
+  readonly staticInputs?: readonly string[];
+  /** Global mode: give the LSTM a one-hot input of the series id (a learned embedding per series). @defaultValue false */
+  readonly idInput?: boolean;
   /** A date-fns format for the time column (e.g. `MMM d yyyy`). @defaultValue ISO 8601 or numbers */
   readonly timeFormat?: string;
   /** Missing time stamps: `error`, `warn` or `fill`. @defaultValue `DEFAULT_GAP_POLICY` ('error') */
@@ -150,6 +154,8 @@ export interface ForecastJobMetrics {
   readonly mode: LstmMode;
   /** Calendar encoders the LSTM saw as future-known covariates (`--calendar`). */
   readonly calendar: readonly string[];
+  /** What the global LSTM saw about each series: one-hot static columns (`--static-inputs`) and the id (`--id-input`). */
+  readonly static_inputs: { readonly columns: readonly string[]; readonly id: boolean };
   /** The future-known covariates among the features, and the file of their future values (`--future-covariates`), or null. */
   readonly future_covariates: { readonly file: string; readonly columns: readonly string[] } | null;
   readonly target: string;
@@ -526,6 +532,8 @@ export async function runForecastJob(options: ForecastJobOptions): Promise<Forec
     await enter('train');
     const lstmOptions: LstmModelOptions = {
       mode: options.mode,
+      staticInputs: options.staticInputs ?? [],
+      idInput: options.idInput ?? false,
       calendar: options.calendar ?? [],
       horizon,
       season,
@@ -620,7 +628,8 @@ async function loadData(options: ForecastJobOptions, horizon: number): Promise<{
     futureCovariates: known,
     id: options.id,
     wide,
-    statics: options.statics,
+    // A static input is loaded as a static column without being listed twice.
+    statics: [...new Set([...(options.statics ?? []), ...(options.staticInputs ?? [])])],
     timeFormat: options.timeFormat,
     gaps: options.gaps,
     minLength: options.minLength,
@@ -791,6 +800,7 @@ function buildMetrics(
     id_column: panel.idColumn ?? (options.wide ? '(wide)' : null),
     mode: lstm.mode,
     calendar: [...(options.calendar ?? [])],
+    static_inputs: { columns: [...(options.staticInputs ?? [])], id: options.idInput === true },
     future_covariates: options.futureCovariates === undefined ? null : { file: basename(options.futureCovariates), columns: [...panel.futureCovariates] },
     target: options.target,
     features: [...(options.features ?? [])],

@@ -52,6 +52,12 @@ export class LstmModel implements Forecaster {
     if (!LSTM_MODES.includes(mode)) {
       throw new InputError(`mode must be one of 'global', 'local', got ${describeValue(mode)}`, { argument: 'mode', value: mode });
     }
+    if (mode === 'local' && ((options.staticInputs?.length ?? 0) > 0 || options.idInput === true)) {
+      throw new InputError("staticInputs and idInput describe series to a network shared by them: they need mode 'global'", {
+        argument: (options.staticInputs?.length ?? 0) > 0 ? 'staticInputs' : 'idInput',
+        value: mode,
+      });
+    }
     this.options = { ...options, mode };
     this.name = options.name ?? 'lstm';
   }

@@ -34,6 +34,7 @@ import {
 import { resolveLstmKernel, type ResolvedLstmKernel } from './kernel';
 import { buildLstmModel, type ModelShape } from './lstm';
 import { fitPreprocessor, type FutureValues, type Preprocessor } from './preprocess';
+import { encodeStatics } from './staticInputs';
 import { trainModel, type TrainHistory } from './train';
 
 /** Options of {@link GlobalLstmForecaster.fit}. */
@@ -57,6 +58,16 @@ export interface GlobalForecasterOptions extends Omit<ForecasterOptions, 'lookba
    * (`panel.futureCovariates`)
    */
   readonly futureCovariates?: readonly string[];
+  /**
+   * Static columns of the panel given to the network as one-hot constant inputs (see
+   * `encodeStatics`). @defaultValue `DEFAULT_STATIC_INPUTS` (none)
+   */
+  readonly staticInputs?: readonly string[];
+  /**
+   * Give the network a one-hot input of the series id: a learned embedding per series.
+   * @defaultValue `DEFAULT_ID_INPUT` (false)
+   */
+  readonly idInput?: boolean;
 }
 
 /** Options of {@link GlobalLstmForecaster.forecastAt} and {@link GlobalLstmForecaster.forecast}. */
@@ -167,6 +178,7 @@ export class GlobalLstmForecaster {
     const shortest = split.reduce((m, s) => Math.min(m, s.train.end - s.train.start), Number.POSITIVE_INFINITY);
     const lookback = positiveInteger('lookback', options.lookback ?? defaultLookback(season, horizon, shortest));
     const transform = options.targetTransform ?? DEFAULT_FORECASTER_TRANSFORM;
+    encodeStatics(panel, options); // its errors before any training
     const series = panel.ids.map((_, i) => panelSeries(panel, i));
     const hasVal = split.some((s) => s.val.end > s.val.start);
     const all = transform === 'auto' ? panelCandidates(series, lookback) : [{ targetTransform: transform, lookback }];
@@ -282,6 +294,7 @@ async function fitOne(panel: Panel, series: readonly TimeSeries[], split: PanelS
   const futureCovariates = options.futureCovariates ?? panel.futureCovariates;
   const config = resolveLstmConfig({ epochs: DEFAULT_FORECASTER_EPOCHS, ...options.model });
   const preprocessors: Preprocessor[] = [];
+  const statics = encodeStatics(panel, options);
   const trainParts: WindowPart[] = [];
   const valParts: WindowPart[] = [];
   let anchor: readonly (number | null)[] = [];
@@ -289,7 +302,7 @@ async function fitOne(panel: Panel, series: readonly TimeSeries[], split: PanelS
     const id = panel.ids[i];
     const part = split[i];
     const preprocessor = withSeries(id, panel.ids.length, () =>
-      fitPreprocessor(s, part.train, { targetTransform, calendar, futureCovariates, lead: horizon }),
+      fitPreprocessor(s, part.train, { targetTransform, calendar, futureCovariates, lead: horizon, staticInputs: statics?.[i] }),
     );
     checkLeadWindow(preprocessor, lookback, horizon);
     preprocessors.push(preprocessor);

@@ -16,3 +16,4 @@ export * from './preprocess';
 export * from './forecaster';
 export * from './bundle';
 export * from './global';
+export * from './staticInputs';

@@ -41,13 +41,31 @@ export interface PreprocessorState {
    * none, as in bundles written before they existed: every feature is then a past covariate.
    */
   readonly futureKnown?: FutureKnownState;
+  /**
+   * Constant inputs of this series (a global model's encoding of its static covariates and id,
+   * see {@link StaticInputs}); absent when there are none, as in bundles written before them.
+   */
+  readonly staticInputs?: StaticInputs;
+}
+
+/**
+ * Inputs that are the same at every row of a series: what a global model knows about the series
+ * itself. Each is one input column holding `values[j]` at every row; the network's input weights
+ * on them act as a learned embedding of the series' categories.
+ */
+export interface StaticInputs {
+  /** One name per input, e.g. `region=north` (for messages and the manifest). */
+  readonly names: readonly string[];
+  /** The constant value of each input (finite). */
+  readonly values: readonly number[];
 }
 
 /**
  * Model-space columns built from a series, ready for windowing.
  *
- * `inputs` is `[...targets transformed, ...past features scaled, ...future-known lead columns]`
- * (the lead columns being the future-known feature columns, then the calendar encoders; see
+ * `inputs` is `[...targets transformed, ...past features scaled, ...future-known lead columns,
+ * ...static inputs]` (the lead columns being the future-known feature columns, then the calendar
+ * encoders; the static inputs constant columns, see {@link StaticInputs}; see
  * {@link Preprocessor.columns}); `targets` holds what the network predicts per step.
  * `anchor[m]` is the input column that target `m` is made relative to (the window builder
  * subtracts its value at the origin), or `null`.
@@ -86,9 +104,10 @@ export class Preprocessor {
     return this.state.features.filter((name) => !known.includes(name));
   }
 
-  /** Number of input columns of the network: targets, features and calendar encoders. */
+  /** Number of input columns of the network: targets, features, calendar encoders and static inputs. */
   get numInputs(): number {
-    return this.state.targets.length + this.state.features.length + (this.state.futureKnown?.calendar.length ?? 0);
+    const { targets, features, futureKnown, staticInputs } = this.state;
+    return targets.length + features.length + (futureKnown?.calendar.length ?? 0) + (staticInputs?.values.length ?? 0);
   }
 
   /** Restores a preprocessor from {@link PreprocessorState} (e.g. a bundle manifest). @throws InputError on a malformed state. */
@@ -113,6 +132,7 @@ export class Preprocessor {
       throw new InputError(`preprocessor.featureScalers must have one entry per feature (${s.features.length})`);
     }
     if (s.futureKnown !== undefined) checkFutureKnownState(s.futureKnown, s.features);
+    if (s.staticInputs !== undefined) checkStaticInputs(s.staticInputs, 'preprocessor.staticInputs');
     return new Preprocessor(s as PreprocessorState);
   }
 
@@ -161,8 +181,9 @@ export class Preprocessor {
     const featureInputs = features.flatMap((name, j) => (past.includes(name) ? [this.featureScalers[j].transform(series.values[name])] : []));
     const known = this.futureKnown;
     const leads = known === null ? [] : leadColumns(series, future, known, (name) => this.featureScalers[features.indexOf(name)], this.calendarScalers);
+    const constants = (this.state.staticInputs?.values ?? []).map((v) => new Float64Array(series.length).fill(v));
     return {
-      inputs: [...targetInputs, ...featureInputs, ...leads],
+      inputs: [...targetInputs, ...featureInputs, ...leads, ...constants],
       targets: targetInputs,
       anchor: targets.map((_, m) => (base === 'relative' ? m : null)),
       firstValidRow: base === 'difference' ? 1 : 0,
@@ -247,6 +268,8 @@ export interface PreprocessorOptions {
   readonly futureCovariates?: readonly string[];
   /** Lead of the future-known inputs: the model's horizon. Required when `calendar` or `futureCovariates` is non-empty. */
   readonly lead?: number;
+  /** Constant inputs of the series (see {@link StaticInputs}). @defaultValue none */
+  readonly staticInputs?: StaticInputs;
 }
 
 /**
@@ -304,7 +327,29 @@ export function fitPreprocessor(series: TimeSeries, train: Range, options: Prepr
     featureScalers,
     // Absent, not null, without future-known covariates: the state (and manifest) stays as before.
     ...(futureKnown === null ? {} : { futureKnown }),
+    ...(options.staticInputs === undefined || options.staticInputs.values.length === 0
+      ? {}
+      : { staticInputs: checkStaticInputs(options.staticInputs, 'staticInputs') }),
   });
+}
+
+/**
+ * Checks {@link StaticInputs}: names and finite values, as many of each.
+ * @returns A frozen copy.
+ * @throws InputError naming `argument` and the bad entry.
+ */
+function checkStaticInputs(raw: unknown, argument: string): StaticInputs {
+  const s = raw as Partial<StaticInputs> | null;
+  const names = s?.names;
+  const values = s?.values;
+  if (!Array.isArray(names) || !names.every((n) => typeof n === 'string') || !Array.isArray(values) || values.length !== names.length) {
+    throw new InputError(`${argument} must be { names: string[], values: number[] } of one length, got ${describeValue(raw)}`, { argument });
+  }
+  const bad = values.findIndex((v) => typeof v !== 'number' || !Number.isFinite(v));
+  if (bad >= 0) {
+    throw new InputError(`${argument}.values[${bad}] (${names[bad]}) must be a finite number, got ${describeValue(values[bad])}`, { argument, index: bad });
+  }
+  return Object.freeze({ names: Object.freeze([...names]), values: Object.freeze([...values]) });
 }
 
 /**

@@ -270,3 +270,33 @@ describe('runForecastJob --future-covariates', () => {
     await expect(fs.stat(path.join(dir, 'bad'))).rejects.toThrow();
   });
 });
+
+describe('runForecastJob --static-inputs, --id-input', () => {
+  it('gives the global LSTM one-hot inputs of the region and the id, recorded in metrics.json and the bundle', async () => {
+    const dir = await fresh();
+    await fs.writeFile(path.join(dir, 'stores.csv'), longCsv(60));
+    const out = path.join(dir, 'run');
+    const { metrics } = await runForecastJob({ ...quick, epochs: 1, targetTransform: 'difference', csv: path.join(dir, 'stores.csv'), staticInputs: ['region'], idInput: true, out });
+    expect(metrics.static_inputs).toEqual({ columns: ['region'], id: true });
+    const manifest = JSON.parse(await fs.readFile(path.join(out, 'model', 'manifest.json'), 'utf8'));
+    expect(manifest.panel.preprocessors.map((p: { staticInputs: unknown }) => p.staticInputs)).toEqual([
+      { names: ['region=north', 'region=south', 'id=small', 'id=large'], values: [1, 0, 1, 0] },
+      { names: ['region=north', 'region=south', 'id=small', 'id=large'], values: [0, 1, 0, 1] },
+    ]);
+    const reloaded = await loadPanelBundle(path.join(out, 'model'));
+    try {
+      expect(reloaded.model.inputs[0].shape[2]).toBe(1 + 4);
+    } finally {
+      reloaded.dispose();
+    }
+  }, 120_000);
+
+  it('refuses them in local mode, and an unknown static column, before training', async () => {
+    const dir = await fresh();
+    await fs.writeFile(path.join(dir, 'stores.csv'), longCsv(60));
+    const local = await runForecastJob({ ...quick, csv: path.join(dir, 'stores.csv'), mode: 'local', idInput: true, out: path.join(dir, 'a') }).catch((e: unknown) => e);
+    expect((local as Error).message).toBe("staticInputs and idInput describe series to a network shared by them: they need mode 'global'");
+    const unknown = await runForecastJob({ ...quick, csv: path.join(dir, 'stores.csv'), staticInputs: ['city'], out: path.join(dir, 'b') }).catch((e: unknown) => e);
+    expect((unknown as Error).message).toBe(`${path.join(dir, 'stores.csv')}: unknown column "city" (options.statics); available columns: "month", "store", "region", "sales"`);
+  });
+});
