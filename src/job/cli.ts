@@ -155,7 +155,7 @@ export function buildProgram(): Command {
     .option('--test-fraction <f>', 'fraction of rows (the last ones) used as the test range', fraction('--test-fraction', false), DEFAULT_TEST_FRACTION)
     .option('--val-fraction <f>', 'fraction of rows before the test range used for early stopping', fraction('--val-fraction'), DEFAULT_VAL_FRACTION)
     .option('--refit <policy>', "test backtest: 'never' (fit once), or every:K to refit every model, the LSTM included, before every K-th origin", refitPolicy, 'never')
-    .option('--test-start <time>', 'instead of --test-fraction: the first time stamp of every series\' test range (ISO date or number)')
+    .option('--test-start <time>', 'instead of --test-fraction: the first time stamp of every series\' test range (in --time-format, an ISO date, or a number)')
     .option('--val-start <time>', 'with --test-start: the first time stamp of the validation ranges (default: no validation rows)')
     .option('--epochs <e>', 'maximum training epochs (early stopping usually ends sooner)', integer('--epochs', 1))
     .option('--units <u>', 'LSTM units per layer', integer('--units', 1))

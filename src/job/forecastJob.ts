@@ -8,6 +8,7 @@ import { panelSeries, type Panel } from '../data/panel';
 import { loadPanelCsv, type ShortSeriesPolicy } from '../data/panelCsv';
 import { futureCsvColumns, parseFutureCsvText } from '../data/futureCsv';
 import { readTextSource } from '../data/source';
+import { parseFormattedDate } from '../data/time';
 import { splitPanel, type PanelSplit } from '../data/panelSplit';
 import type { SplitIndices } from '../data/split';
 import type { TargetTransform } from '../data/transform';
@@ -93,8 +94,9 @@ export interface ForecastJobOptions {
   /** @defaultValue {@link DEFAULT_TEST_FRACTION} */
   readonly testFraction?: number;
   /**
-   * A common cutoff instead of fractions: the first time stamp of every series' test range (ISO
-   * 8601, or a number for numeric time). @defaultValue none: `testFraction` of each series
+   * A common cutoff instead of fractions: the first time stamp of every series' test range (in
+   * `timeFormat` when the data has one, or ISO 8601, or a number for numeric time).
+   * @defaultValue none: `testFraction` of each series
    */
   readonly testStart?: string;
   /** With `testStart`: the first time stamp of the validation ranges. @defaultValue none: no validation rows */
@@ -524,7 +526,10 @@ export async function runForecastJob(options: ForecastJobOptions): Promise<Forec
     checkAborted();
     const split =
       options.testStart !== undefined
-        ? splitPanel(panel, { testStart: options.testStart, ...(options.valStart !== undefined ? { valStart: options.valStart } : {}) })
+        ? splitPanel(panel, {
+            testStart: cutoff(options.testStart, options.timeFormat),
+            ...(options.valStart !== undefined ? { valStart: cutoff(options.valStart, options.timeFormat) } : {}),
+          })
         : splitPanel(panel, { valFraction, testFraction });
     logData(panel, split, log);
     checkPanel(panel, split, { horizon, season, testFraction, source: options.csv });
@@ -658,6 +663,16 @@ async function loadData(options: ForecastJobOptions, horizon: number): Promise<{
     }
   });
   return { panel, warnings: loaded.warnings };
+}
+
+/**
+ * A `testStart` / `valStart` as the split takes it: read with the data's `timeFormat` when it
+ * has one and the text fits it (`--time-format "MMM d yyyy"` takes `--test-start "Jan 1 2008"`),
+ * else as given (ISO 8601 or a number, parsed and checked by the split).
+ */
+function cutoff(text: string, timeFormat: string | undefined): string | number {
+  if (timeFormat === undefined) return text;
+  return parseFormattedDate(text, timeFormat) ?? text;
 }
 
 /** Reads the `futureCovariates` file; a read error names the option. */

@@ -300,3 +300,20 @@ describe('runForecastJob --static-inputs, --id-input', () => {
     expect((unknown as Error).message).toBe(`${path.join(dir, 'stores.csv')}: unknown column "city" (options.statics); available columns: "month", "store", "region", "sales"`);
   });
 });
+
+describe('runForecastJob --test-start with --time-format', () => {
+  it('reads the cutoffs in the data\'s time format, and cuts every series there', async () => {
+    const dir = await fresh();
+    const dotted = longCsv(60).replace(/^(\d{4})-(\d{2})-(\d{2})/gm, (_, y, m, d) => `${d}.${m}.${y}`);
+    await fs.writeFile(path.join(dir, 'stores.csv'), dotted);
+    const { metrics } = await runForecastJob({
+      ...quick, epochs: 1, targetTransform: 'difference', csv: path.join(dir, 'stores.csv'), timeFormat: 'dd.MM.yyyy',
+      testStart: '01.01.2019', valStart: '01.07.2018', out: path.join(dir, 'run'),
+    });
+    expect(metrics.per_series.small.split).toMatchObject({ val: { start: '2018-07-01', rows: 6 }, test: { start: '2019-01-01', rows: 12 } });
+    expect(metrics.per_series.large.split).toMatchObject({ test: { start: '2019-01-01', rows: 12 } });
+    const bad = await runForecastJob({ ...quick, csv: path.join(dir, 'stores.csv'), timeFormat: 'dd.MM.yyyy', testStart: '2019-13-45', out: path.join(dir, 'bad') }).catch((e: unknown) => e);
+    expect(bad).toBeInstanceOf(InputError);
+    expect((bad as Error).message).toContain('2019-13-45');
+  }, 120_000);
+});
