@@ -30,6 +30,21 @@ export interface SeriesForecasts {
    * stamps extended at the series' inferred frequency past its last row.
    */
   readonly times: readonly Float64Array[];
+  /**
+   * Prediction intervals, one entry per level (increasing), when the forecast has them (see
+   * `withConformalIntervals`); absent for point forecasts.
+   */
+  readonly intervals?: readonly SeriesIntervals[];
+}
+
+/** The bounds of one level's prediction intervals for one series, aligned with `values`. */
+export interface SeriesIntervals {
+  /** Nominal level, percent (e.g. 80). */
+  readonly level: number;
+  /** Per origin, the lower bound of each step (NaN where the level could not be calibrated). */
+  readonly lower: readonly Float64Array[];
+  /** Per origin, the upper bound of each step (NaN likewise). */
+  readonly upper: readonly Float64Array[];
 }
 
 /** Time-indexed forecasts of one model for several series. */

@@ -1,0 +1,120 @@
+/**
+ * Scores a model's prediction intervals over a backtest: per series and pooled, per level, and
+ * coverage per horizon step (the calibration chart's data).
+ */
+import { InputError } from '../errors';
+import type { Panel } from '../data/panel';
+import { type IntervalScores, intervalScores, scaledPinball } from './intervalMetrics';
+import type { PanelForecast } from './model';
+
+/** Interval scores of one series, or pooled over series. */
+export interface IntervalSummary {
+  /** Per level (increasing): coverage, scaled width and scaled interval score; NaN without scored pairs. */
+  readonly levels: readonly IntervalScores[];
+  /** Scaled pinball loss over the median and every level's bounds (pairs where all are calibrated); NaN without any. */
+  readonly pinball: number;
+  /** Pairs scored per level. */
+  readonly pairs: readonly number[];
+}
+
+/** What {@link scoreIntervals} returns. */
+export interface PanelIntervalScores {
+  readonly pooled: IntervalSummary;
+  /** Per series id with origins. */
+  readonly series: Readonly<Record<string, IntervalSummary>>;
+  /** `coverageByStep[l][k - 1]`: pooled coverage of level l at step k (NaN without pairs). */
+  readonly coverageByStep: readonly (readonly number[])[];
+}
+
+/**
+ * Scores the intervals of `forecast` against the panel's actual values. A pair (origin t, step
+ * k) is scored when row t + k exists; a level is scored on the pairs where its bounds are finite.
+ * Pooled figures weigh every pair equally (each scaled by its own series' scale).
+ *
+ * @param panel - The panel the forecasts were made on.
+ * @param forecast - Forecasts with `intervals` on every series (see `withConformalIntervals`).
+ * @param scales - Per series of `panel` (its order), its positive scale (the MASE scale).
+ * @throws InputError for a series without intervals or not in the panel.
+ */
+export function scoreIntervals(panel: Panel, forecast: PanelForecast, scales: readonly number[]): PanelIntervalScores {
+  const levels = forecast.series[0]?.intervals?.map((b) => b.level) ?? [];
+  const y = panel.values[panel.targets[0]];
+  const perSeries: Record<string, IntervalSummary> = {};
+  const totals = levels.map(() => ({ pairs: 0, covered: 0, width: 0, winkler: 0 }));
+  const pin = { pairs: 0, sum: 0 };
+  const steps = levels.map(() => Array.from({ length: forecast.horizon }, () => ({ pairs: 0, covered: 0 })));
+  for (const s of forecast.series) {
+    const i = panel.ids.indexOf(s.id);
+    if (i < 0 || s.intervals === undefined) {
+      throw new InputError(`series ${JSON.stringify(s.id)} of ${forecast.model} has no intervals, or is not in the panel`, { argument: 'forecast', id: s.id });
+    }
+    const start = panel.offsets[i];
+    const length = panel.offsets[i + 1] - start;
+    const columns = levels.map(() => ({ actual: [] as number[], lower: [] as number[], upper: [] as number[] }));
+    const all = { actual: [] as number[], point: [] as number[], bounds: levels.map(() => ({ lower: [] as number[], upper: [] as number[] })) };
+    s.origins.forEach((t, j) => {
+      for (let k = 1; k <= forecast.horizon && t + k < length; k++) {
+        const actual = y[start + t + k];
+        let complete = true;
+        s.intervals!.forEach((b, l) => {
+          const lo = b.lower[j][k - 1];
+          const hi = b.upper[j][k - 1];
+          if (!(Number.isFinite(lo) && Number.isFinite(hi))) {
+            complete = false;
+            return;
+          }
+          columns[l].actual.push(actual);
+          columns[l].lower.push(lo);
+          columns[l].upper.push(hi);
+          steps[l][k - 1].pairs++;
+          if (actual >= lo && actual <= hi) steps[l][k - 1].covered++;
+        });
+        if (complete && levels.length > 0) {
+          all.actual.push(actual);
+          all.point.push(s.values[j][k - 1]);
+          s.intervals!.forEach((b, l) => {
+            all.bounds[l].lower.push(b.lower[j][k - 1]);
+            all.bounds[l].upper.push(b.upper[j][k - 1]);
+          });
+        }
+      }
+    });
+    const scores = levels.map((level, l) =>
+      columns[l].actual.length === 0
+        ? { level, coverage: Number.NaN, width: Number.NaN, winkler: Number.NaN }
+        : intervalScores(columns[l].actual, columns[l].lower, columns[l].upper, level, scales[i]),
+    );
+    scores.forEach((sc, l) => {
+      const n = columns[l].actual.length;
+      if (n === 0) return;
+      totals[l].pairs += n;
+      totals[l].covered += sc.coverage * n;
+      totals[l].width += sc.width * n;
+      totals[l].winkler += sc.winkler * n;
+    });
+    const pinball =
+      all.actual.length === 0
+        ? Number.NaN
+        : scaledPinball(all.actual, all.point, levels.map((level, l) => ({ level, ...all.bounds[l] })), scales[i]);
+    if (all.actual.length > 0) {
+      pin.pairs += all.actual.length;
+      pin.sum += pinball * all.actual.length;
+    }
+    perSeries[s.id] = { levels: scores, pinball, pairs: columns.map((c) => c.actual.length) };
+  }
+  const mean = (sum: number, n: number): number => (n === 0 ? Number.NaN : sum / n);
+  return {
+    pooled: {
+      levels: levels.map((level, l) => ({
+        level,
+        coverage: mean(totals[l].covered, totals[l].pairs),
+        width: mean(totals[l].width, totals[l].pairs),
+        winkler: mean(totals[l].winkler, totals[l].pairs),
+      })),
+      pinball: mean(pin.sum, pin.pairs),
+      pairs: totals.map((t) => t.pairs),
+    },
+    series: perSeries,
+    coverageByStep: steps.map((row) => row.map((c) => mean(c.covered, c.pairs))),
+  };
+}
