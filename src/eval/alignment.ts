@@ -9,7 +9,7 @@ import type { Panel } from '../data/panel';
 import type { PanelSplit } from '../data/panelSplit';
 import type { TimeKind } from '../data/types';
 import type { BacktestResult } from './backtest';
-import type { PanelForecast, SeriesForecasts } from './model';
+import type { PanelForecast, SeriesForecasts, SeriesIntervals } from './model';
 
 /** One series' test rows with every model's forecasts of them, step by step. */
 export interface SeriesAlignment {
@@ -27,6 +27,18 @@ export interface SeriesAlignment {
    * `rows[j] - k`, NaN where the model has no forecast from that origin.
    */
   readonly forecasts: Readonly<Record<string, readonly Float64Array[]>>;
+  /**
+   * Model -> per level, its bounds aligned as `forecasts` (`lower[k - 1][j]`), for the models
+   * whose forecasts carry intervals.
+   */
+  readonly bounds: Readonly<Record<string, readonly AlignedBounds[]>>;
+}
+
+/** One level's interval bounds aligned with the test rows, per step. */
+export interface AlignedBounds {
+  readonly level: number;
+  readonly lower: readonly Float64Array[];
+  readonly upper: readonly Float64Array[];
 }
 
 /** What {@link alignSteps} returns. */
@@ -51,6 +63,8 @@ export interface FutureSeries {
   readonly time: Float64Array;
   /** Model -> one forecast per step. */
   readonly values: Readonly<Record<string, Float64Array>>;
+  /** Model -> per level, its bounds per step (models with intervals only). */
+  readonly bounds: Readonly<Record<string, readonly { readonly level: number; readonly lower: Float64Array; readonly upper: Float64Array }[]>>;
 }
 
 /** The content of `future.csv`: per series, `steps` rows of forecasts. */
@@ -92,7 +106,18 @@ export function alignSteps(panel: Panel, forecasts: readonly PanelForecast[], op
     const start = split[index].test.start;
     const rows = Int32Array.from({ length: n - start }, (_, j) => start + j);
     const aligned: Record<string, Float64Array[]> = {};
-    forecasts.forEach((f, m) => (aligned[f.model] = alignSeries(byId[m].get(id), rows, f.horizon)));
+    const bounds: Record<string, AlignedBounds[]> = {};
+    forecasts.forEach((f, m) => {
+      const entry = byId[m].get(id);
+      aligned[f.model] = alignSeries(entry, rows, f.horizon, (i) => entry!.values[i]);
+      const levels = intervalLevels(f);
+      if (levels.length === 0) return;
+      bounds[f.model] = levels.map((level, l) => ({
+        level,
+        lower: alignSeries(entry, rows, f.horizon, (i) => entry!.intervals![l].lower[i]),
+        upper: alignSeries(entry, rows, f.horizon, (i) => entry!.intervals![l].upper[i]),
+      }));
+    });
     return {
       id,
       index,
@@ -100,6 +125,7 @@ export function alignSteps(panel: Panel, forecasts: readonly PanelForecast[], op
       time: panel.time.slice(offset + start, offset + n),
       actual: target.slice(offset + start, offset + n),
       forecasts: aligned,
+      bounds,
     };
   });
   return { timeKind: panel.timeKind, models: forecasts.map((f) => ({ name: f.model, horizon: f.horizon })), series };
@@ -107,8 +133,10 @@ export function alignSteps(panel: Panel, forecasts: readonly PanelForecast[], op
 
 /**
  * `forecast.csv` from an alignment: columns `id, time, actual`, then `<model>_step<k>` for each
- * model and step; one line per series and test row. Times as {@link formatTimes} writes them,
- * forecasts to 8 significant digits, empty where NaN (no origin reaches the row).
+ * model and step, then, for each model with intervals, `<model>_step<k>_lo<L>` and
+ * `<model>_step<k>_hi<L>` for each step and level; one line per series and test row. Times as
+ * {@link formatTimes} writes them, numbers to 8 significant digits, empty where NaN (no origin
+ * reaches the row, or the level is not calibrated at that step).
  *
  * @param alignment - From {@link alignSteps}.
  * @returns The CSV text, `\n`-terminated lines.
@@ -121,12 +149,21 @@ export function alignSteps(panel: Panel, forecasts: readonly PanelForecast[], op
 export function forecastCsvText(alignment: StepAlignment): string {
   const header = ['id', 'time', 'actual'];
   for (const { name, horizon } of alignment.models) for (let k = 1; k <= horizon; k++) header.push(`${name}_step${k}`);
+  const banded = alignment.models.filter(({ name }) => alignment.series[0]?.bounds[name] !== undefined);
+  for (const { name, horizon } of banded) {
+    for (let k = 1; k <= horizon; k++) {
+      for (const b of alignment.series[0].bounds[name]) header.push(`${name}_step${k}_lo${b.level}`, `${name}_step${k}_hi${b.level}`);
+    }
+  }
   const format = formatTimes(alignment.series.map((s) => s.time), alignment.timeKind);
   const lines = [header.map(csvField).join(',')];
   for (const s of alignment.series) {
     s.rows.forEach((_, j) => {
       const cells = [csvField(s.id), format(s.time[j]), String(s.actual[j])];
       for (const { name } of alignment.models) for (const step of s.forecasts[name]) cells.push(csvNumber(step[j]));
+      for (const { name, horizon } of banded) {
+        for (let k = 0; k < horizon; k++) for (const b of s.bounds[name]) cells.push(csvNumber(b.lower[k][j]), csvNumber(b.upper[k][j]));
+      }
       lines.push(cells.join(','));
     });
   }
@@ -155,6 +192,7 @@ export function futureRows(forecasts: readonly PanelForecast[]): FutureTable {
   checkForecasts(forecasts, first.timeKind);
   const series = first.series.map((entry, i): FutureSeries => {
     const values: Record<string, Float64Array> = {};
+    const bounds: Record<string, { level: number; lower: Float64Array; upper: Float64Array }[]> = {};
     for (const f of forecasts) {
       const other = f.series[i];
       const same =
@@ -170,8 +208,11 @@ export function futureRows(forecasts: readonly PanelForecast[]): FutureTable {
         );
       }
       values[f.model] = Float64Array.from(other.values[0]);
+      if (other.intervals !== undefined && other.intervals.length > 0) {
+        bounds[f.model] = other.intervals.map((b: SeriesIntervals) => ({ level: b.level, lower: Float64Array.from(b.lower[0]), upper: Float64Array.from(b.upper[0]) }));
+      }
     }
-    return { id: entry.id, time: Float64Array.from(entry.times[0]), values };
+    return { id: entry.id, time: Float64Array.from(entry.times[0]), values, bounds };
   });
   if (forecasts.some((f) => f.series.length !== series.length)) {
     throw new InputError('forecasts must all hold the same series', { argument: 'forecasts' });
@@ -180,8 +221,9 @@ export function futureRows(forecasts: readonly PanelForecast[]): FutureTable {
 }
 
 /**
- * `future.csv` from a {@link FutureTable}: columns `id, time`, then one per model; one line per
- * series and step. Times and numbers written as in {@link forecastCsvText}.
+ * `future.csv` from a {@link FutureTable}: columns `id, time`, then one per model, then for each
+ * model with intervals `<model>_lo<L>` and `<model>_hi<L>` per level; one line per series and
+ * step. Times and numbers written as in {@link forecastCsvText}.
  *
  * @param table - From {@link futureRows}.
  * @returns The CSV text, `\n`-terminated lines.
@@ -191,10 +233,16 @@ export function futureRows(forecasts: readonly PanelForecast[]): FutureTable {
  */
 export function futureCsvText(table: FutureTable): string {
   const format = formatTimes(table.series.map((s) => s.time), table.timeKind);
-  const lines = [['id', 'time', ...table.models].map(csvField).join(',')];
+  const first = table.series[0];
+  const banded = table.models.filter((m) => first?.bounds[m] !== undefined);
+  const header = ['id', 'time', ...table.models];
+  for (const m of banded) for (const b of first.bounds[m]) header.push(`${m}_lo${b.level}`, `${m}_hi${b.level}`);
+  const lines = [header.map(csvField).join(',')];
   for (const s of table.series) {
     s.time.forEach((t, j) => {
-      lines.push([csvField(s.id), format(t), ...table.models.map((m) => csvNumber(s.values[m][j]))].join(','));
+      const cells = [csvField(s.id), format(t), ...table.models.map((m) => csvNumber(s.values[m][j]))];
+      for (const m of banded) for (const b of s.bounds[m]) cells.push(csvNumber(b.lower[j]), csvNumber(b.upper[j]));
+      lines.push(cells.join(','));
     });
   }
   return lines.join('\n') + '\n';
@@ -222,14 +270,20 @@ export function formatTimes(times: readonly Float64Array[], timeKind: TimeKind):
   };
 }
 
-function alignSeries(entry: SeriesForecasts | undefined, rows: Int32Array, horizon: number): Float64Array[] {
+/** Per step, `rowOf(origin index)[step]` at each row's origin `row - step`, NaN without one. */
+function alignSeries(entry: SeriesForecasts | undefined, rows: Int32Array, horizon: number, rowOf: (i: number) => Float64Array): Float64Array[] {
   const originIndex = new Map((entry?.origins ?? []).map((t, i) => [t, i]));
   return Array.from({ length: horizon }, (_, s) =>
     Float64Array.from(rows, (row) => {
       const i = originIndex.get(row - s - 1);
-      return i === undefined ? Number.NaN : entry!.values[i][s];
+      return i === undefined ? Number.NaN : rowOf(i)[s];
     }),
   );
+}
+
+/** The levels of a forecast's intervals (those of its first series), or none. */
+function intervalLevels(forecast: PanelForecast): number[] {
+  return forecast.series[0]?.intervals?.map((b) => b.level) ?? [];
 }
 
 function entriesById(forecast: PanelForecast, panel: Panel): Map<string, SeriesForecasts> {

@@ -7,10 +7,16 @@
  * score `|y[t + k] - forecast| / scale_i`, where `scale_i` is the series' MASE scale on its
  * training rows (so series of different sizes share one calibration, and a one-series panel is
  * calibrated on its own residuals alone). The level-L half-width at step k is the
- * `ceil((n_k + 1) L/100)`-th smallest of the n_k scores (the finite-sample conformal quantile);
- * with fewer than `L / (100 - L)` scores there is no such score and the level is not calibrated
- * at that step (NaN bounds). Under exchangeable residuals the intervals then cover at least L%.
+ * `ceil((n_k + 1) L/100)`-th smallest of the n_k scores (the finite-sample conformal quantile).
+ * Under exchangeable residuals the intervals then cover at least L%.
+ *
+ * With fewer than `L / (100 - L)` scores (19 at 95%, 4 at 80%) there is no such score. Rather than
+ * leave the step without intervals, the half-width is then the Student-t prediction bound of a
+ * zero-mean normal residual, `t_{n_k}((1 + L/100) / 2) x sqrt(mean score^2)`: honest about the
+ * small sample (wide for a few residuals), but it assumes normal errors; `methods` records which
+ * rule each level and step used. Without any score the step has NaN bounds.
  */
+import { jStat } from 'jstat';
 import { InputError, describeValue } from '../errors';
 import type { Panel } from '../data/panel';
 import { checkLevels } from './intervalMetrics';
@@ -18,6 +24,9 @@ import type { PanelForecast, SeriesIntervals } from './model';
 
 /** Default interval levels, percent (the CLI's `--levels 80,95`). */
 export const DEFAULT_LEVELS: readonly number[] = Object.freeze([80, 95]);
+
+/** `conformal`: the conformal quantile; `student-t`: the small-sample bound; `none`: no residuals. */
+export type CalibrationMethod = 'conformal' | 'student-t' | 'none';
 
 /** A model's conformal calibration: what a bundle stores to give the same intervals again. */
 export interface ConformalCalibration {
@@ -29,6 +38,8 @@ export interface ConformalCalibration {
   readonly horizon: number;
   /** `quantiles[l][k - 1]`: the scaled half-width of level `levels[l]` at step k; NaN (null in JSON) when not calibrated. */
   readonly quantiles: readonly (readonly number[])[];
+  /** `methods[l][k - 1]`: how that half-width was found (see the module summary). */
+  readonly methods: readonly (readonly CalibrationMethod[])[];
   /** `counts[k - 1]`: the calibration scores at step k. */
   readonly counts: readonly number[];
   /** Per series id, the scale its residuals were divided by (and its half-widths are multiplied by). */
@@ -46,8 +57,10 @@ export interface ConformalCalibration {
  * @returns The calibration (see {@link ConformalCalibration}).
  * @throws InputError for bad levels or scales, or a forecast of a series not in `panel`.
  * @example
- * const c = calibrateConformal(head, validation.models.naive.forecast, validation.scales, [80, 95]);
- * c.quantiles[0][0]; // scaled 80% half-width at step 1
+ * const panel = panelFromSeries(parseCsvText('t,y\n0,0\n1,1\n2,2\n3,3\n4,5\n', { time: 't', targets: ['y'] }));
+ * const flat = panelForecast(panel, 'flat', [[0, 1, 2, 3]], 1, [[Float64Array.of(0), Float64Array.of(1), Float64Array.of(2), Float64Array.of(3)]]);
+ * // residuals 1, 1, 1, 2: the 80% half-width is the ceil(5 * 0.8) = 4th smallest
+ * calibrateConformal(panel, flat, [1], [80]).quantiles; // => [[2]]
  */
 export function calibrateConformal(
   panel: Panel,
@@ -74,8 +87,26 @@ export function calibrateConformal(
     });
   }
   for (const scores of byStep) scores.sort((a, b) => a - b);
-  const quantiles = sorted.map((level) => byStep.map((scores) => conformalQuantile(scores, level)));
-  return { method: 'split-conformal', levels: sorted, horizon: forecast.horizon, quantiles, counts: byStep.map((s) => s.length), scales: used };
+  const halves = sorted.map((level) => byStep.map((scores) => halfWidth(scores, level)));
+  return {
+    method: 'split-conformal',
+    levels: sorted,
+    horizon: forecast.horizon,
+    quantiles: halves.map((row) => row.map((h) => h.value)),
+    methods: halves.map((row) => row.map((h) => h.method)),
+    counts: byStep.map((s) => s.length),
+    scales: used,
+  };
+}
+
+/** The conformal quantile, else the Student-t bound, else NaN (see the module summary). */
+function halfWidth(sorted: readonly number[], level: number): { value: number; method: CalibrationMethod } {
+  const q = conformalQuantile(sorted, level);
+  if (!Number.isNaN(q)) return { value: q, method: 'conformal' };
+  const n = sorted.length;
+  if (n === 0) return { value: Number.NaN, method: 'none' };
+  const rms = Math.sqrt(sorted.reduce((s, v) => s + v * v, 0) / n);
+  return { value: jStat.studentt.inv((1 + level / 100) / 2, n) * rms, method: 'student-t' };
 }
 
 /**
@@ -99,6 +130,11 @@ export function conformalQuantile(sorted: ArrayLike<number>, level: number): num
  * @param calibration - From {@link calibrateConformal} (or a bundle).
  * @returns A new forecast whose series carry `intervals`, one per calibrated level.
  * @throws InputError for a series the calibration has no scale for.
+ * @example
+ * const panel = panelFromSeries(parseCsvText('t,y\n0,0\n1,1\n2,2\n3,3\n4,5\n', { time: 't', targets: ['y'] }));
+ * const flat = panelForecast(panel, 'flat', [[0, 1, 2, 3]], 1, [[Float64Array.of(0), Float64Array.of(1), Float64Array.of(2), Float64Array.of(3)]]);
+ * const calibration = calibrateConformal(panel, flat, [2], [80]); // half-width 1 x scale 2
+ * withConformalIntervals(panelForecast(panel, 'flat', [[4]], 1, [[Float64Array.of(5)]]), calibration).series[0].intervals[0].upper; // => [[7]]
  */
 export function withConformalIntervals(forecast: PanelForecast, calibration: ConformalCalibration): PanelForecast {
   const series = forecast.series.map((s) => {
@@ -123,6 +159,8 @@ export function withConformalIntervals(forecast: PanelForecast, calibration: Con
  * Checks a calibration read back from JSON (a bundle), where NaN was written as null.
  * @returns The calibration with NaN restored.
  * @throws InputError naming the bad field.
+ * @example
+ * calibrationFromJSON({ method: 'split-conformal', levels: [80], horizon: 1, quantiles: [[null]], methods: [['none']], counts: [0], scales: { y: 1 } }).quantiles[0][0]; // NaN
  */
 export function calibrationFromJSON(raw: unknown): ConformalCalibration {
   const c = raw as Partial<Record<keyof ConformalCalibration, unknown>> | null;
@@ -139,6 +177,11 @@ export function calibrationFromJSON(raw: unknown): ConformalCalibration {
   if (!Array.isArray(quantiles) || quantiles.length !== levels.length || !quantiles.every((q) => Array.isArray(q) && q.length === horizon)) fail('quantiles');
   const counts = c!.counts;
   if (!Array.isArray(counts) || counts.length !== horizon) fail('counts');
+  const methods = c!.methods;
+  const known: readonly unknown[] = ['conformal', 'student-t', 'none'];
+  if (!Array.isArray(methods) || methods.length !== levels.length || !methods.every((m) => Array.isArray(m) && m.length === horizon && m.every((x) => known.includes(x)))) {
+    fail('methods');
+  }
   const scales = c!.scales as Record<string, unknown> | undefined;
   if (scales === null || typeof scales !== 'object' || !Object.values(scales).every((v) => typeof v === 'number' && v > 0)) fail('scales');
   return {
@@ -146,6 +189,7 @@ export function calibrationFromJSON(raw: unknown): ConformalCalibration {
     levels,
     horizon: horizon as number,
     quantiles: (quantiles as unknown[][]).map((row) => row.map((v) => (typeof v === 'number' ? v : Number.NaN))),
+    methods: methods as CalibrationMethod[][],
     counts: counts as number[],
     scales: scales as Record<string, number>,
   };

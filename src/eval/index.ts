@@ -92,3 +92,11 @@ export { DEFAULT_PROBE_TOLERANCE, DEFAULT_REFIT, panelBacktest } from './panelBa
 export type { PanelBacktestOptions, PanelBacktestResult, PanelModelBacktest, ProbePoint, RefitPolicy, SeriesScores } from './panelBacktest';
 export { alignSteps, formatTimes, forecastCsvText, futureCsvText, futureRows, stepAlignedForecasts } from './alignment';
 export type { AlignmentOptions, FutureSeries, FutureTable, SeriesAlignment, StepAlignment } from './alignment';
+export type { AlignedBounds } from './alignment';
+export type { SeriesIntervals } from './model';
+export { checkLevels, intervalProbabilities, intervalScores, pinballLoss, scaledPinball } from './intervalMetrics';
+export type { IntervalScores } from './intervalMetrics';
+export { DEFAULT_LEVELS, calibrateConformal, calibrationFromJSON, conformalQuantile, withConformalIntervals } from './conformal';
+export type { CalibrationMethod, ConformalCalibration } from './conformal';
+export { scoreIntervals } from './intervalScoring';
+export type { IntervalSummary, PanelIntervalScores } from './intervalScoring';

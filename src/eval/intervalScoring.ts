@@ -35,6 +35,11 @@ export interface PanelIntervalScores {
  * @param forecast - Forecasts with `intervals` on every series (see `withConformalIntervals`).
  * @param scales - Per series of `panel` (its order), its positive scale (the MASE scale).
  * @throws InputError for a series without intervals or not in the panel.
+ * @example
+ * const panel = panelFromSeries(parseCsvText('t,y\n0,0\n1,1\n2,2\n3,3\n4,5\n', { time: 't', targets: ['y'] }));
+ * const flat = panelForecast(panel, 'flat', [[0, 1, 2, 3]], 1, [[Float64Array.of(0), Float64Array.of(1), Float64Array.of(2), Float64Array.of(3)]]);
+ * const banded = withConformalIntervals(flat, calibrateConformal(panel, flat, [1], [80])); // +/- 2
+ * scoreIntervals(panel, banded, [1]).pooled.levels[0].coverage; // => 1
  */
 export function scoreIntervals(panel: Panel, forecast: PanelForecast, scales: readonly number[]): PanelIntervalScores {
   const levels = forecast.series[0]?.intervals?.map((b) => b.level) ?? [];

@@ -7,6 +7,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { InputError } from '../errors';
 import { parseBackendName } from '../backend/select';
 import { CALENDAR_FEATURES, type CalendarFeature } from '../data/calendar';
+import { DEFAULT_LEVELS } from '../eval/conformal';
 import { CSV_DELIMITERS, GAP_POLICIES, type CsvDelimiter, type GapPolicy } from '../data/csv';
 import { SHORT_SERIES_POLICIES, type ShortSeriesPolicy } from '../data/panelCsv';
 import { LSTM_MODES, DEFAULT_LSTM_MODE, type LstmMode } from './lstmModel';
@@ -56,6 +57,21 @@ function fraction(flag: string, allowZero = true) {
     }
     return n;
   };
+}
+
+/** `--levels 80,95`: distinct plain-decimal percentages strictly between 0 and 100. */
+function levels(value: string): number[] {
+  const parts = value.split(',').map((p) => p.trim());
+  const numbers = parts.map((part) => {
+    const n = Number(part);
+    if (!DECIMAL_NUMBER.test(part) || !(n > 0 && n < 100)) {
+      throw new InputError(`--levels: each level must be a percentage strictly between 0 and 100, got "${part}"`, { argument: '--levels', value: part });
+    }
+    return n;
+  });
+  const twice = numbers.find((n, i) => numbers.indexOf(n) !== i);
+  if (twice !== undefined) throw new InputError(`--levels: level ${twice} is given twice`, { argument: '--levels', value });
+  return numbers.sort((a, b) => a - b);
 }
 
 /** Longest `--timeout`: Node's timers fire at once (after a warning) beyond 2^31 - 1 ms. */
@@ -141,6 +157,7 @@ export function buildProgram(): Command {
     .addOption(new Option('--mode <mode>', 'global: one LSTM over every series; local: one LSTM per series').choices([...LSTM_MODES]).argParser(oneOf('--mode', LSTM_MODES)).default(DEFAULT_LSTM_MODE))
     .option('--season <m>', 'seasonal period in rows (MASE, seasonal naive, default lookback)', integer('--season', 1), 1)
     .option('--horizon <h>', 'forecast steps per origin', integer('--horizon', 1), 1)
+    .option('--levels <a,b>', 'prediction-interval levels in percent (split conformal, calibrated on the validation range)', levels, [...DEFAULT_LEVELS])
     .option(
       '--lookback <l>',
       "input rows per window (default: max(2*season, 2*horizon, 8), at most 120 and a quarter of the training rows); 'auto' also tries a shorter one on the validation range",
@@ -249,6 +266,7 @@ const FLAG_OF: Readonly<Record<string, string>> = {
   calendar: '--calendar',
   futureCovariates: '--future-covariates',
   valStart: '--val-start',
+  levels: '--levels',
 };
 
 /**
@@ -292,6 +310,7 @@ function jobOptions(opts: Record<string, unknown>): Omit<ForecastJobOptions, 'on
     futureCovariates: opts.futureCovariates as string | undefined,
     season: opts.season as number,
     horizon: opts.horizon as number,
+    levels: opts.levels as number[],
     lookback: opts.lookback as number | 'auto' | undefined,
     testFraction: opts.testFraction as number,
     refit: opts.refit as ForecastJobOptions['refit'],

@@ -10,7 +10,9 @@ import { compareWithBaselines } from '../eval/guard';
 import { referenceForecasters, type LocalForecaster } from '../eval/localModels';
 import type { MetricSet } from '../eval/metrics';
 import { type Forecaster, type PanelForecast, truncatePanel } from '../eval/model';
-import { panelBacktest, type PanelBacktestResult, type RefitPolicy } from '../eval/panelBacktest';
+import { panelBacktest, type PanelBacktestResult, type PanelModelBacktest, type RefitPolicy } from '../eval/panelBacktest';
+import { calibrateConformal, DEFAULT_LEVELS, withConformalIntervals, type ConformalCalibration } from '../eval/conformal';
+import { scoreIntervals, type PanelIntervalScores } from '../eval/intervalScoring';
 
 /**
  * The combination reported next to the LSTM: the mean of the LSTM's and ets' forecasts, step by
@@ -36,6 +38,20 @@ export interface Evaluation {
   readonly warnings: readonly string[];
   /** Models left out of a one-series run because they could not be fitted. */
   readonly leftOut: readonly string[];
+  /**
+   * Conformal intervals of every model (already put on `test` and `future` forecasts), or null
+   * when the validation ranges are too short to calibrate them.
+   */
+  readonly intervals: EvaluatedIntervals | null;
+}
+
+/** The intervals part of an {@link Evaluation}. */
+export interface EvaluatedIntervals {
+  readonly levels: readonly number[];
+  /** Per model, its calibration on the validation ranges. */
+  readonly calibrations: Readonly<Record<string, ConformalCalibration>>;
+  /** Per model, its intervals scored on the test ranges. */
+  readonly scores: Readonly<Record<string, PanelIntervalScores>>;
 }
 
 /** Options of {@link evaluateModels}. */
@@ -53,6 +69,8 @@ export interface EvaluateOptions {
   readonly retrainLstm?: () => Forecaster;
   readonly log: (line: string) => void;
   readonly onProgress?: (model: string, done: number, total: number) => void;
+  /** Interval levels, percent. @defaultValue `DEFAULT_LEVELS` (80, 95) */
+  readonly levels?: readonly number[];
 }
 
 /**
@@ -137,7 +155,49 @@ export async function evaluateModels(panel: Panel, split: PanelSplit, lstm: Fore
   const kept = models.filter((m) => !leftOut.includes(m.name) && !(m.name === COMBINED_MODEL && leftOut.includes('ets')));
   const future: PanelForecast[] = [];
   for (const model of kept) future.push(await model.forecast(panel, horizon));
-  return { test: withoutModels(test, leftOut), validation, future, fitted, warnings, leftOut };
+  const scored = withoutModels(test, leftOut);
+  if (validation === null) {
+    return { test: scored, validation: null, future, fitted, warnings, leftOut, intervals: null };
+  }
+  const banded = withIntervals(panel, scored, future, validation.calibrations, warnings, log);
+  return { ...banded, validation: { rows: validation.rows, models: validation.models }, fitted, warnings, leftOut };
+}
+
+/**
+ * Puts each model's conformal intervals on its test and future forecasts and scores them on the
+ * test ranges; warns when a level could not be calibrated at some step.
+ */
+function withIntervals(
+  panel: Panel,
+  test: PanelBacktestResult,
+  future: readonly PanelForecast[],
+  calibrations: Readonly<Record<string, ConformalCalibration>>,
+  warnings: string[],
+  log: (line: string) => void,
+): Pick<Evaluation, 'test' | 'future' | 'intervals'> {
+  const models: Record<string, PanelModelBacktest> = {};
+  const scores: Record<string, PanelIntervalScores> = {};
+  for (const [name, m] of Object.entries(test.models)) {
+    const forecast = withConformalIntervals(m.forecast, calibrations[name]);
+    models[name] = { ...m, forecast };
+    scores[name] = scoreIntervals(panel, forecast, test.scales);
+  }
+  const first = Object.values(calibrations)[0];
+  first.levels.forEach((level, l) => {
+    const from = first.methods[l].findIndex((m) => m !== 'conformal');
+    if (from < 0) return;
+    const need = Math.ceil(level / (100 - level) - 1e-9);
+    const warning =
+      `the ${level}% intervals use a Student-t bound instead of the conformal quantile from step ${from + 1} on: the validation ` +
+      `ranges give ${first.counts[from]} residuals there, conformal needs ${need} (raise --val-fraction)`;
+    warnings.push(warning);
+    log(`warning: ${warning}`);
+  });
+  return {
+    test: { ...test, models },
+    future: future.map((f) => withConformalIntervals(f, calibrations[f.model])),
+    intervals: { levels: first.levels, calibrations, scores },
+  };
 }
 
 function withoutModels(result: PanelBacktestResult, names: readonly string[]): PanelBacktestResult {
@@ -146,6 +206,13 @@ function withoutModels(result: PanelBacktestResult, names: readonly string[]): P
   const models = Object.fromEntries(Object.entries(result.models).filter(([name]) => !drop.has(name)));
   const wins = result.wins && Object.fromEntries(Object.entries(result.wins).filter(([name]) => !drop.has(name)));
   return { ...result, models, wins };
+}
+
+/** The validation backtest: pooled metrics, and each model's conformal calibration. */
+interface ValidationResult {
+  readonly rows: number;
+  readonly models: Record<string, MetricSet>;
+  readonly calibrations: Record<string, ConformalCalibration>;
 }
 
 /**
@@ -159,7 +226,7 @@ async function validationScores(
   split: PanelSplit,
   lstm: Forecaster,
   options: EvaluateOptions,
-): Promise<Evaluation['validation']> {
+): Promise<ValidationResult | null> {
   const { season, horizon, log } = options;
   const short = split.findIndex((s) => s.val.end - s.val.start < horizon || s.val.start <= season);
   if (short >= 0) {
@@ -173,9 +240,13 @@ async function validationScores(
   try {
     const { models } = modelList(lstm, season);
     const result = await panelBacktest(head, models, { horizon, split: valSplit, season, probes: [] });
+    const levels = options.levels ?? DEFAULT_LEVELS;
     return {
       rows: split.reduce((sum, s) => sum + s.val.end - s.val.start, 0),
       models: Object.fromEntries(Object.entries(result.models).map(([name, m]) => [name, m.pooled])),
+      calibrations: Object.fromEntries(
+        Object.entries(result.models).map(([name, m]) => [name, calibrateConformal(head, m.forecast, result.scales, levels)]),
+      ),
     };
   } catch (error) {
     if (!(error instanceof InputError)) throw error;

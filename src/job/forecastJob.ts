@@ -18,7 +18,11 @@ import type { MetricSet } from '../eval/metrics';
 import { saveBundle } from '../model/bundle';
 import { DEFAULT_KERNEL, resolveLstmConfig, type LstmConfig } from '../model/config';
 import type { PreprocessingSelection } from '../model/forecaster';
-import { evaluateModels, type Evaluation } from './evaluate';
+import { evaluateModels, LSTM_MODEL, type Evaluation } from './evaluate';
+import { DEFAULT_LEVELS } from '../eval/conformal';
+import { INTERVALS_FILE } from './calibrationFile';
+import { checkLevels } from '../eval/intervalMetrics';
+import type { IntervalSummary } from '../eval/intervalScoring';
 import { LstmModel, type LstmMode, type LstmModelOptions } from './lstmModel';
 import type { RefitPolicy } from '../eval/panelBacktest';
 import { resolveLstmKernel, type ResolvedLstmKernel } from '../model/kernel';
@@ -89,6 +93,11 @@ export interface ForecastJobOptions {
   readonly season?: number;
   /** Forecast steps per origin. @defaultValue 1 */
   readonly horizon?: number;
+  /**
+   * Prediction-interval levels, percent: every model gets split conformal intervals, calibrated
+   * on its validation-range residuals (see `calibrateConformal`). @defaultValue `DEFAULT_LEVELS` (80, 95)
+   */
+  readonly levels?: readonly number[];
   /** Input rows per window, or `'auto'` (see `ForecasterOptions.lookback`). @defaultValue `defaultLookback(season, horizon)` */
   readonly lookback?: number | 'auto';
   /** @defaultValue {@link DEFAULT_TEST_FRACTION} */
@@ -201,6 +210,8 @@ export interface ForecastJobMetrics {
   };
   /** Per series id: its rows, split, and each model's test metrics and fitted description. */
   readonly per_series: Readonly<Record<string, SeriesMetrics>>;
+  /** The prediction intervals and how well they covered the test ranges; null when they could not be calibrated. */
+  readonly intervals: IntervalMetrics | null;
   /** `future.csv`: how many steps past each series' last row, and from which models. */
   readonly future: { readonly steps: number; readonly models: string };
   readonly train: {
@@ -222,6 +233,30 @@ export interface SeriesMetrics {
   readonly split: { readonly train: SplitPart; readonly val: SplitPart; readonly test: SplitPart };
   readonly models: Readonly<Record<string, MetricSet>>;
   readonly fitted_models: Readonly<Record<string, string>>;
+  /** Per model, its intervals' scores on this series' test range (absent without intervals). */
+  readonly intervals?: Readonly<Record<string, IntervalModelMetrics>>;
+}
+
+/** `metrics.json`'s `intervals`. */
+export interface IntervalMetrics {
+  readonly method: string;
+  readonly levels: readonly number[];
+  /** Validation residuals per step that calibrated each model. */
+  readonly calibration_counts: readonly number[];
+  /** Per model, pooled over every series' test pairs. */
+  readonly models: Readonly<Record<string, IntervalModelMetrics & { readonly coverage_by_step: Readonly<Record<string, readonly (number | null)[]>> }>>;
+}
+
+/** One model's interval scores; each record is keyed by level (e.g. `"80"`). null where nothing was scored. */
+export interface IntervalModelMetrics {
+  /** Share of test points inside the interval. */
+  readonly coverage: Readonly<Record<string, number | null>>;
+  /** Mean width divided by the series' MASE scale. */
+  readonly width: Readonly<Record<string, number | null>>;
+  /** Mean interval (Winkler) score divided by the MASE scale. */
+  readonly winkler: Readonly<Record<string, number | null>>;
+  /** Scaled pinball loss over the median and every level's bounds (M5). */
+  readonly pinball: number | null;
 }
 
 interface SplitPart {
@@ -487,6 +522,7 @@ export async function runForecastJob(options: ForecastJobOptions): Promise<Forec
   const valFraction = fraction(options.valFraction ?? DEFAULT_VAL_FRACTION, 'val-fraction');
   const season = options.season ?? 1;
   const horizon = options.horizon ?? 1;
+  const levels = checkLevels(options.levels ?? DEFAULT_LEVELS);
   const seconds: Partial<Record<JobStage, number>> = {};
   let stage: JobStage = 'setup';
   let stageStart = Date.now();
@@ -565,6 +601,7 @@ export async function runForecastJob(options: ForecastJobOptions): Promise<Forec
         season,
         horizon,
         log,
+        levels,
         refit: options.refit,
         retrainLstm: options.refit !== undefined && options.refit !== 'never' ? () => new LstmModel({ ...lstmOptions, onCandidate: undefined, onSeries: undefined }) : undefined,
       });
@@ -582,6 +619,8 @@ export async function runForecastJob(options: ForecastJobOptions): Promise<Forec
 
       await enter('write');
       await saveModels(lstm, join(tmp, 'model'));
+      const calibration = evaluation.intervals?.calibrations[LSTM_MODEL];
+      if (calibration !== undefined) await fs.writeFile(join(tmp, 'model', INTERVALS_FILE), JSON.stringify(calibration, null, 2) + '\n');
       for (const [name, text] of files) {
         checkAborted();
         await fs.writeFile(join(tmp, name), text);
@@ -733,6 +772,40 @@ function checkPanel(panel: Panel, split: PanelSplit, o: { horizon: number; seaso
  * bundle per series, `model/<n>/` (1-based, in series order) with `model/series.json` mapping
  * each id to its directory (local mode with several series).
  */
+/** `metrics.json`'s `intervals` (see {@link IntervalMetrics}). */
+function intervalMetrics(evaluation: Evaluation): IntervalMetrics | null {
+  const intervals = evaluation.intervals;
+  if (intervals === null) return null;
+  const first = Object.values(intervals.calibrations)[0];
+  return {
+    method:
+      'split conformal, per horizon step: the absolute residuals of the rolling-origin forecasts over the validation ranges, ' +
+      "each divided by its series' MASE scale on the training rows and pooled over series; the level-L half-width at step k is " +
+      'their ceil((n+1)L)-th smallest, times the series\' scale',
+    levels: [...intervals.levels],
+    calibration_counts: [...first.counts],
+    models: Object.fromEntries(
+      Object.entries(intervals.scores).map(([name, scores]) => [
+        name,
+        {
+          ...intervalModelMetrics(scores.pooled),
+          coverage_by_step: Object.fromEntries(intervals.levels.map((level, l) => [String(level), scores.coverageByStep[l].map(finiteOrNull)])),
+        },
+      ]),
+    ),
+  };
+}
+
+function intervalModelMetrics(summary: IntervalSummary): IntervalModelMetrics {
+  const byLevel = (pick: (s: IntervalSummary['levels'][number]) => number): Record<string, number | null> =>
+    Object.fromEntries(summary.levels.map((s) => [String(s.level), finiteOrNull(pick(s))]));
+  return { coverage: byLevel((s) => s.coverage), width: byLevel((s) => s.width), winkler: byLevel((s) => s.winkler), pinball: finiteOrNull(summary.pinball) };
+}
+
+function finiteOrNull(v: number): number | null {
+  return Number.isFinite(v) ? v : null;
+}
+
 async function saveModels(lstm: LstmModel, dir: string): Promise<void> {
   const networks = lstm.networks;
   if (networks.length === 1) {
@@ -805,6 +878,9 @@ function buildMetrics(
       split: part,
       models: Object.fromEntries(Object.entries(test.models).map(([name, m]) => [name, m.series[i].metrics])),
       fitted_models: Object.fromEntries(Object.entries(evaluation.fitted).map(([name, byId]) => [name, byId[id]])),
+      ...(evaluation.intervals === null
+        ? {}
+        : { intervals: Object.fromEntries(Object.entries(evaluation.intervals.scores).map(([name, sc]) => [name, intervalModelMetrics(sc.series[id])])) }),
     };
   });
   const single = panel.ids.length === 1;
@@ -839,6 +915,7 @@ function buildMetrics(
     warnings: [...extra.warnings],
     aggregate: { mean_mase: meanMase, geometric_mean_mase: geoMase, lstm_wins: { ...(test.wins ?? {}) } },
     per_series: perSeries,
+    intervals: intervalMetrics(evaluation),
     future: {
       steps: extra.horizon,
       models:

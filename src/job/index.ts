@@ -3,3 +3,4 @@ export * from './progress';
 export * from './report';
 export * from './evaluate';
 export * from './lstmModel';
+export * from './calibrationFile';

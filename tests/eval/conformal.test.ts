@@ -74,15 +74,19 @@ describe('calibrateConformal', () => {
     }
   });
 
-  it('leaves a level uncalibrated (NaN bounds) at steps with too few residuals', () => {
+  it('falls back on the Student-t bound at steps with too few residuals for the conformal rank, NaN without any', () => {
     const panel = panelOf({ a: seriesOf([0, 1, 2, 3, 4, 5]) });
-    const c = calibrateConformal(panel, zeros(panel, [[0, 1, 2, 3, 4]], 1), [1], [80, 95]);
-    expect(c.counts).toEqual([5]);
+    const c = calibrateConformal(panel, zeros(panel, [[0, 1, 2, 3, 4]], 2), [1], [80, 95]);
+    expect(c.counts).toEqual([5, 4]);
     expect(c.quantiles[0][0]).toBe(5); // ceil(6 * 0.8) = 5th of [1..5]
-    expect(c.quantiles[1][0]).toBeNaN(); // 95% needs 19
-    const json = calibrationFromJSON(JSON.parse(JSON.stringify(c)));
-    expect(json.quantiles[1][0]).toBeNaN();
-    expect(json).toEqual(c);
+    expect(c.methods).toEqual([['conformal', 'conformal'], ['student-t', 'student-t']]);
+    // 95% at step 1: t_5(0.975) = 2.5705818366 (published tables) times sqrt(mean of 1, 4, 9, 16, 25) = sqrt(11).
+    expect(c.quantiles[1][0]).toBeCloseTo(2.5705818366 * Math.sqrt(11), 7);
+    const none = calibrateConformal(panel, zeros(panel, [[4]], 2), [1], [80]);
+    expect([none.methods[0][1], none.quantiles[0][1]]).toEqual(['none', Number.NaN]);
+    const json = calibrationFromJSON(JSON.parse(JSON.stringify(none)));
+    expect(json.quantiles[0][1]).toBeNaN();
+    expect(json).toEqual(none);
   });
 
   it('refuses bad levels and scales', () => {

@@ -189,11 +189,13 @@ describe('runForecastJob on a seasonal monthly series', () => {
     const text = await fs.readFile(path.join(out, 'forecast.csv'), 'utf8');
     const lines = text.trimEnd().split('\n');
     const models = JOB_MODELS;
-    expect(lines[0]).toBe(['id', 'time', 'actual', ...models.flatMap((m) => [1, 2, 3].map((k) => `${m}_step${k}`))].join(','));
+    const points = models.flatMap((m) => [1, 2, 3].map((k) => `${m}_step${k}`));
+    const bounds = models.flatMap((m) => [1, 2, 3].flatMap((k) => [80, 95].flatMap((l) => [`${m}_step${k}_lo${l}`, `${m}_step${k}_hi${l}`])));
+    expect(lines[0]).toBe(['id', 'time', 'actual', ...points, ...bounds].join(','));
     expect(lines[0].startsWith('id,time,actual,lstm_step1,lstm_step2,lstm_step3,lstm_ets_step1')).toBe(true);
     expect(lines).toHaveLength(1 + 24);
     const rows = lines.slice(1).map((l) => l.split(','));
-    expect(rows.every((r) => r.length === 3 + models.length * 3)).toBe(true);
+    expect(rows.every((r) => r.length === 3 + models.length * 3 * 5)).toBe(true);
     expect(rows.every((r) => r[0] === 'sales')).toBe(true);
     expect(rows[0][1]).toBe('2018-01-01');
     expect(rows[23][1]).toBe('2019-12-01');
@@ -213,6 +215,18 @@ describe('runForecastJob on a seasonal monthly series', () => {
     const loaded = await loadBundle(path.join(out, 'model'));
     const [fromOrigin95] = loaded.forecastAt(series, [95]);
     expect(Number(rows[0][col('lstm_step1')])).toBe(Number(fromOrigin95[0].toPrecision(8)));
+    // The bounds hold the point forecast, the 95% ones the 80% ones. The 12 validation rows give
+    // 12 residuals at step 1: enough for the conformal 80% (4 needed), not the 95% (19), which
+    // falls back on the Student-t bound, with a warning.
+    for (const r of rows.slice(2)) {
+      const [lo80, hi80, lo95, hi95] = ['lo80', 'hi80', 'lo95', 'hi95'].map((b) => Number(r[col(`lstm_step3_${b}`)]));
+      const point = Number(r[col('lstm_step3')]);
+      expect(lo95 < lo80 && lo80 < point && point < hi80 && hi80 < hi95).toBe(true);
+    }
+    const metrics = JSON.parse(await fs.readFile(path.join(out, 'metrics.json'), 'utf8'));
+    expect(metrics.warnings).toContain(
+      'the 95% intervals use a Student-t bound instead of the conformal quantile from step 1 on: the validation ranges give 12 residuals there, conformal needs 19 (raise --val-fraction)',
+    );
     expect(Number(rows[2][col('lstm_step3')])).toBe(Number(fromOrigin95[2].toPrecision(8)));
     expect(loaded.spec.backend?.backend).toBe('cpu');
     expect(loaded.spec.kernel).toEqual(result.metrics.kernel);

@@ -80,7 +80,9 @@ describe('runForecastJob on a long-format panel (--id)', () => {
 
   it('future.csv: horizon months past each series\' own last row, one column per model', async () => {
     const lines = (await fs.readFile(path.join(out, 'future.csv'), 'utf8')).trimEnd().split('\n');
-    expect(lines[0]).toBe('id,time,lstm,lstm_ets,naive,seasonal_naive,mean,drift,ets,theta,arima,holt_winters');
+    const models = ['lstm', 'lstm_ets', 'naive', 'seasonal_naive', 'mean', 'drift', 'ets', 'theta', 'arima', 'holt_winters'];
+    const bounds = models.flatMap((m) => [`${m}_lo80`, `${m}_hi80`, `${m}_lo95`, `${m}_hi95`]);
+    expect(lines[0]).toBe(['id', 'time', ...models, ...bounds].join(','));
     expect(lines.slice(1).map((l) => l.split(',').slice(0, 2).join(','))).toEqual([
       'small,2021-01-01',
       'small,2021-02-01',

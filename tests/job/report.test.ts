@@ -57,7 +57,7 @@ async function inputs(horizon: number) {
   const test = await panelBacktest(panel, forecasters, { horizon, split: [split], season: 12 });
   const future = [];
   for (const f of forecasters) future.push(await f.forecast(panel, horizon));
-  const evaluation: Evaluation = { test, validation: null, future, fitted: {}, warnings: [], leftOut: [] };
+  const evaluation: Evaluation = { test, validation: null, future, fitted: {}, warnings: [], leftOut: [], intervals: null };
   const models = Object.fromEntries(Object.entries(test.models).map(([k, v]) => [k, v.pooled]));
   const metrics = {
     dataset: 'demo.csv',
