@@ -10,7 +10,8 @@ import { lossFigure } from '../plot/lossFigure';
 import { metricBarsFigure } from '../plot/metricBars';
 import { seriesFigure } from '../plot/seriesFigure';
 import { renderReportHtml, type ReportSection } from '../report/html';
-import type { ForecastJobMetrics } from './forecastJob';
+import type { ForecastJobMetrics, IntervalMetrics } from './forecastJob';
+import { calibrationFigure } from '../plot/calibrationFigure';
 
 /** Inputs of {@link buildForecastReport}. */
 export interface ForecastReportInput {
@@ -92,7 +93,8 @@ export function buildForecastReport(input: ForecastReportInput): string {
             .filter(([name]) => !CHART_EXCLUDED_MODELS.includes(name))
             .map(([name, bySteps]) => ({ name, values: bySteps[step - 1] })),
           fan,
-          title: `${label}Test range: ${step}-step-ahead forecasts${fan ? ' (thin: LSTM paths)' : ''}`,
+          bands: (aligned.bounds.lstm ?? []).map((b) => ({ name: 'lstm', level: b.level, lower: b.lower[step - 1], upper: b.upper[step - 1] })),
+          title: `${label}Test range: ${step}-step-ahead forecasts${fan ? ' (thin: LSTM paths)' : ''}${aligned.bounds.lstm ? ', LSTM intervals shaded' : ''}`,
           yTitle: target,
         }),
       });
@@ -128,6 +130,7 @@ export function buildForecastReport(input: ForecastReportInput): string {
     columns: ['model', ...REPORT_METRICS],
     rows: Object.entries(metricTable).map(([name, m]) => [name, ...REPORT_METRICS.map((k) => m[k])]),
   });
+  if (metrics.intervals) sections.push(...intervalSections(metrics.intervals));
   if (metrics.validation) {
     const validation = metrics.validation.models;
     sections.push({
@@ -185,6 +188,34 @@ export function buildForecastReport(input: ForecastReportInput): string {
   });
 }
 
+/** Models whose calibration is drawn (the table lists every model). */
+export const CALIBRATION_CHART_MODELS: readonly string[] = ['lstm', 'ets', 'seasonal_naive'];
+
+/** The interval table (every model) and the calibration chart. */
+function intervalSections(intervals: IntervalMetrics): ReportSection[] {
+  const levels = intervals.levels.map(String);
+  const lines = CALIBRATION_CHART_MODELS.filter((name) => intervals.models[name] !== undefined).flatMap((name) =>
+    levels.map((level) => ({ name, level: Number(level), coverage: intervals.models[name].coverage_by_step[level] })),
+  );
+  return [
+    {
+      kind: 'table',
+      title: `Prediction intervals on the test range (${intervals.method})`,
+      columns: ['model', ...levels.flatMap((l) => [`coverage ${l}%`, `width ${l}%`, `interval score ${l}%`]), 'scaled pinball'],
+      rows: Object.entries(intervals.models).map(([name, m]) => [
+        name,
+        ...levels.flatMap((l) => [m.coverage[l], m.width[l], m.winkler[l]]),
+        m.pinball,
+      ]),
+    },
+    {
+      kind: 'figure',
+      title: 'Calibration: nominal vs empirical coverage per step',
+      figure: calibrationFigure({ lines, title: 'Test points inside the intervals, per horizon step (dashed: nominal)' }),
+    },
+  ];
+}
+
 /** LSTM paths of series `index` from every `horizon`-th origin inside the test range whose path ends inside the data. */
 function lstmFan(evaluation: Evaluation, index: number, testStart: number, n: number, horizon: number) {
   const lstm = evaluation.test.models.lstm?.forecast.series.find((s) => s.index === index);
@@ -217,6 +248,7 @@ function futureSection(series: TimeSeries, label: string, future: FutureSeries |
       values: series.values[target],
       futureTime: future?.time ?? [],
       forecasts: FUTURE_CHART_MODELS.filter((name) => future?.values[name] !== undefined).map((name) => ({ name, values: future!.values[name] })),
+      bands: (future?.bounds.lstm ?? []).map((b) => ({ name: 'lstm', level: b.level, lower: b.lower, upper: b.upper })),
       timeKind: series.timeKind,
       historyShown: shown,
       title: `${label}${target}: the last ${shown} rows and ${future?.time.length ?? 0} steps past the end (future.csv)`,
@@ -231,7 +263,8 @@ function seriesTable(panel: Panel, metrics: ForecastJobMetrics): ReportSection {
     const s = metrics.per_series[id];
     const others = Object.entries(s.models).filter(([name]) => name !== 'lstm' && name !== 'lstm_ets' && !CHART_EXCLUDED_MODELS.includes(name));
     const best = others.reduce<[string, number] | null>((b, [name, m]) => (b === null || m.mase < b[1] ? [name, m.mase] : b), null);
-    return [id, s.rows, s.models.lstm?.mase ?? null, s.models.lstm_ets?.mase ?? null, best ? best[0] : '', best ? best[1] : null];
+    const coverage = (metrics.intervals?.levels ?? []).map((l) => s.intervals?.lstm?.coverage[String(l)] ?? null);
+    return [id, s.rows, s.models.lstm?.mase ?? null, s.models.lstm_ets?.mase ?? null, best ? best[0] : '', best ? best[1] : null, ...coverage];
   });
   const wins = Object.entries(metrics.aggregate.lstm_wins)
     .map(([name, share]) => `${name} ${(100 * share).toFixed(0)}%`)
@@ -239,7 +272,7 @@ function seriesTable(panel: Panel, metrics: ForecastJobMetrics): ReportSection {
   return {
     kind: 'table',
     title: `Per series: test MASE (geometric mean over series: LSTM ${metrics.aggregate.geometric_mean_mase.lstm?.toFixed(3)}; LSTM better on ${wins})`,
-    columns: ['series', 'rows', 'lstm MASE', 'lstm_ets MASE', 'best other model', 'its MASE'],
+    columns: ['series', 'rows', 'lstm MASE', 'lstm_ets MASE', 'best other model', 'its MASE', ...(metrics.intervals?.levels ?? []).map((l) => `lstm coverage ${l}%`)],
     rows: rows as (string | number | null)[][],
   };
 }

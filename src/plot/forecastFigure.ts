@@ -1,4 +1,4 @@
-import type { NamedValues, NumericInput, PlotlyFigure, PlotlyTrace, TimeInput, TimeKind } from './types';
+import type { IntervalBand, NamedValues, NumericInput, PlotlyFigure, PlotlyTrace, TimeInput, TimeKind } from './types';
 import { DEFAULT_TIME_KIND, toAxisTimes } from './time';
 import { assertIntegerInRange, assertLength, assertName, assertOptionalTitle, toPlotValues } from './values';
 import { ACTUAL_COLOR, axis, baseLayout, colorAt } from './style';
@@ -40,6 +40,8 @@ export interface ForecastFigureOptions {
   readonly forecasts: ReadonlyArray<NamedValues>;
   /** Optional fan of multi-step paths. */
   readonly fan?: ForecastFan;
+  /** Prediction-interval bands (see {@link IntervalBand}), aligned with `time`. @defaultValue none */
+  readonly bands?: ReadonlyArray<IntervalBand>;
   /** Figure title. */
   readonly title?: string;
   /**
@@ -67,7 +69,8 @@ export const DEFAULT_FORECAST_Y_TITLE = 'value';
  *
  * Trace order: `actual`, then `forecasts` in order, then one trace per fan path (thin, translucent,
  * sharing one legend entry: only the first has `showlegend: true`, all share
- * `legendgroup: 'fan:' + fan.name`).
+ * `legendgroup: 'fan:' + fan.name`), then two traces per band (its upper bound, invisible, then
+ * its lower bound filled up to it: `fill: 'tonexty'`, legend entry `<name> <level>%`).
  *
  * @param options - See {@link ForecastFigureOptions}; not mutated.
  * @returns A new figure.
@@ -109,6 +112,10 @@ export function forecastFigure(options: ForecastFigureOptions): PlotlyFigure {
     const matching = forecasts.findIndex((f) => f.name === fan.name);
     data.push(...fanTraces(fan, times.x, colorAt(matching >= 0 ? matching : forecasts.length)));
   }
+  (options.bands ?? []).forEach((band, b) => {
+    const matching = forecasts.findIndex((f) => f.name === band.name);
+    data.push(...bandTraces(band, b, times.x, n, colorAt(matching >= 0 ? matching : forecasts.length + b)));
+  });
   const layout = baseLayout(title);
   layout.xaxis = axis('time', { type: timeKind === 'date' ? 'date' : 'linear' });
   layout.yaxis = axis(options.yTitle ?? DEFAULT_FORECAST_Y_TITLE);
@@ -147,4 +154,33 @@ function fanTraces(fan: ForecastFan, x: ReadonlyArray<number | string>, color: s
       opacity: 0.55,
     };
   });
+}
+
+/** Fill opacity of a band: the narrowest (lowest) level darkest. */
+function bandOpacity(level: number): number {
+  return level >= 90 ? 0.12 : 0.22;
+}
+
+function bandTraces(band: IntervalBand, b: number, x: ReadonlyArray<number | string>, n: number, color: string): PlotlyTrace[] {
+  assertName(`bands[${b}].name`, band?.name);
+  if (typeof band.level !== 'number' || !(band.level > 0 && band.level < 100)) {
+    throw new InputError(`bands[${b}].level must be a percentage in (0, 100), got ${describeValue(band.level)}`, { argument: 'bands', value: band.level });
+  }
+  const lower = toPlotValues(band.lower, `bands[${b}].lower`);
+  const upper = toPlotValues(band.upper, `bands[${b}].upper`);
+  assertLength(`bands[${b}].lower`, lower.length, n, 'time');
+  assertLength(`bands[${b}].upper`, upper.length, n, 'time');
+  const fill = withAlpha(color, bandOpacity(band.level));
+  const group = `band:${band.name}:${band.level}`;
+  const name = `${band.name} ${band.level}%`;
+  return [
+    { type: 'scatter', mode: 'lines', name, legendgroup: group, showlegend: false, x: [...x], y: upper, line: { width: 0 }, hoverinfo: 'skip' },
+    { type: 'scatter', mode: 'lines', name, legendgroup: group, x: [...x], y: lower, line: { width: 0 }, fill: 'tonexty', fillcolor: fill },
+  ];
+}
+
+/** `#rrggbb` as `rgba(r, g, b, alpha)`. */
+function withAlpha(hex: string, alpha: number): string {
+  const v = Number.parseInt(hex.slice(1), 16);
+  return `rgba(${(v >> 16) & 255}, ${(v >> 8) & 255}, ${v & 255}, ${alpha})`;
 }

@@ -4,7 +4,7 @@
  */
 import { InputError, describeValue } from '../errors';
 import { forecastFigure } from './forecastFigure';
-import type { NamedValues, NumericInput, PlotlyFigure, TimeKind } from './types';
+import type { IntervalBand, NamedValues, NumericInput, PlotlyFigure, TimeKind } from './types';
 
 /** Options of {@link futureFigure}. */
 export interface FutureFigureOptions {
@@ -16,6 +16,8 @@ export interface FutureFigureOptions {
   readonly futureTime: ArrayLike<number>;
   /** One line per model, one value per `futureTime`. */
   readonly forecasts: ReadonlyArray<NamedValues>;
+  /** Prediction-interval bands, one value per `futureTime` in each bound (see `IntervalBand`). @defaultValue none */
+  readonly bands?: ReadonlyArray<IntervalBand>;
   /** How to read the times. @defaultValue `'number'` */
   readonly timeKind?: TimeKind;
   /** Observed rows drawn (the last ones), a positive integer. @defaultValue every row */
@@ -73,12 +75,26 @@ export function futureFigure(options: FutureFigureOptions): PlotlyFigure {
     for (let k = 0; k < steps; k++) line[n - from + k] = Number(future[k]);
     return { name, values: line };
   });
+  // A band starts at the last observation (zero width there), as the forecast lines do.
+  const bands = (options.bands ?? []).map((band, b) => {
+    const pad = (bound: NumericInput, which: string): Float64Array => {
+      if (bound.length !== steps) {
+        throw new InputError(`bands[${b}].${which} must have one value per future time stamp (${steps}), got ${bound.length}`, { argument: 'bands' });
+      }
+      const out = new Float64Array(axis.length).fill(Number.NaN);
+      out[n - from - 1] = Number(values[n - 1]);
+      for (let k = 0; k < steps; k++) out[n - from + k] = Number(bound[k]);
+      return out;
+    };
+    return { name: band.name, level: band.level, lower: pad(band.lower, 'lower'), upper: pad(band.upper, 'upper') };
+  });
   return forecastFigure({
     time: axis,
     timeKind: options.timeKind,
     actual: history,
     actualName: options.historyName ?? DEFAULT_HISTORY_NAME,
     forecasts: lines,
+    bands,
     title: options.title,
     yTitle: options.yTitle,
   });

@@ -1,7 +1,9 @@
 /**
  * Figures (pure builders returning plain plotly JSON) and their display in tslab notebooks.
  */
-export type { PlotlyFigure, PlotlyTrace, TimeInput, TimeKind, NumericInput, IndexRange, NamedValues } from './types';
+export type { PlotlyFigure, PlotlyTrace, TimeInput, TimeKind, NumericInput, IndexRange, NamedValues, IntervalBand } from './types';
+export { calibrationFigure } from './calibrationFigure';
+export type { CalibrationFigureOptions, CoverageLine } from './calibrationFigure';
 export { seriesFigure, DEFAULT_SERIES_Y_TITLE } from './seriesFigure';
 export type { SeriesFigureOptions, SplitRanges } from './seriesFigure';
 export { forecastFigure, DEFAULT_ACTUAL_NAME, DEFAULT_FORECAST_Y_TITLE } from './forecastFigure';

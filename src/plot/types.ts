@@ -53,3 +53,17 @@ export interface NamedValues {
   /** Values; `NaN` is drawn as a gap. */
   readonly values: NumericInput;
 }
+
+/**
+ * A prediction-interval band of one model at one level, aligned index by index with a time axis:
+ * drawn as a translucent area between `lower` and `upper` in the model's colour (wider levels
+ * lighter). `NaN` in either bound is a gap.
+ */
+export interface IntervalBand {
+  /** The model's name (the band takes the colour of the forecast line of that name). */
+  readonly name: string;
+  /** Nominal level, percent. */
+  readonly level: number;
+  readonly lower: NumericInput;
+  readonly upper: NumericInput;
+}

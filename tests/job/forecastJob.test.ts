@@ -240,15 +240,18 @@ describe('runForecastJob on a seasonal monthly series', () => {
     const figures = [...html.matchAll(/<script type="application\/json" id="figure-\d+-data">([\s\S]*?)<\/script>/g)].map(
       (m) => JSON.parse(m[1]) as { data: { name: string }[] },
     );
-    expect(figures).toHaveLength(6);
+    expect(figures).toHaveLength(7);
     const names = figures.map((f) => [...new Set(f.data.map((t) => t.name))]);
-    // First the history and the year ahead (future.csv), then the data and split.
-    expect(names[0]).toEqual(['history', 'lstm', 'lstm_ets', 'ets', 'seasonal_naive']);
+    // First the history and the year ahead (future.csv) with the LSTM's bands, then the data and split.
+    expect(names[0]).toEqual(['history', 'lstm', 'lstm_ets', 'ets', 'seasonal_naive', 'lstm 80%', 'lstm 95%']);
     expect(names[1]).toEqual(['sales']);
     // 'mean' is in the table but not in the charts (CHART_EXCLUDED_MODELS).
-    expect(names[2]).toEqual(['actual', ...JOB_MODELS.filter((m) => m !== 'mean')]);
-    expect(names[3]).toEqual(names[2]);
+    expect(names[2]).toEqual(['actual', ...JOB_MODELS.filter((m) => m !== 'mean'), 'lstm 80%', 'lstm 95%']);
+    expect(names[3]).toEqual(names[2]); // the LSTM paths share the name lstm
     expect(names[4]).toEqual(['train loss', 'validation loss', 'best epoch (' + result.metrics.train.best_epoch + ')', 'learning rate']);
+    // After the metric bars: the calibration chart, nominal against empirical coverage per step.
+    expect(names[6]).toEqual(['lstm 80%', 'lstm 95%', 'ets 80%', 'ets 95%', 'seasonal_naive 80%', 'seasonal_naive 95%', 'nominal 80%', 'nominal 95%']);
+    expect(html).toContain('Prediction intervals on the test range');
   });
 });
 

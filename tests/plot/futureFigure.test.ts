@@ -31,3 +31,30 @@ describe('futureFigure', () => {
     expectInputError(() => futureFigure({ time, values, futureTime: [6], forecasts: [], historyShown: 0 }), 'historyShown must be a positive integer, got 0');
   });
 });
+
+describe('futureFigure bands', () => {
+  const time = [1, 2, 3, 4, 5];
+  const values = [10, 11, 12, 13, 14];
+
+  it('draws each band from the last observation, in the colour of its model', () => {
+    const fig = futureFigure({
+      time, values, futureTime: [6, 7], historyShown: 2,
+      forecasts: [{ name: 'lstm', values: [15, 16] }],
+      bands: [{ name: 'lstm', level: 80, lower: [14, 14.5], upper: [16, 17.5] }],
+    });
+    expect(fig.data.map((t) => t.name)).toEqual(['history', 'lstm', 'lstm 80%', 'lstm 80%']);
+    const [upper, lower] = fig.data.slice(2);
+    expect(upper.y).toEqual([null, 14, 16, 17.5]);
+    expect(lower.y).toEqual([null, 14, 14, 14.5]);
+    expect(lower.fill).toBe('tonexty');
+    expect(lower.fillcolor).toBe('rgba(31, 119, 180, 0.22)');
+    expect(upper.showlegend).toBe(false);
+  });
+
+  it('refuses a bound of the wrong length', () => {
+    expectInputError(
+      () => futureFigure({ time, values, futureTime: [6, 7], forecasts: [], bands: [{ name: 'lstm', level: 80, lower: [1], upper: [2, 3] }] }),
+      'bands[0].lower must have one value per future time stamp (2), got 1',
+    );
+  });
+});
