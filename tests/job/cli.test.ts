@@ -258,6 +258,11 @@ describe('forecast CLI: flags', () => {
     [['--horizon', '1e1'], 'forecast: --horizon must be an integer >= 1, got "1e1"'],
     [['--test-fraction', '0x0.8'], 'forecast: --test-fraction must be a number in (0, 1), got "0x0.8"'],
     [['--delimiter', ':'], 'forecast: --delimiter must be one of auto, ,, ;, \t, |, got ":"'],
+    [['--levels', '0'], 'forecast: --levels: each level must be a percentage strictly between 0 and 100, got "0"'],
+    [['--levels', '80,100'], 'forecast: --levels: each level must be a percentage strictly between 0 and 100, got "100"'],
+    [['--levels', '101'], 'forecast: --levels: each level must be a percentage strictly between 0 and 100, got "101"'],
+    [['--levels', 'abc'], 'forecast: --levels: each level must be a percentage strictly between 0 and 100, got "abc"'],
+    [['--levels', '80,95,80'], 'forecast: --levels: level 80 is given twice'],
   ])('%j: exit 2, %s', async (extra, message) => {
     const parent = await freshParent();
     const argv = ['--csv', 'x.csv', '--time', 't', '--out', path.join(parent, 'run'), ...extra];

@@ -22,6 +22,10 @@ import {
 } from '../../src/job/forecastJob';
 import { loadLstmKernel } from '../../src/kernels/lstm/kernel';
 import { loadBundle } from '../../src/model/bundle';
+import { panelFromSeries } from '../../src/data/panel';
+import { withConformalIntervals } from '../../src/eval/conformal';
+import { lastOrigins, panelForecast } from '../../src/eval/model';
+import { loadCalibration } from '../../src/job/calibrationFile';
 import { fusedKernelLine } from '../helpers/kernel';
 import { JOB_MODELS } from '../helpers/jobModels';
 import type { TrainProgress } from '../../src/model/train';
@@ -231,6 +235,27 @@ describe('runForecastJob on a seasonal monthly series', () => {
     expect(loaded.spec.backend?.backend).toBe('cpu');
     expect(loaded.spec.kernel).toEqual(result.metrics.kernel);
     loaded.dispose();
+  });
+
+  it("a reloaded bundle with its saved calibration gives future.csv's LSTM intervals", async () => {
+    const loaded = await loadBundle(path.join(out, 'model'));
+    try {
+      const calibration = await loadCalibration(path.join(out, 'model'));
+      expect(calibration.levels).toEqual([80, 95]);
+      const panel = panelFromSeries(series, 'sales');
+      const values = loaded.forecast(series, { steps: 3 }).values.sales;
+      const banded = withConformalIntervals(panelForecast(panel, 'lstm', lastOrigins(panel), 3, [[Float64Array.from(values)]]), calibration);
+      const lines = (await fs.readFile(path.join(out, 'future.csv'), 'utf8')).trimEnd().split('\n');
+      const header = lines[0].split(',');
+      const rows = lines.slice(1).map((l) => l.split(','));
+      const round = (v: number): number => Number(v.toPrecision(8));
+      banded.series[0].intervals!.forEach((b) => {
+        expect(rows.map((r) => Number(r[header.indexOf(`lstm_lo${b.level}`)]))).toEqual(Array.from(b.lower[0], round));
+        expect(rows.map((r) => Number(r[header.indexOf(`lstm_hi${b.level}`)]))).toEqual(Array.from(b.upper[0], round));
+      });
+    } finally {
+      loaded.dispose();
+    }
   });
 
   it('report.html: plotly inlined once, the figures with the expected traces', async () => {
