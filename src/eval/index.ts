@@ -82,7 +82,7 @@ export { ARIMA_KAPPA, AUTO_ARIMA_DEFAULTS, arimaForecastAt, arimaForecaster, aut
 export type { ArimaForecasterOptions } from './arima';
 export type { ArimaCoefficients, ArimaConstantKind, ArimaFit, ArimaOrder, AutoArimaOptions, FitArimaOptions } from './arima';
 export { leastSquares, solveLinear } from './linearSolve';
-export { assertPanelOrigins, lastOrigins, panelForecast, stepTimes, truncatePanel } from './model';
+export { assertPanelOrigins, lastOrigins, panelForecast, prefitted, stepTimes, truncatePanel } from './model';
 export type { Forecaster, PanelForecast, PanelOrigins, SeriesForecasts } from './model';
 export { DEFAULT_LOCAL_FALLBACK, DEFAULT_LOCAL_SEASON, LOCAL_MODEL_NAMES, localForecaster, referenceForecasters } from './localModels';
 export type { LocalForecaster, LocalForecasterOptions, LocalModelName, ReferenceForecastersOptions, SeriesFailure } from './localModels';
@@ -100,3 +100,5 @@ export { DEFAULT_LEVELS, calibrateConformal, calibrationFromJSON, conformalQuant
 export type { CalibrationMethod, ConformalCalibration } from './conformal';
 export { scoreIntervals } from './intervalScoring';
 export type { IntervalSummary, PanelIntervalScores } from './intervalScoring';
+export { intervalBacktest, validationBacktest, withTestIntervals } from './intervalBacktest';
+export type { IntervalBacktest, IntervalBacktestOptions, ValidationBacktest } from './intervalBacktest';

@@ -86,6 +86,22 @@ export interface Forecaster {
 }
 
 /**
+ * A trained forecaster presented to a backtest as already fitted: the backtest's `fit` is
+ * skipped, so the model trained beforehand (e.g. the LSTM, early-stopped on the validation
+ * rows) is the one evaluated.
+ * @example
+ * prefitted(localForecaster('naive')).name; // => 'naive' (its fit does nothing)
+ */
+export function prefitted(model: Forecaster): Forecaster {
+  return {
+    name: model.name,
+    fit: async () => undefined,
+    forecastAt: (panel, origins, horizon) => model.forecastAt(panel, origins, horizon),
+    forecast: (panel, steps) => model.forecast(panel, steps),
+  };
+}
+
+/**
  * The time stamps of rows `origin + 1 .. origin + steps` of series `index`: the series' own
  * stamps while they exist, then stamps at its inferred frequency (see `futureTimes`).
  *

@@ -9,10 +9,11 @@ import { combineForecasters } from '../eval/combine';
 import { compareWithBaselines } from '../eval/guard';
 import { referenceForecasters, type LocalForecaster } from '../eval/localModels';
 import type { MetricSet } from '../eval/metrics';
-import { type Forecaster, type PanelForecast, truncatePanel } from '../eval/model';
-import { panelBacktest, type PanelBacktestResult, type PanelModelBacktest, type RefitPolicy } from '../eval/panelBacktest';
-import { calibrateConformal, DEFAULT_LEVELS, withConformalIntervals, type ConformalCalibration } from '../eval/conformal';
-import { scoreIntervals, type PanelIntervalScores } from '../eval/intervalScoring';
+import { type Forecaster, type PanelForecast, prefitted } from '../eval/model';
+import { panelBacktest, type PanelBacktestResult, type RefitPolicy } from '../eval/panelBacktest';
+import { DEFAULT_LEVELS, withConformalIntervals, type ConformalCalibration } from '../eval/conformal';
+import type { PanelIntervalScores } from '../eval/intervalScoring';
+import { validationBacktest, withTestIntervals } from '../eval/intervalBacktest';
 
 /**
  * The combination reported next to the LSTM: the mean of the LSTM's and ets' forecasts, step by
@@ -71,20 +72,6 @@ export interface EvaluateOptions {
   readonly onProgress?: (model: string, done: number, total: number) => void;
   /** Interval levels, percent. @defaultValue `DEFAULT_LEVELS` (80, 95) */
   readonly levels?: readonly number[];
-}
-
-/**
- * A trained forecaster presented to the backtest as already fitted: the backtest's `fit` (which
- * would use the same split) is skipped, so the network trained in the train stage is the one
- * evaluated.
- */
-export function prefitted(model: Forecaster): Forecaster {
-  return {
-    name: model.name,
-    fit: async () => undefined,
-    forecastAt: (panel, origins, horizon) => model.forecastAt(panel, origins, horizon),
-    forecast: (panel, steps) => model.forecast(panel, steps),
-  };
 }
 
 /** The models of one backtest, in report order: lstm, lstm_ets, then the references. */
@@ -175,13 +162,7 @@ function withIntervals(
   warnings: string[],
   log: (line: string) => void,
 ): Pick<Evaluation, 'test' | 'future' | 'intervals'> {
-  const models: Record<string, PanelModelBacktest> = {};
-  const scores: Record<string, PanelIntervalScores> = {};
-  for (const [name, m] of Object.entries(test.models)) {
-    const forecast = withConformalIntervals(m.forecast, calibrations[name]);
-    models[name] = { ...m, forecast };
-    scores[name] = scoreIntervals(panel, forecast, test.scales);
-  }
+  const banded = withTestIntervals(panel, test, calibrations);
   const first = Object.values(calibrations)[0];
   first.levels.forEach((level, l) => {
     const from = first.methods[l].findIndex((m) => m !== 'conformal');
@@ -194,9 +175,9 @@ function withIntervals(
     log(`warning: ${warning}`);
   });
   return {
-    test: { ...test, models },
+    test: banded.test,
     future: future.map((f) => withConformalIntervals(f, calibrations[f.model])),
-    intervals: { levels: first.levels, calibrations, scores },
+    intervals: { levels: first.levels, calibrations, scores: banded.scores },
   };
 }
 
@@ -235,19 +216,10 @@ async function validationScores(
     log(`note: the validation range${where} (${s.val.end - s.val.start} rows) is too short to compare models at horizon ${horizon}`);
     return null;
   }
-  const head = truncatePanel(panel, split.map((s) => s.val.end));
-  const valSplit: PanelSplit = split.map((s) => ({ train: s.train, val: { start: s.train.end, end: s.train.end }, test: s.val }));
   try {
     const { models } = modelList(lstm, season);
-    const result = await panelBacktest(head, models, { horizon, split: valSplit, season, probes: [] });
-    const levels = options.levels ?? DEFAULT_LEVELS;
-    return {
-      rows: split.reduce((sum, s) => sum + s.val.end - s.val.start, 0),
-      models: Object.fromEntries(Object.entries(result.models).map(([name, m]) => [name, m.pooled])),
-      calibrations: Object.fromEntries(
-        Object.entries(result.models).map(([name, m]) => [name, calibrateConformal(head, m.forecast, result.scales, levels)]),
-      ),
-    };
+    const { result, rows, calibrations } = await validationBacktest(panel, models, { horizon, split, season, levels: options.levels ?? DEFAULT_LEVELS });
+    return { rows, models: Object.fromEntries(Object.entries(result.models).map(([name, m]) => [name, m.pooled])), calibrations };
   } catch (error) {
     if (!(error instanceof InputError)) throw error;
     log(`note: models not compared on the validation range: ${error.message}`);
