@@ -13,7 +13,7 @@ import { type Forecaster, truncatePanel } from './model';
 import { panelBacktest, type PanelBacktestOptions, type PanelBacktestResult, type PanelModelBacktest } from './panelBacktest';
 
 /** Options of {@link validationBacktest} and {@link intervalBacktest}. */
-export interface IntervalBacktestOptions extends Pick<PanelBacktestOptions, 'horizon' | 'split' | 'season' | 'onProgress'> {
+export interface IntervalBacktestOptions extends Pick<PanelBacktestOptions, 'horizon' | 'split' | 'season' | 'onProgress' | 'reference'> {
   /** Interval levels, percent. @defaultValue {@link DEFAULT_LEVELS} */
   readonly levels?: readonly number[];
 }
@@ -88,7 +88,8 @@ export interface IntervalBacktest {
  */
 export async function intervalBacktest(panel: Panel, forecasters: readonly Forecaster[], options: IntervalBacktestOptions): Promise<IntervalBacktest> {
   const validation = await validationBacktest(panel, forecasters, options);
-  const test = await panelBacktest(panel, forecasters, { horizon: options.horizon, split: options.split, season: options.season, onProgress: options.onProgress });
+  const { horizon, split, season, onProgress, reference } = options;
+  const test = await panelBacktest(panel, forecasters, { horizon, split, season, onProgress, reference });
   return { validation, ...withTestIntervals(panel, test, validation.calibrations) };
 }
 

@@ -62,6 +62,28 @@ export class LstmModel implements Forecaster {
     this.name = options.name ?? 'lstm';
   }
 
+  /**
+   * The panel model of one series from a one-series forecaster trained already (as notebooks
+   * train it): a {@link Forecaster} for backtests and intervals. It shares the forecaster's
+   * network: dispose the forecaster, not this model, when done. Refitting it (`fit`) trains a
+   * new network, as any LstmModel does.
+   * @param id - The series id in the panel (`panelFromSeries(series, id)`).
+   * @example
+   * const model = LstmModel.ofSeries(forecaster, 'CO2');
+   * await model.forecast(panelFromSeries(series, 'CO2'), 12);
+   */
+  static ofSeries(forecaster: LstmForecaster, id: string, name = 'lstm'): LstmModel {
+    const model = new LstmModel({ horizon: forecaster.horizon, season: forecaster.spec.season, lookback: forecaster.spec.lookback, name });
+    model.fitted = [
+      GlobalLstmForecaster.fromParts(
+        forecaster.model,
+        { shared: forecaster.spec, ids: [id], preprocessors: [forecaster.spec.preprocessor], splits: [forecaster.spec.split] },
+        forecaster.kernel,
+      ),
+    ];
+    return model;
+  }
+
   /** The mode in use. */
   get mode(): LstmMode {
     return this.options.mode!;

@@ -173,9 +173,20 @@ describe('notebooks run top to bottom with small parameters', () => {
     // 741 rows, test fraction 0.2: the last 148 months.
     expect(figure(nb, 'Forecast vs actual').traces).toEqual([['CO2', 148], ['lstm', 148], ['naive', 148], ['seasonal_naive', 148]]);
     // The year ahead: 60 months of history, then 12 months past the last row (2020-04).
-    expect(figure(nb, 'The year ahead').traces).toEqual([['CO2', 72], ['lstm', 72], ['seasonal_naive', 72]]);
+    // The year ahead, with the LSTM's 80% and 95% bands (two traces each).
+    expect(figure(nb, 'The year ahead').traces).toEqual([
+      ['CO2', 72], ['lstm', 72], ['seasonal_naive', 72], ['lstm 80%', 72], ['lstm 80%', 72], ['lstm 95%', 72], ['lstm 95%', 72],
+    ]);
+    expect(figure(nb, 'LSTM 12-month-ahead forecasts with their').traces).toEqual([
+      ['CO2', 148], ['lstm', 148], ['lstm 80%', 148], ['lstm 80%', 148], ['lstm 95%', 148], ['lstm 95%', 148],
+    ]);
+    expect(figure(nb, 'Calibration').traces).toEqual([
+      ['lstm 80%', 12], ['lstm 95%', 12], ['seasonal_naive 80%', 12], ['seasonal_naive 95%', 12], ['nominal 80%', 12], ['nominal 95%', 12],
+    ]);
     expect(glue.first_future_month).toBe('2020-05');
-    expect(Object.keys(glue).sort()).toEqual(['bundle_dir', 'first_future_month', 'mase_lstm', 'mase_naive', 'mase_seasonal_naive']);
+    expect(Object.keys(glue).sort()).toEqual(['bundle_dir', 'first_future_month', 'lstm_coverage_80', 'mase_lstm', 'mase_naive', 'mase_seasonal_naive']);
+    expect(glue.lstm_coverage_80 as number).toBeGreaterThan(0);
+    expect(glue.lstm_coverage_80 as number).toBeLessThanOrEqual(1);
     expect(glue.mase_seasonal_naive).toBeCloseTo(1.6124, 3); // the baselines do not depend on training
     const manifest = JSON.parse(fs.readFileSync(path.join(bundleDir, 'manifest.json'), 'utf8')) as {
       lookback: number; horizon: number; kernel: { summary: string };
@@ -246,9 +257,14 @@ describe('notebooks run top to bottom with small parameters', () => {
     expect(figure(nb, 'Panel scores by model').traces).toEqual(models.map((m) => [m, 2]));
     // 48 months of history, then 12 months past the last one (2010-02).
     for (const id of ['Construction', 'Finance']) {
-      expect(figure(nb, `${id}: the last 48 months`).traces).toEqual([[id, 60], ['lstm_global', 60], ['ets', 60]]);
+      expect(figure(nb, `${id}: the last 48 months`).traces).toEqual([
+        [id, 60], ['lstm_global', 60], ['ets', 60], ['lstm_global 80%', 60], ['lstm_global 80%', 60], ['lstm_global 95%', 60], ['lstm_global 95%', 60],
+      ]);
     }
-    expect(Object.keys(glue).sort()).toEqual(['first_future_month', ...models.map((m) => `gmean_mase_${m}`), 'n_series', 'wins'].sort());
+    expect(figure(nb, 'Calibration').traces.map(([name]) => name)).toEqual([
+      'lstm_global 80%', 'lstm_global 95%', 'lstm_local 80%', 'lstm_local 95%', 'seasonal_naive 80%', 'seasonal_naive 95%', 'nominal 80%', 'nominal 95%',
+    ]);
+    expect(Object.keys(glue).sort()).toEqual(['first_future_month', ...models.map((m) => `gmean_mase_${m}`), 'lstm_global_coverage_80', 'n_series', 'wins'].sort());
     expect(glue.n_series).toBe(14);
     for (const m of models) expect(Number.isFinite(glue[`gmean_mase_${m}`]) && (glue[`gmean_mase_${m}`] as number) > 0, m).toBe(true);
     expect(glue.gmean_mase_seasonal_naive).toBeCloseTo(4.0431, 3); // the baselines do not depend on training
