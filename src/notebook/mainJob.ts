@@ -55,10 +55,10 @@ export function mainJobPlan(root: string, now: Date, extra: readonly string[] = 
 /**
  * Lines printed after the run: where the results are, relative to `cwd`, then the headline
  * metrics when the notebook glued them (`mase_<model>` scalars: the LSTM first, then the others
- * from best to worst).
+ * from best to worst), and the LSTM's interval coverage (`lstm_coverage_<level>`).
  * @example
- * mainJobSummary(plan, 0, process.cwd(), { mase_lstm: 0.38, mase_naive: 1.97 });
- * // '... \n  test MASE  lstm 0.380 | naive 1.970'
+ * mainJobSummary(plan, 0, process.cwd(), { mase_lstm: 0.38, mase_naive: 1.97, lstm_coverage_80: 0.81 });
+ * // '... \n  test MASE  lstm 0.380 | naive 1.970\n  LSTM intervals  80%: 81% of test points inside'
  */
 export function mainJobSummary(plan: MainJobPlan, exitCode: number, cwd: string, glue: Readonly<Record<string, GlueValue>> = {}): string {
   const rel = (p: string): string => relative(cwd, p) || '.';
@@ -68,6 +68,10 @@ export function mainJobSummary(plan: MainJobPlan, exitCode: number, cwd: string,
       .map(([key, value]): [string, number] => [key.slice('mase_'.length), value])
       .sort((a, b) => (a[0] === 'lstm' ? -1 : b[0] === 'lstm' ? 1 : a[1] - b[1]));
     const headline = mase.length > 0 ? [`  test MASE  ${mase.map(([name, value]) => `${name} ${value.toFixed(3)}`).join(' | ')}`] : [];
+    const coverage = Object.entries(glue)
+      .filter((e): e is [string, number] => /^lstm_coverage_\d+(\.\d+)?$/.test(e[0]) && typeof e[1] === 'number' && Number.isFinite(e[1]))
+      .map(([key, value]) => `${key.slice('lstm_coverage_'.length)}%: ${Math.round(100 * value)}% of test points inside`);
+    if (coverage.length > 0) headline.push(`  LSTM intervals  ${coverage.join(' | ')}`);
     return [
       `results in ${rel(plan.outDir)}/`,
       `  notebook  ${rel(plan.notebook)}`,

@@ -54,6 +54,11 @@ describe('mainJobPlan', () => {
     expect(mainJobSummary(plan, 0, join(root, 'p'), { mase_naive: 1.966, mase_lstm: 0.3791, mase_seasonal_naive: 1.6125, bundle_dir: 'x' }).split('\n')[4]).toBe(
       '  test MASE  lstm 0.379 | seasonal_naive 1.613 | naive 1.966',
     );
+    // And the LSTM's interval coverage, when glued.
+    expect(mainJobSummary(plan, 0, join(root, 'p'), { mase_lstm: 0.3791, lstm_coverage_80: 0.8125 }).split('\n').slice(4)).toEqual([
+      '  test MASE  lstm 0.379',
+      '  LSTM intervals  80%: 81% of test points inside',
+    ]);
     expect(mainJobSummary(plan, 138, join(root, 'p'))).toBe(
       'the run failed (exit code 138); the executed notebook, as far as it got, is runs/2026-11-27T01-02-03/02-co2-forecast.ipynb',
     );
