@@ -184,7 +184,7 @@ describe('notebooks run top to bottom with small parameters', () => {
       ['lstm 80%', 12], ['lstm 95%', 12], ['seasonal_naive 80%', 12], ['seasonal_naive 95%', 12], ['nominal 80%', 12], ['nominal 95%', 12],
     ]);
     expect(glue.first_future_month).toBe('2020-05');
-    expect(Object.keys(glue).sort()).toEqual(['bundle_dir', 'first_future_month', 'lstm_coverage_80', 'mase_lstm', 'mase_naive', 'mase_seasonal_naive']);
+    expect(Object.keys(glue).sort()).toEqual(['bundle_dir', 'first_future_month', 'lstm_coverage_80', 'lstm_coverage_95', 'mase_lstm', 'mase_naive', 'mase_seasonal_naive']);
     expect(glue.lstm_coverage_80 as number).toBeGreaterThan(0);
     expect(glue.lstm_coverage_80 as number).toBeLessThanOrEqual(1);
     expect(glue.mase_seasonal_naive).toBeCloseTo(1.6124, 3); // the baselines do not depend on training
