@@ -8,7 +8,7 @@ import { InputError, describeValue } from '../errors';
 import { STATISTICAL_MODELS } from '../eval/statistical';
 import { writeFileAtomic } from '../report/atomic';
 import { accuracySuite, type AccuracySeries } from './accuracySuite';
-import { runForecastJob, type ForecastJobMetrics, type ForecastJobOptions } from './forecastJob';
+import { runForecastJob, type ForecastJobMetrics, type ForecastJobOptions, type IntervalModelMetrics } from './forecastJob';
 
 /** Job settings a benchmark may change (everything else stays at the CLI's defaults). */
 export type AccuracyJobSettings = Partial<Pick<ForecastJobOptions, 'epochs' | 'seed' | 'targetTransform' | 'lookback' | 'model'>>;
@@ -46,6 +46,8 @@ export interface AccuracyRow {
   readonly warnings: readonly string[];
   /** What the LSTM job chose or recorded (target transform, lookback). */
   readonly lstm: { readonly targetTransform: string; readonly lookback: number };
+  /** Model -> its intervals on the test range (coverage, interval score, points, per level); null without intervals. */
+  readonly intervals: Readonly<Record<string, Pick<IntervalModelMetrics, 'coverage' | 'winkler' | 'pairs'>>> | null;
 }
 
 /** A series that could not be run. */
@@ -74,10 +76,21 @@ export interface ModelSummary {
 /** The models judged in the summary: the LSTM and its combination with ets. */
 export const JUDGED_MODELS = ['lstm', 'lstm_ets'] as const;
 
+/** How the intervals fared over the suite. */
+export interface IntervalSummary {
+  readonly levels: readonly number[];
+  /** Model -> level -> coverage pooled over every scored test point of every series. */
+  readonly coverage: Readonly<Record<string, Readonly<Record<string, number>>>>;
+  /** Judged model -> level -> on how many seasonal series its interval score beat seasonal naive's. */
+  readonly beatsSeasonalNaive: Readonly<Record<string, Readonly<Record<string, { readonly wins: number; readonly of: number }>>>>;
+}
+
 /** The suite-level numbers. */
 export interface AccuracySummary {
   readonly series: number;
   readonly models: Readonly<Record<string, ModelSummary>>;
+  /** Null when no series had intervals. */
+  readonly intervals: IntervalSummary | null;
   readonly trainSeconds: number;
   readonly totalSeconds: number;
 }
@@ -103,6 +116,10 @@ function rowOf(series: AccuracySeries, metrics: ForecastJobMetrics): AccuracyRow
     totalSeconds: metrics.seconds_total,
     warnings: metrics.warnings,
     lstm: { targetTransform: metrics.target_transform, lookback: metrics.lookback },
+    intervals:
+      metrics.intervals === null
+        ? null
+        : Object.fromEntries(Object.entries(metrics.intervals.models).map(([name, m]) => [name, { coverage: m.coverage, winkler: m.winkler, pairs: m.pairs }])),
   };
 }
 
@@ -135,9 +152,44 @@ export function summarise(rows: readonly AccuracyRow[]): AccuracySummary {
   return {
     series: rows.length,
     models,
+    intervals: summariseIntervals(rows),
     trainSeconds: rows.reduce((sum, r) => sum + r.trainSeconds, 0),
     totalSeconds: rows.reduce((sum, r) => sum + r.totalSeconds, 0),
   };
+}
+
+/** Pooled coverage per model and level, and the judged models' interval-score wins over seasonal naive. */
+function summariseIntervals(rows: readonly AccuracyRow[]): IntervalSummary | null {
+  const banded = rows.filter((r) => r.intervals !== null);
+  if (banded.length === 0) return null;
+  const levels = Object.keys(banded[0].intervals!.lstm?.coverage ?? {}).map(Number);
+  const models = [...new Set(banded.flatMap((r) => Object.keys(r.intervals!)))];
+  const coverage: Record<string, Record<string, number>> = {};
+  for (const model of models) {
+    coverage[model] = {};
+    for (const level of levels.map(String)) {
+      let inside = 0;
+      let pairs = 0;
+      for (const r of banded) {
+        const m = r.intervals![model];
+        const c = m?.coverage[level];
+        if (m === undefined || c === null || c === undefined) continue;
+        inside += c * m.pairs[level];
+        pairs += m.pairs[level];
+      }
+      coverage[model][level] = pairs > 0 ? inside / pairs : Number.NaN;
+    }
+  }
+  const beatsSeasonalNaive: Record<string, Record<string, { wins: number; of: number }>> = {};
+  for (const model of JUDGED_MODELS) {
+    beatsSeasonalNaive[model] = {};
+    for (const level of levels.map(String)) {
+      const scored = banded.filter((r) => r.season > 1 && typeof r.intervals![model]?.winkler[level] === 'number' && typeof r.intervals!.seasonal_naive?.winkler[level] === 'number');
+      const wins = scored.filter((r) => (r.intervals![model].winkler[level] as number) < (r.intervals!.seasonal_naive.winkler[level] as number)).length;
+      beatsSeasonalNaive[model][level] = { wins, of: scored.length };
+    }
+  }
+  return { levels, coverage, beatsSeasonalNaive };
 }
 
 const fmt = (v: number | undefined, digits = 3): string => (v === undefined || !Number.isFinite(v) ? '-' : v.toFixed(digits));
@@ -178,8 +230,38 @@ export function accuracyMarkdown(result: AccuracyResult): string {
     const cells = models.map((m) => (r.models[m]?.mase === best ? `**${fmt(best)}**` : fmt(r.models[m]?.mase)));
     lines.push(`| ${r.name} | ${r.season} | ${r.horizon} | ${r.rows} | ${cells.join(' | ')} | ${fmt(r.ratio)} | ${r.lstm.targetTransform} | ${fmt(r.trainSeconds, 1)} |`);
   }
+  lines.push(...intervalMarkdown(result));
   for (const f of result.failures) lines.push('', `- ${f.name} failed: ${f.error}`);
   return lines.join('\n') + '\n';
+}
+
+/** The intervals part of the markdown: pooled coverage, interval-score wins, per-series coverage. */
+function intervalMarkdown(result: AccuracyResult): string[] {
+  const iv = result.summary.intervals;
+  if (iv === null) return [];
+  const pct = (v: number | null | undefined): string => (v === null || v === undefined || !Number.isFinite(v) ? '-' : `${(100 * v).toFixed(1)}%`);
+  const levels = iv.levels.map(String);
+  const lines = [
+    '',
+    '## Prediction intervals (split conformal, calibrated on each series\' validation range)',
+    '',
+    `| model | ${levels.map((l) => `coverage ${l}%`).join(' | ')} |`,
+    `|---|${levels.map(() => '---|').join('')}`,
+    ...Object.entries(iv.coverage).map(([model, c]) => `| ${model} | ${levels.map((l) => pct(c[l])).join(' | ')} |`),
+    '',
+    ...Object.entries(iv.beatsSeasonalNaive).map(
+      ([model, byLevel]) =>
+        `- ${model}: interval score below seasonal naive's on ${levels.map((l) => `${byLevel[l].wins} of ${byLevel[l].of} seasonal series at ${l}%`).join(', ')}`,
+    ),
+    '',
+    `| series | ${levels.map((l) => `lstm ${l}%`).join(' | ')} | ${levels.map((l) => `seasonal_naive ${l}%`).join(' | ')} |`,
+    `|---|${levels.map(() => '---|').join('')}${levels.map(() => '---|').join('')}`,
+  ];
+  for (const r of result.rows) {
+    const cov = (model: string): string[] => levels.map((l) => pct(r.intervals?.[model]?.coverage[l]));
+    lines.push(`| ${r.name} | ${cov('lstm').join(' | ')} | ${cov('seasonal_naive').join(' | ')} |`);
+  }
+  return lines;
 }
 
 /**

@@ -257,6 +257,8 @@ export interface IntervalModelMetrics {
   readonly winkler: Readonly<Record<string, number | null>>;
   /** Scaled pinball loss over the median and every level's bounds (M5). */
   readonly pinball: number | null;
+  /** Test points scored per level (for pooling coverage over runs). */
+  readonly pairs: Readonly<Record<string, number>>;
 }
 
 interface SplitPart {
@@ -799,7 +801,13 @@ function intervalMetrics(evaluation: Evaluation): IntervalMetrics | null {
 function intervalModelMetrics(summary: IntervalSummary): IntervalModelMetrics {
   const byLevel = (pick: (s: IntervalSummary['levels'][number]) => number): Record<string, number | null> =>
     Object.fromEntries(summary.levels.map((s) => [String(s.level), finiteOrNull(pick(s))]));
-  return { coverage: byLevel((s) => s.coverage), width: byLevel((s) => s.width), winkler: byLevel((s) => s.winkler), pinball: finiteOrNull(summary.pinball) };
+  return {
+    coverage: byLevel((s) => s.coverage),
+    width: byLevel((s) => s.width),
+    winkler: byLevel((s) => s.winkler),
+    pinball: finiteOrNull(summary.pinball),
+    pairs: Object.fromEntries(summary.levels.map((s, l) => [String(s.level), summary.pairs[l]])),
+  };
 }
 
 function finiteOrNull(v: number): number | null {

@@ -7,7 +7,14 @@ import { accuracyMarkdown, runAccuracyBench, summarise, type AccuracyRow } from 
 
 const DATA = path.join(__dirname, '..', '..', 'node_modules', 'vega-datasets', 'data');
 
-function row(name: string, season: number, mase: Record<string, number>): AccuracyRow {
+type Banded = AccuracyRow['intervals'];
+
+/** Interval results of one series: per model [coverage 80, winkler 80, points]. */
+function bands(models: Record<string, [number, number, number]>): Banded {
+  return Object.fromEntries(Object.entries(models).map(([m, [c, w, n]]) => [m, { coverage: { 80: c }, winkler: { 80: w }, pairs: { 80: n } }]));
+}
+
+function row(name: string, season: number, mase: Record<string, number>, intervals: Banded = null): AccuracyRow {
   const stat = ['ets', 'theta', 'arima'].filter((m) => m in mase).sort((a, b) => mase[a] - mase[b])[0];
   return {
     name,
@@ -23,6 +30,7 @@ function row(name: string, season: number, mase: Record<string, number>): Accura
     totalSeconds: 2,
     warnings: [],
     lstm: { targetTransform: 'difference', lookback: 24 },
+    intervals,
   };
 }
 
@@ -52,6 +60,30 @@ describe('summarise', () => {
     expect(md).toContain('- lstm: geometric mean of its MASE / the best of (ets, theta, arima) **1.000**');
     expect(md).toContain('| a | 12 | 12 | 100 | 2.000 | **1.000** | 3.000 | 1.500 | **1.000** | 4.000 | 2.000 | 2.000 | difference | 1.0 |');
     expect(md).toContain('- c failed: too short');
+  });
+});
+
+describe('summarise: intervals', () => {
+  const rows = [
+    row('a', 12, { lstm: 2, lstm_ets: 1, naive: 3, seasonal_naive: 1.5, ets: 1 }, bands({ lstm: [0.9, 2, 10], lstm_ets: [0.8, 3, 10], seasonal_naive: [0.5, 4, 10] })),
+    row('b', 12, { lstm: 2, lstm_ets: 1, naive: 3, seasonal_naive: 1.5, ets: 1 }, bands({ lstm: [0.6, 5, 30], lstm_ets: [0.7, 1, 30], seasonal_naive: [0.8, 4, 30] })),
+    row('c', 1, { lstm: 2, lstm_ets: 1, naive: 3, seasonal_naive: 1.5, ets: 1 }, bands({ lstm: [1, 1, 5], lstm_ets: [1, 1, 5], seasonal_naive: [0, 9, 5] })),
+  ];
+
+  it('pools coverage over every test point, and counts interval-score wins on seasonal series', () => {
+    const s = summarise(rows).intervals!;
+    expect(s.levels).toEqual([80]);
+    expect(s.coverage.lstm['80']).toBeCloseTo((0.9 * 10 + 0.6 * 30 + 1 * 5) / 45, 12);
+    expect(s.beatsSeasonalNaive.lstm['80']).toEqual({ wins: 1, of: 2 });
+    expect(s.beatsSeasonalNaive.lstm_ets['80']).toEqual({ wins: 2, of: 2 });
+    const md = accuracyMarkdown({ settings: {}, rows, failures: [], summary: summarise(rows) });
+    expect(md).toContain('| lstm | 71.1% |');
+    expect(md).toContain("- lstm: interval score below seasonal naive's on 1 of 2 seasonal series at 80%");
+    expect(md).toContain('| a | 90.0% | 50.0% |');
+  });
+
+  it('is null without intervals', () => {
+    expect(summarise([row('a', 12, { lstm: 1, lstm_ets: 1, naive: 1, seasonal_naive: 1, ets: 1 })]).intervals).toBeNull();
   });
 });
 
