@@ -239,8 +239,11 @@ function score(
       }
     });
     byStep.push(metricsWithScale(actual, predicted, scale));
-    pooledActual.push(...actual);
-    pooledPredicted.push(...predicted);
+    // A loop, not push(...actual): a spread of 200,000 values overflows the call stack.
+    for (let j = 0; j < actual.length; j++) {
+      pooledActual.push(actual[j]);
+      pooledPredicted.push(predicted[j]);
+    }
   }
   return { forecasts: forecasts.slice(), metrics: metricsWithScale(pooledActual, pooledPredicted, scale), byStep };
 }

@@ -261,7 +261,7 @@ export function holtWintersForecaster(options: HoltWintersOptions): OriginForeca
   const season = options.season;
   return (series, origins, horizon) => {
     if (origins.length === 0) return [];
-    const first = Math.min(...origins);
+    const first = origins.reduce((m, t) => Math.min(m, t), Number.POSITIVE_INFINITY); // no spread: origins can be data-sized
     const model = fitHoltWinters(series.slice(0, first + 1), { season });
     return origins.map((origin) => model.forecastFrom(series.slice(0, origin + 1), horizon));
   };

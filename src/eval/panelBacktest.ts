@@ -327,7 +327,10 @@ async function runModels(panel: Panel, forecasters: readonly Forecaster[], plan:
       await model.fit(block.fitPanel, block.fitSplit);
       const raw = await model.forecastAt(panel, block.origins, plan.horizon);
       const got = checkForecast(model.name, raw, panel, block.origins, plan.horizon);
-      got.forEach((list, i) => rows.get(model.name)![i].push(...list));
+      got.forEach((list, i) => {
+        const target = rows.get(model.name)![i];
+        for (const row of list) target.push(row); // no spread: a block can hold every origin of a long series
+      });
       await probeModel(model, panel, plan, block, got, probePanels);
       done.set(model.name, done.get(model.name)! + block.origins.reduce((sum, list) => sum + list.length, 0));
       plan.onProgress?.(model.name, done.get(model.name)!, total);
