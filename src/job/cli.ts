@@ -395,6 +395,12 @@ export async function main(argv: readonly string[]): Promise<number> {
       const wins = aggregate.lstm_wins[name];
       return `${base}  geo-mean MASE ${formatMetric(aggregate.geometric_mean_mase[name], 3)}${wins === undefined ? '' : `  lstm better on ${(100 * wins).toFixed(0)}% of ${series} series`}`;
     });
+    const intervals = result.metrics.intervals;
+    const lstmIntervals = intervals?.models.lstm;
+    if (intervals && lstmIntervals) {
+      const shown = intervals.levels.map((l) => `${formatMetric(100 * (lstmIntervals.coverage[String(l)] ?? Number.NaN), 1, '%')} inside the ${l}% intervals`);
+      lines.push(`  lstm intervals  ${shown.join(', ')} (test range, split conformal)`);
+    }
     for (const warning of result.metrics.warnings) lines.push(`warning: ${warning}`);
     if (verbose) {
       const stages = Object.entries(result.secondsByStage).map(([stage, s]) => `${stage} ${s!.toFixed(1)} s`);

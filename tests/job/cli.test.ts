@@ -301,6 +301,7 @@ describe('forecast CLI: flags', () => {
     // Only what tfjs itself prints on the cpu backend (its banner) may remain.
     expect(quiet.stderr).not.toMatch(/^(backend|kernel|data|candidate|epoch|trained|chose|stage)\b/m);
     expect(quiet.stdout).toMatch(/^wrote /);
+    expect(quiet.stdout).toMatch(/^  lstm intervals  \d+\.\d% inside the 80% intervals, \d+\.\d% inside the 95% intervals \(test range, split conformal\)$/m);
     const verboseParent = await freshParent();
     const verbose = await start([...baseArgs(path.join(verboseParent, 'run')), '--verbose']).done;
     expect(verbose.code, verbose.stderr).toBe(0);
