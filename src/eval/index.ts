@@ -17,7 +17,7 @@ export {
   smape,
 } from './metrics';
 export type { MapeOptions, MaseOptions, MetricSet, ZeroPolicy } from './metrics';
-export { BASELINE_NAMES, baselineForecaster, drift, meanForecast, naive, seasonalNaive } from './baselines';
+export { BASELINE_NAMES, baselineForecast, baselineForecastAt, baselineForecaster, drift, meanForecast, naive, seasonalNaive } from './baselines';
 export type { BaselineName } from './baselines';
 export {
   fitHoltWinters,

@@ -8,7 +8,7 @@ import { InputError, describeValue } from '../errors';
 import { seriesError, type Panel } from '../data/panel';
 import type { PanelSplit } from '../data/panelSplit';
 import { arimaForecastAt, autoArima } from './arima';
-import { BASELINE_NAMES, type BaselineName, drift, meanForecast, naive, seasonalNaive } from './baselines';
+import { BASELINE_NAMES, type BaselineName, baselineForecast, baselineForecastAt } from './baselines';
 import { autoEts, etsForecastAt } from './ets';
 import { fitHoltWinters } from './holtWinters';
 import { type Forecaster, type PanelForecast, type PanelOrigins, assertPanelOrigins, lastOrigins, panelForecast } from './model';
@@ -227,13 +227,10 @@ function seriesFitter(name: LocalModelName, season: number): SeriesFitter {
   assertInteger('season', season, name === 'holt_winters' ? 2 : 1);
   switch (name) {
     case 'naive':
-      return baselineFitter('naive', naive);
     case 'mean':
-      return baselineFitter('mean', meanForecast);
     case 'drift':
-      return baselineFitter('drift', drift);
     case 'seasonal_naive':
-      return baselineFitter('seasonal_naive', (history, horizon) => seasonalNaive(history, horizon, season));
+      return baselineFitter(name, season);
     case 'ets':
       return (train) => {
         const fit = autoEts(train, { period: season });
@@ -256,11 +253,12 @@ function seriesFitter(name: LocalModelName, season: number): SeriesFitter {
   }
 }
 
-/** A baseline reads a copy of the rows up to each origin only (as `perOrigin`). */
-function baselineFitter(name: BaselineName, forecast: (history: Float64Array, horizon: number) => Float64Array): SeriesFitter {
+/** A baseline reads the rows up to each origin only, all origins in one pass (`baselineForecastAt`). */
+function baselineFitter(name: BaselineName, season: number): SeriesFitter {
   return (train) => {
-    forecast(train, 1); // fails here, at fit time, where the baseline cannot forecast at all
-    return { description: name, forecastAt: (y, origins, h) => origins.map((t) => forecast(y.slice(0, t + 1), h)) };
+    // Fails here, at fit time, where the baseline cannot forecast at all.
+    baselineForecast(name, train, 1, season);
+    return { description: name, forecastAt: (y, origins, h) => baselineForecastAt(name, y, origins, h, season) };
   };
 }
 

@@ -3,6 +3,8 @@ import { InputError } from '../../src/errors';
 import {
   BASELINE_NAMES,
   type BaselineName,
+  baselineForecast,
+  baselineForecastAt,
   baselineForecaster,
   drift,
   meanForecast,
@@ -118,5 +120,42 @@ describe('baselineForecaster', () => {
     expect(() => baselineForecaster('arima' as BaselineName)).toThrow(
       `name must be one of 'naive', 'seasonal_naive', 'mean', 'drift', got "arima"`,
     );
+  });
+});
+
+describe('baselineForecastAt: every origin in one pass', () => {
+  let state = 3;
+  const y = Float64Array.from({ length: 400 }, (_, t) => 50 + 10 * Math.sin(t / 5) + ((state = (state * 16807) % 2147483647) / 2147483647) * 3);
+  const origins = Array.from({ length: 390 }, (_, j) => j + 5);
+
+  it.each([
+    ['naive', 1],
+    ['mean', 1],
+    ['drift', 1],
+    ['seasonal_naive', 5],
+  ] as const)('%s equals the single-origin function on each copied history, bit for bit', (name, season) => {
+    const batch = baselineForecastAt(name, y, origins, 7, season);
+    const single = origins.map((t) => baselineForecast(name, y.slice(0, t + 1), 7, season));
+    expect(batch).toEqual(single);
+    expect(y.length).toBe(400);
+  });
+
+  it('throws what the single-origin function throws: too short a history, a NaN, an origin outside', () => {
+    expect(() => baselineForecastAt('seasonal_naive', y, [2, 10], 1, 5)).toThrow(
+      'history must have at least season (5) values for a seasonal naive forecast, got 3',
+    );
+    expect(() => baselineForecastAt('drift', y, [0], 1)).toThrow('history must have at least 2 values, got 1');
+    const holed = Float64Array.from(y);
+    holed[3] = Number.NaN;
+    expect(() => baselineForecastAt('naive', holed, [10], 1)).toThrow('history[3] must be a finite number, got NaN');
+    expect(baselineForecastAt('naive', holed, [2], 1)).toEqual([Float64Array.of(y[2])]);
+    expect(() => baselineForecastAt('naive', y, [400], 1)).toThrow('origins must be rows of the series in [0, 399], got 400');
+  });
+
+  it('costs O(horizon) per origin: 400,000 origins in well under a second of work', () => {
+    const long = Float64Array.from({ length: 400_000 }, (_, t) => t % 7);
+    const out = baselineForecastAt('mean', long, Array.from({ length: 399_990 }, (_, j) => j + 10), 2);
+    expect(out).toHaveLength(399_990);
+    expect(out[0][0]).toBeCloseTo((0 + 1 + 2 + 3 + 4 + 5 + 6 + 0 + 1 + 2 + 3) / 11, 12);
   });
 });
