@@ -12,6 +12,7 @@ import { seriesFigure } from '../plot/seriesFigure';
 import { renderReportHtml, type ReportSection } from '../report/html';
 import type { ForecastJobMetrics, IntervalMetrics } from './forecastJob';
 import { calibrationFigure } from '../plot/calibrationFigure';
+import { downsampleFigure } from '../plot/downsample';
 
 /** Inputs of {@link buildForecastReport}. */
 export interface ForecastReportInput {
@@ -182,9 +183,10 @@ export function buildForecastReport(input: ForecastReportInput): string {
   });
 
   return renderReportHtml({
+    // Long series are thinned for display (metrics above use every point): the page stays small.
+    sections: sections.map((section) => (section.kind === 'figure' ? { ...section, figure: downsampleFigure(section.figure).figure } : section)),
     title: `Forecast report: ${target} (${metrics.dataset}${panel.ids.length > 1 ? `, ${panel.ids.length} series` : ''})`,
     subtitle: `horizon ${horizon}, season ${metrics.season}, lookback ${metrics.lookback}; LSTM MASE ${metrics.models.lstm?.mase.toFixed(3)}`,
-    sections,
   });
 }
 

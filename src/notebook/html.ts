@@ -8,6 +8,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { GLUE_MIME } from './glue';
 import { sourceText, type Cell, type MimeBundle, type Notebook, type Output } from './nbformat';
+import { PLOTLY_PACKAGE } from '../report/plotlyEmbed';
 
 /** The plotly MIME type (a `{data, layout, config?}` figure). */
 export const PLOTLY_MIME = 'application/vnd.plotly.v1+json';
@@ -18,7 +19,7 @@ export interface NotebookHtmlOptions {
   readonly reportMode?: boolean;
   /** Page title. @defaultValue the notebook's `metadata.papermill.input_path` stem, else "Notebook" */
   readonly title?: string;
-  /** The plotly.js bundle to inline. @defaultValue plotly.js-dist-min's `plotly.min.js` */
+  /** The plotly.js bundle to inline. @defaultValue the bundle of `PLOTLY_PACKAGE` (plotly.js' cartesian bundle) */
   readonly plotlySource?: string;
 }
 
@@ -61,7 +62,7 @@ export function renderNotebookHtml(nb: Notebook, options: NotebookHtmlOptions = 
   const inputPath = (nb.metadata.papermill as { input_path?: string } | undefined)?.input_path;
   const title = options.title ?? (inputPath !== undefined ? path.basename(inputPath, '.ipynb') : 'Notebook');
   const plotly = plots.length === 0 ? '' :
-    `<script>${scriptSafe(options.plotlySource ?? fs.readFileSync(require.resolve('plotly.js-dist-min'), 'utf8'))}</script>\n` +
+    `<script>${scriptSafe(options.plotlySource ?? fs.readFileSync(require.resolve(PLOTLY_PACKAGE), 'utf8'))}</script>\n` +
     `<script type="application/json" id="plotly-figures">${jsonForScript(plots)}</script>\n` +
     '<script>(function () {\n' +
     '  var figures = JSON.parse(document.getElementById("plotly-figures").textContent);\n' +

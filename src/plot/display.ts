@@ -125,7 +125,7 @@ export function canDisplay(): boolean {
  * - `application/vnd.plotly.v1+json`: `{ data, layout, config }` (JupyterLab's plotly renderer);
  * - `text/html`: draws with no network in the classic Notebook, in JupyterLab without the plotly
  *   extension, and in `jupyter nbconvert --to html` pages (which keep only this representation).
- *   The first figure of a kernel inlines plotly.js (about 4.8 MB, loaded with an AMD guard, see
+ *   The first figure of a kernel inlines plotly.js (about 1.4 MB, the cartesian bundle, loaded with an AMD guard, see
  *   `plotlyLibraryHtml`); later ones call `window.Plotly.newPlot` and show
  *   {@link NOTEBOOK_MISSING_PLOTLY_MESSAGE} if plotly.js is missing;
  * - `text/plain`: `options.summary` or {@link figureSummary}.

@@ -3,6 +3,8 @@
  */
 export type { PlotlyFigure, PlotlyTrace, TimeInput, TimeKind, NumericInput, IndexRange, NamedValues, IntervalBand } from './types';
 export { calibrationFigure } from './calibrationFigure';
+export { DEFAULT_MAX_POINTS, downsampleFigure, keptIndices } from './downsample';
+export type { DownsampledFigure } from './downsample';
 export type { CalibrationFigureOptions, CoverageLine } from './calibrationFigure';
 export { seriesFigure, DEFAULT_SERIES_Y_TITLE } from './seriesFigure';
 export type { SeriesFigureOptions, SplitRanges } from './seriesFigure';

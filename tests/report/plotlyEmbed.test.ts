@@ -11,8 +11,8 @@ import {
 import { expectInputError } from '../plot/expectInputError';
 
 describe('plotly library', () => {
-  it('is the installed plotly.js-dist-min bundle, safe to inline', () => {
-    const original = readFileSync(require.resolve('plotly.js-dist-min'), 'utf8');
+  it('is the installed plotly.js-cartesian-dist-min bundle, safe to inline', () => {
+    const original = readFileSync(require.resolve('plotly.js-cartesian-dist-min'), 'utf8');
     expect(plotlyVersion()).toBe('3.7.0');
     expect(plotlyLibrarySource()).toHaveLength(original.length); // nothing needed rewriting in 3.7.0
     expect(plotlyLibrarySource()).not.toMatch(/<\/script/i);

@@ -88,11 +88,12 @@ describe('forecast CLI: success', () => {
 
     const lines = stdout.trimEnd().split('\n');
     expect(lines[0]).toBe(`wrote ${out}: model/, metrics.json, forecast.csv, future.csv, report.html`);
-    const modelLines = lines.slice(1).filter((l) => !l.startsWith('warning: '));
+    const modelLines = lines.slice(1, 1 + JOB_MODELS.length);
     expect(modelLines.map((l) => l.trim().split(/\s+/)[0])).toEqual(JOB_MODELS);
     for (const line of modelLines) expect(line).toMatch(/^ {2}\S+ +MASE \d+\.\d{3} {2}sMAPE \d+\.\d{2}% {2}RMSE \S+$/);
+    expect(lines[1 + JOB_MODELS.length]).toMatch(/^ {2}lstm intervals {2}\d+\.\d% inside the 80% intervals, \d+\.\d% inside the 95% intervals \(test range, split conformal\)$/);
     const written = JSON.parse(await fs.readFile(path.join(out, 'metrics.json'), 'utf8'));
-    expect(lines.slice(1 + modelLines.length)).toEqual(written.warnings.map((w: string) => `warning: ${w}`));
+    expect(lines.slice(2 + JOB_MODELS.length)).toEqual(written.warnings.map((w: string) => `warning: ${w}`));
 
     const err = stderr.trimEnd().split('\n');
     expect(err[0]).toBe('backend: cpu (option)');
@@ -105,8 +106,8 @@ describe('forecast CLI: success', () => {
     expect(err[trained + 1]).toMatch(
       /^chose target transform (log-)?(difference|relative), lookback 21, by validation MASE \(difference\/21 \d\.\d{3}, relative\/21 \d\.\d{3}, log-difference\/21 \d\.\d{3}, log-relative\/21 \d\.\d{3}\)$/,
     );
-    // After that only the guard's warning may follow on stderr (the summary repeats it).
-    expect(err.slice(trained + 2).every((l) => l.startsWith('warning: on the validation range'))).toBe(true);
+    // After that only warnings may follow on stderr (the guard's, the intervals'; the summary repeats them).
+    expect(err.slice(trained + 2).every((l) => l.startsWith('warning: '))).toBe(true);
 
     const metrics = JSON.parse(await fs.readFile(path.join(out, 'metrics.json'), 'utf8'));
     expect(metrics).toMatchObject({ dataset: 'seasonal.csv', rows: 120, season: 12, horizon: 3, backend: { backend: 'cpu' } });
@@ -121,7 +122,7 @@ describe('forecast CLI: success', () => {
     expect(csv).toHaveLength(1 + metrics.split.test.rows);
     // future.csv: the 3 months after the last row (2019-12 in seasonal.csv), one column per model.
     const future = (await fs.readFile(path.join(out, 'future.csv'), 'utf8')).trimEnd().split('\n');
-    expect(future[0]).toBe(['id', 'time', ...JOB_MODELS].join(','));
+    expect(future[0]).toBe(['id', 'time', ...JOB_MODELS, ...JOB_MODELS.flatMap((m) => [`${m}_lo80`, `${m}_hi80`, `${m}_lo95`, `${m}_hi95`])].join(','));
     expect(future.slice(1).map((l) => l.split(',').slice(0, 2).join(','))).toEqual(['sales,2020-01-01', 'sales,2020-02-01', 'sales,2020-03-01']);
     const html = await fs.readFile(path.join(out, 'report.html'), 'utf8');
     expect(html.split('data-wb-plotly-library').length - 1).toBe(1);
