@@ -84,6 +84,16 @@ export interface HoltWintersModel {
    * @returns Float64Array of length `horizon`.
    */
   forecastFrom(history: ArrayLike<number>, horizon: number): Float64Array;
+  /**
+   * `forecastFrom(series.slice(0, t + 1), horizon)` for every origin t, bit for bit, in one run
+   * of the recursions through the series (O(series + origins x horizon) instead of
+   * O(origins x series)).
+   * @param origins - Rows of `series`; any order.
+   * @returns One forecast per origin, in the order given.
+   * @throws InputError as `forecastFrom` for an origin with less than 2m values of history or a
+   *   non-finite value before it, and for an origin outside the series.
+   */
+  forecastAt(series: ArrayLike<number>, origins: readonly number[], horizon: number): Float64Array[];
 }
 
 const PARAM_NAMES = ['alpha', 'beta', 'gamma'] as const;
@@ -236,7 +246,54 @@ export function fitHoltWinters(history: ArrayLike<number>, options: HoltWintersO
     forecast: (horizon: number) => forecastHoltWinters(run.state, horizon),
     forecastFrom: (more: ArrayLike<number>, horizon: number) =>
       forecastHoltWinters(runHoltWinters(more, params, { season }).state, horizon),
+    forecastAt: (series: ArrayLike<number>, origins: readonly number[], horizon: number) => forecastAtOrigins(series, origins, horizon, params, season),
   });
+}
+
+/** See `HoltWintersModel.forecastAt`: the recursions of {@link filter}, with the state read at each origin. */
+function forecastAtOrigins(series: ArrayLike<number>, origins: readonly number[], horizon: number, params: HoltWintersParams, m: number): Float64Array[] {
+  assertInteger('horizon', horizon, 1);
+  let last = -1;
+  for (const t of origins) {
+    if (!Number.isInteger(t) || t < 0 || t >= series.length) {
+      throw new InputError(`origins must be rows of the series in [0, ${series.length - 1}], got ${describeValue(t)}`, { argument: 'origins', value: t });
+    }
+    last = Math.max(last, t);
+  }
+  const at = new Map<number, Float64Array>();
+  let usable = last + 1 >= 2 * m;
+  for (let i = 0; i <= last && usable; i++) usable = Number.isFinite(series[i]);
+  if (usable) {
+    const wanted = new Set(origins);
+    const { alpha, beta, gamma } = params;
+    let first = 0;
+    let second = 0;
+    for (let j = 0; j < m; j++) {
+      first += series[j];
+      second += series[m + j];
+    }
+    first /= m;
+    second /= m;
+    let level = first;
+    let trend = (second - first) / m;
+    const seasonal = new Float64Array(m);
+    for (let j = 0; j < m; j++) seasonal[j] = series[j] - first;
+    for (let t = 0; t <= last; t++) {
+      const s = seasonal[t % m];
+      const previousLevel = level;
+      level = alpha * (series[t] - s) + (1 - alpha) * (level + trend);
+      trend = beta * (level - previousLevel) + (1 - beta) * trend;
+      seasonal[t % m] = gamma * (series[t] - level) + (1 - gamma) * s;
+      if (t + 1 >= 2 * m && wanted.has(t)) {
+        const start = (t + 1) % m;
+        const ordered = new Float64Array(m);
+        for (let i = 0; i < m; i++) ordered[i] = seasonal[(start + i) % m];
+        at.set(t, forecastHoltWinters({ level, trend, seasonal: ordered }, horizon));
+      }
+    }
+  }
+  // Origins without a state (too little history, or a bad value) get forecastFrom's own error.
+  return origins.map((t) => at.get(t) ?? forecastHoltWinters(runHoltWinters(Array.from(series).slice(0, t + 1), params, { season: m }).state, horizon));
 }
 
 /**
@@ -263,6 +320,6 @@ export function holtWintersForecaster(options: HoltWintersOptions): OriginForeca
     if (origins.length === 0) return [];
     const first = origins.reduce((m, t) => Math.min(m, t), Number.POSITIVE_INFINITY); // no spread: origins can be data-sized
     const model = fitHoltWinters(series.slice(0, first + 1), { season });
-    return origins.map((origin) => model.forecastFrom(series.slice(0, origin + 1), horizon));
+    return model.forecastAt(series, origins, horizon);
   };
 }

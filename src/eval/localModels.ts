@@ -280,7 +280,7 @@ function holtWintersFitter(season: number): SeriesFitter {
     const { alpha, beta, gamma } = model.params;
     return {
       description: `alpha ${alpha.toFixed(3)}, beta ${beta.toFixed(3)}, gamma ${gamma.toFixed(3)}`,
-      forecastAt: (y, origins, h) => origins.map((t) => model.forecastFrom(y.slice(0, t + 1), h)),
+      forecastAt: (y, origins, h) => model.forecastAt(y, origins, h),
     };
   };
 }

@@ -115,3 +115,23 @@ describe('holtWintersForecaster', () => {
     );
   });
 });
+
+describe('HoltWintersModel.forecastAt', () => {
+  const y = Array.from({ length: 300 }, (_, t) => 50 + 0.05 * t + 5 * Math.sin((2 * Math.PI * t) / 12) + ((t * 37) % 11) / 5);
+  const model = fitHoltWinters(y.slice(0, 120), { season: 12 });
+
+  it('equals forecastFrom on every copied history, bit for bit, in any origin order', () => {
+    const origins = [299, 24, 23, 150, 119, 150, 200];
+    const batch = model.forecastAt(Float64Array.from(y), origins, 12);
+    expect(batch).toEqual(origins.map((t) => model.forecastFrom(y.slice(0, t + 1), 12)));
+  });
+
+  it('throws what forecastFrom throws for an origin with too little history or a NaN before it', () => {
+    expect(() => model.forecastAt(y, [22], 1)).toThrow('history must have at least 2 * season (24) values to initialise Holt-Winters, got 23');
+    const holed = y.slice();
+    holed[100] = Number.NaN;
+    expect(model.forecastAt(holed, [99], 1)).toEqual([model.forecastFrom(y.slice(0, 100), 1)]);
+    expect(() => model.forecastAt(holed, [150], 1)).toThrow('history[100] must be a finite number, got NaN');
+    expect(() => model.forecastAt(y, [300], 1)).toThrow('origins must be rows of the series in [0, 299], got 300');
+  });
+});
