@@ -147,6 +147,19 @@ export function alignSteps(panel: Panel, forecasts: readonly PanelForecast[], op
  * forecastCsvText(alignSteps(panel, [flat], { split })); // => 'id,time,actual,flat_step1\ny,3,4,2\n'
  */
 export function forecastCsvText(alignment: StepAlignment): string {
+  return [...forecastCsvLines(alignment)].join('');
+}
+
+/**
+ * The lines of {@link forecastCsvText} one by one (each ends with `\n`), for writing a table
+ * too large for one string (see `writeFileAtomic`).
+ * @example
+ * const panel = panelFromSeries(parseCsvText('t,y\n1,1\n2,2\n3,4\n', { time: 't', targets: ['y'] }));
+ * const flat = panelForecast(panel, 'flat', [[1, 2]], 1, [[Float64Array.of(2), Float64Array.of(4)]]);
+ * const split = [{ train: { start: 0, end: 2 }, val: { start: 2, end: 2 }, test: { start: 2, end: 3 } }];
+ * [...forecastCsvLines(alignSteps(panel, [flat], { split }))]; // => ['id,time,actual,flat_step1\n', 'y,3,4,2\n']
+ */
+export function* forecastCsvLines(alignment: StepAlignment): Generator<string> {
   const header = ['id', 'time', 'actual'];
   for (const { name, horizon } of alignment.models) for (let k = 1; k <= horizon; k++) header.push(`${name}_step${k}`);
   const banded = alignment.models.filter(({ name }) => alignment.series[0]?.bounds[name] !== undefined);
@@ -156,18 +169,17 @@ export function forecastCsvText(alignment: StepAlignment): string {
     }
   }
   const format = formatTimes(alignment.series.map((s) => s.time), alignment.timeKind);
-  const lines = [header.map(csvField).join(',')];
+  yield header.map(csvField).join(',') + '\n';
   for (const s of alignment.series) {
-    s.rows.forEach((_, j) => {
+    for (let j = 0; j < s.rows.length; j++) {
       const cells = [csvField(s.id), format(s.time[j]), String(s.actual[j])];
       for (const { name } of alignment.models) for (const step of s.forecasts[name]) cells.push(csvNumber(step[j]));
       for (const { name, horizon } of banded) {
         for (let k = 0; k < horizon; k++) for (const b of s.bounds[name]) cells.push(csvNumber(b.lower[k][j]), csvNumber(b.upper[k][j]));
       }
-      lines.push(cells.join(','));
-    });
+      yield cells.join(',') + '\n';
+    }
   }
-  return lines.join('\n') + '\n';
 }
 
 /**
@@ -232,20 +244,29 @@ export function futureRows(forecasts: readonly PanelForecast[]): FutureTable {
  * futureCsvText(futureRows([panelForecast(panel, 'flat', [[1]], 2, [[Float64Array.of(2, 2)]])])); // => 'id,time,flat\ny,3,2\ny,4,2\n'
  */
 export function futureCsvText(table: FutureTable): string {
+  return [...futureCsvLines(table)].join('');
+}
+
+/**
+ * The lines of {@link futureCsvText} one by one (each ends with `\n`).
+ * @example
+ * const panel = panelFromSeries(parseCsvText('t,y\n1,1\n2,2\n', { time: 't', targets: ['y'] }));
+ * [...futureCsvLines(futureRows([panelForecast(panel, 'flat', [[1]], 1, [[Float64Array.of(2)]])]))]; // => ['id,time,flat\n', 'y,3,2\n']
+ */
+export function* futureCsvLines(table: FutureTable): Generator<string> {
   const format = formatTimes(table.series.map((s) => s.time), table.timeKind);
   const first = table.series[0];
   const banded = table.models.filter((m) => first?.bounds[m] !== undefined);
   const header = ['id', 'time', ...table.models];
   for (const m of banded) for (const b of first.bounds[m]) header.push(`${m}_lo${b.level}`, `${m}_hi${b.level}`);
-  const lines = [header.map(csvField).join(',')];
+  yield header.map(csvField).join(',') + '\n';
   for (const s of table.series) {
-    s.time.forEach((t, j) => {
-      const cells = [csvField(s.id), format(t), ...table.models.map((m) => csvNumber(s.values[m][j]))];
+    for (let j = 0; j < s.time.length; j++) {
+      const cells = [csvField(s.id), format(s.time[j]), ...table.models.map((m) => csvNumber(s.values[m][j]))];
       for (const m of banded) for (const b of s.bounds[m]) cells.push(csvNumber(b.lower[j]), csvNumber(b.upper[j]));
-      lines.push(cells.join(','));
-    });
+      yield cells.join(',') + '\n';
+    }
   }
-  return lines.join('\n') + '\n';
 }
 
 const DAY_MS = 86_400_000;

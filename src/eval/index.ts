@@ -90,7 +90,7 @@ export { cachedForecaster, combineForecasters } from './combine';
 export type { CachedForecaster, CombinedForecaster } from './combine';
 export { DEFAULT_PROBE_TOLERANCE, DEFAULT_REFIT, panelBacktest } from './panelBacktest';
 export type { PanelBacktestOptions, PanelBacktestResult, PanelModelBacktest, ProbePoint, RefitPolicy, SeriesScores } from './panelBacktest';
-export { alignSteps, formatTimes, forecastCsvText, futureCsvText, futureRows, stepAlignedForecasts } from './alignment';
+export { alignSteps, formatTimes, forecastCsvLines, forecastCsvText, futureCsvLines, futureCsvText, futureRows, stepAlignedForecasts } from './alignment';
 export type { AlignmentOptions, FutureSeries, FutureTable, SeriesAlignment, StepAlignment } from './alignment';
 export type { AlignedBounds } from './alignment';
 export type { SeriesIntervals } from './model';

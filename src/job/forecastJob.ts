@@ -13,7 +13,8 @@ import { splitPanel, type PanelSplit } from '../data/panelSplit';
 import type { SplitIndices } from '../data/split';
 import type { TargetTransform } from '../data/transform';
 import type { TimeSeries } from '../data/types';
-import { alignSteps, forecastCsvText, futureCsvText, futureRows } from '../eval/alignment';
+import { alignSteps, forecastCsvLines, futureCsvLines, futureRows } from '../eval/alignment';
+import { writeFileAtomic } from '../report/atomic';
 import type { MetricSet } from '../eval/metrics';
 import { saveBundle } from '../model/bundle';
 import { DEFAULT_KERNEL, resolveLstmConfig, type LstmConfig } from '../model/config';
@@ -612,10 +613,11 @@ export async function runForecastJob(options: ForecastJobOptions): Promise<Forec
       await enter('report');
       const metrics = buildMetrics(options, panel, split, lstm, backend, evaluation, { season, horizon, started, seconds, warnings });
       const forecasts = Object.values(evaluation.test.models).map((m) => m.forecast);
-      const files: [string, string][] = [
+      // The CSV tables are streamed line by line when written: a long series' table outgrows one string.
+      const files: [string, string | Iterable<string>][] = [
         ['metrics.json', JSON.stringify(metrics, null, 2) + '\n'],
-        ['forecast.csv', forecastCsvText(alignSteps(panel, forecasts, { split }))],
-        ['future.csv', futureCsvText(futureRows(evaluation.future))],
+        ['forecast.csv', forecastCsvLines(alignSteps(panel, forecasts, { split }))],
+        ['future.csv', futureCsvLines(futureRows(evaluation.future))],
         ['report.html', buildForecastReport({ panel, split, evaluation, metrics, histories: lstm.networks.map((n) => n.history!) })],
       ];
 
@@ -625,7 +627,7 @@ export async function runForecastJob(options: ForecastJobOptions): Promise<Forec
       if (calibration !== undefined) await fs.writeFile(join(tmp, 'model', INTERVALS_FILE), JSON.stringify(calibration, null, 2) + '\n');
       for (const [name, text] of files) {
         checkAborted();
-        await fs.writeFile(join(tmp, name), text);
+        await writeFileAtomic(join(tmp, name), text);
       }
       checkAborted();
       // rename() would silently replace an empty directory created at `out` meanwhile.

@@ -374,10 +374,11 @@ describe('runForecastJob: bad options and data', () => {
 
   it('an internal failure while writing leaves no out dir and no temporary directory', async () => {
     const parent = await freshParent();
-    const realWriteFile = fs.writeFile.bind(fs);
-    vi.spyOn(fsSync.promises, 'writeFile').mockImplementation(async (file, ...rest) => {
-      if (String(file).endsWith('report.html')) throw new Error('disk full');
-      return realWriteFile(file, ...(rest as [string]));
+    // Every output file is written through writeFileAtomic, which opens a temporary sibling.
+    const realOpen = fs.open.bind(fs);
+    vi.spyOn(fsSync.promises, 'open').mockImplementation(async (file, ...rest) => {
+      if (String(file).includes('report.html')) throw new Error('disk full');
+      return realOpen(file, ...(rest as [string]));
     });
     const options: ForecastJobOptions = { ...quick, epochs: 1, csv: SHORT, out: path.join(parent, 'run') };
     const error = await runForecastJob(options).then(

@@ -45,6 +45,30 @@ describe('writeFileAtomic', () => {
   it('validates its arguments', async () => {
     await expect(writeFileAtomic('', 'x')).rejects.toBeInstanceOf(InputError);
     await expect(writeFileAtomic('', 'x')).rejects.toThrow('path must be a non-empty string, got ""');
-    await expect(writeFileAtomic(path.join(dir, 'f'), 5 as never)).rejects.toThrow('contents must be a string or a Uint8Array, got 5');
+    await expect(writeFileAtomic(path.join(dir, 'f'), 5 as never)).rejects.toThrow('contents must be a string, a Uint8Array or an iterable of strings, got 5');
+  });
+
+  it('streams an iterable of lines larger than one chunk, complete', async () => {
+    const file = path.join(dir, 'big.csv');
+    function* lines(): Generator<string> {
+      yield 'i,x\n';
+      for (let i = 0; i < 200_000; i++) yield `${i},${(i * 0.5).toFixed(1)}\n`;
+    }
+    await writeFileAtomic(file, lines());
+    const text = await fs.readFile(file, 'utf8');
+    const rows = text.trimEnd().split('\n');
+    expect(rows).toHaveLength(200_001);
+    expect(rows[200_000]).toBe('199999,99999.5');
+    expect(await fs.readdir(dir)).toEqual(['big.csv']);
+  });
+
+  it('writes nothing when the lines fail part way: no file, no temporary file', async () => {
+    const file = path.join(dir, 'broken.csv');
+    function* lines(): Generator<string> {
+      for (let i = 0; i < 300_000; i++) yield `${i}\n`; // more than one chunk is written first
+      throw new Error('the table broke at row 300000');
+    }
+    await expect(writeFileAtomic(file, lines())).rejects.toThrow('the table broke at row 300000');
+    expect(await fs.readdir(dir)).toEqual([]);
   });
 });

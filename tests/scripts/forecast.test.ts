@@ -381,10 +381,11 @@ describe('forecast CLI: internal failures exit 1', () => {
   it('a plain Error while writing the outputs: exit 1, the error on stderr, no out dir', async () => {
     const parent = await freshParent();
     const out = path.join(parent, 'run');
-    const realWriteFile = fs.writeFile.bind(fs);
-    vi.spyOn(fsSync.promises, 'writeFile').mockImplementation(async (file, ...rest) => {
-      if (String(file).endsWith('metrics.json')) throw new Error('disk on fire');
-      return realWriteFile(file, ...(rest as [string]));
+    // Every output file is written through writeFileAtomic, which opens a temporary sibling.
+    const realOpen = fs.open.bind(fs);
+    vi.spyOn(fsSync.promises, 'open').mockImplementation(async (file, ...rest) => {
+      if (String(file).includes('metrics.json')) throw new Error('disk on fire');
+      return realOpen(file, ...(rest as [string]));
     });
     const { code, stdout, stderr } = await run([...args(fixture('short.csv'), out), '--epochs', '1']);
     expect(code).toBe(1);
