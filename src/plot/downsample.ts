@@ -11,9 +11,9 @@ import type { PlotlyFigure, PlotlyTrace } from './types';
 
 /**
  * Most points a trace keeps on the shared axis.
- * @defaultValue `2000`
+ * @defaultValue `1000`
  */
-export const DEFAULT_MAX_POINTS = 2000;
+export const DEFAULT_MAX_POINTS = 1000;
 
 /** What {@link downsampleFigure} returns. */
 export interface DownsampledFigure {
