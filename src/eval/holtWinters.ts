@@ -109,7 +109,11 @@ function checkHistory(history: unknown, season: number): asserts history is Arra
   }
 }
 
-/** The recursions without validation; the objective of the fit calls this thousands of times. */
+/**
+ * The recursions without validation; the objective of the fit calls this thousands of times.
+ * `onStep(t, level, trend, seasonal)` sees the state after observation t (`seasonal` is the
+ * ring buffer: slot `(t + 1 + i) % m` holds the seasonal term of observation t + 1 + i).
+ */
 function filter(
   y: ArrayLike<number>,
   m: number,
@@ -117,6 +121,7 @@ function filter(
   beta: number,
   gamma: number,
   fitted?: Float64Array,
+  onStep?: (t: number, level: number, trend: number, seasonal: Float64Array) => void,
 ): { level: number; trend: number; seasonal: Float64Array; sse: number } {
   let first = 0;
   let second = 0;
@@ -142,6 +147,7 @@ function filter(
     level = alpha * (y[t] - s) + (1 - alpha) * (level + trend);
     trend = beta * (level - previousLevel) + (1 - beta) * trend;
     seasonal[t % m] = gamma * (y[t] - level) + (1 - gamma) * s;
+    onStep?.(t, level, trend, seasonal);
   }
   // Rotate so that index 0 is s_{T-m+1} (T = n - 1), i.e. the slot of observation n.
   const start = y.length % m;
@@ -265,32 +271,14 @@ function forecastAtOrigins(series: ArrayLike<number>, origins: readonly number[]
   for (let i = 0; i <= last && usable; i++) usable = Number.isFinite(series[i]);
   if (usable) {
     const wanted = new Set(origins);
-    const { alpha, beta, gamma } = params;
-    let first = 0;
-    let second = 0;
-    for (let j = 0; j < m; j++) {
-      first += series[j];
-      second += series[m + j];
-    }
-    first /= m;
-    second /= m;
-    let level = first;
-    let trend = (second - first) / m;
-    const seasonal = new Float64Array(m);
-    for (let j = 0; j < m; j++) seasonal[j] = series[j] - first;
-    for (let t = 0; t <= last; t++) {
-      const s = seasonal[t % m];
-      const previousLevel = level;
-      level = alpha * (series[t] - s) + (1 - alpha) * (level + trend);
-      trend = beta * (level - previousLevel) + (1 - beta) * trend;
-      seasonal[t % m] = gamma * (series[t] - level) + (1 - gamma) * s;
-      if (t + 1 >= 2 * m && wanted.has(t)) {
-        const start = (t + 1) % m;
-        const ordered = new Float64Array(m);
-        for (let i = 0; i < m; i++) ordered[i] = seasonal[(start + i) % m];
-        at.set(t, forecastHoltWinters({ level, trend, seasonal: ordered }, horizon));
-      }
-    }
+    const head = series instanceof Float64Array ? series.subarray(0, last + 1) : Float64Array.from({ length: last + 1 }, (_, i) => series[i]);
+    filter(head, m, params.alpha, params.beta, params.gamma, undefined, (t, level, trend, seasonal) => {
+      if (t + 1 < 2 * m || !wanted.has(t)) return;
+      const start = (t + 1) % m;
+      const ordered = new Float64Array(m);
+      for (let i = 0; i < m; i++) ordered[i] = seasonal[(start + i) % m];
+      at.set(t, forecastHoltWinters({ level, trend, seasonal: ordered }, horizon));
+    });
   }
   // Origins without a state (too little history, or a bad value) get forecastFrom's own error.
   return origins.map((t) => at.get(t) ?? forecastHoltWinters(runHoltWinters(Array.from(series).slice(0, t + 1), params, { season: m }).state, horizon));
