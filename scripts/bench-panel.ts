@@ -121,15 +121,9 @@ function singleSplit(split: PanelSplit, windows: number, lookback: number): Spli
   return { train: { start: 0, end: trainEnd }, val: { start: trainEnd, end: valEnd }, test: { start: valEnd, end: valEnd + rows((s) => s.test) } };
 }
 
-/** What one child is asked to do. */
-interface PanelJob {
+/** What one child is asked to do: the bench's settings for one variant. */
+interface PanelJob extends Pick<PanelBenchOptions, 'series' | 'rows' | 'epochs' | 'lstm' | 'seconds' | 'warmupSeconds'> {
   readonly variant: 'global' | 'single';
-  readonly series: number;
-  readonly rows: number;
-  readonly epochs: number;
-  readonly lstm: LstmShape;
-  readonly seconds: number;
-  readonly warmupSeconds: number;
   /** Training windows the global fit must see (checked against its batch count). */
   readonly windows: number;
   /** The single variant's split (its series has `test.end` rows). */

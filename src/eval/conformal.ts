@@ -110,6 +110,16 @@ function halfWidth(sorted: readonly number[], level: number): { value: number; m
 }
 
 /**
+ * Fewest scores for which {@link conformalQuantile} exists at `level`: `ceil(L / (100 - L))`
+ * (4 at 80%, 19 at 95%).
+ * @example
+ * conformalMinimum(95); // => 19
+ */
+export function conformalMinimum(level: number): number {
+  return Math.ceil(round9(level / (100 - level)));
+}
+
+/**
  * The finite-sample conformal quantile of sorted scores: the `ceil((n + 1) level/100)`-th
  * smallest, NaN when that exceeds n.
  * @param sorted - Scores in increasing order; not modified.

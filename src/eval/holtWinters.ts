@@ -281,7 +281,8 @@ function forecastAtOrigins(series: ArrayLike<number>, origins: readonly number[]
     });
   }
   // Origins without a state (too little history, or a bad value) get forecastFrom's own error.
-  return origins.map((t) => at.get(t) ?? forecastHoltWinters(runHoltWinters(Array.from(series).slice(0, t + 1), params, { season: m }).state, horizon));
+  const all = at.size === origins.length ? null : Float64Array.from(series);
+  return origins.map((t) => at.get(t) ?? forecastHoltWinters(runHoltWinters(all!.subarray(0, t + 1), params, { season: m }).state, horizon));
 }
 
 /**

@@ -96,7 +96,7 @@ export type { AlignedBounds } from './alignment';
 export type { SeriesIntervals } from './model';
 export { checkLevels, intervalProbabilities, intervalScores, pinballLoss, scaledPinball } from './intervalMetrics';
 export type { IntervalScores } from './intervalMetrics';
-export { DEFAULT_LEVELS, calibrateConformal, calibrationFromJSON, conformalQuantile, withConformalIntervals } from './conformal';
+export { DEFAULT_LEVELS, calibrateConformal, calibrationFromJSON, conformalMinimum, conformalQuantile, withConformalIntervals } from './conformal';
 export type { CalibrationMethod, ConformalCalibration } from './conformal';
 export { scoreIntervals } from './intervalScoring';
 export type { IntervalSummary, PanelIntervalScores } from './intervalScoring';

@@ -11,7 +11,7 @@ import { referenceForecasters, type LocalForecaster } from '../eval/localModels'
 import type { MetricSet } from '../eval/metrics';
 import { type Forecaster, type PanelForecast, prefitted } from '../eval/model';
 import { panelBacktest, type PanelBacktestResult, type RefitPolicy } from '../eval/panelBacktest';
-import { DEFAULT_LEVELS, withConformalIntervals, type ConformalCalibration } from '../eval/conformal';
+import { conformalMinimum, DEFAULT_LEVELS, withConformalIntervals, type ConformalCalibration } from '../eval/conformal';
 import type { PanelIntervalScores } from '../eval/intervalScoring';
 import { validationBacktest, withTestIntervals } from '../eval/intervalBacktest';
 
@@ -167,7 +167,7 @@ function withIntervals(
   first.levels.forEach((level, l) => {
     const from = first.methods[l].findIndex((m) => m !== 'conformal');
     if (from < 0) return;
-    const need = Math.ceil(level / (100 - level) - 1e-9);
+    const need = conformalMinimum(level);
     const warning =
       `the ${level}% intervals use a Student-t bound instead of the conformal quantile from step ${from + 1} on: the validation ` +
       `ranges give ${first.counts[from]} residuals there, conformal needs ${need} (raise --val-fraction)`;

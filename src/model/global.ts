@@ -33,7 +33,7 @@ import {
 } from './forecaster';
 import { resolveLstmKernel, type ResolvedLstmKernel } from './kernel';
 import { buildLstmModel, type ModelShape } from './lstm';
-import { fitPreprocessor, type FutureValues, type Preprocessor } from './preprocess';
+import { fitPreprocessor, type FutureValues, type Preprocessor, type StaticInputs } from './preprocess';
 import { encodeStatics } from './staticInputs';
 import { trainModel, type TrainHistory } from './train';
 
@@ -178,7 +178,7 @@ export class GlobalLstmForecaster {
     const shortest = split.reduce((m, s) => Math.min(m, s.train.end - s.train.start), Number.POSITIVE_INFINITY);
     const lookback = positiveInteger('lookback', options.lookback ?? defaultLookback(season, horizon, shortest));
     const transform = options.targetTransform ?? DEFAULT_FORECASTER_TRANSFORM;
-    encodeStatics(panel, options); // its errors before any training
+    const statics = encodeStatics(panel, options); // once, and its errors before any training
     const series = panel.ids.map((_, i) => panelSeries(panel, i));
     const hasVal = split.some((s) => s.val.end > s.val.start);
     const all = transform === 'auto' ? panelCandidates(series, lookback) : [{ targetTransform: transform, lookback }];
@@ -188,7 +188,7 @@ export class GlobalLstmForecaster {
     for (let c = 0; c < candidates.length; c++) {
       const candidate = candidates[c];
       options.onCandidate?.(c + 1, candidates.length, candidate);
-      const fitted = await fitOne(panel, series, split, { ...options, horizon, season, lookback, targetTransform: candidate.targetTransform });
+      const fitted = await fitOne(panel, series, split, { ...options, horizon, season, lookback, targetTransform: candidate.targetTransform, statics });
       const history = fitted.history!;
       if (history.aborted) {
         best?.forecaster.dispose();
@@ -286,6 +286,8 @@ interface FitOneOptions extends GlobalForecasterOptions {
   readonly season: number;
   readonly lookback: number;
   readonly targetTransform: TargetTransform;
+  /** Per series its static inputs (`encodeStatics`), or null. */
+  readonly statics: StaticInputs[] | null;
 }
 
 /** Per series its preprocessor and its training and validation windows, then one training run. */
@@ -294,7 +296,7 @@ async function fitOne(panel: Panel, series: readonly TimeSeries[], split: PanelS
   const futureCovariates = options.futureCovariates ?? panel.futureCovariates;
   const config = resolveLstmConfig({ epochs: DEFAULT_FORECASTER_EPOCHS, ...options.model });
   const preprocessors: Preprocessor[] = [];
-  const statics = encodeStatics(panel, options);
+  const { statics } = options;
   const trainParts: WindowPart[] = [];
   const valParts: WindowPart[] = [];
   let anchor: readonly (number | null)[] = [];
