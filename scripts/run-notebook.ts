@@ -6,5 +6,6 @@
  * Exit codes: 0 success, 1 failing cell or timeout, 2 bad input, 130 interrupted, 138 kernel died.
  */
 import { main } from '../src/notebook/cli';
+import { runNotebookQueue } from '../src/queue/notebookQueue';
 
-main();
+main(process.argv.slice(2), runNotebookQueue);

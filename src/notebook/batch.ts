@@ -7,7 +7,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { describeValue, InputError } from '../errors';
-import { executeNotebook, EXIT_INTERRUPTED, type ExecuteNotebookOptions, type RunStatus } from './execute';
+import { executeNotebook, EXIT_INTERRUPTED, type ExecuteNotebookOptions, type ExecuteNotebookResult, type RunStatus } from './execute';
 import { assertParameterName, parseParameterValue, type ParameterValue, type Parameters } from './parameters';
 import { readRegularFileSync } from '../io/regularFileSync';
 
@@ -31,6 +31,8 @@ export interface BatchRow {
   readonly cells_s: number;
   readonly error: string | null;
   readonly glue: Record<string, unknown>;
+  /** The queue worker that ran it (queue runs only; `--queue`). */
+  readonly worker?: string;
 }
 
 /** Options for {@link runBatch}. */
@@ -125,6 +127,43 @@ export function outputNameFor(inputPath: string, parameters: Readonly<Parameters
 }
 
 /**
+ * The output notebook of each job, in job order: its `outputPath`, or `outputDir` plus
+ * {@link outputNameFor}; a name used twice gets `-2`, `-3`, ... before `.ipynb`.
+ *
+ * @example batchOutputPaths([{ inputPath: 'a.ipynb', parameters: {} }, { inputPath: 'a.ipynb', parameters: {} }], 'out');
+ * // ['out/a.ipynb', 'out/a-2.ipynb']
+ */
+export function batchOutputPaths(jobs: readonly BatchJob[], outputDir: string): string[] {
+  const used = new Set<string>();
+  return jobs.map((job) => {
+    let output = job.outputPath ?? path.join(outputDir, outputNameFor(job.inputPath, job.parameters));
+    for (let n = 2; used.has(path.resolve(output)); n++) output = output.replace(/(-\d+)?\.ipynb$/, `-${n}.ipynb`);
+    used.add(path.resolve(output));
+    return output;
+  });
+}
+
+/** The summary fields of a finished run: everything in a {@link BatchRow} but its input, output and parameters. */
+export type RunFields = Omit<BatchRow, 'input' | 'output' | 'parameters' | 'worker'>;
+
+/** The summary fields of one {@link executeNotebook} result (the failure as `ename: first line of evalue`). */
+export function runFields(result: Pick<ExecuteNotebookResult, 'status' | 'exitCode' | 'durationS' | 'kernelStartS' | 'cellsS' | 'failure' | 'glue'>): RunFields {
+  return {
+    status: result.status, exit_code: result.exitCode, duration_s: result.durationS, kernel_start_s: result.kernelStartS,
+    cells_s: result.cellsS, error: result.failure ? `${result.failure.ename}: ${result.failure.evalue.split('\n')[0]}` : null, glue: result.glue,
+  };
+}
+
+/**
+ * The exit code of a batch from its rows' codes: 130 when any run was interrupted, 0 when all
+ * passed, 1 when any notebook failed or its kernel died, otherwise 2 (bad input).
+ */
+export function batchExitCode(rows: readonly Pick<BatchRow, 'exit_code'>[]): number {
+  const codes = rows.map((row) => row.exit_code);
+  return codes.includes(EXIT_INTERRUPTED) ? EXIT_INTERRUPTED : codes.every((code) => code === 0) ? 0 : codes.includes(1) || codes.includes(138) ? 1 : 2;
+}
+
+/**
  * Runs the jobs with at most `workers` kernels at a time. Never throws for a failing run: each
  * ends as a row (`status: "error"` with the message for bad input such as an unknown kernel).
  *
@@ -134,13 +173,7 @@ export async function runBatch(options: BatchOptions): Promise<BatchResult> {
   if (!Number.isInteger(options.workers) || options.workers < 1) {
     throw new RangeError(`workers must be a positive integer, got ${options.workers}`);
   }
-  const used = new Set<string>();
-  const outputs = options.jobs.map((job) => {
-    let output = job.outputPath ?? path.join(options.outputDir, outputNameFor(job.inputPath, job.parameters));
-    for (let n = 2; used.has(path.resolve(output)); n++) output = output.replace(/(-\d+)?\.ipynb$/, `-${n}.ipynb`);
-    used.add(path.resolve(output));
-    return output;
-  });
+  const outputs = batchOutputPaths(options.jobs, options.outputDir);
   const rows: BatchRow[] = new Array(options.jobs.length);
   let next = 0;
   const worker = async () => {
@@ -156,10 +189,7 @@ export async function runBatch(options: BatchOptions): Promise<BatchResult> {
           const result = await executeNotebook({
             ...options.execute, inputPath: job.inputPath, outputPath: outputs[index], parameters: job.parameters, signal: options.signal,
           });
-          row = {
-            ...base, status: result.status, exit_code: result.exitCode, duration_s: result.durationS, kernel_start_s: result.kernelStartS,
-            cells_s: result.cellsS, error: result.failure ? `${result.failure.ename}: ${result.failure.evalue.split('\n')[0]}` : null, glue: result.glue,
-          };
+          row = { ...base, ...runFields(result) };
         } catch (error) {
           if (!(error instanceof InputError)) throw error;
           row = { ...base, status: 'error', exit_code: 2, duration_s: 0, kernel_start_s: 0, cells_s: 0, error: error.message, glue: {} };
@@ -170,21 +200,21 @@ export async function runBatch(options: BatchOptions): Promise<BatchResult> {
     }
   };
   await Promise.all(Array.from({ length: Math.min(options.workers, options.jobs.length) }, worker));
-  const codes = rows.map((row) => row.exit_code);
-  const exitCode = codes.includes(EXIT_INTERRUPTED) ? EXIT_INTERRUPTED : codes.every((code) => code === 0) ? 0 : codes.includes(1) || codes.includes(138) ? 1 : 2;
-  return { rows, exitCode };
+  return { rows, exitCode: batchExitCode(rows) };
 }
 
 /**
- * Formats rows as CSV (RFC 4180 quoting): fixed columns, then `param.NAME` and `glue.NAME` for
- * every name seen; non-scalar values JSON-encoded.
+ * Formats rows as CSV (RFC 4180 quoting): fixed columns (with `worker` after `error` when any
+ * row ran on a queue worker), then `param.NAME` and `glue.NAME` for every name seen; non-scalar
+ * values JSON-encoded.
  *
  * @example batchSummaryCsv([]).split('\n')[0]; // 'input,output,status,exit_code,duration_s,kernel_start_s,cells_s,error'
  */
 export function batchSummaryCsv(rows: readonly BatchRow[]): string {
   const params = [...new Set(rows.flatMap((row) => Object.keys(row.parameters)))];
   const glued = [...new Set(rows.flatMap((row) => Object.keys(row.glue)))];
-  const header = ['input', 'output', 'status', 'exit_code', 'duration_s', 'kernel_start_s', 'cells_s', 'error',
+  const workers = rows.some((row) => row.worker !== undefined) ? ['worker'] : [];
+  const header = ['input', 'output', 'status', 'exit_code', 'duration_s', 'kernel_start_s', 'cells_s', 'error', ...workers,
     ...params.map((p) => `param.${p}`), ...glued.map((g) => `glue.${g}`)];
   const cell = (value: unknown): string => {
     const raw = value === null || value === undefined ? '' : typeof value === 'object' ? JSON.stringify(value) : String(value);
@@ -194,7 +224,7 @@ export function batchSummaryCsv(rows: readonly BatchRow[]): string {
     return /[",\n\r]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
   };
   const lines = rows.map((row) => [row.input, row.output, row.status, row.exit_code, row.duration_s, row.kernel_start_s, row.cells_s, row.error,
-    ...params.map((p) => row.parameters[p]), ...glued.map((g) => row.glue[g])].map(cell).join(','));
+    ...workers.map(() => row.worker), ...params.map((p) => row.parameters[p]), ...glued.map((g) => row.glue[g])].map(cell).join(','));
   return `${[header.join(','), ...lines].join('\n')}\n`;
 }
 

@@ -27,11 +27,44 @@ export interface CliIo {
   readonly isTTY?: boolean;
 }
 
+/** A `--queue` command line, parsed and checked, for a {@link QueueRunner}. */
+export interface QueueRequest {
+  /** The `--queue` URL as given. */
+  readonly queue: string;
+  /** `--name`. */
+  readonly name?: string;
+  readonly retries?: number;
+  readonly detach: boolean;
+  /** `--collect ID`: no jobs; wait for that batch. */
+  readonly collect?: string;
+  /** The runs (absent with `collect`). */
+  readonly jobs?: readonly BatchJob[];
+  /** `--output-dir`; with `collect` optional (the submitter's is kept). */
+  readonly outputDir?: string;
+  /** `--cwd`. */
+  readonly cwd?: string;
+  readonly execute: {
+    readonly kernelName?: string;
+    readonly executionTimeoutS?: number;
+    readonly startTimeoutS?: number;
+    readonly reportMode?: boolean;
+    readonly prepareOnly?: boolean;
+  };
+}
+
+/**
+ * Runs a {@link QueueRequest} and returns the exit code. The queue layer sits above this one, so
+ * entry points pass it in (`src/queue/notebookQueue.ts`).
+ */
+export type QueueRunner = (request: QueueRequest, io: CliIo, signal?: AbortSignal) => Promise<number>;
+
 /** Options for {@link runNotebookCli}. */
 export interface CliOptions {
   readonly io?: CliIo;
   /** Aborted on Ctrl-C by the entry point. */
   readonly signal?: AbortSignal;
+  /** Handles `--queue`; without it `--queue` is an input error. */
+  readonly queueRunner?: QueueRunner;
 }
 
 /** A `-p`/`-r` pair taken out of argv. */
@@ -104,6 +137,11 @@ function buildProgram(): Command {
     .option('--grid <name=v1,v2>', 'batch mode: parameter grid axis (repeatable; values typed like -p)', collect)
     .option('--grid-file <file>', 'batch mode: YAML list of parameter mappings, or a mapping of name -> list of values')
     .option('--workers <n>', 'batch mode: parallel kernels (default: CPU cores)', (v) => Number.parseInt(v, 10))
+    .option('--queue <url>', 'batch mode on a BullMQ queue: redis://HOST:PORT[/DB]; runs go to `npm run worker` processes on any machine')
+    .option('--name <queue>', 'with --queue: the queue name (default: lstm-workbench)')
+    .option('--retries <n>', 'with --queue: further attempts for a run that fails or whose kernel dies (default: 0)', (v) => Number(v))
+    .option('--detach', 'with --queue: enqueue, print the batch id and exit; collect later with --collect ID')
+    .option('--collect <id>', 'with --queue: wait for a detached batch and write its outputs and summary')
     .version(LIBRARY.version, '--version', 'print the version and exit')
     .exitOverride()
     .configureOutput({ writeOut: () => undefined, writeErr: () => undefined });
@@ -171,7 +209,13 @@ export async function runNotebookCli(argv: readonly string[], options: CliOption
     io.stdout(parsed.help);
     return 0;
   }
+  const cli = parsed;
   try {
+    const queueOnly = (['name', 'retries', 'detach', 'collect'] as const).find((key) => cli.opts[key] !== undefined);
+    if (parsed.opts.queue === undefined && queueOnly !== undefined) {
+      throw new InputError(`--${queueOnly} needs --queue redis://HOST:PORT`, { argument: queueOnly });
+    }
+    if (parsed.opts.queue !== undefined) return await runQueueCli(parsed, io, options);
     return parsed.opts.outputDir !== undefined || parsed.opts.grid !== undefined || parsed.opts.gridFile !== undefined
       ? await runBatchCli(parsed, io, options.signal)
       : await runSingleCli(parsed, io, options.signal);
@@ -226,7 +270,8 @@ async function runSingleCli(parsed: ParsedCli, io: CliIo, signal?: AbortSignal):
   return result.exitCode;
 }
 
-async function runBatchCli(parsed: ParsedCli, io: CliIo, signal?: AbortSignal): Promise<number> {
+/** The runs of a batch command line (inputs times grid points), checked. */
+function batchJobs(parsed: ParsedCli): { jobs: BatchJob[]; outputDir: string } {
   const outputDir = parsed.opts.outputDir as string | undefined;
   if (outputDir === undefined) throw new InputError('--grid and --grid-file need --output-dir DIR', { argument: 'output-dir' });
   if (parsed.inputs.length === 0) throw new InputError('batch mode needs at least one input notebook', { argument: 'argv' });
@@ -234,11 +279,48 @@ async function runBatchCli(parsed: ParsedCli, io: CliIo, signal?: AbortSignal): 
   const axes = ((parsed.opts.grid as string[] | undefined) ?? []).map(parseGridOption);
   const points = parsed.opts.gridFile !== undefined ? readGridFile(parsed.opts.gridFile as string) : expandGrid(axes);
   if (parsed.opts.gridFile !== undefined && axes.length > 0) throw new InputError('use either --grid or --grid-file, not both', { argument: 'grid' });
+  const jobs: BatchJob[] = parsed.inputs.flatMap((inputPath) =>
+    points.map((point) => ({ inputPath, parameters: { ...parsed.parameters, ...point } })));
+  return { jobs, outputDir };
+}
+
+async function runQueueCli(parsed: ParsedCli, io: CliIo, options: CliOptions): Promise<number> {
+  const o = parsed.opts;
+  if (options.queueRunner === undefined) throw new InputError('--queue is not available from this entry point; use npm run notebook', { argument: 'queue' });
+  for (const flag of ['workers', 'html', 'requestSaveOnCellExecute', 'logOutput'] as const) {
+    if (o[flag] !== undefined && o[flag] !== false) {
+      throw new InputError(`--${flag.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)} does not apply to --queue runs`, { argument: flag });
+    }
+  }
+  if (o.detach === true && o.collect !== undefined) throw new InputError('use either --detach or --collect ID, not both', { argument: 'detach' });
+  const retries = o.retries as number | undefined;
+  if (retries !== undefined && !(Number.isInteger(retries) && retries >= 0 && retries <= 100)) {
+    throw new InputError(`--retries must be an integer in 0..100, got ${String(retries)}`, { argument: 'retries', value: retries });
+  }
+  const common = commonOptions(parsed);
+  const execute = {
+    kernelName: common.kernelName, executionTimeoutS: common.executionTimeoutS, startTimeoutS: common.startTimeoutS,
+    reportMode: common.reportMode, prepareOnly: common.prepareOnly,
+  };
+  if (o.collect !== undefined) {
+    if (parsed.inputs.length > 0) throw new InputError('--collect ID takes no input notebooks', { argument: 'collect' });
+    return options.queueRunner({
+      queue: o.queue as string, name: o.name as string | undefined, detach: false, collect: o.collect as string,
+      outputDir: o.outputDir as string | undefined, execute,
+    }, io, options.signal);
+  }
+  const { jobs, outputDir } = batchJobs(parsed);
+  return options.queueRunner({
+    queue: o.queue as string, name: o.name as string | undefined, retries, detach: o.detach === true, jobs, outputDir,
+    cwd: common.cwd, execute,
+  }, io, options.signal);
+}
+
+async function runBatchCli(parsed: ParsedCli, io: CliIo, signal?: AbortSignal): Promise<number> {
+  const { jobs, outputDir } = batchJobs(parsed);
   const workers = (parsed.opts.workers as number | undefined) ?? os.availableParallelism();
   if (!Number.isInteger(workers) || workers < 1) throw new InputError(`--workers must be a positive integer, got ${String(parsed.opts.workers)}`, { argument: 'workers' });
   fs.mkdirSync(outputDir, { recursive: true });
-  const jobs: BatchJob[] = parsed.inputs.flatMap((inputPath) =>
-    points.map((point) => ({ inputPath, parameters: { ...parsed.parameters, ...point } })));
   const summary = await runBatch({
     jobs, outputDir, workers, signal, execute: commonOptions(parsed),
     onJobEnd: (row) => io.stderr(`[${row.status}] ${row.output} (${row.duration_s.toFixed(1)} s)${row.error ? `: ${row.error}` : ''}\n`),
@@ -255,7 +337,7 @@ async function runBatchCli(parsed: ParsedCli, io: CliIo, signal?: AbortSignal): 
  *
  * @param argv - arguments after the program name @defaultValue `process.argv.slice(2)`
  */
-export function main(argv: readonly string[] = process.argv.slice(2)): void {
+export function main(argv: readonly string[] = process.argv.slice(2), queueRunner?: QueueRunner): void {
   const controller = new AbortController();
   let signals = 0;
   const onSignal = (signal: NodeJS.Signals) => {
@@ -269,7 +351,7 @@ export function main(argv: readonly string[] = process.argv.slice(2)): void {
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
-  runNotebookCli(argv, { signal: controller.signal }).then(
+  runNotebookCli(argv, { signal: controller.signal, queueRunner }).then(
     (code) => process.exit(code),
     (error: unknown) => {
       process.stderr.write(`run-notebook: ${error instanceof Error ? error.stack ?? error.message : String(error)}\n`);
