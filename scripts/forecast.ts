@@ -9,7 +9,8 @@
  * work `runForecastJob` (src/job/forecastJob.ts). Exit codes: see `--help`.
  */
 import { runCli } from '../src/job/cli';
+import { runForecastQueue } from '../src/queue/forecastQueue';
 
 export { buildProgram, main, runCli, withFlagNames } from '../src/job/cli';
 
-if (require.main === module) runCli();
+if (require.main === module) runCli(process.argv.slice(2), runForecastQueue);

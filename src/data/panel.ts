@@ -393,6 +393,104 @@ export function seriesIndex(panel: Panel, id: string): number {
   return index;
 }
 
+/** Most known ids an unknown-id message of {@link selectSeries} lists. */
+export const MAX_SELECTION_IDS_SHOWN = 10;
+
+/**
+ * Checks a list of series ids to select, before any panel is at hand (so that a job can refuse
+ * an empty or repeated list before reading its data): an array of non-empty strings, at least
+ * one, none twice.
+ *
+ * @param ids - The ids; not modified.
+ * @throws InputError (`details.argument` `'series'`, `details.value` the list or the bad id) for
+ *   something other than an array, an empty list, an entry that is not a non-empty string, or an
+ *   id given twice.
+ * @example
+ * checkSeriesSelection(['a', 'b']); // fine
+ * checkSeriesSelection(['a', 'a']); // throws 'series id "a" is given twice (options.series)'
+ */
+export function checkSeriesSelection(ids: readonly string[]): void {
+  if (!Array.isArray(ids) || ids.length === 0) {
+    throw new InputError(`options.series must list at least one series id, got ${describeValue(ids)}`, { argument: 'series', value: ids });
+  }
+  const seen = new Set<string>();
+  for (const id of ids) {
+    if (typeof id !== 'string' || id.length === 0) {
+      throw new InputError(`series ids (options.series) must be non-empty strings, got ${describeValue(id)}`, { argument: 'series', value: id });
+    }
+    if (seen.has(id)) throw new InputError(`series id ${JSON.stringify(id)} is given twice (options.series)`, { argument: 'series', value: id });
+    seen.add(id);
+  }
+}
+
+/**
+ * A new panel holding only the series `ids`, in the order they have in `panel` (not the order of
+ * `ids`). Each series keeps its rows, static values, frequency and known future; the columns,
+ * time kind, id column and source are `panel`'s.
+ *
+ * @param panel - The panel; not modified.
+ * @param ids - The ids to keep: at least one, each once, each a series of `panel` (see
+ *   {@link checkSeriesSelection}). Not modified.
+ * @returns A new frozen panel with `ids.length` series; its `time` and `values` are new arrays,
+ *   its `future` entries are `panel`'s (frozen, shared).
+ * @throws InputError (`details.argument` `'series'`) as {@link checkSeriesSelection} does, or for
+ *   an id that is not a series of `panel`: the message names it and lists up to
+ *   {@link MAX_SELECTION_IDS_SHOWN} of the known ids.
+ * @example
+ * const a = parseCsvText('t,y\n1,1\n2,2\n', { time: 't', targets: ['y'] });
+ * const b = parseCsvText('t,y\n1,5\n2,6\n3,7\n', { time: 't', targets: ['y'] });
+ * const panel = makePanel([{ id: 'a', series: a }, { id: 'b', series: b }, { id: 'c', series: a }]);
+ * selectSeries(panel, ['c', 'b']).ids; // => ['b', 'c']
+ */
+export function selectSeries(panel: Panel, ids: readonly string[]): Panel {
+  checkSeriesSelection(ids);
+  const wanted = new Set(ids);
+  const unknown = ids.find((id) => !panel.ids.includes(id));
+  if (unknown !== undefined) {
+    const shown = panel.ids.slice(0, MAX_SELECTION_IDS_SHOWN).join(', ');
+    const more = panel.ids.length > MAX_SELECTION_IDS_SHOWN ? `, ... (${panel.ids.length} in all)` : '';
+    throw new InputError(`unknown series id ${JSON.stringify(unknown)} (options.series); known ids: ${shown}${more}`, {
+      argument: 'series',
+      value: unknown,
+    });
+  }
+  const kept = panel.ids.map((id, i) => (wanted.has(id) ? i : -1)).filter((i) => i >= 0);
+  const offsets = new Int32Array(kept.length + 1);
+  kept.forEach((i, k) => {
+    offsets[k + 1] = offsets[k] + panel.offsets[i + 1] - panel.offsets[i];
+  });
+  const length = offsets[kept.length];
+  const gather = (column: Float64Array): Float64Array => {
+    const out = new Float64Array(length);
+    kept.forEach((i, k) => out.set(column.subarray(panel.offsets[i], panel.offsets[i + 1]), offsets[k]));
+    return out;
+  };
+  const values: Record<string, Float64Array> = {};
+  for (const name of panel.columns) values[name] = gather(panel.values[name]);
+  const statics: Record<string, readonly string[]> = {};
+  for (const [name, column] of Object.entries(panel.statics)) statics[name] = Object.freeze(kept.map((i) => column[i]));
+  // Every field spelled out (no spread): a field added to Panel later must be handled here.
+  const selected: Panel = {
+    ids: Object.freeze(kept.map((i) => panel.ids[i])),
+    idColumn: panel.idColumn,
+    offsets,
+    timeColumn: panel.timeColumn,
+    timeKind: panel.timeKind,
+    time: gather(panel.time),
+    targets: panel.targets,
+    features: panel.features,
+    futureCovariates: panel.futureCovariates,
+    columns: panel.columns,
+    values: Object.freeze(values),
+    statics: Object.freeze(statics),
+    frequencies: Object.freeze(kept.map((i) => panel.frequencies[i])),
+    length,
+    future: Object.freeze(kept.map((i) => panel.future[i])),
+    source: panel.source,
+  };
+  return Object.freeze(selected);
+}
+
 /** Every series of a panel as views, in storage order (see {@link panelSeries}). */
 export function panelSeriesList(panel: Panel): TimeSeries[] {
   return panel.ids.map((_, i) => panelSeries(panel, i));

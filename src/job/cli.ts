@@ -150,6 +150,7 @@ export function buildProgram(): Command {
     .option('--statics <a,b>', 'long format: static columns, constant within each series', list)
     .option('--static-inputs <a,b>', 'global mode: --statics columns given to the LSTM as one-hot inputs (default: none)', list)
     .option('--id-input', 'global mode: give the LSTM a one-hot input of the series id (a learned embedding per series)')
+    .option('--series <a,b>', 'only these series ids, comma-separated (long or wide format; default: every series)', list)
     .option('--time-format <fmt>', 'parse the time column with a date-fns format such as "MMM d yyyy" or "dd.MM.yyyy" (default: ISO 8601 or numbers)')
     .addOption(new Option('--gaps <policy>', 'missing time stamps in a regular series: error, warn, or fill (insert rows, then apply --missing)').choices([...GAP_POLICIES]).argParser(oneOf('--gaps', GAP_POLICIES)).default('error'))
     .option('--min-length <n>', 'series shorter than this many rows are refused (or skipped with --short skip)', integer('--min-length', 2))
@@ -256,6 +257,7 @@ const FLAG_OF: Readonly<Record<string, string>> = {
   statics: '--statics',
   staticInputs: '--static-inputs',
   idInput: '--id-input',
+  series: '--series',
   timeFormat: '--time-format',
   gaps: '--gaps',
   minLength: '--min-length',
@@ -300,6 +302,7 @@ function jobOptions(opts: Record<string, unknown>): Omit<ForecastJobOptions, 'on
     statics: (opts.statics as string[] | undefined) ?? [],
     staticInputs: (opts.staticInputs as string[] | undefined) ?? [],
     idInput: opts.idInput === true,
+    series: opts.series as string[] | undefined,
     timeFormat: opts.timeFormat as string | undefined,
     gaps: opts.gaps as GapPolicy,
     minLength: opts.minLength as number | undefined,
@@ -331,6 +334,29 @@ function jobOptions(opts: Record<string, unknown>): Omit<ForecastJobOptions, 'on
   };
 }
 
+/**
+ * Parses forecast arguments into job options without running anything (queue workers and
+ * submitters use it to check a job's options).
+ *
+ * @throws InputError with the command line's message (flags named) for anything `main` would exit 2 on
+ * @example parseForecastArgs(['--csv', 'a.csv', '--time', 't', '--target', 'y', '--out', 'o']).horizon; // 1
+ */
+export function parseForecastArgs(argv: readonly string[]): Omit<ForecastJobOptions, 'onProgress' | 'log' | 'signal'> {
+  const program = buildProgram().configureOutput({ writeErr: () => undefined, writeOut: () => undefined });
+  try {
+    rejectRepeatedFlags(program, argv);
+    program.parse(argv as string[], { from: 'user' });
+  } catch (error) {
+    if (error instanceof CommanderError) throw new InputError(error.message.replace(/^error: /, ''), { argument: 'argv' });
+    if (error instanceof InputError) throw new InputError(describeInputError(error), error.details);
+    throw error;
+  }
+  return jobOptions(program.opts());
+}
+
+/** Runs a `forecast --queue ...` command line (the queue layer, passed in by the entry points). */
+export type ForecastQueueRunner = (argv: readonly string[]) => Promise<number>;
+
 function formatMetric(value: number | null | undefined, digits: number, suffix = ''): string {
   return typeof value === 'number' && Number.isFinite(value) ? `${value.toFixed(digits)}${suffix}` : '-';
 }
@@ -343,7 +369,14 @@ function formatMetric(value: number | null | undefined, digits: number, suffix =
  *
  * @param argv - The arguments after the program name.
  */
-export async function main(argv: readonly string[]): Promise<number> {
+export async function main(argv: readonly string[], queueRunner?: ForecastQueueRunner): Promise<number> {
+  if (argv.includes('--queue') || argv.some((arg) => arg.startsWith('--queue='))) {
+    if (queueRunner === undefined) {
+      process.stderr.write('forecast: --queue is not available from this entry point; use npm run forecast\n');
+      return EXIT_INPUT;
+    }
+    return queueRunner(argv);
+  }
   const program = buildProgram();
   let opts: Record<string, unknown>;
   try {
@@ -444,8 +477,8 @@ function flushed(stream: NodeJS.WriteStream): Promise<void> {
  * // bin.ts
  * runCli();
  */
-export function runCli(argv: readonly string[] = process.argv.slice(2)): void {
-  void main(argv)
+export function runCli(argv: readonly string[] = process.argv.slice(2), queueRunner?: ForecastQueueRunner): void {
+  void main(argv, queueRunner)
     .catch((error: unknown) => {
       process.stderr.write(`forecast: failed: ${String((error as Error)?.stack ?? error)}\n`);
       return 1;

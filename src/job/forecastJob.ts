@@ -4,8 +4,8 @@ import { selectBackend, type BackendInfo, type BackendName } from '../backend/se
 import { InputError, describeValue } from '../errors';
 import { checkCalendarFeatures, type CalendarFeature } from '../data/calendar';
 import type { CsvDelimiter, GapPolicy, MissingPolicy } from '../data/csv';
-import { panelSeries, type Panel } from '../data/panel';
-import { loadPanelCsv, type ShortSeriesPolicy } from '../data/panelCsv';
+import { checkSeriesSelection, panelSeries, selectSeries, type Panel } from '../data/panel';
+import { loadPanelCsv, type ParsedPanelCsv, type ShortSeriesPolicy } from '../data/panelCsv';
 import { futureCsvColumns, parseFutureCsvText } from '../data/futureCsv';
 import { readTextSource } from '../data/source';
 import { parseFormattedDate } from '../data/time';
@@ -51,6 +51,12 @@ export interface ForecastJobOptions {
   readonly id?: string;
   /** Wide format: each column of `target` (comma-separated) is a series. @defaultValue false */
   readonly wide?: boolean;
+  /**
+   * Only these series ids (long or wide format); the others are dropped right after loading (see
+   * `selectSeries`), and their rows in the `futureCovariates` file are ignored. One series (no
+   * `id`, no `wide`) has its target's name as id. @defaultValue every series
+   */
+  readonly series?: readonly string[];
   /** Long format: static columns, constant within each series. @defaultValue [] */
   readonly statics?: readonly string[];
   /** Global mode: `statics` columns given to the LSTM as one-hot inputs (see `encodeStatics`). @defaultValue [] */
@@ -158,8 +164,10 @@ export interface ForecastJobMetrics {
   readonly dataset: string;
   /** Rows of every series together. */
   readonly rows: number;
-  /** Number of series (1 without `--id` / `--wide`). */
+  /** Number of series (1 without `--id` / `--wide`); with `--series`, the selected ones. */
   readonly series: number;
+  /** The series ids selected with `--series` (as given), or null when every series was used. */
+  readonly series_filter: readonly string[] | null;
   /** The id column (`--id`), `"(wide)"` for `--wide`, null for one series. */
   readonly id_column: string | null;
   /** `global` or `local` (see `--mode`). */
@@ -554,6 +562,8 @@ export async function runForecastJob(options: ForecastJobOptions): Promise<Forec
     });
     log(kernel.summary);
     checkCalendarFeatures(options.calendar ?? [], 'calendar');
+    // An empty or repeated --series is refused before the data is read; unknown ids after.
+    if (options.series !== undefined) checkSeriesSelection(options.series);
     // Validates the network settings (units, layers, ...) now, not after loading the data.
     resolveLstmConfig({ ...network, ...(options.epochs !== undefined ? { epochs: options.epochs } : {}), ...(options.seed !== undefined ? { seed: options.seed } : {}) });
 
@@ -651,9 +661,10 @@ export async function runForecastJob(options: ForecastJobOptions): Promise<Forec
 }
 
 /**
- * Loads the CSV into a panel, and with `futureCovariates` the future-known covariates' values
- * after its end: the file's columns (besides time and id) must be among `features`, and every
- * series needs at least `horizon` of its rows (checked here, before training).
+ * Loads the CSV into a panel (only the `series` selected, when given), and with
+ * `futureCovariates` the future-known covariates' values after its end: the file's columns
+ * (besides time and id) must be among `features`, and every selected series needs at least
+ * `horizon` of its rows (checked here, before training).
  */
 async function loadData(options: ForecastJobOptions, horizon: number): Promise<{ panel: Panel; warnings: readonly string[] }> {
   const wide = options.wide === true;
@@ -688,11 +699,15 @@ async function loadData(options: ForecastJobOptions, horizon: number): Promise<{
     maxBytes: options.maxBytes,
     timeoutMs: options.timeoutMs,
   });
-  if (text === null) return loaded;
+  const selected = options.series === undefined ? loaded.panel : selectLoaded(loaded, options.series);
+  if (text === null) return { panel: selected, warnings: loaded.warnings };
+  // Selection comes first, so that only the selected series need (and are checked for) future
+  // rows; the rows of the others, like those of skipped series, are ignored.
+  const unselected = loaded.panel.ids.filter((id) => !selected.ids.includes(id));
   const panel = parseFutureCsvText(
     text,
-    loaded.panel,
-    { timeFormat: options.timeFormat, sort: options.sort, delimiter: options.delimiter, ignoreIds: loaded.skipped.map((s) => s.id) },
+    selected,
+    { timeFormat: options.timeFormat, sort: options.sort, delimiter: options.delimiter, ignoreIds: [...loaded.skipped.map((s) => s.id), ...unselected] },
     file,
   );
   panel.ids.forEach((id, i) => {
@@ -706,6 +721,21 @@ async function loadData(options: ForecastJobOptions, horizon: number): Promise<{
     }
   });
   return { panel, warnings: loaded.warnings };
+}
+
+/**
+ * The `series` of the loaded panel (see `selectSeries`); a selected id that `short: 'skip'` left
+ * out is refused as such rather than as unknown.
+ */
+function selectLoaded(loaded: ParsedPanelCsv, ids: readonly string[]): Panel {
+  const skipped = loaded.skipped.find((s) => ids.includes(s.id));
+  if (skipped !== undefined) {
+    throw new InputError(
+      `series id ${JSON.stringify(skipped.id)} (options.series) was skipped: it has ${skipped.rows} rows, fewer than options.minLength`,
+      { argument: 'series', value: skipped.id },
+    );
+  }
+  return selectSeries(loaded.panel, ids);
 }
 
 /**
@@ -898,6 +928,7 @@ function buildMetrics(
     dataset: basename(options.csv),
     rows: panel.length,
     series: panel.ids.length,
+    series_filter: options.series === undefined ? null : [...options.series],
     id_column: panel.idColumn ?? (options.wide ? '(wide)' : null),
     mode: lstm.mode,
     calendar: [...(options.calendar ?? [])],

@@ -204,6 +204,19 @@ export async function runBatch(options: BatchOptions): Promise<BatchResult> {
 }
 
 /**
+ * One CSV cell (RFC 4180 quoting; objects JSON-encoded; empty for null). Spreadsheets run a cell
+ * that starts with = + - @ (or tab/CR) as a formula (`=HYPERLINK(...)`): such text cells get a
+ * leading ' as OWASP's CSV-injection advice says. Numbers stay numbers.
+ *
+ * @example csvCell('a,b'); // '"a,b"'
+ */
+export function csvCell(value: unknown): string {
+  const raw = value === null || value === undefined ? '' : typeof value === 'object' ? JSON.stringify(value) : String(value);
+  const text = typeof value !== 'number' && /^[=+\-@\t\r]/.test(raw) ? `'${raw}` : raw;
+  return /[",\n\r]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+}
+
+/**
  * Formats rows as CSV (RFC 4180 quoting): fixed columns (with `worker` after `error` when any
  * row ran on a queue worker), then `param.NAME` and `glue.NAME` for every name seen; non-scalar
  * values JSON-encoded.
@@ -216,15 +229,8 @@ export function batchSummaryCsv(rows: readonly BatchRow[]): string {
   const workers = rows.some((row) => row.worker !== undefined) ? ['worker'] : [];
   const header = ['input', 'output', 'status', 'exit_code', 'duration_s', 'kernel_start_s', 'cells_s', 'error', ...workers,
     ...params.map((p) => `param.${p}`), ...glued.map((g) => `glue.${g}`)];
-  const cell = (value: unknown): string => {
-    const raw = value === null || value === undefined ? '' : typeof value === 'object' ? JSON.stringify(value) : String(value);
-    // Spreadsheets run a cell that starts with = + - @ (or tab/CR) as a formula (`=HYPERLINK(...)`):
-    // such text cells get a leading ' as OWASP's CSV-injection advice says. Numbers stay numbers.
-    const text = typeof value !== 'number' && /^[=+\-@\t\r]/.test(raw) ? `'${raw}` : raw;
-    return /[",\n\r]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-  };
   const lines = rows.map((row) => [row.input, row.output, row.status, row.exit_code, row.duration_s, row.kernel_start_s, row.cells_s, row.error,
-    ...workers.map(() => row.worker), ...params.map((p) => row.parameters[p]), ...glued.map((g) => row.glue[g])].map(cell).join(','));
+    ...workers.map(() => row.worker), ...params.map((p) => row.parameters[p]), ...glued.map((g) => row.glue[g])].map(csvCell).join(','));
   return `${[header.join(','), ...lines].join('\n')}\n`;
 }
 

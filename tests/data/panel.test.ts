@@ -1,6 +1,19 @@
 import { describe, expect, it } from 'vitest';
 import { InputError } from '../../src/errors';
-import { checkKnownFuture, makePanel, panelFromSeries, panelSeries, panelSeriesList, seriesCount, seriesError, seriesIndex, seriesRows, withKnownFuture } from '../../src/data/panel';
+import {
+  checkKnownFuture,
+  checkSeriesSelection,
+  makePanel,
+  panelFromSeries,
+  panelSeries,
+  panelSeriesList,
+  selectSeries,
+  seriesCount,
+  seriesError,
+  seriesIndex,
+  seriesRows,
+  withKnownFuture,
+} from '../../src/data/panel';
 import type { TimeSeries } from '../../src/data/types';
 import { expectInputError } from '../helpers/expectInputError';
 
@@ -164,5 +177,92 @@ describe('checkKnownFuture and withKnownFuture', () => {
     const made = makePanel([{ id: 'a', series: a, future: known([13], [7]) }, { id: 'b', series: b }], { futureCovariates: ['p'] });
     expect(made.future[0]?.values.p).toEqual(Float64Array.of(7));
     expect(made.future[1]).toBeNull();
+  });
+});
+
+describe('selectSeries', () => {
+  const known = (time: number[], p: number[]) => ({ time: Float64Array.from(time), values: { p: Float64Array.from(p) } });
+  // Three series of different lengths and frequencies, with statics, a past and a future-known covariate.
+  const a = series([1, 2, 3], [10, 11, 12], { x: [7, 8, 9], p: [0, 1, 0] });
+  const b = series([5, 6], [0, 2], { x: [1, 2], p: [1, 1] });
+  const c = series([20, 21, 22, 23], [100, 105, 110, 115], { x: [3, 4, 5, 6], p: [0, 0, 1, 1] });
+  const panel = makePanel(
+    [
+      { id: 'a', series: a, statics: { region: 'north', size: 's' }, future: known([13, 14], [1, 0]) },
+      { id: 'b', series: b, statics: { region: 'south', size: 'm' } },
+      { id: 'c', series: c, statics: { region: 'east', size: 'l' }, future: known([120], [1]) },
+    ],
+    { idColumn: 'store', futureCovariates: ['p'] },
+  );
+  const before = JSON.stringify({ ...panel, offsets: Array.from(panel.offsets), time: Array.from(panel.time), values: Object.fromEntries(Object.entries(panel.values).map(([k, v]) => [k, Array.from(v)])) });
+
+  it('keeps the chosen series in panel order, each with its rows, statics, frequency and known future', () => {
+    const picked = selectSeries(panel, ['c', 'a']);
+    expect(picked.ids).toEqual(['a', 'c']);
+    expect(Array.from(picked.offsets)).toEqual([0, 3, 7]);
+    expect(Array.from(picked.time)).toEqual([10, 11, 12, 100, 105, 110, 115]);
+    expect(Array.from(picked.values.y)).toEqual([1, 2, 3, 20, 21, 22, 23]);
+    expect(Array.from(picked.values.x)).toEqual([7, 8, 9, 3, 4, 5, 6]);
+    expect(Array.from(picked.values.p)).toEqual([0, 1, 0, 0, 0, 1, 1]);
+    expect(picked.statics).toEqual({ region: ['north', 'east'], size: ['s', 'l'] });
+    expect(picked.frequencies).toEqual([
+      { kind: 'fixed', step: 1 },
+      { kind: 'fixed', step: 5 },
+    ]);
+    expect(picked.future.map((f) => (f === null ? null : [Array.from(f.time), Array.from(f.values.p)]))).toEqual([
+      [[13, 14], [1, 0]],
+      [[120], [1]],
+    ]);
+    expect([picked.length, picked.idColumn, picked.source, picked.timeColumn, picked.timeKind]).toEqual([7, 'store', 'mem.csv', 't', 'number']);
+    expect([picked.targets, picked.features, picked.futureCovariates, picked.columns]).toEqual([['y'], ['x'], ['p'], ['y', 'x', 'p']]);
+    expect(Object.isFrozen(picked)).toBe(true);
+  });
+
+  it('gives the same per-series views as the original panel', () => {
+    const picked = selectSeries(panel, ['b']);
+    const [view, original] = [panelSeries(picked, 0), panelSeries(panel, 1)];
+    expect([view.id, view.length, Array.from(view.time), Array.from(view.values.y), Array.from(view.values.p), view.features]).toEqual([
+      original.id, original.length, Array.from(original.time), Array.from(original.values.y), Array.from(original.values.p), original.features,
+    ]);
+    expect(picked.future).toEqual([null]);
+    expect(seriesIndex(picked, 'b')).toBe(0);
+  });
+
+  it('returns new arrays and leaves the panel and the id list unchanged', () => {
+    const ids = ['c', 'b'];
+    const picked = selectSeries(panel, ids);
+    picked.values.y[0] = -1;
+    picked.time[0] = -1;
+    expect(ids).toEqual(['c', 'b']);
+    expect(JSON.stringify({ ...panel, offsets: Array.from(panel.offsets), time: Array.from(panel.time), values: Object.fromEntries(Object.entries(panel.values).map(([k, v]) => [k, Array.from(v)])) })).toBe(before);
+    expect(selectSeries(panel, ['a', 'b', 'c']).ids).toEqual(['a', 'b', 'c']);
+  });
+
+  it('selects the one series of a single-series panel by its target name', () => {
+    const one = panelFromSeries(series([1, 2, 3]));
+    expect(selectSeries(one, ['y']).ids).toEqual(['y']);
+    expectInputError(() => selectSeries(one, ['sales']), 'unknown series id "sales" (options.series); known ids: y');
+  });
+
+  const many = makePanel(Array.from({ length: 14 }, (_, i) => ({ id: `s${i + 1}`, series: series([1, 2]) })));
+  it.each([
+    ['an empty list', panel, [], 'options.series must list at least one series id, got []', []],
+    ['an id given twice', panel, ['a', 'b', 'a'], 'series id "a" is given twice (options.series)', 'a'],
+    ['an empty id', panel, ['a', ''], 'series ids (options.series) must be non-empty strings, got ""', ''],
+    ['an unknown id', panel, ['a', 'X'], 'unknown series id "X" (options.series); known ids: a, b, c', 'X'],
+    ['an unknown id among many', many, ['s2', 'X'], 'unknown series id "X" (options.series); known ids: s1, s2, s3, s4, s5, s6, s7, s8, s9, s10, ... (14 in all)', 'X'],
+  ])('refuses %s, naming the argument and the value', (_what, from, ids, message, value) => {
+    expectInputError(() => selectSeries(from, ids as string[]), message);
+    try {
+      selectSeries(from, ids as string[]);
+    } catch (error) {
+      expect((error as InputError).details).toEqual({ argument: 'series', value });
+    }
+  });
+
+  it('checkSeriesSelection checks the list alone, as selectSeries does', () => {
+    expect(() => checkSeriesSelection(['x', 'y'])).not.toThrow();
+    expectInputError(() => checkSeriesSelection(['x', 'x']), 'series id "x" is given twice (options.series)');
+    expectInputError(() => checkSeriesSelection('x' as never), 'options.series must list at least one series id, got "x"');
   });
 });

@@ -280,6 +280,15 @@ describe('forecast CLI: flags', () => {
     expect(await siblings(parent)).toEqual([]);
   }, 60_000);
 
+  it('--series with an unknown id: exit 2 naming the flag, the id and the known one, before training', async () => {
+    const parent = await freshParent();
+    const result = await start(baseArgs(path.join(parent, 'run'), '--series', 'nope')).done;
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('forecast: unknown series id "nope" (--series); known ids: sales\n');
+    expect(result.stderr).not.toContain('epoch');
+    expect(await siblings(parent)).toEqual([]);
+  }, 60_000);
+
   it('--version prints the package version; --help lists examples and exit codes', async () => {
     const pkg = JSON.parse(await fs.readFile(path.join(ROOT, 'package.json'), 'utf8')) as { version: string };
     const version = await start(['--version']).done;

@@ -319,3 +319,62 @@ describe('runForecastJob --test-start with --time-format', () => {
     expect((bad as Error).message).toContain('2019-13-45');
   }, 120_000);
 });
+
+/** Three stores a, b, c (monthly from 2015-01, `months` rows each) with a promo column. */
+function threeStoresCsv(months: number): string {
+  const lines = ['month,store,sales,promo'];
+  for (let t = 0; t < months; t++) {
+    const month = new Date(Date.UTC(2015, t, 1)).toISOString().slice(0, 10);
+    const promo = t % 3 === 0 ? 1 : 0;
+    ['a', 'b', 'c'].forEach((store, k) => {
+      const level = [10, 300, 7000][k];
+      lines.push(`${month},${store},${(level * (1 + 0.01 * t + 0.2 * Math.sin((2 * Math.PI * t) / 12) + 0.1 * promo) + ((t * (k + 3)) % 5)).toFixed(3)},${promo}`);
+    });
+  }
+  return lines.join('\n') + '\n';
+}
+
+describe('runForecastJob --series', () => {
+  it('forecasts only the selected series, ignores the others\' future rows, records the filter; refuses an unknown id before training', async () => {
+    const dir = await fresh();
+    const csv = path.join(dir, 'stores.csv');
+    await fs.writeFile(csv, threeStoresCsv(60));
+    // b and c have the 3 rows after their end; a's rows are wrong (not its next stamps), which
+    // would be an error if a were selected.
+    const plan = ['store,month,promo', 'a,2030-01-01,1'];
+    for (const store of ['b', 'c']) for (let k = 0; k < 3; k++) plan.push(`${store},${new Date(Date.UTC(2020, k, 1)).toISOString().slice(0, 10)},${k % 2}`);
+    await fs.writeFile(path.join(dir, 'plan.csv'), plan.join('\n') + '\n');
+    const options = {
+      ...quick, id: 'store', epochs: 1, targetTransform: 'difference', csv, features: ['promo'], futureCovariates: path.join(dir, 'plan.csv'),
+    } as const;
+    const out = path.join(dir, 'run');
+    const { metrics } = await runForecastJob({ ...options, series: ['c', 'b'], out });
+    expect(metrics.series).toBe(2);
+    expect(metrics.rows).toBe(120);
+    expect(Object.keys(metrics.per_series)).toEqual(['b', 'c']);
+    expect(metrics.series_filter).toEqual(['c', 'b']);
+    const written = JSON.parse(await fs.readFile(path.join(out, 'metrics.json'), 'utf8'));
+    expect([written.series_filter, Object.keys(written.per_series)]).toEqual([['c', 'b'], ['b', 'c']]);
+    const future = (await fs.readFile(path.join(out, 'future.csv'), 'utf8')).trimEnd().split('\n');
+    expect(future.slice(1).map((l) => l.split(',')[0])).toEqual(['b', 'b', 'b', 'c', 'c', 'c']);
+
+    const stages: string[] = [];
+    const error = await runForecastJob({ ...options, series: ['b', 'nope'], out: path.join(dir, 'bad'), onStage: (s) => { stages.push(s); } }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(InputError);
+    expect((error as Error).message).toBe('unknown series id "nope" (options.series); known ids: a, b, c');
+    expect(stages).not.toContain('train');
+    // Selected, a's wrong future rows are checked.
+    const selectedA = await runForecastJob({ ...options, series: ['a', 'b'], out: path.join(dir, 'bad') }).catch((e: unknown) => e);
+    expect((selectedA as Error).message).toMatch(/plan\.csv: series "a", line 2: future stamp 1 after the last row must be 2020-01-01/);
+    expect((await fs.readdir(dir)).sort()).toEqual(['plan.csv', 'run', 'stores.csv']);
+  }, 120_000);
+
+  it('names a selected series that --short skip left out as skipped, not unknown', async () => {
+    const dir = await fresh();
+    await fs.writeFile(path.join(dir, 'stores.csv'), longCsv(60, 10));
+    const error = await runForecastJob({ ...quick, csv: path.join(dir, 'stores.csv'), minLength: 24, short: 'skip', series: ['large'], out: path.join(dir, 'run') }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(InputError);
+    expect((error as Error).message).toBe('series id "large" (options.series) was skipped: it has 10 rows, fewer than options.minLength');
+    expect(await fs.readdir(dir)).toEqual(['stores.csv']);
+  });
+});
