@@ -119,7 +119,7 @@ function buildProgram(): Command {
       '  -p NAME VALUE / --parameters NAME VALUE   parameter; VALUE typed like papermill (number, true/True, null/None, JSON)\n' +
       '  -r NAME VALUE / --parameters_raw NAME VALUE   parameter kept as a raw string',
     )
-    .argument('<inputs...>', 'INPUT.ipynb OUTPUT.ipynb, or with --output-dir one or more inputs')
+    .argument('[inputs...]', 'INPUT.ipynb OUTPUT.ipynb, or with --output-dir one or more inputs (none with --collect)')
     .option('-y, --parameters_yaml <yaml>', 'parameters as a YAML mapping (repeatable)', collect)
     .option('-f, --parameters_file <file>', 'parameters from a YAML or JSON file (repeatable)', collect)
     .option('--prepare-only', 'inject parameters and write OUTPUT without executing')

@@ -51,7 +51,7 @@ export function groupMembers(pgid: number): string[] {
   return processTable().filter((row) => row.pgid === pgid).map((row) => `${row.pid} ${row.args}`);
 }
 
-/** A one-cell-per-step notebook: a `parameters` cell (`seconds`, `label`), a sleep, a glue of both. */
+/** A notebook with a `parameters` cell (`seconds`, `label`), a sleep, and a glue of both; run it with `--cwd` the project root. */
 export function sleepNotebook(dir: string): string {
   const file = path.join(dir, 'sleep.ipynb');
   const code = (source: string, tags: string[] = []) => ({ cell_type: 'code', execution_count: null, metadata: { tags }, outputs: [], source });
@@ -61,7 +61,8 @@ export function sleepNotebook(dir: string): string {
     cells: [
       code('let seconds = 0;\nlet label = "none";', ['parameters']),
       code('await new Promise((resolve) => setTimeout(resolve, seconds * 1000));\nconsole.log(`slept ${seconds} s`);'),
-      code(`const { glue } = require(${JSON.stringify(path.join(ROOT, 'src', 'notebook', 'glue'))});\nglue("label", label);\nglue("seconds", seconds);`),
+      // Imported as the fixtures do: run it with --cwd at the project root.
+      code('import { glue } from "./src/notebook/glue";\nglue("label", label);\nglue("seconds", seconds);'),
     ],
   }));
   return file;
