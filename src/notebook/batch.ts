@@ -33,6 +33,8 @@ export interface BatchRow {
   readonly glue: Record<string, unknown>;
   /** The queue worker that ran it (queue runs only; `--queue`). */
   readonly worker?: string;
+  /** The run's artifacts folder (queue runs only): a shared path, or `host:path` on the worker. */
+  readonly artifacts?: string;
 }
 
 /** Options for {@link runBatch}. */
@@ -144,7 +146,7 @@ export function batchOutputPaths(jobs: readonly BatchJob[], outputDir: string): 
 }
 
 /** The summary fields of a finished run: everything in a {@link BatchRow} but its input, output and parameters. */
-export type RunFields = Omit<BatchRow, 'input' | 'output' | 'parameters' | 'worker'>;
+export type RunFields = Omit<BatchRow, 'input' | 'output' | 'parameters' | 'worker' | 'artifacts'>;
 
 /** The summary fields of one {@link executeNotebook} result (the failure as `ename: first line of evalue`). */
 export function runFields(result: Pick<ExecuteNotebookResult, 'status' | 'exitCode' | 'durationS' | 'kernelStartS' | 'cellsS' | 'failure' | 'glue'>): RunFields {
@@ -217,8 +219,8 @@ export function csvCell(value: unknown): string {
 }
 
 /**
- * Formats rows as CSV (RFC 4180 quoting): fixed columns (with `worker` after `error` when any
- * row ran on a queue worker), then `param.NAME` and `glue.NAME` for every name seen; non-scalar
+ * Formats rows as CSV (RFC 4180 quoting): fixed columns (with `worker` and `artifacts` after
+ * `error` when any row ran on a queue worker), then `param.NAME` and `glue.NAME` for every name seen; non-scalar
  * values JSON-encoded.
  *
  * @example batchSummaryCsv([]).split('\n')[0]; // 'input,output,status,exit_code,duration_s,kernel_start_s,cells_s,error'
@@ -226,11 +228,11 @@ export function csvCell(value: unknown): string {
 export function batchSummaryCsv(rows: readonly BatchRow[]): string {
   const params = [...new Set(rows.flatMap((row) => Object.keys(row.parameters)))];
   const glued = [...new Set(rows.flatMap((row) => Object.keys(row.glue)))];
-  const workers = rows.some((row) => row.worker !== undefined) ? ['worker'] : [];
+  const workers = rows.some((row) => row.worker !== undefined) ? ['worker', 'artifacts'] : [];
   const header = ['input', 'output', 'status', 'exit_code', 'duration_s', 'kernel_start_s', 'cells_s', 'error', ...workers,
     ...params.map((p) => `param.${p}`), ...glued.map((g) => `glue.${g}`)];
   const lines = rows.map((row) => [row.input, row.output, row.status, row.exit_code, row.duration_s, row.kernel_start_s, row.cells_s, row.error,
-    ...workers.map(() => row.worker), ...params.map((p) => row.parameters[p]), ...glued.map((g) => row.glue[g])].map(csvCell).join(','));
+    ...workers.map((w) => row[w as 'worker' | 'artifacts']), ...params.map((p) => row.parameters[p]), ...glued.map((g) => row.glue[g])].map(csvCell).join(','));
   return `${[header.join(','), ...lines].join('\n')}\n`;
 }
 

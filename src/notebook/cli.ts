@@ -43,6 +43,8 @@ export interface QueueRequest {
   readonly outputDir?: string;
   /** `--cwd`. */
   readonly cwd?: string;
+  /** `--artifacts`. */
+  readonly artifacts?: string;
   readonly execute: {
     readonly kernelName?: string;
     readonly executionTimeoutS?: number;
@@ -140,6 +142,7 @@ function buildProgram(): Command {
     .option('--queue <url>', 'batch mode on a BullMQ queue: redis://HOST:PORT[/DB]; runs go to `npm run worker` processes on any machine')
     .option('--name <queue>', 'with --queue: the queue name (default: lstm-workbench)')
     .option('--retries <n>', 'with --queue: further attempts for a run that fails or whose kernel dies (default: 0)', (v) => Number(v))
+    .option('--artifacts <dir>', 'with --queue: a folder every worker can write; each run gets DIR/<batch>/<output name>/ as $LSTM_WORKBENCH_ARTIFACTS_DIR (default: a folder on its worker)')
     .option('--detach', 'with --queue: enqueue, print the batch id and exit; collect later with --collect ID')
     .option('--collect <id>', 'with --queue: wait for a detached batch and write its outputs and summary')
     .version(LIBRARY.version, '--version', 'print the version and exit')
@@ -211,7 +214,7 @@ export async function runNotebookCli(argv: readonly string[], options: CliOption
   }
   const cli = parsed;
   try {
-    const queueOnly = (['name', 'retries', 'detach', 'collect'] as const).find((key) => cli.opts[key] !== undefined);
+    const queueOnly = (['name', 'retries', 'detach', 'collect', 'artifacts'] as const).find((key) => cli.opts[key] !== undefined);
     if (parsed.opts.queue === undefined && queueOnly !== undefined) {
       throw new InputError(`--${queueOnly} needs --queue redis://HOST:PORT`, { argument: queueOnly });
     }
@@ -312,7 +315,7 @@ async function runQueueCli(parsed: ParsedCli, io: CliIo, options: CliOptions): P
   const { jobs, outputDir } = batchJobs(parsed);
   return options.queueRunner({
     queue: o.queue as string, name: o.name as string | undefined, retries, detach: o.detach === true, jobs, outputDir,
-    cwd: common.cwd, execute,
+    cwd: common.cwd, execute, artifacts: o.artifacts as string | undefined,
   }, io, options.signal);
 }
 

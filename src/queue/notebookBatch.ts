@@ -27,6 +27,8 @@ export interface NotebookBatchOptions extends QueueTarget {
   readonly cwd?: string;
   /** @defaultValue 0 */
   readonly retries?: number;
+  /** A folder every worker can write (`--artifacts`); @defaultValue each worker's own `runs/queue` */
+  readonly artifacts?: string;
 }
 
 /**
@@ -47,9 +49,11 @@ export async function submitNotebookBatch(options: NotebookBatchOptions): Promis
   const manifest = await enqueueBatch({
     url: options.url, queueName: options.queueName, retries: options.retries, meta,
     names: outputs.map((output) => path.basename(output)),
-    jobs: options.jobs.map((job) => ({
+    jobs: options.jobs.map((job, index) => ({
       kind: 'notebook' as const, input: job.inputPath, notebook: notebooks.get(job.inputPath)!, parameters: { ...job.parameters },
       cwd: relativeToHere(options.cwd ?? path.dirname(job.inputPath)), options: options.execute ?? {},
+      artifacts: options.artifacts === undefined ? null : path.resolve(options.artifacts),
+      stem: path.basename(outputs[index], '.ipynb'),
     })),
   });
   return manifest.batch;
@@ -107,15 +111,18 @@ export async function collectNotebookBatch(options: CollectNotebookOptions): Pro
 function rowOf(end: JobEnd, input: string, output: string, parameters: Parameters): BatchRow {
   const base = { input, output, parameters };
   if (end.state === 'missing') {
-    return { ...base, status: 'interrupted', exit_code: EXIT_INTERRUPTED, duration_s: 0, kernel_start_s: 0, cells_s: 0, error: end.reason, glue: {}, worker: '' };
+    return { ...base, status: 'interrupted', exit_code: EXIT_INTERRUPTED, duration_s: 0, kernel_start_s: 0, cells_s: 0, error: end.reason, glue: {}, worker: '', artifacts: '' };
   }
   const outcome: NotebookJobResult | undefined = end.state === 'completed' ? (end.result as NotebookJobResult) : end.outcome;
   if (outcome === undefined) {
-    return { ...base, status: 'error', exit_code: 2, duration_s: 0, kernel_start_s: 0, cells_s: 0, error: end.state === 'failed' ? end.reason : null, glue: {}, worker: '' };
+    return {
+      ...base, status: 'error', exit_code: 2, duration_s: 0, kernel_start_s: 0, cells_s: 0, error: end.state === 'failed' ? end.reason : null, glue: {},
+      worker: '', artifacts: '',
+    };
   }
   writeNotebook(output, withPaths(outcome.notebook, input, output, outcome.worker));
-  const { kind: _kind, notebook: _notebook, warnings: _warnings, worker, ...fields } = outcome;
-  return { ...base, ...fields, worker };
+  const { kind: _kind, notebook: _notebook, warnings: _warnings, worker, artifacts, ...fields } = outcome;
+  return { ...base, ...fields, worker, artifacts };
 }
 
 /** The output notebook as if run here: papermill's paths are the submitter's, plus the worker. */

@@ -25,6 +25,7 @@ export const runNotebookQueue: QueueRunner = async (request: QueueRequest, io: C
   if (batch === undefined) {
     batch = await submitNotebookBatch({
       ...target, jobs: request.jobs ?? [], outputDir: request.outputDir!, execute: request.execute, cwd: request.cwd, retries: request.retries,
+      artifacts: request.artifacts,
     });
     io.stderr(`run-notebook: enqueued ${request.jobs?.length ?? 0} run(s) as batch ${batch} on ${url.display}\n`);
     if (request.detach) {

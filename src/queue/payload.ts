@@ -37,6 +37,14 @@ export interface NotebookJobData {
    */
   readonly cwd: string;
   readonly options: NotebookRunOptions;
+  /**
+   * Folder shared by all machines (`--artifacts`): the run gets `<artifacts>/<batch>/<output
+   * stem>/`, named to the kernel as `$LSTM_WORKBENCH_ARTIFACTS_DIR`; `null` gives it a folder on
+   * the worker instead.
+   */
+  readonly artifacts: string | null;
+  /** The output notebook's stem (unique in the batch): the name of the run's artifacts folder. */
+  readonly stem: string;
 }
 
 /** A `forecast` job: the CLI's options, minus the queue's own, and optionally some series ids. */
@@ -68,6 +76,8 @@ export interface NotebookJobResult extends RunFields {
   readonly notebook: Notebook;
   /** `host:pid` of the worker. */
   readonly worker: string;
+  /** The run's artifacts folder: a path under `--artifacts`, or `host:path` on the worker. */
+  readonly artifacts: string;
   readonly warnings: readonly string[];
 }
 
@@ -127,6 +137,8 @@ export function validateJobData(data: unknown): QueueJobData {
     if (!isObject(data.parameters)) fail(`parameters must be an object, got ${JSON.stringify(data.parameters)}`);
     if (typeof data.cwd !== 'string' || data.cwd === '') fail(`cwd must be a non-empty string, got ${JSON.stringify(data.cwd)}`);
     if (!isObject(data.options)) fail(`options must be an object, got ${JSON.stringify(data.options)}`);
+    if (data.artifacts !== null && typeof data.artifacts !== 'string') fail(`artifacts must be null or a path, got ${JSON.stringify(data.artifacts)}`);
+    if (typeof data.stem !== 'string' || !/^[A-Za-z0-9._=+-]{1,200}$/.test(data.stem)) fail(`stem must be a plain file name, got ${JSON.stringify(data.stem)}`);
     return data as unknown as NotebookJobData;
   }
   if (!Array.isArray(data.argv) || !data.argv.every((a) => typeof a === 'string')) fail('argv must be a list of strings');

@@ -24,9 +24,12 @@ import {
 export const WORKER_ENV = {
   /** `host:pid` of the worker process. */
   name: 'LSTM_WORKBENCH_WORKER_NAME',
-  /** Where forecast jobs without `--artifacts` keep their output folders. */
+  /** Where jobs without `--artifacts` keep their output folders. */
   artifacts: 'LSTM_WORKBENCH_WORKER_ARTIFACTS',
 } as const;
+
+/** The environment variable that names a queue run's artifacts folder to its kernel. */
+export const ARTIFACTS_ENV_VAR = 'LSTM_WORKBENCH_ARTIFACTS_DIR';
 
 /** Progress a job reports (BullMQ job progress); the submitter and the dashboard show it. */
 export type QueueJobProgress =
@@ -85,6 +88,8 @@ async function runNotebookJob(job: SandboxedJob, data: NotebookJobData, signal?:
       'start workers in a clone with the same layout, or pass --cwd with a folder every worker has',
     );
   }
+  const artifacts = path.resolve(artifactsRoot(data.artifacts), data.batch, data.stem);
+  fs.mkdirSync(artifacts, { recursive: true });
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'queue-notebook-'));
   try {
     const stem = path.basename(data.input, path.extname(data.input)).replace(/[^A-Za-z0-9._=+-]/g, '_') || 'input';
@@ -103,12 +108,16 @@ async function runNotebookJob(job: SandboxedJob, data: NotebookJobData, signal?:
     try {
       result = await executeNotebook({
         ...data.options, inputPath, outputPath: path.join(dir, `${stem}.out.ipynb`), parameters: data.parameters, cwd, signal, onEvent,
+        kernelEnv: { [ARTIFACTS_ENV_VAR]: artifacts },
       });
     } catch (error) {
       if (error instanceof InputError) throw unrecoverable(error.message);
       throw error;
     }
-    const outcome: NotebookJobResult = { kind: 'notebook', ...runFields(result), notebook: result.notebook, worker: workerName(), warnings };
+    const outcome: NotebookJobResult = {
+      kind: 'notebook', ...runFields(result), notebook: result.notebook, worker: workerName(), warnings,
+      artifacts: data.artifacts === null ? `${os.hostname()}:${artifacts}` : artifacts,
+    };
     if (result.exitCode === 0) return outcome;
     await job.updateData({ ...data, [NOTEBOOK_OUTCOME_KEY]: outcome });
     if (signal?.aborted) throw unrecoverable(cancelMessage(signal));
@@ -118,10 +127,14 @@ async function runNotebookJob(job: SandboxedJob, data: NotebookJobData, signal?:
   }
 }
 
+/** The shared `--artifacts` folder, or this worker's own (`worker --artifacts`). */
+function artifactsRoot(shared: string | null): string {
+  return shared ?? process.env[WORKER_ENV.artifacts] ?? path.join(process.cwd(), 'runs', 'queue');
+}
+
 /** The output folder of a forecast job on this worker, or under the shared `--artifacts`. */
 function forecastOutFolder(data: ForecastJobData): string {
-  const root = data.artifacts ?? process.env[WORKER_ENV.artifacts] ?? path.join(process.cwd(), 'runs', 'queue');
-  return path.resolve(root, data.batch, data.name);
+  return path.resolve(artifactsRoot(data.artifacts), data.batch, data.name);
 }
 
 async function runForecastQueueJob(job: SandboxedJob, data: ForecastJobData, signal?: AbortSignal): Promise<ForecastJobResult> {

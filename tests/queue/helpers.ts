@@ -62,7 +62,7 @@ export function sleepNotebook(dir: string): string {
       code('let seconds = 0;\nlet label = "none";', ['parameters']),
       code('await new Promise((resolve) => setTimeout(resolve, seconds * 1000));\nconsole.log(`slept ${seconds} s`);'),
       // Imported as the fixtures do: run it with --cwd at the project root.
-      code('import { glue } from "./src/notebook/glue";\nglue("label", label);\nglue("seconds", seconds);'),
+      code('import { glue } from "./src/notebook/glue";\nglue("label", label);\nglue("seconds", seconds);\nglue("artifacts", process.env.LSTM_WORKBENCH_ARTIFACTS_DIR ?? "");'),
     ],
   }));
   return file;

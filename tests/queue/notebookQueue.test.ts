@@ -6,11 +6,16 @@ import { runNotebookCli, type CliIo } from '../../src/notebook/cli';
 import { runNotebookQueue } from '../../src/queue/notebookQueue';
 import { jobId, QUEUE_PREFIX } from '../../src/queue/keys';
 import { parseQueueUrl, connectionOptions } from '../../src/queue/url';
-import { freePort, hasRedisServer, startTestRedis, type TestRedis } from '../helpers/redis';
+import { freePort, hasRedisServer, redisMissingInCi, startTestRedis, type TestRedis } from '../helpers/redis';
 import { fixture, kernelsMentioning, PROJECT_ROOT, readJson, tempDir, waitFor } from '../notebook/helpers';
 import { groupMembers, sleepNotebook, startWorkerProcess, type TestWorker } from './helpers';
 
 const HAS_REDIS = hasRedisServer();
+const missingInCi = redisMissingInCi();
+
+it.skipIf(missingInCi === undefined)('redis-server is installed when CI runs', () => {
+  throw new Error(missingInCi);
+});
 
 function buffers(): CliIo & { out: () => string; err: () => string } {
   let out = '';
@@ -28,7 +33,7 @@ async function cli(args: readonly string[], signal?: AbortSignal) {
 /** Summary rows without the fields that differ between runs (timing, worker). */
 function comparable(file: string): unknown[] {
   return (JSON.parse(fs.readFileSync(file, 'utf8')) as Array<Record<string, unknown>>).map((row) => {
-    const { duration_s: _d, kernel_start_s: _k, cells_s: _c, worker: _w, ...rest } = row;
+    const { duration_s: _d, kernel_start_s: _k, cells_s: _c, worker: _w, artifacts: _a, ...rest } = row;
     return { ...rest, output: path.basename(String(rest.output)) };
   });
 }
@@ -95,11 +100,14 @@ describe.skipIf(!HAS_REDIS)('notebook batches on a BullMQ queue', () => {
     expect(local).toBe(1);
     expect(viaQueue.out).toMatch(/^2\/4 runs completed \(batch \d{8}T\d{6}-[0-9a-f]{6}\); summary: /);
     expect(comparable(path.join(tmp, 'grid-q', 'summary.json'))).toEqual(comparable(path.join(tmp, 'grid-l', 'summary.json')));
-    const rows = JSON.parse(fs.readFileSync(path.join(tmp, 'grid-q', 'summary.json'), 'utf8')) as Array<{ worker: string; status: string }>;
+    const rows = JSON.parse(fs.readFileSync(path.join(tmp, 'grid-q', 'summary.json'), 'utf8')) as Array<{ worker: string; status: string; artifacts: string }>;
     expect(rows.map((r) => r.status)).toEqual(['completed', 'completed', 'failed', 'failed']);
+    // Without --artifacts each run's folder stays on its worker, recorded as host:path.
+    const batch = /batch (\S+)\)/.exec(viaQueue.out)![1];
+    expect(rows[0].artifacts).toBe(`${rows[0].worker.split(':')[0]}:${path.join(tmp, 'artifacts', batch, 'glue-epochs=1')}`);
     expect(new Set(rows.map((r) => r.worker)).size).toBe(2);
     expect(fs.readFileSync(path.join(tmp, 'grid-q', 'summary.csv'), 'utf8').split('\n')[0]).toBe(
-      'input,output,status,exit_code,duration_s,kernel_start_s,cells_s,error,worker,param.epochs,glue.epochs_seen,glue.rmse,glue.label',
+      'input,output,status,exit_code,duration_s,kernel_start_s,cells_s,error,worker,artifacts,param.epochs,glue.epochs_seen,glue.rmse,glue.label',
     );
     const nb = readJson(path.join(tmp, 'grid-q', 'glue-epochs=2.ipynb'));
     const papermill = nb.metadata.papermill as Record<string, unknown>;
@@ -156,7 +164,8 @@ describe.skipIf(!HAS_REDIS)('notebook batches on a BullMQ queue', () => {
     const nbDir = tempDir('queue-aof-nb-');
     const notebook = sleepNotebook(nbDir);
     const out = path.join(tmp, 'aof');
-    const detached = await cli(['--queue', redis.url, '--name', queue, '--detach', '--output-dir', out, '--cwd', PROJECT_ROOT, '--grid', 'label=a,b,c,d', notebook]);
+    const shared = path.join(tmp, 'shared');
+    const detached = await cli(['--queue', redis.url, '--name', queue, '--detach', '--artifacts', shared, '--output-dir', out, '--cwd', PROJECT_ROOT, '--grid', 'label=a,b,c,d', notebook]);
     expect(detached.code).toBe(0);
     const batch = detached.out.trim();
     expect(batch).toMatch(/^\d{8}T\d{6}-[0-9a-f]{6}$/);
@@ -165,8 +174,15 @@ describe.skipIf(!HAS_REDIS)('notebook batches on a BullMQ queue', () => {
     const collected = await cli(['--queue', redis.url, '--name', queue, '--collect', batch]);
     expect(collected.code, collected.err + collected.out).toBe(0);
     expect(collected.out).toContain(`4/4 runs completed (batch ${batch})`);
-    const rows = JSON.parse(fs.readFileSync(path.join(out, 'summary.json'), 'utf8')) as Array<{ glue: Record<string, unknown> }>;
+    const rows = JSON.parse(fs.readFileSync(path.join(out, 'summary.json'), 'utf8')) as Array<{ glue: Record<string, unknown>; artifacts: string }>;
     expect(rows.map((r) => r.glue.label)).toEqual(['a', 'b', 'c', 'd']);
+    // Each run's own folder under the shared --artifacts, named to its kernel.
+    for (const [k, label] of ['a', 'b', 'c', 'd'].entries()) {
+      const folder = path.join(shared, batch, `sleep-label=${label}`);
+      expect(rows[k].artifacts).toBe(folder);
+      expect(rows[k].glue.artifacts).toBe(folder);
+      expect(fs.statSync(folder).isDirectory()).toBe(true);
+    }
     expect(worker.log()).toMatch(/completed/);
     await stopAll();
   }, 180_000);
