@@ -50,7 +50,7 @@ export function splitQueueFlags(argv: readonly string[]): { queue: Record<string
     } else if (eq > 0) {
       queue[flag] = arg.slice(eq + 1);
     } else {
-      if (i + 1 >= argv.length) throw new InputError(`${flag} needs a value`, { argument: flag });
+      if (i + 1 >= argv.length || argv[i + 1].startsWith('--')) throw new InputError(`${flag} needs a value`, { argument: flag });
       queue[flag] = argv[++i];
     }
   }

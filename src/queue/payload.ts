@@ -114,6 +114,9 @@ export class PayloadError extends Error {
   }
 }
 
+/** A plain file name (no `.` or `..`, no separators): batch ids, job names and stems become folders. */
+const FILE_NAME = /^(?!\.\.?$)[A-Za-z0-9._=+-]{1,200}$/;
+
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /**
@@ -129,7 +132,7 @@ export function validateJobData(data: unknown): QueueJobData {
   if (!isObject(data)) return fail(`must be an object, got ${data === null ? 'null' : Array.isArray(data) ? 'an array' : typeof data}`);
   if (data.kind !== 'notebook' && data.kind !== 'forecast') fail(`kind must be "notebook" or "forecast", got ${JSON.stringify(data.kind)}`);
   if (data.version !== PAYLOAD_VERSION) fail(`version must be ${PAYLOAD_VERSION}, got ${JSON.stringify(data.version)} (submitter and worker run different releases)`);
-  if (typeof data.batch !== 'string' || data.batch === '') fail(`batch must be a non-empty string, got ${JSON.stringify(data.batch)}`);
+  if (typeof data.batch !== 'string' || !FILE_NAME.test(data.batch)) fail(`batch must be a plain file name, got ${JSON.stringify(data.batch)}`);
   if (!Number.isInteger(data.index) || (data.index as number) < 0) fail(`index must be a non-negative integer, got ${JSON.stringify(data.index)}`);
   if (data.kind === 'notebook') {
     if (typeof data.input !== 'string') fail(`input must be a string, got ${JSON.stringify(data.input)}`);
@@ -138,14 +141,14 @@ export function validateJobData(data: unknown): QueueJobData {
     if (typeof data.cwd !== 'string' || data.cwd === '') fail(`cwd must be a non-empty string, got ${JSON.stringify(data.cwd)}`);
     if (!isObject(data.options)) fail(`options must be an object, got ${JSON.stringify(data.options)}`);
     if (data.artifacts !== null && typeof data.artifacts !== 'string') fail(`artifacts must be null or a path, got ${JSON.stringify(data.artifacts)}`);
-    if (typeof data.stem !== 'string' || !/^[A-Za-z0-9._=+-]{1,200}$/.test(data.stem)) fail(`stem must be a plain file name, got ${JSON.stringify(data.stem)}`);
+    if (typeof data.stem !== 'string' || !FILE_NAME.test(data.stem)) fail(`stem must be a plain file name, got ${JSON.stringify(data.stem)}`);
     return data as unknown as NotebookJobData;
   }
   if (!Array.isArray(data.argv) || !data.argv.every((a) => typeof a === 'string')) fail('argv must be a list of strings');
   if (data.series !== null && !(Array.isArray(data.series) && data.series.length > 0 && data.series.every((s) => typeof s === 'string'))) {
     fail('series must be null or a non-empty list of strings');
   }
-  if (typeof data.name !== 'string' || !/^[A-Za-z0-9._=+-]{1,200}$/.test(data.name)) fail(`name must be a plain file name, got ${JSON.stringify(data.name)}`);
+  if (typeof data.name !== 'string' || !FILE_NAME.test(data.name)) fail(`name must be a plain file name, got ${JSON.stringify(data.name)}`);
   if (data.artifacts !== null && typeof data.artifacts !== 'string') fail(`artifacts must be null or a path, got ${JSON.stringify(data.artifacts)}`);
   return data as unknown as ForecastJobData;
 }

@@ -33,7 +33,9 @@ export async function assertRedisReachable(url: QueueUrl, options: ReachableOpti
     ...connectionOptions(url), lazyConnect: true, maxRetriesPerRequest: 0, enableOfflineQueue: false,
     connectTimeout: timeoutMs, retryStrategy: () => null, reconnectOnError: () => false,
   });
-  client.on('error', () => undefined);
+  // ioredis reports some refusals (WRONGPASS, NOAUTH) only as 'error' events; keep the last one.
+  let lastError: string | undefined;
+  client.on('error', (error: Error) => { lastError = error.message; });
   const fail = (why: string): never => {
     throw new InputError(`Redis is unreachable at ${url.display} (${flag}): ${why}`, { argument: flag, value: url.display });
   };
@@ -43,7 +45,8 @@ export async function assertRedisReachable(url: QueueUrl, options: ReachableOpti
     try {
       info = await Promise.race([client.connect().then(() => client.ping()).then(() => client.info('server')), timeout]);
     } catch (error) {
-      return fail(((error as Error).message || String(error)).split('\n')[0]);
+      const message = (error as Error).message || String(error);
+      return fail((/Connection is closed/.test(message) && lastError !== undefined ? lastError : message).split('\n')[0]);
     }
     const version = /redis_version:([0-9.]+)/.exec(info)?.[1] ?? '0.0.0';
     if (compareVersions(version, MIN_REDIS_VERSION) < 0) fail(`Redis ${version} is older than ${MIN_REDIS_VERSION}, which BullMQ needs`);

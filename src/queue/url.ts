@@ -50,6 +50,9 @@ export function parseQueueUrl(text: string, flag = '--queue'): QueueUrl {
     });
   };
   if (typeof text !== 'string' || text.trim() === '') fail('it is empty');
+  // The URL parser refuses ports above 65535 itself, with no reason given: say which part is wrong.
+  const portText = /^[a-z][a-z0-9+.-]*:\/\/(?:[^@/?#]*@)?(?:\[[^\]]*\]|[^:/?#]*):(\d+)(?:[/?#]|$)/i.exec(text)?.[1];
+  if (portText !== undefined && Number(portText) > 65535) fail(`the port ${portText} is outside 1..65535`);
   let url: URL;
   try {
     url = new URL(text);
@@ -95,5 +98,5 @@ export function assertQueueName(name: string, flag = '--name'): string {
 }
 
 function maskPassword(text: string): string {
-  return typeof text === 'string' ? text.replace(/^(rediss?:\/\/[^:@/]*:)[^@/]*@/, '$1***@') : String(text);
+  return typeof text === 'string' ? text.replace(/^([a-z][a-z0-9+.-]*:\/\/[^:@/?#]*:)[^/?#]*@/i, '$1***@') : String(text);
 }

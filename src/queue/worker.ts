@@ -127,7 +127,7 @@ export async function startQueueWorker(options: QueueWorkerOptions): Promise<Que
 }
 
 function describeJob(data: QueueJobData | undefined): string {
-  if (data?.kind === 'notebook') return `notebook ${data.input}${Object.keys(data.parameters ?? {}).length > 0 ? ` ${JSON.stringify(data.parameters)}` : ''}`;
-  if (data?.kind === 'forecast') return `forecast ${data.name}${data.series ? ` (${data.series.length} series)` : ''}`;
+  if (data?.kind === 'notebook' && typeof data.input === 'string') return `notebook ${data.input}${Object.keys(data.parameters ?? {}).length > 0 ? ` ${JSON.stringify(data.parameters)}` : ''}`;
+  if (data?.kind === 'forecast' && typeof data.name === 'string') return `forecast ${data.name}${data.series ? ` (${data.series.length} series)` : ''}`;
   return 'malformed payload';
 }

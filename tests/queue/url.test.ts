@@ -4,20 +4,18 @@ import { InputError } from '../../src/errors';
 import { assertRedisReachable } from '../../src/queue/reachable';
 import { assertQueueName, connectionOptions, DEFAULT_QUEUE_NAME, parseQueueUrl, type QueueUrl } from '../../src/queue/url';
 import { expectInputError, expectInputErrorAsync } from '../helpers/expectInputError';
-import { freePort, hasRedisServer, startTestRedis, type TestRedis } from '../helpers/redis';
+import { freePort, hasRedisServer, redisMissingInCi, startTestRedis, type TestRedis } from '../helpers/redis';
 
 const HAS_REDIS = hasRedisServer();
-const redisMissingInCi = !HAS_REDIS && process.env.CI
-  ? 'redis-server is missing: CI must install it (apt-get install -y redis-server) for the queue tests'
-  : undefined;
+const redisMissing = redisMissingInCi();
 
 /** The message parseQueueUrl gives for `value` (already masked) and the reason `why`. */
 const badUrl = (why: string, shown: string, flag = '--queue') =>
   `${flag} must be a URL like redis://HOST:PORT[/DB] (${why}), got ${JSON.stringify(shown)}`;
 
 describe('test prerequisites', () => {
-  it.runIf(redisMissingInCi !== undefined)('redis-server is installed in CI', () => {
-    expect.fail(redisMissingInCi);
+  it.runIf(redisMissing !== undefined)('redis-server is installed in CI', () => {
+    expect.fail(redisMissing);
   });
 });
 
@@ -77,25 +75,12 @@ describe('parseQueueUrl: bad URLs name --queue and the value', () => {
     expect((thrown as InputError).details).toEqual({ argument: '--redis', value: 'redis://alice:***@h/99' });
   });
 
-  // BUG (src/queue/url.ts, parseQueueUrl): WHATWG `new URL` already rejects ports above 65535,
-  // so the "port outside 1..65535" branch is unreachable for them and the message says
-  // "it is not a URL" instead. Fix: read the port text before `new URL` (or catch and re-check
-  // /:(\d+)(?:[/?#]|$)/ on the authority). When fixed, turn `it.fails` into `it`.
-  it.fails.each([['redis://h:70000', '70000'], ['redis://h:65536', '65536']])('%s: says the port is out of range', (text, port) => {
+  it.each([['redis://h:70000', '70000'], ['redis://h:65536', '65536']])('%s: says the port is out of range', (text, port) => {
     expectInputError(() => parseQueueUrl(text), badUrl(`the port ${port} is outside 1..65535`, text));
   });
 
-  it('today a port above 65535 is reported as "it is not a URL" (see the BUG above)', () => {
-    expectInputError(() => parseQueueUrl('redis://h:70000'), badUrl('it is not a URL', 'redis://h:70000'));
-  });
 
-  // BUG (src/queue/url.ts, maskPassword, last function): the regex is case-sensitive and only
-  // knows redis:// and rediss://, and it stops at the first `@`. So the password shows in
-  // `display` for REDIS:// (the URL parser accepts any case), in the error for another scheme,
-  // and partly when it holds an unencoded `@`. Fix:
-  //   text.replace(/^([a-z][a-z0-9+.-]*:\/\/[^:@/?#]*:)[^/?#]*@/i, '$1***@')
-  // When fixed, turn `it.fails` into `it`.
-  it.fails.each<[string, () => string]>([
+  it.each<[string, () => string]>([
     ['REDIS://alice:s3cret@h (display)', () => parseQueueUrl('REDIS://alice:s3cret@h').display],
     ['redis://alice:p@ss@h (display)', () => parseQueueUrl('redis://alice:p@ss@h').display],
     ['http://alice:s3cret@h (error)', () => {
@@ -194,13 +179,7 @@ describe.skipIf(!HAS_REDIS)('assertRedisReachable on a test Redis', () => {
     expect(error.message).not.toContain('s3cret');
   });
 
-  // BUG (src/queue/reachable.ts, assertRedisReachable: `client.on('error', () => undefined)`):
-  // ioredis reports Redis's refusal ("WRONGPASS invalid username-password pair ...") only as an
-  // 'error' event, which is swallowed, and connect() then rejects with "Connection is closed.",
-  // so the message does not say the password was refused. Fix: keep the last 'error' event's
-  // message (`client.on('error', (e) => { lastError = e.message; })`) and prefer it in `fail(...)`
-  // when connect rejects. When fixed, turn `it.fails` into `it`.
-  it.fails('says that Redis refused the password', async () => {
+  it('says that Redis refused the password', async () => {
     await expectInputErrorAsync(
       () => assertRedisReachable(parseQueueUrl(`redis://alice:s3cret@127.0.0.1:${redis.port}`), { timeoutMs: 1000 }),
       `Redis is unreachable at redis://alice:***@127.0.0.1:${redis.port} (--queue): WRONGPASS invalid username-password pair or user is disabled.`,
