@@ -66,7 +66,6 @@ async function queueSetting(url: string, workers: number, jobs: BatchJob[], out:
       times.push({ enqueued: end.enqueuedAt, started: end.startedAt ?? Number.NaN, finished: end.finishedAt ?? Number.NaN, collected: Number.NaN, worker: rows[end.index].worker ?? '' });
     },
   });
-  const summaryWritten = fs.statSync(path.join(out, 'summary.json')).mtimeMs;
   const outputWritten = rows.map((row) => fs.statSync(row.output).mtimeMs);
   const byWorker = new Map<string, typeof times>();
   times.forEach((t, i) => {
@@ -78,7 +77,6 @@ async function queueSetting(url: string, workers: number, jobs: BatchJob[], out:
     return sorted.slice(1).map((t, i) => (t.started - sorted[i].finished) / 1000);
   });
   await Promise.all(started.map((w) => w.stop()));
-  void summaryWritten;
   return {
     name: `queue, ${workers} worker${workers > 1 ? 's' : ''}`, wall_s: wall, completed: rows.filter((r) => r.status === 'completed').length,
     enqueue_to_start_s: median(times.map((t) => (t.started - t.enqueued) / 1000).slice(0, workers)),
@@ -132,11 +130,12 @@ async function main(): Promise<number> {
     '',
     '| setting | wall s | runs per minute | completed | enqueue to start s | result to summary s | worker idle between jobs s |',
     '|---|---|---|---|---|---|---|',
-    ...settings.map((s) => `| ${s.name} | ${f(s.wall_s, 1)} | ${f((60 * opts.runs) / s.wall_s, 1)} | ${s.completed} | ${f(s.enqueue_to_start_s)} | ${f(s.result_to_summary_s)} | ${f(s.gap_between_jobs_s)} |`),
+    ...settings.map((s) => `| ${s.name} | ${f(s.wall_s, 1)} | ${f((60 * opts.runs) / s.wall_s, 1)} | ${s.completed} | ${f(s.enqueue_to_start_s, 3)} | ${f(s.result_to_summary_s, 3)} | ${f(s.gap_between_jobs_s, 3)} |`),
     '',
   ].join('\n');
   fs.writeFileSync(path.join(opts.out, 'queue.md'), md);
-  fs.writeFileSync(path.join(opts.out, 'queue.json'), `${JSON.stringify({ runs: opts.runs, notebook: opts.notebook, settings }, null, 2)}\n`);
+  const notebook = path.relative(process.cwd(), opts.notebook);
+  fs.writeFileSync(path.join(opts.out, 'queue.json'), `${JSON.stringify({ runs: opts.runs, notebook, settings }, null, 2)}\n`);
   process.stdout.write(md);
   return settings.every((s) => s.completed === opts.runs) ? 0 : 1;
 }

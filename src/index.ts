@@ -9,6 +9,9 @@
  * - `plot` / `report`: plotly figures, notebook display, standalone HTML reports;
  * - `job`: the forecast job behind the `forecast` CLI.
  * - `kernels`: the fused LSTM kernels (native addon, WebAssembly) behind `FusedLstm` (below `model`).
+ * - `queue`: notebook batches and forecast jobs on BullMQ/Redis workers (above `notebook` and
+ *   `job`; not re-exported here, so that loading the library does not load BullMQ: import
+ *   `lstm-workbench/dist/queue`).
  */
 export * from './errors';
 export * from './version';

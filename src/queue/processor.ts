@@ -13,8 +13,6 @@ import { runFields } from '../notebook/batch';
 import { executeNotebook, type ExecuteEvent } from '../notebook/execute';
 import { killAllKernels } from '../notebook/kernel';
 import { writeNotebook } from '../notebook/nbformat';
-import { JobAbortedError, runForecastJob } from '../job/forecastJob';
-import { parseForecastArgs } from '../job/cli';
 import {
   MAX_RETURNED_REPORT_BYTES, NOTEBOOK_OUTCOME_KEY, PayloadError, validateJobData,
   type ForecastJobData, type ForecastJobResult, type NotebookJobData, type NotebookJobResult, type QueueJobResult,
@@ -139,6 +137,9 @@ function forecastOutFolder(data: ForecastJobData): string {
 
 async function runForecastQueueJob(job: SandboxedJob, data: ForecastJobData, signal?: AbortSignal): Promise<ForecastJobResult> {
   const started = Date.now();
+  // Loaded on the first forecast job only: a notebook worker's children never load TensorFlow.js.
+  const { JobAbortedError, runForecastJob } = await import('../job/forecastJob');
+  const { parseForecastArgs } = await import('../job/cli');
   const out = forecastOutFolder(data);
   let options;
   try {
