@@ -125,6 +125,15 @@ Examples:
   forecast --csv sales.csv --time day --target units --features price,promo --season 7 --horizon 14 --out runs/sales --sort
   forecast --csv sales.csv --time day --target units --features price,promo --future-covariates plan.csv --horizon 14 --out runs/plan
   forecast --csv https://example.org/data.csv --time date --target y --max-bytes 100000000 --timeout 10 --out runs/web
+  forecast --queue redis://10.0.0.5:6379 --jobs 4 --csv sales.csv --id store --time day --target units --horizon 14 --out runs/stores
+
+On a queue (BullMQ on Redis; workers: npm run worker -- --queue URL):
+  --queue URL         enqueue instead of running here; --out DIR receives each job's metrics.json,
+                      report.html and summary.json / summary.csv
+  --jobs N            N jobs, each with a share of the series (default 1); --name Q the queue name
+  --retries N         further attempts of a failed job (default 0); --artifacts DIR a folder every
+                      machine shares for the jobs' whole output folders (default: on each worker)
+  --detach            print the batch id and exit; --collect ID waits for it later
 
 Exit codes:
   0    success: --out holds model/, metrics.json, forecast.csv, future.csv, report.html
