@@ -45,11 +45,17 @@ export interface QueueWorker {
   readonly name: string;
   /** Ids of the jobs running now. */
   readonly running: () => readonly string[];
+  /** Stops taking jobs and waits for the running ones to finish. */
+  close(): Promise<void>;
   /**
-   * Stops taking jobs. Without `force` it waits for the running ones to finish; with it, it
-   * returns at once, and the running jobs' locks lapse so that another worker runs them again.
+   * Puts the running jobs back in the queue at once (another worker starts them from the
+   * beginning) and stops taking jobs. The caller then exits: the sandboxed children see their
+   * worker go, kill their kernels and exit, and a result they might still send is refused
+   * (their lock is gone).
+   *
+   * @returns the ids handed back
    */
-  close(options?: { readonly force?: boolean }): Promise<void>;
+  handBack(): Promise<string[]>;
 }
 
 /** The processor file BullMQ forks: the built JavaScript, or a ts-node shim when running from source. */
@@ -81,7 +87,7 @@ export async function startQueueWorker(options: QueueWorkerOptions): Promise<Que
   fs.mkdirSync(artifacts, { recursive: true });
   const log = options.log ?? (() => undefined);
   const connection = connectionOptions(options.url);
-  const running = new Map<string, string>();
+  const running = new Map<string, { readonly batch: string; readonly job: Job<QueueJobData> }>();
   const worker = new Worker<QueueJobData>(queueName, processorFile(), {
     connection, prefix: QUEUE_PREFIX, concurrency, name, lockDuration, stalledInterval: lockDuration, maxStalledCount: DEFAULT_MAX_STALLED,
     removeOnComplete: { age: 7 * 24 * 3600 }, removeOnFail: { age: 7 * 24 * 3600 },
@@ -96,7 +102,7 @@ export async function startQueueWorker(options: QueueWorkerOptions): Promise<Que
   };
   worker.on('active', (job: Job<QueueJobData>) => {
     const batch = typeof job.data?.batch === 'string' ? job.data.batch : '';
-    running.set(job.id ?? '', batch);
+    running.set(job.id ?? '', { batch, job });
     log(`worker ${name}: started ${job.id} (${describeJob(job.data)})`);
     // A cancel published before this job became active was not seen: check the batch's mark.
     void client.exists(cancelledKey(queueName, batch)).then((n) => { if (n > 0) cancel(job.id ?? '', batch); }, () => undefined);
@@ -109,19 +115,29 @@ export async function startQueueWorker(options: QueueWorkerOptions): Promise<Que
   worker.on('failed', (job, error) => ended(job, `failed ${job?.id}: ${error.message.split('\n')[0]}`));
   await subscriber.subscribe(cancelChannel(queueName));
   subscriber.on('message', (_channel: string, batch: string) => {
-    for (const [id, b] of running) if (b === batch) cancel(id, batch);
+    for (const [id, entry] of running) if (entry.batch === batch) cancel(id, batch);
   });
   await worker.waitUntilReady();
   let closing: Promise<void> | null = null;
   return {
     name,
     running: () => [...running.keys()],
-    close: ({ force = false } = {}) => {
-      if (force) {
-        return worker.close(true).finally(() => { subscriber.disconnect(); client.disconnect(); });
-      }
+    close: () => {
       closing ??= worker.close().finally(() => { subscriber.disconnect(); client.disconnect(); });
       return closing;
+    },
+    handBack: async () => {
+      void worker.close();
+      const ids: string[] = [];
+      for (const [id, { job }] of running) {
+        try {
+          await job.moveToWait(job.token);
+          ids.push(id);
+        } catch (error) {
+          log(`worker ${name}: could not hand back ${id} (${(error as Error).message}); it runs again after its lock lapses`);
+        }
+      }
+      return ids;
     },
   };
 }

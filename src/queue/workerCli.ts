@@ -28,8 +28,9 @@ function buildProgram(): Command {
 
 /**
  * Starts a worker and resolves with the exit code once it has stopped: SIGTERM or SIGINT stop it
- * taking jobs and let the running ones finish (exit 0); a second signal stops at once, and the
- * running jobs are handed back (their locks lapse and another worker runs them again).
+ * taking jobs and let the running ones finish (exit 0); a second signal puts the running jobs
+ * back in the queue for another worker and exits at once (0); the sandboxed children and their
+ * kernels exit with it.
  *
  * @returns 0 after a clean stop, 2 for bad input or an unreachable Redis (nothing started)
  */
@@ -64,9 +65,10 @@ export async function workerMain(argv: readonly string[], log: (line: string) =>
         void worker.close().then(() => resolve(0));
         return;
       }
-      log(`worker ${worker.name}: ${signal} again: handing back ${worker.running().join(', ') || 'nothing'}`);
-      killAllKernels();
-      void worker.close({ force: true }).finally(() => resolve(0));
+      void worker.handBack().then((ids) => {
+        log(`worker ${worker.name}: ${signal} again: handed back ${ids.join(', ') || 'nothing'}`);
+        resolve(0);
+      });
     };
     process.on('SIGTERM', onSignal);
     process.on('SIGINT', onSignal);
