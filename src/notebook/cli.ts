@@ -51,6 +51,8 @@ export interface QueueRequest {
     readonly startTimeoutS?: number;
     readonly reportMode?: boolean;
     readonly prepareOnly?: boolean;
+    /** `--html-pages`. */
+    readonly html?: boolean;
   };
 }
 
@@ -143,6 +145,7 @@ function buildProgram(): Command {
     .option('--name <queue>', 'with --queue: the queue name (default: lstm-workbench)')
     .option('--retries <n>', 'with --queue: further attempts for a run that fails or whose kernel dies (default: 0)', (v) => Number(v))
     .option('--artifacts <dir>', 'with --queue: a folder every worker can write; each run gets DIR/<batch>/<output name>/ as $LSTM_WORKBENCH_ARTIFACTS_DIR (default: a folder on its worker)')
+    .option('--html-pages', "with --queue: each run's standalone HTML page comes back from its worker and is written beside its output notebook")
     .option('--detach', 'with --queue: enqueue, print the batch id and exit; collect later with --collect ID')
     .option('--collect <id>', 'with --queue: wait for a detached batch and write its outputs and summary')
     .version(LIBRARY.version, '--version', 'print the version and exit')
@@ -214,9 +217,9 @@ export async function runNotebookCli(argv: readonly string[], options: CliOption
   }
   const cli = parsed;
   try {
-    const queueOnly = (['name', 'retries', 'detach', 'collect', 'artifacts'] as const).find((key) => cli.opts[key] !== undefined);
+    const queueOnly = (['name', 'retries', 'detach', 'collect', 'artifacts', 'htmlPages'] as const).find((key) => cli.opts[key] !== undefined);
     if (parsed.opts.queue === undefined && queueOnly !== undefined) {
-      throw new InputError(`--${queueOnly} needs --queue redis://HOST:PORT`, { argument: queueOnly });
+      throw new InputError(`--${queueOnly.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)} needs --queue redis://HOST:PORT`, { argument: queueOnly });
     }
     if (parsed.opts.queue !== undefined) return await runQueueCli(parsed, io, options);
     return parsed.opts.outputDir !== undefined || parsed.opts.grid !== undefined || parsed.opts.gridFile !== undefined
@@ -303,7 +306,7 @@ async function runQueueCli(parsed: ParsedCli, io: CliIo, options: CliOptions): P
   const common = commonOptions(parsed);
   const execute = {
     kernelName: common.kernelName, executionTimeoutS: common.executionTimeoutS, startTimeoutS: common.startTimeoutS,
-    reportMode: common.reportMode, prepareOnly: common.prepareOnly,
+    reportMode: common.reportMode, prepareOnly: common.prepareOnly, html: o.htmlPages === true,
   };
   if (o.collect !== undefined) {
     if (parsed.inputs.length > 0) throw new InputError('--collect ID takes no input notebooks', { argument: 'collect' });

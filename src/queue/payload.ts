@@ -17,6 +17,8 @@ export interface NotebookRunOptions {
   readonly startTimeoutS?: number;
   readonly reportMode?: boolean;
   readonly prepareOnly?: boolean;
+  /** Also render the executed notebook as a standalone HTML page and return it (`--html-pages`). */
+  readonly html?: boolean;
 }
 
 /** A notebook run: the notebook's JSON and its parameters go over the network, not a path. */
@@ -78,6 +80,8 @@ export interface NotebookJobResult extends RunFields {
   readonly worker: string;
   /** The run's artifacts folder: a path under `--artifacts`, or `host:path` on the worker. */
   readonly artifacts: string;
+  /** The standalone HTML page, when the job asked for it. */
+  readonly html?: string;
   readonly warnings: readonly string[];
 }
 

@@ -11,6 +11,7 @@ import type { SandboxedJob } from 'bullmq';
 import { InputError } from '../errors';
 import { runFields } from '../notebook/batch';
 import { executeNotebook, type ExecuteEvent } from '../notebook/execute';
+import { renderNotebookHtml } from '../notebook/html';
 import { killAllKernels } from '../notebook/kernel';
 import { writeNotebook } from '../notebook/nbformat';
 import {
@@ -102,10 +103,11 @@ async function runNotebookJob(job: SandboxedJob, data: NotebookJobData, signal?:
       if (event.type === 'cell-start' && event.codeIndex === 0) void job.updateProgress({ kind: 'notebook', cells_done: 0, cells_total: total });
       if (event.type === 'cell-end') void job.updateProgress({ kind: 'notebook', cells_done: ++done, cells_total: total });
     };
+    const { html, ...runOptions } = data.options;
     let result;
     try {
       result = await executeNotebook({
-        ...data.options, inputPath, outputPath: path.join(dir, `${stem}.out.ipynb`), parameters: data.parameters, cwd, signal, onEvent,
+        ...runOptions, inputPath, outputPath: path.join(dir, `${stem}.out.ipynb`), parameters: data.parameters, cwd, signal, onEvent,
         kernelEnv: { [ARTIFACTS_ENV_VAR]: artifacts },
       });
     } catch (error) {
@@ -115,6 +117,7 @@ async function runNotebookJob(job: SandboxedJob, data: NotebookJobData, signal?:
     const outcome: NotebookJobResult = {
       kind: 'notebook', ...runFields(result), notebook: result.notebook, worker: workerName(), warnings,
       artifacts: data.artifacts === null ? `${os.hostname()}:${artifacts}` : artifacts,
+      ...(html === true ? { html: renderNotebookHtml(result.notebook, { reportMode: data.options.reportMode === true }) } : {}),
     };
     if (result.exitCode === 0) return outcome;
     await job.updateData({ ...data, [NOTEBOOK_OUTCOME_KEY]: outcome });

@@ -130,7 +130,7 @@ export async function readManifest(target: QueueTarget & { readonly batch: strin
   await assertRedisReachable(target.url);
   const text = await withRedis(target.url, (client) => client.get(batchKey(queueName, target.batch)));
   if (text === null) {
-      throw new InputError(`no batch ${JSON.stringify(target.batch)} on queue ${queueName} at ${target.url.display} (--collect); it may have expired after ${BATCH_TTL_S / 86400} days`, {
+    throw new InputError(`no batch ${JSON.stringify(target.batch)} on queue ${queueName} at ${target.url.display} (--collect); it may have expired after ${BATCH_TTL_S / 86400} days`, {
       argument: '--collect', value: target.batch,
     });
   }
@@ -257,30 +257,27 @@ async function jobEnd(queue: Queue, batch: string, index: number): Promise<JobEn
 export async function cancelBatch(target: QueueTarget & { readonly batch: string }): Promise<number> {
   const queueName = assertQueueName(target.queueName ?? DEFAULT_QUEUE_NAME);
   const queue = openQueue(target);
-  const client = new Redis(connectionOptions(target.url));
-  client.on('error', () => undefined);
   try {
-    await client.set(cancelledKey(queueName, target.batch), '1', 'EX', BATCH_TTL_S);
-    const manifestText = await client.get(batchKey(queueName, target.batch));
-    const count = manifestText === null ? 0 : (JSON.parse(manifestText) as BatchManifest).count;
-    let removed = 0;
-    for (let index = 0; index < count; index++) {
-      const job = await Job.fromId(queue, jobId(target.batch, index));
-      if (job === undefined) continue;
-      const state = await job.getState();
-      if (state === 'waiting' || state === 'delayed' || state === 'prioritized' || state === 'waiting-children') {
+    return await withRedis(target.url, async (client) => {
+      await client.set(cancelledKey(queueName, target.batch), '1', 'EX', BATCH_TTL_S);
+      const manifestText = await client.get(batchKey(queueName, target.batch));
+      const count = manifestText === null ? 0 : (JSON.parse(manifestText) as BatchManifest).count;
+      let removed = 0;
+      for (let index = 0; index < count; index++) {
+        const job = await Job.fromId(queue, jobId(target.batch, index));
+        const state = job === undefined ? 'missing' : await job.getState();
+        if (state !== 'waiting' && state !== 'delayed' && state !== 'prioritized' && state !== 'waiting-children') continue;
         try {
-          await job.remove();
+          await job!.remove();
           removed += 1;
         } catch {
           // It became active meanwhile: the published cancel (or the mark) stops it.
         }
       }
-    }
-    await client.publish(cancelChannel(queueName), target.batch);
-    return removed;
+      await client.publish(cancelChannel(queueName), target.batch);
+      return removed;
+    });
   } finally {
-    client.disconnect();
     await queue.close();
   }
 }

@@ -94,7 +94,7 @@ describe.skipIf(!HAS_REDIS)('notebook batches on a BullMQ queue', () => {
     const b = startWorker(queue);
     await Promise.all([a.waitForLog(/waiting for jobs/), b.waitForLog(/waiting for jobs/)]);
     const args = ['--grid', 'epochs=1,2', '--cwd', PROJECT_ROOT, fixture('glue.ipynb'), fixture('failing.ipynb')];
-    const viaQueue = await cli(['--queue', redis.url, '--name', queue, '--output-dir', path.join(tmp, 'grid-q'), ...args]);
+    const viaQueue = await cli(['--queue', redis.url, '--name', queue, '--html-pages', '--output-dir', path.join(tmp, 'grid-q'), ...args]);
     const local = await runNotebookCli(['--workers', '2', '--output-dir', path.join(tmp, 'grid-l'), ...args], { io: buffers() });
     expect(viaQueue.code).toBe(1);
     expect(local).toBe(1);
@@ -115,6 +115,11 @@ describe.skipIf(!HAS_REDIS)('notebook batches on a BullMQ queue', () => {
     expect(papermill.input_path).toBe(fixture('glue.ipynb'));
     expect(papermill.output_path).toBe(path.join(tmp, 'grid-q', 'glue-epochs=2.ipynb'));
     expect((papermill.glue as Record<string, unknown>).rmse).toBe(0.25);
+    // --html-pages: each run's page came back from its worker.
+    const page = fs.readFileSync(path.join(tmp, 'grid-q', 'glue-epochs=2.html'), 'utf8');
+    expect(page.startsWith('<!DOCTYPE html>')).toBe(true);
+    expect(page).toContain('glue(&quot;label&quot;, &quot;run-&quot; + epochs);');
+    expect(fs.readdirSync(path.join(tmp, 'grid-q')).filter((f) => f.endsWith('.html'))).toHaveLength(4);
     const failed = readJson(path.join(tmp, 'grid-q', 'failing-epochs=1.ipynb'));
     expect(failed.cells.some((c) => c.cell_type === 'code' && c.outputs.some((o) => o.output_type === 'error' && o.evalue.includes('boom')))).toBe(true);
     await stopAll();
