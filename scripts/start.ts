@@ -10,7 +10,7 @@ import { resolve } from 'node:path';
 import { runNotebookCli } from '../src/notebook/cli';
 import { killAllKernels } from '../src/notebook/kernel';
 import { readGlue } from '../src/notebook/glue';
-import { mainJobPlan, mainJobSummary } from '../src/notebook/mainJob';
+import { mainJobPlan, mainJobSummary } from './mainJob';
 import { readNotebook } from '../src/notebook/nbformat';
 
 async function start(): Promise<number> {

@@ -15,4 +15,3 @@ export * from './messages';
 export * from './nbformat';
 export * from './parameters';
 export * from './tslabErrors';
-export * from './mainJob';

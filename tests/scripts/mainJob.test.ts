@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { MAIN_NOTEBOOK, mainJobPlan, mainJobSummary, runStamp } from '../../src/notebook/mainJob';
+import { MAIN_NOTEBOOK, mainJobPlan, mainJobSummary, runStamp } from '../../scripts/mainJob';
 
 const root = mkdtempSync(join(tmpdir(), 'main-job-'));
 const now = new Date(Date.UTC(2026, 10, 27, 1, 2, 3));

@@ -1,6 +1,7 @@
+/** The `npm start` plan: application code of this repository (it names the main notebook), not part of the library. */
 import { existsSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import type { GlueValue } from './glue';
+import type { GlueValue } from '../src/notebook/glue';
 
 /** The notebook `npm start` runs, relative to the project root. */
 export const MAIN_NOTEBOOK = join('notebooks', '02-co2-forecast.ipynb');
