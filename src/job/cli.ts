@@ -1,6 +1,6 @@
 /**
  * The `forecast` command line: flags parsed into {@link ForecastJobOptions} for
- * {@link runForecastJob}. `scripts/forecast.ts` and the package bin (`bin.ts`) only call
+ * {@link runForecastJob}. `scripts/forecast.ts` and the package bin (`src/bin/forecast.ts`) only call
  * {@link runCli}.
  */
 import { Command, CommanderError, Option } from 'commander';
@@ -483,7 +483,7 @@ function flushed(stream: NodeJS.WriteStream): Promise<void> {
  *
  * @param argv - The arguments after the program name. @defaultValue `process.argv.slice(2)`
  * @example
- * // bin.ts
+ * // src/bin/forecast.ts
  * runCli();
  */
 export function runCli(argv: readonly string[] = process.argv.slice(2), queueRunner?: ForecastQueueRunner): void {

@@ -1,7 +1,7 @@
 /**
  * The `run-notebook` command line: papermill's grammar (`-p NAME VALUE`, `-r`, `-y`, `-f`, ...)
  * parsed into options for {@link executeNotebook} or {@link runBatch}. `scripts/run-notebook.ts`
- * and the package bin (`bin.ts`) only call {@link main}.
+ * and the package bin (`src/bin/runNotebook.ts`) only call {@link main}.
  */
 import * as fs from 'node:fs';
 import * as os from 'node:os';
