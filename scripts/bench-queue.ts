@@ -12,6 +12,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Command } from 'commander';
 import { InputError } from '../src/errors';
+import { writeFileAtomicSync } from '../src/io/atomic';
 import { runBatch, type BatchJob } from '../src/notebook/batch';
 import { startLocalRedis } from '../src/queue/localRedis';
 import { collectBatch } from '../src/queue/submit';
@@ -133,9 +134,9 @@ async function main(): Promise<number> {
     ...settings.map((s) => `| ${s.name} | ${f(s.wall_s, 1)} | ${f((60 * opts.runs) / s.wall_s, 1)} | ${s.completed} | ${f(s.enqueue_to_start_s, 3)} | ${f(s.result_to_summary_s, 3)} | ${f(s.gap_between_jobs_s, 3)} |`),
     '',
   ].join('\n');
-  fs.writeFileSync(path.join(opts.out, 'queue.md'), md);
+  writeFileAtomicSync(path.join(opts.out, 'queue.md'), md);
   const notebook = path.relative(process.cwd(), opts.notebook);
-  fs.writeFileSync(path.join(opts.out, 'queue.json'), `${JSON.stringify({ runs: opts.runs, notebook, settings }, null, 2)}\n`);
+  writeFileAtomicSync(path.join(opts.out, 'queue.json'), `${JSON.stringify({ runs: opts.runs, notebook, settings }, null, 2)}\n`);
   process.stdout.write(md);
   return settings.every((s) => s.completed === opts.runs) ? 0 : 1;
 }

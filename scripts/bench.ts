@@ -20,10 +20,11 @@
  * one's peak RSS against the raw data size.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import * as path from 'node:path';
 import { Command } from 'commander';
+import { writeFileAtomicSync } from '../src/io/atomic';
 import { PANEL_DEFAULTS, runPanelBench } from './bench-panel';
 
 /** Shapes of one benchmark config (see the issue). */
@@ -114,7 +115,7 @@ async function worker(variant: Variant, config: BenchConfig, seconds: number, wa
   await tf.ready();
   const { resolveLstmConfig } = await import('../src/model/config');
   const { buildLstmModel } = await import('../src/model/lstm');
-  const { loadLstmKernel } = await import('../src/kernels/lstm/kernel');
+  const { loadLstmKernel } = await import('../src/kernels/lstm/select');
   const { n, steps, features, units, layers, batch } = config;
   const shape = { lookback: steps, numFeatures: features, horizon: 1, numTargets: 1 };
   const kernel = variant === 'project_stock' ? 'stock' : 'auto';
@@ -282,8 +283,8 @@ async function main(): Promise<void> {
   };
   const lines = [...(single?.lines ?? []), ...(single && panel ? [''] : []), ...(panel?.lines ?? [])];
   mkdirSync(opts.out, { recursive: true });
-  writeAtomic(path.join(opts.out, 'bench.json'), JSON.stringify(report, null, 2) + '\n');
-  writeAtomic(path.join(opts.out, 'bench.md'), lines.join('\n') + '\n');
+  writeFileAtomicSync(path.join(opts.out, 'bench.json'), JSON.stringify(report, null, 2) + '\n');
+  writeFileAtomicSync(path.join(opts.out, 'bench.md'), lines.join('\n') + '\n');
   console.log(lines.join('\n'));
 }
 
@@ -428,13 +429,6 @@ function mergeMeasurements(parts: readonly Measurement[]): Measurement {
     }
   }
   return merged;
-}
-
-/** Writes a temporary sibling, then renames it over `file` (no half-written results). */
-function writeAtomic(file: string, text: string): void {
-  const tmp = `${file}.${process.pid}.tmp`;
-  writeFileSync(tmp, text);
-  renameSync(tmp, file);
 }
 
 function positiveInteger(flag: string, value: string): number {

@@ -6,9 +6,10 @@ import { promises as fs } from 'node:fs';
 import { join, resolve, sep } from 'node:path';
 import { InputError, describeValue } from '../errors';
 import { STATISTICAL_MODELS } from '../eval/statistical';
-import { writeFileAtomic } from '../report/atomic';
+import { writeFileAtomic } from '../io/atomic';
 import { accuracySuite, type AccuracySeries } from './accuracySuite';
-import { runForecastJob, type ForecastJobMetrics, type ForecastJobOptions, type IntervalModelMetrics } from './forecastJob';
+import { runForecastJob, type ForecastJobOptions } from './forecastJob';
+import type { ForecastJobMetrics, IntervalModelMetrics } from './metrics';
 
 /** Job settings a benchmark may change (everything else stays at the CLI's defaults). */
 export type AccuracyJobSettings = Partial<Pick<ForecastJobOptions, 'epochs' | 'seed' | 'targetTransform' | 'lookback' | 'model'>>;

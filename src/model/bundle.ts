@@ -1,7 +1,7 @@
 import { promises as fs } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { InputError, describeValue } from '../errors';
-import { readTextFileBounded } from '../io';
+import { readTextFileBounded, writeDirAtomic } from '../io';
 import { LIBRARY } from '../version';
 import type * as tf from '../tf';
 import { resolveLstmConfig, type LstmConfig } from './config';
@@ -80,30 +80,14 @@ export async function saveBundle(forecaster: LstmForecaster | GlobalLstmForecast
         }
       : forecaster.spec),
   };
-  const tmp = join(parent, `.${basename(dir)}.tmp-${process.pid}-${Date.now()}`);
-  const old = join(parent, `.${basename(dir)}.old-${process.pid}-${Date.now()}`);
-  try {
-    await fs.mkdir(tmp);
-    await saveModelToDir(forecaster.model, join(tmp, MODEL_DIR));
-    await fs.writeFile(join(tmp, MANIFEST_FILE), JSON.stringify(manifest, null, 2) + '\n');
-    let hadOld = false;
-    try {
-      await fs.rename(dir, old);
-      hadOld = true;
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
-    }
-    try {
-      await fs.rename(tmp, dir);
-    } catch (error) {
-      // Put the previous bundle back rather than leave `dir` missing and it hidden at `old`.
-      if (hadOld) await fs.rename(old, dir);
-      throw error;
-    }
-    if (hadOld) await fs.rm(old, { recursive: true, force: true });
-  } finally {
-    await fs.rm(tmp, { recursive: true, force: true });
-  }
+  await writeDirAtomic(
+    dir,
+    async (tmp) => {
+      await saveModelToDir(forecaster.model, join(tmp, MODEL_DIR));
+      await fs.writeFile(join(tmp, MANIFEST_FILE), JSON.stringify(manifest, null, 2) + '\n');
+    },
+    { replace: true },
+  );
   return manifest;
 }
 

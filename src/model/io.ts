@@ -4,12 +4,12 @@
  * `LSTM` layer (the Keras LSTM weight layout), so a saved directory also loads with
  * `tf.loadLayersModel` over HTTP or with tfjs-node, without this library.
  */
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import * as tf from '../tf';
 import { InputError } from '../errors';
-import { readFileBounded, readTextFileBounded } from '../io';
+import { readFileBounded, readTextFileBounded, writeFileAtomic } from '../io';
 import { DEFAULT_KERNEL, type LstmKernelChoice } from './config';
 import { LSTM_LAYER_CLASS_NAMES, resolveLstmKernel, withLstmKernel } from './kernel';
 import { fail } from './validate';
@@ -105,8 +105,8 @@ async function saveArtifacts(model: tf.LayersModel, dir: string): Promise<void> 
         ...(artifacts.userDefinedMetadata ? { userDefinedMetadata: artifacts.userDefinedMetadata } : {}),
         weightsSha256: sha256(weights),
       };
-      await writeAtomic(path.join(dir, WEIGHTS_BIN), weights);
-      await writeAtomic(path.join(dir, MODEL_JSON), Buffer.from(JSON.stringify(json), 'utf8'));
+      await writeFileAtomic(path.join(dir, WEIGHTS_BIN), weights);
+      await writeFileAtomic(path.join(dir, MODEL_JSON), JSON.stringify(json));
       return { modelArtifactsInfo: tf.io.getModelArtifactsInfoForJSON(artifacts) };
     }),
   );
@@ -309,21 +309,4 @@ async function readOrExplain(file: string, maxBytes: number, encoding?: 'utf8'):
 
 function sha256(bytes: Uint8Array): string {
   return createHash('sha256').update(bytes).digest('hex');
-}
-
-async function writeAtomic(file: string, data: Uint8Array): Promise<void> {
-  const temp = `${file}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`;
-  try {
-    const handle = await fs.open(temp, 'w');
-    try {
-      await handle.writeFile(data);
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-    await fs.rename(temp, file);
-  } catch (error) {
-    await fs.rm(temp, { force: true });
-    throw error;
-  }
 }

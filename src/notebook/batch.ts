@@ -9,6 +9,7 @@ import { parse as parseYaml } from 'yaml';
 import { describeValue, InputError } from '../errors';
 import { executeNotebook, EXIT_INTERRUPTED, type ExecuteNotebookOptions, type ExecuteNotebookResult, type RunStatus } from './execute';
 import { assertParameterName, parseParameterValue, type ParameterValue, type Parameters } from './parameters';
+import { writeFileAtomicSync } from '../io/atomic';
 import { readRegularFileSync } from '../io/regularFileSync';
 
 /** One run of a batch. */
@@ -237,14 +238,15 @@ export function batchSummaryCsv(rows: readonly BatchRow[]): string {
 }
 
 /**
- * Writes `summary.json` and `summary.csv` into a folder.
+ * Writes `summary.json` and `summary.csv` into a folder (created if missing), each atomically
+ * (`writeFileAtomicSync`): a reader sees the previous summary or the new one, never half of it.
  * @returns the two paths
  */
 export function writeBatchSummary(outputDir: string, rows: readonly BatchRow[]): { json: string; csv: string } {
   fs.mkdirSync(outputDir, { recursive: true });
   const json = path.join(outputDir, 'summary.json');
   const csv = path.join(outputDir, 'summary.csv');
-  fs.writeFileSync(json, `${JSON.stringify(rows, null, 2)}\n`);
-  fs.writeFileSync(csv, batchSummaryCsv(rows));
+  writeFileAtomicSync(json, `${JSON.stringify(rows, null, 2)}\n`);
+  writeFileAtomicSync(csv, batchSummaryCsv(rows));
   return { json, csv };
 }

@@ -9,6 +9,7 @@ import * as path from 'node:path';
 import { GLUE_MIME } from './glue';
 import { sourceText, type Cell, type MimeBundle, type Notebook, type Output } from './nbformat';
 import { PLOTLY_PACKAGE } from '../report/plotlyEmbed';
+import { writeFileAtomicSync } from '../io/atomic';
 
 /** The plotly MIME type (a `{data, layout, config?}` figure). */
 export const PLOTLY_MIME = 'application/vnd.plotly.v1+json';
@@ -96,12 +97,12 @@ ${plotly}</body>
 }
 
 /**
- * Renders a notebook and writes the page.
+ * Renders a notebook and writes the page (through a temporary sibling and a rename).
  * @example writeNotebookHtml('out.html', executed);
  */
 export function writeNotebookHtml(file: string, nb: Notebook, options: NotebookHtmlOptions = {}): void {
   fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
-  fs.writeFileSync(file, renderNotebookHtml(nb, options));
+  writeFileAtomicSync(file, renderNotebookHtml(nb, options));
 }
 
 function renderCell(cell: Cell, options: NotebookHtmlOptions, plots: unknown[]): string {

@@ -5,6 +5,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { InputError } from '../errors';
+import { writeFileAtomicSync } from '../io/atomic';
 import { readRegularFileSync } from '../io/regularFileSync';
 
 /** Multiline strings may be stored as one string or as a list of lines. */
@@ -183,21 +184,13 @@ export function serializeNotebook(nb: Notebook): string {
 }
 
 /**
- * Writes a notebook atomically: a temporary file in the same folder, then `rename`, so a reader
- * (or a crash) never sees half a notebook.
+ * Writes a notebook atomically (`writeFileAtomicSync`: a temporary file in the same folder, then
+ * `rename`), so a reader (or a crash) never sees half a notebook; its folder is created if missing.
  *
+ * @throws the file-system error (e.g. `EISDIR` when `file` is a directory); no temporary file stays.
  * @example writeNotebook('out.ipynb', nb);
  */
 export function writeNotebook(file: string, nb: Notebook): void {
-  const dir = path.dirname(path.resolve(file));
-  fs.mkdirSync(dir, { recursive: true });
-  const temp = path.join(dir, `.${path.basename(file)}.${process.pid}.${Date.now()}.tmp`);
-  try {
-    fs.writeFileSync(temp, serializeNotebook(nb));
-    fs.renameSync(temp, file);
-  } catch (error) {
-    // A full disk, OUTPUT turned into a directory meanwhile, ...: never leave the temp file.
-    fs.rmSync(temp, { force: true });
-    throw error;
-  }
+  fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+  writeFileAtomicSync(file, serializeNotebook(nb));
 }

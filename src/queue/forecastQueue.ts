@@ -8,7 +8,8 @@ import * as path from 'node:path';
 import Papa from 'papaparse';
 import { InputError } from '../errors';
 import { parseForecastArgs } from '../job/cli';
-import { writeBatchSummaryFiles, writeTextAtomicSync } from './summaryFiles';
+import { writeFileAtomicSync } from '../io/atomic';
+import { writeBatchSummaryFiles } from './summaryFiles';
 import type { ForecastJobResult } from './payload';
 import { collectBatch, enqueueBatch, type JobEnd } from './submit';
 import { parseQueueUrl } from './url';
@@ -197,8 +198,8 @@ function forecastRow(end: JobEnd, name: string, out: string): ForecastBatchRow {
   const result = end.result as ForecastJobResult;
   const dir = path.join(out, name);
   fs.mkdirSync(dir, { recursive: true });
-  writeTextAtomicSync(path.join(dir, 'metrics.json'), `${JSON.stringify(result.metrics, null, 2)}\n`);
-  if (result.report_html !== null) writeTextAtomicSync(path.join(dir, 'report.html'), result.report_html);
+  writeFileAtomicSync(path.join(dir, 'metrics.json'), `${JSON.stringify(result.metrics, null, 2)}\n`);
+  if (result.report_html !== null) writeFileAtomicSync(path.join(dir, 'report.html'), result.report_html);
   const metrics = result.metrics as { series?: number; models?: Record<string, { mase?: number }> };
   return {
     name, status: 'completed', series: metrics.series ?? null, worker: result.worker, location: result.location, duration_s: result.duration_s,

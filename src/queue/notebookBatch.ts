@@ -11,7 +11,7 @@ import { readNotebook, writeNotebook, type Notebook } from '../notebook/nbformat
 import type { Parameters } from '../notebook/parameters';
 import type { NotebookJobResult, NotebookRunOptions } from './payload';
 import { collectBatch, enqueueBatch, type JobEnd, type QueueTarget } from './submit';
-import { writeTextAtomicSync } from './summaryFiles';
+import { writeFileAtomicSync } from '../io/atomic';
 
 /** What a notebook batch's manifest keeps for its collector. */
 interface NotebookBatchMeta {
@@ -122,7 +122,7 @@ function rowOf(end: JobEnd, input: string, output: string, parameters: Parameter
     };
   }
   writeNotebook(output, withPaths(outcome.notebook, input, output, outcome.worker));
-  if (outcome.html !== undefined) writeTextAtomicSync(output.replace(/\.ipynb$/, '') + '.html', outcome.html);
+  if (outcome.html !== undefined) writeFileAtomicSync(output.replace(/\.ipynb$/, '') + '.html', outcome.html);
   const { kind: _kind, notebook: _notebook, warnings: _warnings, worker, artifacts, html: _html, ...fields } = outcome;
   return { ...base, ...fields, worker, artifacts };
 }

@@ -1,11 +1,11 @@
 /**
- * HTML rendering: self-contained report pages, tables, escaping, inlined plotly.js, atomic writes.
- * Runtime code here imports nothing from `src/plot` (only its types), so `src/plot/display.ts`
- * can reuse these pieces without an import cycle.
+ * HTML rendering: self-contained report pages, tables, escaping, inlined plotly.js (written to
+ * disk with `writeFileAtomic` from `src/io/atomic`).
+ * Above `src/plot`, of which it needs only the figure type (`src/plot/figure.ts`); below
+ * `src/display`, which reuses these pieces to show figures and tables in notebooks.
  */
 export { renderReportHtml } from './html';
 export type { Report, ReportSection, FigureSection, TableSection, HtmlSection, TextSection } from './html';
-export { writeFileAtomic } from './atomic';
 export { escapeHtml, jsonForScript, scriptSafe } from './escape';
 export { formatNumber, formatCell } from './format';
 export { renderTableHtml, renderTableText } from './table';

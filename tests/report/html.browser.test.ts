@@ -5,7 +5,7 @@ import * as path from 'path';
 import { pathToFileURL } from 'url';
 import type { Browser } from 'playwright-core';
 import { renderReportHtml } from '../../src/report/html';
-import { writeFileAtomic } from '../../src/report/atomic';
+import { writeFileAtomic } from '../../src/io/atomic';
 import { seriesFigure } from '../../src/plot/seriesFigure';
 import { lossFigure } from '../../src/plot/lossFigure';
 import { HAS_CHROMIUM, chromiumMissingInCi, launchChromium, openOffline } from './chromium';
