@@ -11,7 +11,7 @@
  */
 import * as fs from 'node:fs';
 import { Command } from 'commander';
-import type { LstmKernel } from '../src/kernels/lstm/kernel';
+import type { LstmKernel } from '../src/kernels/lstm/types';
 import { loadLstmNativeKernel } from '../src/kernels/lstm/native';
 import { compileLstmWasmModule, LstmWasmKernel } from '../src/kernels/lstm/wasm';
 

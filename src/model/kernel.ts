@@ -7,7 +7,8 @@ import { activeBackend, type BackendName } from '../backend/select';
 import { InputError, describeValue } from '../errors';
 import { toFusedModel, toStockModel } from '../kernels/lstm/convert';
 import { FUSED_LSTM_CLASS_NAME } from '../kernels/lstm/fusedLayer';
-import { loadLstmKernel, type LstmKernel, type LstmKernelInfo } from '../kernels/lstm/kernel';
+import { loadLstmKernel } from '../kernels/lstm/select';
+import type { LstmKernel, LstmKernelInfo } from '../kernels/lstm/types';
 import { LSTM_KERNEL_CHOICES, type LstmKernelChoice } from './config';
 
 /** tfjs backend names that run on a GPU, where `'auto'` keeps the stock layer. */

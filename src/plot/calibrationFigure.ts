@@ -5,7 +5,7 @@
 import { InputError, describeValue } from '../errors';
 import { axis, baseLayout, colorAt } from './style';
 import { assertName, assertOptionalTitle } from './values';
-import type { PlotlyFigure, PlotlyTrace } from './types';
+import type { PlotlyFigure, PlotlyTrace } from './figure';
 
 /** One model's empirical coverage of one level, per step. */
 export interface CoverageLine {

@@ -7,7 +7,7 @@
  */
 import { LTTB } from 'downsample';
 import { InputError, describeValue } from '../errors';
-import type { PlotlyFigure, PlotlyTrace } from './types';
+import type { PlotlyFigure, PlotlyTrace } from './figure';
 
 /**
  * Most points a trace keeps on the shared axis.

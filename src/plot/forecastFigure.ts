@@ -1,4 +1,5 @@
-import type { IntervalBand, NamedValues, NumericInput, PlotlyFigure, PlotlyTrace, TimeInput, TimeKind } from './types';
+import type { PlotlyFigure, PlotlyTrace } from './figure';
+import type { IntervalBand, NamedValues, NumericInput, TimeInput, TimeKind } from './types';
 import { DEFAULT_TIME_KIND, toAxisTimes } from './time';
 import { assertIntegerInRange, assertLength, assertName, assertOptionalTitle, toPlotValues } from './values';
 import { ACTUAL_COLOR, axis, baseLayout, colorAt } from './style';

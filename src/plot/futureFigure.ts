@@ -4,7 +4,8 @@
  */
 import { InputError, describeValue } from '../errors';
 import { forecastFigure } from './forecastFigure';
-import type { IntervalBand, NamedValues, NumericInput, PlotlyFigure, TimeKind } from './types';
+import type { PlotlyFigure } from './figure';
+import type { IntervalBand, NamedValues, NumericInput, TimeKind } from './types';
 
 /** Options of {@link futureFigure}. */
 export interface FutureFigureOptions {

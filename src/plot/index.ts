@@ -1,7 +1,9 @@
 /**
- * Figures (pure builders returning plain plotly JSON) and their display in tslab notebooks.
+ * Figures: pure builders returning plain plotly JSON (see `./figure`). Showing them in a notebook
+ * is `src/display`'s job, embedding them in HTML pages `src/report`'s; this folder imports neither.
  */
-export type { PlotlyFigure, PlotlyTrace, TimeInput, TimeKind, NumericInput, IndexRange, NamedValues, IntervalBand } from './types';
+export type { PlotlyFigure, PlotlyTrace } from './figure';
+export type { TimeInput, TimeKind, NumericInput, IndexRange, NamedValues, IntervalBand } from './types';
 export { calibrationFigure } from './calibrationFigure';
 export { DEFAULT_MAX_POINTS, downsampleFigure, keptIndices } from './downsample';
 export type { DownsampledFigure } from './downsample';
@@ -25,18 +27,3 @@ export { figureSummary } from './summary';
 export { toAxisTimes, positionToAxis, DEFAULT_TIME_KIND } from './time';
 export type { AxisTimes } from './time';
 export { PALETTE, ACTUAL_COLOR, REGION_COLORS, DEFAULT_FIGURE_HEIGHT } from './style';
-export {
-  displayFigure,
-  displayTable,
-  displayHtml,
-  createLiveDisplay,
-  setDisplaySink,
-  resetPlotlyLoaded,
-  canDisplay,
-  PLOTLY_MIME,
-  NOTEBOOK_MISSING_PLOTLY_MESSAGE,
-  DEFAULT_DISPLAY_MAX_ROWS,
-} from './display';
-export type { DisplayOptions, DisplayFigureOptions, DisplayTableOptions, DisplayHtmlOptions, LiveDisplay, DisplayContent, DisplayWriter } from './display';
-export { createTrainingMonitor, DEFAULT_MONITOR_THROTTLE_MS, DEFAULT_HEADLESS_THROTTLE_MS } from './trainingMonitor';
-export type { TrainingMonitor, TrainingMonitorOptions } from './trainingMonitor';

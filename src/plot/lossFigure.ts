@@ -1,4 +1,5 @@
-import type { NumericInput, PlotlyFigure, PlotlyTrace } from './types';
+import type { PlotlyFigure, PlotlyTrace } from './figure';
+import type { NumericInput } from './types';
 import { assertIntegerInRange, assertLength, assertName, assertOptionalTitle, toPlotValues } from './values';
 import { axis, baseLayout, colorAt } from './style';
 import { InputError, describeValue } from '../errors';

@@ -1,4 +1,4 @@
-import type { PlotlyFigure, PlotlyTrace } from './types';
+import type { PlotlyFigure, PlotlyTrace } from './figure';
 import { assertName, assertOptionalTitle } from './values';
 import { axis, baseLayout, colorAt } from './style';
 import { InputError, describeValue } from '../errors';

@@ -1,4 +1,5 @@
-import type { IndexRange, NamedValues, PlotlyFigure, PlotlyTrace, TimeInput, TimeKind } from './types';
+import type { PlotlyFigure, PlotlyTrace } from './figure';
+import type { IndexRange, NamedValues, TimeInput, TimeKind } from './types';
 import { DEFAULT_TIME_KIND, toAxisTimes } from './time';
 import { assertLength, assertName, assertOptionalTitle, toPlotValues } from './values';
 import { axis, baseLayout, colorAt, REGION_COLORS } from './style';

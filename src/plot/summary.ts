@@ -1,4 +1,4 @@
-import type { PlotlyFigure } from './types';
+import type { PlotlyFigure } from './figure';
 
 /**
  * A short plain-text description of a figure, for `text/plain` outputs and logs: the title, then

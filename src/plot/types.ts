@@ -1,35 +1,11 @@
 /**
- * Minimal, dependency-free types for plotly figures.
- *
- * Figures are plain JSON-serialisable objects: no `NaN` (gaps are `null`), no typed arrays, no
- * functions, so `JSON.parse(JSON.stringify(figure))` deep-equals `figure`. Building one needs no
- * plotly import; rendering happens in a browser (see `displayFigure` and `renderReportHtml`).
+ * What the figure builders take: time axes, numeric values, index ranges, named series and
+ * interval bands. The figure they return is in `./figure`.
  */
 
 import type { TimeKind } from '../data/types';
 
 export type { TimeKind };
-
-/** One plotly trace (`scatter`, `bar`, `histogram`, ...): plotly's own attribute names. */
-export interface PlotlyTrace {
-  /** Plotly trace type, e.g. `'scatter'`. */
-  type: string;
-  /** Legend label. */
-  name?: string;
-  /** X coordinates: numbers, ISO date strings or category labels; `null` is a gap. */
-  x?: Array<number | string | null>;
-  /** Y coordinates; `null` is a gap. */
-  y?: Array<number | string | null>;
-  /** Any other plotly attribute (`mode`, `line`, `marker`, `legendgroup`, ...). */
-  [attribute: string]: unknown;
-}
-
-/** A plotly figure: what `Plotly.newPlot(div, data, layout, config)` takes. */
-export interface PlotlyFigure {
-  data: PlotlyTrace[];
-  layout: Record<string, unknown>;
-  config?: Record<string, unknown>;
-}
 
 /**
  * Time stamps for an x axis: milliseconds since the Unix epoch (UTC) or date strings when the

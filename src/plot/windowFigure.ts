@@ -1,4 +1,5 @@
-import type { NumericInput, PlotlyFigure, PlotlyTrace, TimeInput, TimeKind } from './types';
+import type { PlotlyFigure, PlotlyTrace } from './figure';
+import type { NumericInput, TimeInput, TimeKind } from './types';
 import { DEFAULT_TIME_KIND, toAxisTimes } from './time';
 import { assertIntegerInRange, assertLength, assertName, assertOptionalTitle, toPlotValues } from './values';
 import { axis, baseLayout, colorAt } from './style';

@@ -1,4 +1,4 @@
-import type { PlotlyFigure } from '../plot/types';
+import type { PlotlyFigure } from '../plot/figure';
 import { escapeHtml } from './escape';
 import { figureEmbedHtml, plotlyLibraryHtml, plotlyVersion } from './plotlyEmbed';
 import { renderTableHtml } from './table';

@@ -1,5 +1,5 @@
 import { readFileSync } from 'fs';
-import type { PlotlyFigure } from '../plot/types';
+import type { PlotlyFigure } from '../plot/figure';
 import { escapeHtml, jsonForScript, scriptSafe } from './escape';
 import { InputError, describeValue } from '../errors';
 

@@ -1,4 +1,4 @@
-import { loadLstmKernel } from '../../src/kernels/lstm/kernel';
+import { loadLstmKernel } from '../../src/kernels/lstm/select';
 
 /**
  * The log line of the default kernel on a CPU backend, written out from the loaded kernel's info

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FusedLstm } from '../../src/kernels/lstm/fusedLayer';
-import { loadLstmKernel } from '../../src/kernels/lstm/kernel';
+import { loadLstmKernel } from '../../src/kernels/lstm/select';
 import { resolveLstmConfig, type LstmConfig } from '../../src/model/config';
 import {
   assertSetMatchesModel,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { downsampleFigure, keptIndices } from '../../src/plot/downsample';
-import type { PlotlyFigure } from '../../src/plot/types';
+import type { PlotlyFigure } from '../../src/plot/figure';
 import { expectInputError } from './expectInputError';
 
 const N = 300_000;

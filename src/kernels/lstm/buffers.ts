@@ -7,7 +7,7 @@
  * garbage collector they cost a collection per batch or two (measured with `--trace-gc`, config M),
  * and V8's concurrent GC threads compete with the kernel's two threads for the two cores.
  */
-import type { LstmSaved } from './kernel';
+import type { LstmSaved } from './types';
 
 /**
  * Arrays a pool keeps at most: per layer of a training step up to 6 (cell states and gates; with

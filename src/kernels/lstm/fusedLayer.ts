@@ -13,7 +13,8 @@
 import * as tf from '../../tf';
 import type { LSTM, LSTMLayerArgs } from '@tensorflow/tfjs-layers/dist/layers/recurrent';
 import type { Kwargs } from '@tensorflow/tfjs-layers/dist/types';
-import { loadLstmKernel, type LstmDims, type LstmSaved } from './kernel';
+import { loadLstmKernel } from './select';
+import type { LstmDims, LstmSaved } from './types';
 import { heapBackendActive, valuesNow } from '../tensorData';
 
 /** Class name under which {@link FusedLstm} is serialised (`class_name` in `model.json`). */

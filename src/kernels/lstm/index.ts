@@ -1,5 +1,8 @@
 /** Fused LSTM kernels (native AVX2/FMA addon, WebAssembly SIMD) and the tfjs layer around them. */
-export * from './kernel';
+export * from './types';
+export * from './checks';
+export * from './threads';
+export * from './select';
 export * from './wasm';
 export * from './native';
 export * from './fusedLayer';

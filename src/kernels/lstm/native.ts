@@ -6,23 +6,14 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Float32Pool, consumeSaved } from './buffers';
+import { checkDims, checkForwardInputs, checkLength } from './checks';
+import { MIN_WORK_PER_THREAD_SPLIT, threadCount } from './threads';
 import type {
-  LstmBackwardOptions, LstmDims, LstmForwardOptions, LstmForwardResult, LstmGradients, LstmKernel, LstmSaved,
-} from './kernel';
-import { MIN_WORK_PER_THREAD_SPLIT, checkDims, checkForwardInputs, checkLength, threadCount } from './wasm';
+  LstmBackwardOptions, LstmDims, LstmForwardOptions, LstmForwardResult, LstmGradients, LstmKernel, LstmNativeKernelInfo, LstmSaved,
+} from './types';
 
 /** File name of the compiled addon. */
 export const LSTM_NATIVE_FILE = 'lstm_native.node';
-
-/** Native kernel details. */
-export interface LstmNativeKernelInfo {
-  /** Always `'native'`. */
-  readonly path: 'native';
-  /** Instruction set used. */
-  readonly simd: 'avx2-fma';
-  /** 1 or 2. */
-  readonly threads: number;
-}
 
 interface Addon {
   supported(): boolean;

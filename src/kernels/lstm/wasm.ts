@@ -17,15 +17,15 @@
  * `relaxed`), `LSTM_KERNEL_WASM` (a file).
  */
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import * as v8 from 'node:v8';
 import { Worker } from 'node:worker_threads';
-import { InputError } from '../../errors';
 import { consumeSaved } from './buffers';
+import { checkDims, checkForwardInputs, checkLength } from './checks';
+import { MIN_WORK_PER_THREAD_SPLIT, threadCount } from './threads';
 import type {
-  LstmBackwardOptions, LstmDims, LstmForwardOptions, LstmForwardResult, LstmGradients, LstmKernel, LstmSaved,
-} from './kernel';
+  LstmBackwardOptions, LstmDims, LstmForwardOptions, LstmForwardResult, LstmGradients, LstmKernel, LstmSaved, LstmWasmKernelInfo,
+} from './types';
 
 /** File name of the compiled kernel (plain SIMD). */
 export const LSTM_WASM_FILE = 'lstm.wasm';
@@ -35,11 +35,6 @@ export const LSTM_RELAXED_WASM_FILE = 'lstm-relaxed.wasm';
 const MAX_PAGES = 65536;
 /** Pages the modules declare as initial memory. */
 const INITIAL_PAGES = 16;
-/**
- * Below this many multiply-adds per call (B * T * 4H * (D + H)) one thread is faster than a
- * fork-join (config S: 2.2e5).
- */
-export const MIN_WORK_PER_THREAD_SPLIT = 1e6;
 
 /**
  * Where the kernel is looked for, first match wins:
@@ -192,16 +187,6 @@ class KernelThread {
     }
     if (Atomics.exchange(this.ctl, CTL_ERROR, 0) !== 0) throw new Error('lstm.wasm failed in the worker thread');
   }
-}
-
-/** Which module and how many threads a kernel instance uses. */
-export interface LstmWasmKernelInfo {
-  /** Always `'wasm'`. */
-  readonly path: 'wasm';
-  /** `relaxed` (fused multiply-add) or `plain` SIMD. */
-  readonly simd: 'relaxed' | 'plain';
-  /** 1 or 2. */
-  readonly threads: number;
 }
 
 /**
@@ -566,54 +551,6 @@ function abortHandler(): never {
   throw new Error('lstm.wasm aborted');
 }
 
-/** Validates `dims` (positive integers); returns it. @throws InputError naming the field. */
-export function checkDims(dims: LstmDims): LstmDims {
-  for (const key of ['batch', 'steps', 'inputDim', 'units'] as const) {
-    const v = dims?.[key];
-    if (typeof v !== 'number' || !Number.isInteger(v) || v <= 0) {
-      throw new InputError(`dims.${key} must be a positive integer, got ${String(v)}`, {
-        argument: `dims.${key}`,
-        value: v,
-      });
-    }
-  }
-  return dims;
-}
-
-/** @throws InputError unless `array` is a Float32Array of `expected` length. */
-export function checkLength(name: string, array: Float32Array, expected: number): void {
-  if (!(array instanceof Float32Array) || array.length !== expected) {
-    throw new InputError(
-      `${name} must be a Float32Array of length ${expected}, got ${
-        array instanceof Float32Array ? `length ${array.length}` : typeof array
-      }`,
-      { argument: name },
-    );
-  }
-}
-
-/**
- * Validates the inputs of {@link LstmKernel.forward} (shared by every kernel path).
- * @returns `dims` and the gate width `4 * units`.
- * @throws InputError naming the field or array at fault.
- */
-export function checkForwardInputs(
-  dims: LstmDims,
-  x: Float32Array,
-  kernel: Float32Array,
-  recurrent: Float32Array,
-  bias: Float32Array,
-): LstmDims & { readonly gates: number } {
-  const checked = checkDims(dims);
-  const { batch: B, steps: T, inputDim: D, units: H } = checked;
-  const G = 4 * H;
-  checkLength('x', x, B * T * D);
-  checkLength('kernel', kernel, D * G);
-  checkLength('recurrent', recurrent, H * G);
-  checkLength('bias', bias, G);
-  return { ...checked, gates: G };
-}
-
 let cached: { kernel: LstmWasmKernel | null; reason?: string; file?: string } | undefined;
 
 /**
@@ -679,14 +616,6 @@ function tryLoad(): { kernel: LstmWasmKernel | null; reason?: string; file?: str
     }
   }
   return { kernel: null, reason: reasons.join('; ') };
-}
-
-/** Threads to use: `LSTM_KERNEL_THREADS` (1 or 2), else 2 where 2+ cores are available. */
-export function threadCount(): number {
-  const env = process.env.LSTM_KERNEL_THREADS;
-  if (env === '1' || env === '2') return Number(env);
-  const cores = typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length;
-  return cores >= 2 ? 2 : 1;
 }
 
 let relaxedFlagSet = false;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Float32Pool, consumeSaved } from '../../../src/kernels/lstm/buffers';
-import type { LstmSaved } from '../../../src/kernels/lstm/kernel';
+import type { LstmSaved } from '../../../src/kernels/lstm/types';
 
 describe('Float32Pool', () => {
   it('hands back a given array of the same length, and a new one otherwise', () => {

@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { LSTMLayerArgs } from '@tensorflow/tfjs-layers/dist/layers/recurrent';
 import { describe, expect, it, beforeAll } from 'vitest';
 import { FusedLstm } from '../../../src/kernels/lstm/fusedLayer';
-import { selectLstmKernel } from '../../../src/kernels/lstm/kernel';
+import { selectLstmKernel } from '../../../src/kernels/lstm/select';
 import { loadLstmNativeKernel } from '../../../src/kernels/lstm/native';
 import { lstmWasmStatus } from '../../../src/kernels/lstm/wasm';
 import { useBackend } from '../../model/fixtures';

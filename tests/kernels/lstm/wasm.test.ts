@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { LstmKernel } from '../../../src/kernels/lstm/kernel';
+import type { LstmKernel } from '../../../src/kernels/lstm/types';
 import { loadLstmNativeKernel, lstmNativeStatus } from '../../../src/kernels/lstm/native';
 import { compileLstmWasmModule, loadLstmWasmKernel, LstmWasmKernel, lstmWasmStatus } from '../../../src/kernels/lstm/wasm';
 import { expectInputError } from '../../model/helpers';

@@ -1,9 +1,9 @@
 import Module from 'module';
 import * as path from 'path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { findTslabWriter } from '../../src/plot/tslabSink';
-import type { DisplayContent } from '../../src/plot/tslabSink';
-import { displayFigure, setDisplaySink, PLOTLY_MIME } from '../../src/plot/display';
+import { findTslabWriter } from '../../src/display/tslabSink';
+import type { DisplayContent } from '../../src/display/tslabSink';
+import { displayFigure, setDisplaySink, PLOTLY_MIME } from '../../src/display/display';
 import { seriesFigure } from '../../src/plot/seriesFigure';
 
 const fakeFile = path.join(path.sep, 'fake', 'node_modules', 'tslab', 'dist', 'jupyter.js');

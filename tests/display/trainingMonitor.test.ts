@@ -1,12 +1,12 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { PLOTLY_MIME, setDisplaySink, type DisplayContent } from '../../src/plot/display';
+import { PLOTLY_MIME, setDisplaySink, type DisplayContent } from '../../src/display/display';
 import {
   createTrainingMonitor, DEFAULT_HEADLESS_THROTTLE_MS, DEFAULT_MONITOR_THROTTLE_MS, type TrainingMonitorOptions,
-} from '../../src/plot/trainingMonitor';
+} from '../../src/display/trainingMonitor';
 import type { TrainHistory, TrainProgress } from '../../src/model/train';
 import { HEADLESS_ENV_VAR } from '../../src/notebook/headless';
-import type { PlotlyFigure } from '../../src/plot/types';
-import { expectInputError } from './expectInputError';
+import type { PlotlyFigure } from '../../src/plot/figure';
+import { expectInputError } from '../helpers/expectInputError';
 
 interface Sent {
   readonly content: DisplayContent;

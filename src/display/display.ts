@@ -1,6 +1,6 @@
 import { randomUUID } from 'crypto';
-import type { PlotlyFigure } from './types';
-import { figureSummary } from './summary';
+import type { PlotlyFigure } from '../plot/figure';
+import { figureSummary } from '../plot/summary';
 import { findTslabWriter } from './tslabSink';
 import type { DisplayContent, DisplayWriter } from './tslabSink';
 import { escapeHtml } from '../report/escape';

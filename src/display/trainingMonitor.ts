@@ -7,8 +7,8 @@ import { isHeadlessRun } from '../notebook/headless';
 import { InputError, describeValue } from '../errors';
 import { escapeHtml } from '../report/escape';
 import { canDisplay, createLiveDisplay, type LiveDisplay } from './display';
-import { lossFigure } from './lossFigure';
-import { figureSummary } from './summary';
+import { lossFigure } from '../plot/lossFigure';
+import { figureSummary } from '../plot/summary';
 
 /**
  * Minimum time between two updates of the output in an interactive notebook, in milliseconds:

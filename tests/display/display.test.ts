@@ -9,13 +9,13 @@ import {
   canDisplay,
   PLOTLY_MIME,
   NOTEBOOK_MISSING_PLOTLY_MESSAGE,
-} from '../../src/plot/display';
-import type { DisplayContent } from '../../src/plot/display';
+} from '../../src/display/display';
+import type { DisplayContent } from '../../src/display/display';
 import { lossFigure } from '../../src/plot/lossFigure';
 import { metricBarsFigure } from '../../src/plot/metricBars';
 import { figureSummary } from '../../src/plot/summary';
 import { plotlyLibrarySource, PLOTLY_LIBRARY_MARKER } from '../../src/report/plotlyEmbed';
-import { expectInputError } from './expectInputError';
+import { expectInputError } from '../helpers/expectInputError';
 
 interface Sent {
   readonly content: DisplayContent;

@@ -1,11 +1,11 @@
 /**
- * `$LSTM_KERNEL` is read when src/kernels/lstm/kernel.ts loads, so each case re-imports the module
+ * `$LSTM_KERNEL` is read when src/kernels/lstm/select.ts loads, so each case re-imports the module
  * with the variable set.
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { InputError } from '../../../src/errors';
 
-type KernelModule = typeof import('../../../src/kernels/lstm/kernel');
+type KernelModule = typeof import('../../../src/kernels/lstm/select');
 
 const saved = process.env.LSTM_KERNEL;
 
@@ -13,7 +13,7 @@ async function loadWith(value: string | undefined): Promise<KernelModule> {
   if (value === undefined) delete process.env.LSTM_KERNEL;
   else process.env.LSTM_KERNEL = value;
   vi.resetModules();
-  return import('../../../src/kernels/lstm/kernel');
+  return import('../../../src/kernels/lstm/select');
 }
 
 afterEach(() => {

@@ -1,10 +1,8 @@
 /**
- * The fused LSTM kernel interface shared by the WebAssembly (`wasm.ts`) and native (`native.ts`)
- * paths, and the choice between them.
+ * The fused LSTM kernel interface, shared by the WebAssembly (`wasm.ts`) and native (`native.ts`)
+ * paths: call sizes, forward and backward options and results, and each path's `info`. Types
+ * only; the choice between the paths is `select.ts`'s.
  */
-import { InputError, describeValue } from '../../errors';
-import { loadLstmNativeKernel, type LstmNativeKernelInfo } from './native';
-import { loadLstmWasmKernel, type LstmWasmKernelInfo } from './wasm';
 
 /** Sizes of one LSTM layer call. All positive integers. */
 export interface LstmDims {
@@ -55,6 +53,26 @@ export interface LstmGradients {
   readonly drecurrent: Float32Array;
   /** [4H]. */
   readonly dbias: Float32Array;
+}
+
+/** Which module and how many threads a kernel instance uses. */
+export interface LstmWasmKernelInfo {
+  /** Always `'wasm'`. */
+  readonly path: 'wasm';
+  /** `relaxed` (fused multiply-add) or `plain` SIMD. */
+  readonly simd: 'relaxed' | 'plain';
+  /** 1 or 2. */
+  readonly threads: number;
+}
+
+/** Native kernel details. */
+export interface LstmNativeKernelInfo {
+  /** Always `'native'`. */
+  readonly path: 'native';
+  /** Instruction set used. */
+  readonly simd: 'avx2-fma';
+  /** 1 or 2. */
+  readonly threads: number;
 }
 
 /** Which implementation a kernel is, and how it runs. */
@@ -116,64 +134,4 @@ export interface LstmKernel {
    * @throws Error when `saved` already fed a backward pass.
    */
   backward(dims: LstmDims, saved: LstmSaved, dh: Float32Array, lastStepOnly: boolean, options?: LstmBackwardOptions): LstmGradients;
-}
-
-/** Kernel choice: `auto` = native where it loads, else wasm. */
-export type LstmKernelPreference = 'auto' | 'native' | 'wasm';
-
-const PREFERENCES: readonly LstmKernelPreference[] = ['auto', 'native', 'wasm'];
-
-/** The environment variable that sets the initial kernel preference. */
-export const LSTM_KERNEL_ENV_VAR = 'LSTM_KERNEL';
-
-const envValue = process.env[LSTM_KERNEL_ENV_VAR];
-let preference: LstmKernelPreference = 'auto';
-/**
- * Set when `$LSTM_KERNEL` holds an unknown value: {@link loadLstmKernel} then throws (a typo must
- * not silently pick another kernel), until {@link selectLstmKernel} sets a valid choice.
- */
-let envError: InputError | null = null;
-if (envValue !== undefined && envValue !== '') {
-  if ((PREFERENCES as readonly string[]).includes(envValue)) preference = envValue as LstmKernelPreference;
-  else {
-    envError = new InputError(
-      `${LSTM_KERNEL_ENV_VAR} must be one of ${PREFERENCES.map((p) => JSON.stringify(p)).join(', ')} (or unset), got ${describeValue(envValue)}`,
-      { argument: LSTM_KERNEL_ENV_VAR, value: envValue },
-    );
-  }
-}
-
-/**
- * Chooses the kernel {@link loadLstmKernel} returns (initially `$LSTM_KERNEL`, else `'auto'`).
- *
- * @param choice - `'auto'`, `'native'` or `'wasm'`.
- * @returns Whether the chosen kernel is available (if not, fused layers use the stock path).
- * @throws InputError for another value.
- * @example
- * selectLstmKernel('wasm'); // the portable path only
- */
-export function selectLstmKernel(choice: LstmKernelPreference): boolean {
-  if (!(PREFERENCES as readonly unknown[]).includes(choice)) {
-    throw new InputError(`choice must be one of "auto", "native", "wasm", got ${describeValue(choice)}`, {
-      argument: 'choice',
-      value: choice,
-    });
-  }
-  preference = choice;
-  envError = null;
-  return loadLstmKernel() !== null;
-}
-
-/**
- * The kernel fused layers use now (see {@link selectLstmKernel}), or `null` when none loads.
- * @throws InputError when `$LSTM_KERNEL` holds an unknown value (and no {@link selectLstmKernel}
- *   call has replaced it), naming the variable and the value.
- * @example
- * loadLstmKernel()?.info; // => { path: 'native', simd: 'avx2-fma', threads: 2 }
- */
-export function loadLstmKernel(): LstmKernel | null {
-  if (envError) throw envError;
-  if (preference === 'wasm') return loadLstmWasmKernel();
-  if (preference === 'native') return loadLstmNativeKernel();
-  return loadLstmNativeKernel() ?? loadLstmWasmKernel();
 }
