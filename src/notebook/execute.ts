@@ -2,22 +2,30 @@
  * `executeNotebook`: papermill's `execute_notebook` for tslab notebooks. Parameterizes, starts the
  * kernel, runs code cells in order, records outputs and `metadata.papermill`, and writes the
  * output notebook on every exit path (success, failing cell, dead kernel, timeout, abort).
+ *
+ * The run's bookkeeping (timings, statuses, saves) is `NotebookExecutionManager`'s
+ * (`executionManager.ts`), the banner that points at a failing cell is `errorBanner.ts`'s; this
+ * file is the engine: the kernel, the cell loop, and one cell's outputs and outcome.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { InputError } from '../errors';
-import { readGlue, type GlueValue } from './glue';
 import { HEADLESS_ENV_VAR } from './headless';
+import { InputError } from '../errors';
+import { ERROR_BANNER_CELLS, withErrorBanner } from './errorBanner';
+import { NotebookExecutionManager, type ExecuteEvent, type RunTimes } from './executionManager';
+import type { GlueValue } from './glue';
 import { KernelClient, KernelDiedError, type ExecuteReply } from './kernel';
 import { findKernelSpec, type KernelSearchOptions, type KernelSpec } from './kernelspec';
 import type { JupyterMessage } from './messages';
 import {
-  readNotebook, sourceText, writeNotebook, type Cell, type CodeCell, type DisplayDataOutput, type ErrorOutput, type Notebook,
-  type Output, type StreamOutput,
+  readNotebook, sourceText, type CodeCell, type DisplayDataOutput, type ErrorOutput, type Notebook, type Output, type StreamOutput,
 } from './nbformat';
-import { defaultParameterValues, findParametersCell, parameterizeNotebook, type Parameters } from './parameters';
+import { parameterizeNotebook, type Parameters } from './parameters';
 import { errorWriteCount, parseTslabError, type ErrorFields } from './tslabErrors';
 import { assertWritableFile } from '../io/writable';
+
+export { ERROR_CELL_TAG } from './errorBanner';
+export type { ExecuteEvent } from './executionManager';
 
 /** Exit code for a notebook whose kernel died (papermill's convention: 128 + 10). */
 export const EXIT_KERNEL_DIED = 138;
@@ -27,19 +35,9 @@ export const EXIT_FAILED = 1;
 export const EXIT_INTERRUPTED = 130;
 /** Seconds a timed-out or interrupted cell gets to stop after SIGINT before the kernel is killed. */
 export const DEFAULT_INTERRUPT_GRACE_S = 3;
-/** Tag of the markdown cells the runner adds to point at a failure (papermill's tag). */
-export const ERROR_CELL_TAG = 'papermill-error-cell-tag';
 
 /** How a run ended. */
 export type RunStatus = 'completed' | 'failed' | 'timeout' | 'kernel-died' | 'interrupted' | 'prepared';
-
-/** Progress events, for progress bars and `--log-output`. */
-export type ExecuteEvent =
-  | { readonly type: 'warning'; readonly message: string }
-  | { readonly type: 'kernel-started'; readonly pid: number; readonly seconds: number }
-  | { readonly type: 'cell-start'; readonly cellIndex: number; readonly codeIndex: number; readonly codeCells: number }
-  | { readonly type: 'cell-end'; readonly cellIndex: number; readonly status: 'completed' | 'failed'; readonly seconds: number }
-  | { readonly type: 'stream'; readonly cellIndex: number; readonly name: 'stdout' | 'stderr'; readonly text: string };
 
 /** Options for {@link executeNotebook}; mirrors papermill's CLI. */
 export interface ExecuteNotebookOptions {
@@ -162,131 +160,121 @@ export function prepareRun(options: ExecuteNotebookOptions): PreparedRun {
  * process.exitCode = result.exitCode;
  */
 export async function executeNotebook(options: ExecuteNotebookOptions): Promise<ExecuteNotebookResult> {
-  const started = Date.now();
+  const startedMs = Date.now();
   const prepared = prepareRun(options);
   const emit = options.onEvent ?? (() => undefined);
   for (const message of prepared.warnings) emit({ type: 'warning', message });
+  const manager = new NotebookExecutionManager(prepared.notebook, {
+    outputPath: options.outputPath, startedMs, saveOnCellExecute: options.requestSaveOnCellExecute, onEvent: emit,
+  });
+  manager.notebookStart({ inputPath: options.inputPath, parameters: options.parameters ?? {}, kernelName: prepared.spec.name });
+  applyNotebookOptions(prepared, options);
+  if (options.prepareOnly) return finishRun(manager, options, { status: 'prepared', exitCode: 0 });
+  manager.save();
+
+  const started = await startKernel(prepared.spec, manager, options);
+  if (started.failure !== undefined) {
+    const result = finishRun(manager, options, { status: 'failed', exitCode: EXIT_FAILED, failure: started.failure });
+    return { ...result, summary: `Kernel ${prepared.spec.name} failed to start: ${firstLine(started.failure.evalue)}` };
+  }
+  const outcome = await runCells(started.kernel, manager, options, emit);
+  return finishRun(manager, options, outcome);
+}
+
+/** How a run ended, before the error banner moves the failing cell. */
+interface RunOutcome {
+  readonly status: RunStatus;
+  readonly exitCode: number;
+  readonly failure?: RunFailure;
+}
+
+/** Stamps the kernel actually used into `metadata.kernelspec` and, in report mode, hides code inputs. */
+function applyNotebookOptions(prepared: PreparedRun, options: ExecuteNotebookOptions): void {
   const nb = prepared.notebook;
-  const parametersIndex = findParametersCell(nb.cells);
-  const papermill: Record<string, unknown> = {
-    default_parameters: parametersIndex < 0 ? {} : defaultParameterValues(sourceText(nb.cells[parametersIndex].source)),
-    parameters: { ...(options.parameters ?? {}) },
-    input_path: options.inputPath,
-    output_path: options.outputPath,
-    kernel_name: prepared.spec.name,
-    start_time: new Date(started).toISOString(),
-    end_time: null,
-    duration: null,
-    exception: null,
-    kernel_start_duration: null,
-    versions: runtimeVersions(),
-    tfjs_backend: null,
-  };
-  nb.metadata.papermill = papermill;
   if (nb.metadata.kernelspec === undefined || options.kernelName !== undefined) {
     nb.metadata.kernelspec = {
       name: prepared.spec.name, display_name: prepared.spec.spec.display_name, language: prepared.spec.spec.language ?? 'typescript',
     };
   }
-  const codeCells = nb.cells.flatMap((cell, index) => (cell.cell_type === 'code' ? [index] : []));
-  for (const index of codeCells) {
-    const cell = nb.cells[index] as CodeCell;
-    cell.outputs = [];
-    cell.execution_count = null;
-    cell.metadata.papermill = { exception: null, start_time: null, end_time: null, duration: null, status: 'pending' };
-    if (options.reportMode) cell.metadata.jupyter = { ...cell.metadata.jupyter, source_hidden: true };
+  if (!options.reportMode) return;
+  for (const cell of nb.cells) {
+    if (cell.cell_type === 'code') cell.metadata.jupyter = { ...cell.metadata.jupyter, source_hidden: true };
   }
-  const save = () => writeNotebook(options.outputPath, nb);
-  const finish = (
-    status: RunStatus, exitCode: number, kernelStartS: number, cellsS: number, failure?: RunFailure,
-  ): ExecuteNotebookResult => {
-    const ended = Date.now();
-    papermill.end_time = new Date(ended).toISOString();
-    papermill.duration = (ended - started) / 1000;
-    papermill.exception = failure !== undefined;
-    papermill.kernel_start_duration = kernelStartS;
-    const glued = readGlue(nb);
-    if (Object.keys(glued).length > 0) papermill.glue = glued;
-    save();
-    const durationS = (ended - started) / 1000;
-    const summary = failure === undefined
-      ? `${status === 'prepared' ? 'Prepared' : 'Executed'} ${options.inputPath} -> ${options.outputPath} ` +
-        `(${codeCells.length} code cells, ${durationS.toFixed(1)} s${status === 'prepared' ? '' : `, kernel start ${kernelStartS.toFixed(1)} s`})`
-      : `${status === 'kernel-died' ? 'Kernel died' : status === 'timeout' ? 'Timed out' : status === 'interrupted' ? 'Interrupted' : 'Failed'} ` +
-        `at ${describeCell(nb, failure.cellIndex)} of ${options.inputPath}: ${failure.ename}: ${firstLine(failure.evalue)} ` +
-        `(output: ${options.outputPath})`;
-    return { status, exitCode, notebook: nb, failure, summary, durationS, kernelStartS, cellsS, glue: glued };
-  };
+}
 
-  if (options.prepareOnly) return finish('prepared', 0, 0, 0);
-  save();
-
-  const kernelStarted = Date.now();
+/** Starts the kernel in the run's working directory; a failure to start is a result, not a throw. */
+async function startKernel(
+  spec: KernelSpec, manager: NotebookExecutionManager, options: ExecuteNotebookOptions,
+): Promise<{ readonly kernel: KernelClient; readonly failure?: undefined } | { readonly failure: RunFailure }> {
+  manager.kernelStart();
   const cwd = path.resolve(options.cwd ?? path.dirname(path.resolve(options.inputPath)));
   let kernel: KernelClient;
   try {
     // The headless flag lets live displays (training monitors) update rarely: nobody watches.
     const env = { [HEADLESS_ENV_VAR]: '1', ...options.kernelEnv };
-    kernel = await KernelClient.start({ spec: prepared.spec, cwd, startTimeoutS: options.startTimeoutS, env });
+    kernel = await KernelClient.start({ spec, cwd, startTimeoutS: options.startTimeoutS, env });
   } catch (error) {
-    const failure = { cellIndex: -1, ename: (error as Error).name, evalue: (error as Error).message };
-    papermill.exception = true;
-    const result = finish('failed', EXIT_FAILED, (Date.now() - kernelStarted) / 1000, 0, failure);
-    return { ...result, summary: `Kernel ${prepared.spec.name} failed to start: ${firstLine(failure.evalue)}` };
+    manager.kernelFailed();
+    return { failure: { cellIndex: -1, ename: (error as Error).name, evalue: (error as Error).message } };
   }
-  const kernelStartS = (Date.now() - kernelStarted) / 1000;
-  emit({ type: 'kernel-started', pid: kernel.pid, seconds: kernelStartS });
+  manager.kernelReady(kernel.pid);
+  return { kernel };
+}
 
-  let cellsS = 0;
-  let outcome: { status: RunStatus; exitCode: number; failure?: RunFailure } = { status: 'completed', exitCode: 0 };
+/**
+ * The engine loop: runs the code cells in order, reporting each start and end to the manager, and
+ * stops at the first failure or abort. The kernel is shut down however the loop ends.
+ */
+async function runCells(
+  kernel: KernelClient, manager: NotebookExecutionManager, options: ExecuteNotebookOptions, emit: (event: ExecuteEvent) => void,
+): Promise<RunOutcome> {
   try {
-    for (const [codeIndex, cellIndex] of codeCells.entries()) {
+    for (const [codeIndex, cellIndex] of manager.codeCells.entries()) {
       if (options.signal?.aborted) {
-        outcome = { status: 'interrupted', exitCode: EXIT_INTERRUPTED, failure: { cellIndex, ename: 'KeyboardInterrupt', evalue: 'Run aborted before this cell' } };
-        break;
+        return {
+          status: 'interrupted', exitCode: EXIT_INTERRUPTED, failure: { cellIndex, ename: 'KeyboardInterrupt', evalue: 'Run aborted before this cell' },
+        };
       }
-      const cell = nb.cells[cellIndex] as CodeCell;
-      emit({ type: 'cell-start', cellIndex, codeIndex, codeCells: codeCells.length });
-      const cellStarted = Date.now();
-      cell.metadata.papermill = { ...cell.metadata.papermill, start_time: new Date(cellStarted).toISOString(), status: 'running' };
-      if (options.requestSaveOnCellExecute) save();
-      const ran = await runCell(kernel, nb, cellIndex, options, emit);
-      const cellEnded = Date.now();
-      cellsS += (cellEnded - cellStarted) / 1000;
-      const failed = ran.error !== undefined;
-      cell.metadata.papermill = {
-        exception: failed,
-        start_time: new Date(cellStarted).toISOString(),
-        end_time: new Date(cellEnded).toISOString(),
-        duration: (cellEnded - cellStarted) / 1000,
-        status: failed ? 'failed' : 'completed',
-        ...(ran.outputsLost ? { outputs_incomplete: true } : {}),
-      };
-      if (ran.outputsLost) {
-        emit({
-          type: 'warning',
-          message: `cell ${cellIndex}: the kernel lost some outputs (tslab drops messages when a cell writes ` +
-            'more than about a thousand outputs in one burst; join lines into fewer writes)',
-        });
-      }
-      emit({ type: 'cell-end', cellIndex, status: failed ? 'failed' : 'completed', seconds: (cellEnded - cellStarted) / 1000 });
+      manager.cellStart(cellIndex, codeIndex);
+      const ran = await runCell(kernel, manager.nb, cellIndex, options, emit);
+      manager.cellEnd(cellIndex, { failed: ran.error !== undefined, outputsLost: ran.outputsLost === true });
       if (ran.error !== undefined) {
         const { ename, evalue } = ran.error;
-        outcome = { status: ran.status, exitCode: exitCodeFor(ran.status), failure: { cellIndex, ename, evalue } };
-        break;
+        return { status: ran.status, exitCode: exitCodeFor(ran.status), failure: { cellIndex, ename, evalue } };
       }
-      if (options.requestSaveOnCellExecute) save();
     }
-    if (outcome.failure === undefined && kernel.alive) papermill.tfjs_backend = await probeTfjsBackend(kernel);
+    if (kernel.alive) manager.recordTfjsBackend(await probeTfjsBackend(kernel));
+    return { status: 'completed', exitCode: 0 };
   } finally {
     await kernel.shutdown();
   }
-  if (outcome.failure !== undefined && outcome.failure.cellIndex >= 0) {
-    addErrorBanner(nb, outcome.failure.cellIndex);
-    const shift = 2; // banner at the top and anchor before the cell
-    outcome = { ...outcome, failure: { ...outcome.failure, cellIndex: outcome.failure.cellIndex + shift } };
+}
+
+/** The finish: the error banner for a failing cell, then notebook end (metadata and write), then the result. */
+function finishRun(manager: NotebookExecutionManager, options: ExecuteNotebookOptions, outcome: RunOutcome): ExecuteNotebookResult {
+  const nb = manager.nb;
+  let failure = outcome.failure;
+  if (failure !== undefined && failure.cellIndex >= 0) {
+    nb.cells = withErrorBanner(nb.cells, failure.cellIndex);
+    failure = { ...failure, cellIndex: failure.cellIndex + ERROR_BANNER_CELLS };
   }
-  return finish(outcome.status, outcome.exitCode, kernelStartS, cellsS, outcome.failure);
+  const times = manager.notebookEnd(failure !== undefined);
+  const { status, exitCode } = outcome;
+  const summary = runSummary(nb, options, status, manager.codeCells.length, times, failure);
+  return { status, exitCode, notebook: nb, failure, summary, ...times };
+}
+
+/** The one line for the terminal. */
+function runSummary(
+  nb: Notebook, options: ExecuteNotebookOptions, status: RunStatus, codeCells: number, times: RunTimes, failure?: RunFailure,
+): string {
+  if (failure === undefined) {
+    return `${status === 'prepared' ? 'Prepared' : 'Executed'} ${options.inputPath} -> ${options.outputPath} ` +
+      `(${codeCells} code cells, ${times.durationS.toFixed(1)} s${status === 'prepared' ? '' : `, kernel start ${times.kernelStartS.toFixed(1)} s`})`;
+  }
+  return `${status === 'kernel-died' ? 'Kernel died' : status === 'timeout' ? 'Timed out' : status === 'interrupted' ? 'Interrupted' : 'Failed'} ` +
+    `at ${describeCell(nb, failure.cellIndex)} of ${options.inputPath}: ${failure.ename}: ${firstLine(failure.evalue)} ` +
+    `(output: ${options.outputPath})`;
 }
 
 function exitCodeFor(status: RunStatus): number {
@@ -307,7 +295,31 @@ async function runCell(
   kernel: KernelClient, nb: Notebook, cellIndex: number, options: ExecuteNotebookOptions, emit: (event: ExecuteEvent) => void,
 ): Promise<CellRun> {
   const cell = nb.cells[cellIndex] as CodeCell;
-  // Raw stream writes, kept unmerged so the writes that report an error can be told apart.
+  const collected = collectOutputs(nb, cellIndex, emit);
+  const execution = kernel.execute(sourceText(cell.source), { onIopub: collected.onIopub });
+  const stopReason = guardExecution(kernel, execution, options);
+  const ended = await awaitReply(execution);
+  let result = classifyCell(stopReason(), ended, collected, options);
+  const { reply } = ended;
+  if (reply?.iopubIncomplete) result = { ...result, outputsLost: true };
+  if (reply !== null && typeof reply.content.execution_count === 'number') cell.execution_count = reply.content.execution_count;
+  if (result.error !== undefined) {
+    const error: ErrorOutput = { output_type: 'error', ...result.error };
+    collected.outputs.push(error);
+  }
+  cell.outputs = mergeStreams(collected.outputs);
+  return result;
+}
+
+/** A running cell's outputs. Raw stream writes, kept unmerged so the writes that report an error can be told apart. */
+interface CollectedOutputs {
+  readonly outputs: Output[];
+  readonly stderrWrites: StreamOutput[];
+  readonly onIopub: (message: JupyterMessage) => void;
+}
+
+/** An iopub handler that collects a cell's outputs (and applies display updates to earlier cells). */
+function collectOutputs(nb: Notebook, cellIndex: number, emit: (event: ExecuteEvent) => void): CollectedOutputs {
   const outputs: Output[] = [];
   const stderrWrites: StreamOutput[] = [];
   const onIopub = (message: JupyterMessage) => {
@@ -321,17 +333,9 @@ async function runCell(
         break;
       }
       case 'display_data':
-      case 'execute_result': {
-        const transient = (content.transient ?? {}) as { display_id?: string };
-        const output: DisplayDataOutput = {
-          output_type: 'display_data',
-          data: (content.data ?? {}) as Record<string, unknown>,
-          metadata: (content.metadata ?? {}) as Record<string, unknown>,
-        };
-        if (transient.display_id !== undefined) output.transient = { display_id: transient.display_id };
-        outputs.push(output);
+      case 'execute_result':
+        outputs.push(displayOutput(content));
         break;
-      }
       case 'update_display_data': {
         const id = ((content.transient ?? {}) as { display_id?: string }).display_id;
         if (id !== undefined) updateDisplay(nb, outputs, id, content);
@@ -351,12 +355,31 @@ async function runCell(
         break;
     }
   };
+  return { outputs, stderrWrites, onIopub };
+}
 
-  const execution = kernel.execute(sourceText(cell.source), { onIopub });
-  // Timeout and abort share one policy: SIGINT now, SIGKILL of the process group after the grace.
-  let stopReason: 'timeout' | 'abort' | null = null;
+/** A `display_data` output from a `display_data` or `execute_result` message, keeping its display id. */
+function displayOutput(content: Record<string, unknown>): DisplayDataOutput {
+  const transient = (content.transient ?? {}) as { display_id?: string };
+  const output: DisplayDataOutput = {
+    output_type: 'display_data',
+    data: (content.data ?? {}) as Record<string, unknown>,
+    metadata: (content.metadata ?? {}) as Record<string, unknown>,
+  };
+  if (transient.display_id !== undefined) output.transient = { display_id: transient.display_id };
+  return output;
+}
+
+type StopReason = 'timeout' | 'abort';
+
+/**
+ * Arms the timeout and the abort signal for one execution. Both share one policy: SIGINT now,
+ * SIGKILL of the process group after the grace. Returns what stopped the cell (null: nothing).
+ */
+function guardExecution(kernel: KernelClient, execution: Promise<unknown>, options: ExecuteNotebookOptions): () => StopReason | null {
+  let stopReason: StopReason | null = null;
   const settled = execution.catch(() => undefined);
-  const stop = (reason: 'timeout' | 'abort') => {
+  const stop = (reason: StopReason) => {
     if (stopReason !== null) return;
     stopReason = reason;
     kernel.interrupt();
@@ -374,53 +397,54 @@ async function runCell(
     signal.addEventListener('abort', onAbort, { once: true });
     void settled.finally(() => signal.removeEventListener('abort', onAbort));
   }
+  return () => stopReason;
+}
 
-  let reply: ExecuteReply | null = null;
-  let died: KernelDiedError | null = null;
+/** An execution's end: the reply, or the kernel's death (any other error is thrown). */
+interface ExecutionEnd {
+  readonly reply: ExecuteReply | null;
+  readonly died: KernelDiedError | null;
+}
+
+async function awaitReply(execution: Promise<ExecuteReply>): Promise<ExecutionEnd> {
   try {
-    reply = await execution;
+    return { reply: await execution, died: null };
   } catch (error) {
     if (!(error instanceof KernelDiedError)) throw error;
-    died = error;
+    return { reply: null, died: error };
   }
+}
 
-  let result: CellRun;
+/** How a cell ended, from what stopped it, the kernel's reply and its stderr; drops the error's own stderr writes. */
+function classifyCell(
+  stopReason: StopReason | null, { reply, died }: ExecutionEnd, { outputs, stderrWrites }: CollectedOutputs, options: ExecuteNotebookOptions,
+): CellRun {
   if (stopReason !== null) {
     dropErrorWrites(outputs, stderrWrites);
     const how = died === null ? 'interrupted' : 'kernel killed';
-    result = stopReason === 'timeout'
-      ? {
-        status: 'timeout',
-        error: errorFields('CellTimeoutError', `Cell execution timed out after ${options.executionTimeoutS} s (${how})`),
-      }
+    return stopReason === 'timeout'
+      ? { status: 'timeout', error: errorFields('CellTimeoutError', `Cell execution timed out after ${options.executionTimeoutS} s (${how})`) }
       : { status: 'interrupted', error: errorFields('KeyboardInterrupt', `Execution interrupted (${how})`) };
-  } else if (died !== null) {
+  }
+  if (died !== null) {
     // V8's fatal-error banner says why (e.g. "Reached heap limit"); its native stack does not.
     const lines = died.processOutput.trim().split('\n');
     const fatal = lines.filter((line) => /FATAL ERROR|out of memory/i.test(line));
     const tail = (fatal.length > 0 ? fatal : lines.slice(-5)).join('\n');
-    result = { status: 'kernel-died', error: errorFields('DeadKernelError', `${died.message}${tail ? `\n${tail}` : ''}`) };
-  } else if (reply !== null && reply.status !== 'ok') {
+    return { status: 'kernel-died', error: errorFields('DeadKernelError', `${died.message}${tail ? `\n${tail}` : ''}`) };
+  }
+  if (reply !== null && reply.status !== 'ok') {
     const count = errorWriteCount(stderrWrites.map((write) => write.text as string));
     const reported = stderrWrites.slice(stderrWrites.length - count).map((write) => write.text as string).join('');
     dropErrorWrites(outputs, stderrWrites, count);
-    result = {
+    return {
       status: 'failed',
       error: reply.status === 'abort'
         ? errorFields('ExecutionAborted', 'The kernel aborted this request (tslab drops requests sent within 200 ms of an error)')
         : parseTslabError(reported || 'Error: the cell failed without an error message'),
     };
-  } else {
-    result = { status: 'completed' };
   }
-  if (reply?.iopubIncomplete) result = { ...result, outputsLost: true };
-  if (reply !== null && typeof reply.content.execution_count === 'number') cell.execution_count = reply.content.execution_count;
-  if (result.error !== undefined) {
-    const error: ErrorOutput = { output_type: 'error', ...result.error };
-    outputs.push(error);
-  }
-  cell.outputs = mergeStreams(outputs);
-  return result;
+  return { status: 'completed' };
 }
 
 function errorFields(ename: string, evalue: string): ErrorFields {
@@ -462,27 +486,6 @@ function mergeStreams(outputs: readonly Output[]): Output[] {
   return merged;
 }
 
-function addErrorBanner(nb: Notebook, cellIndex: number): void {
-  const style = 'color:red; font-family:Helvetica Neue, Helvetica, Arial, sans-serif; font-size:2em;';
-  const anchor: Cell = {
-    cell_type: 'markdown',
-    metadata: { tags: [ERROR_CELL_TAG] },
-    source: `<span id="papermill-error-cell" style="${style}">Execution using run-notebook encountered an exception here and stopped:</span>`,
-  };
-  const count = (nb.cells[cellIndex] as CodeCell).execution_count;
-  const banner: Cell = {
-    cell_type: 'markdown',
-    metadata: { tags: [ERROR_CELL_TAG] },
-    source: `<span style="${style}">An Exception was encountered at '<a href="#papermill-error-cell">In [${count ?? cellIndex}]</a>'.</span>`,
-  };
-  if (nb.cells.some((cell) => cell.id !== undefined)) {
-    anchor.id = 'papermill-error-cell-anchor';
-    banner.id = 'papermill-error-cell-banner';
-  }
-  nb.cells.splice(cellIndex, 0, anchor);
-  nb.cells.unshift(banner);
-}
-
 /** Asks the kernel which tfjs backend is active (null when tfjs was never loaded). */
 async function probeTfjsBackend(kernel: KernelClient): Promise<string | null> {
   let text = '';
@@ -497,22 +500,6 @@ async function probeTfjsBackend(kernel: KernelClient): Promise<string | null> {
   } catch {
     return null;
   }
-}
-
-function runtimeVersions(): Record<string, string> {
-  // tslab is an optional peer: a kernel from another kernelspec may run without a local copy.
-  const version = (file: () => string): string => {
-    try {
-      return (JSON.parse(fs.readFileSync(file(), 'utf8')) as { version: string }).version;
-    } catch {
-      return 'unknown';
-    }
-  };
-  return {
-    runner: version(() => path.resolve(__dirname, '..', '..', 'package.json')),
-    tslab: version(() => require.resolve('tslab/package.json')),
-    node: process.version,
-  };
 }
 
 /** `cell 4 ("throw new Error('x')")`: the output notebook's index and the first source line. */

@@ -5,7 +5,9 @@
  */
 export * from './batch';
 export * from './cli';
+export * from './errorBanner';
 export * from './execute';
+export * from './executionManager';
 export * from './glue';
 export * from './headless';
 export * from './html';
