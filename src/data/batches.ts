@@ -5,7 +5,7 @@ import seedrandom from 'seedrandom';
 import { InputError, describeValue } from '../errors';
 import type { Batch, SupervisedSet } from './types';
 
-/** Options of {@link batches} and {@link batchOrder}. */
+/** Options of {@link batches}. */
 export interface BatchOptions {
   /** Samples per batch, a positive integer. */
   readonly batchSize: number;
@@ -26,7 +26,7 @@ export interface BatchOptions {
 /** A {@link Batch} that also says which samples it holds. */
 export interface IndexedBatch extends Batch {
   /** Sample indices (into the set) of the batch's rows, in row order; length `size`. */
-  readonly indices: Int32Array;
+  readonly indices: Uint32Array;
 }
 
 /**
@@ -36,36 +36,47 @@ export interface IndexedBatch extends Batch {
 export const DEFAULT_SHUFFLE_SEED = 42;
 
 /**
- * The order in which {@link batches} visits samples in one epoch.
+ * The seeded sample order of one epoch: a permutation of `0 .. size - 1`.
  *
- * Without shuffling: `0, 1, ..., size - 1`. With shuffling: a Fisher-Yates permutation driven by
- * `seedrandom` (ARC4) seeded with the string `"<seed>:<epoch>"`.
+ * Fisher-Yates from the last position down, driven by `seedrandom`'s ARC4 generator seeded with
+ * the string `"<seed>:<epoch>"`, so the same `(size, seed, epoch)` gives the same order on every
+ * run and platform. This is the one shuffle of the library: {@link batches} (with `shuffle`) and
+ * `trainModel` both visit samples in this order.
  *
  * @param size - Number of samples, a non-negative integer.
- * @param options - See {@link BatchOptions} (`batchSize` and `dropRemainder` are not used here but
- *   are validated).
- * @returns A new permutation of `0 .. size - 1`.
- * @throws InputError for a bad `size` or option, naming it and the value.
+ * @param seed - A finite number (`trainModel` accepts integers in `[0, 2^32)`).
+ * @param epoch - A non-negative integer mixed into the seed, so each epoch gets its own order.
+ * @returns A new `Uint32Array` of length `size` holding each of `0 .. size - 1` once.
+ * @throws InputError for a bad `size`, `seed` or `epoch`, naming it and the value.
  * @example
- * batchOrder(5, { batchSize: 2 });                           // Int32Array [0, 1, 2, 3, 4]
- * batchOrder(5, { batchSize: 2, shuffle: true, seed: 1 });   // a fixed permutation
+ * const order = shuffledOrder(5, 42, 1); // the same on every run and platform
+ * Array.from(order).sort();             // => [0, 1, 2, 3, 4]
  */
-export function batchOrder(size: number, options: BatchOptions): Int32Array {
-  if (!Number.isInteger(size) || size < 0) {
-    throw new InputError(`size must be a non-negative integer, got ${describeValue(size)}`, { argument: 'size', value: size });
+export function shuffledOrder(size: number, seed: number, epoch: number): Uint32Array {
+  const order = sequentialOrder(size);
+  const random = seedrandom(`${checkSeed(seed)}:${checkEpoch(epoch)}`);
+  for (let i = size - 1; i > 0; i--) {
+    const j = Math.floor(random() * (i + 1));
+    const tmp = order[i];
+    order[i] = order[j];
+    order[j] = tmp;
   }
-  const { shuffle, seed, epoch } = resolve(options);
-  const order = new Int32Array(size);
+  return order;
+}
+
+/**
+ * The unshuffled sample order `0, 1, ..., size - 1`.
+ *
+ * @param size - Number of samples, a non-negative integer.
+ * @returns A new `Uint32Array` of length `size`.
+ * @throws InputError for a bad `size`.
+ * @example
+ * sequentialOrder(3); // Uint32Array [0, 1, 2]
+ */
+export function sequentialOrder(size: number): Uint32Array {
+  checkSize(size);
+  const order = new Uint32Array(size);
   for (let i = 0; i < size; i++) order[i] = i;
-  if (shuffle) {
-    const random = seedrandom(`${seed}:${epoch}`);
-    for (let i = size - 1; i > 0; i--) {
-      const j = Math.floor(random() * (i + 1));
-      const tmp = order[i];
-      order[i] = order[j];
-      order[j] = tmp;
-    }
-  }
   return order;
 }
 
@@ -82,9 +93,7 @@ export function batchOrder(size: number, options: BatchOptions): Int32Array {
  * countBatches(10, 4, true); // 2
  */
 export function countBatches(size: number, batchSize: number, dropRemainder = false): number {
-  if (!Number.isInteger(size) || size < 0) {
-    throw new InputError(`size must be a non-negative integer, got ${describeValue(size)}`, { argument: 'size', value: size });
-  }
+  checkSize(size);
   checkBatchSize(batchSize);
   return dropRemainder ? Math.floor(size / batchSize) : Math.ceil(size / batchSize);
 }
@@ -92,7 +101,8 @@ export function countBatches(size: number, batchSize: number, dropRemainder = fa
 /**
  * Iterates over one epoch of `set` in mini-batches.
  *
- * Samples are visited in {@link batchOrder}; consecutive runs of `batchSize` of them form a batch
+ * Samples are visited in {@link sequentialOrder}, or in {@link shuffledOrder} of `(seed, epoch)`
+ * with `shuffle`; consecutive runs of `batchSize` of them form a batch
  * (the last one smaller unless `dropRemainder`), so every sample appears exactly once per epoch
  * (with `dropRemainder`, the last `size % batchSize` of the order are skipped).
  *
@@ -113,14 +123,14 @@ export function countBatches(size: number, batchSize: number, dropRemainder = fa
  * }
  */
 export function batches(set: SupervisedSet, options: BatchOptions): Generator<IndexedBatch, void, undefined> {
-  const order = batchOrder(set.size, options);
-  const { batchSize, dropRemainder } = resolve(options);
+  const { batchSize, shuffle, seed, epoch, dropRemainder } = resolve(options);
+  const order = shuffle ? shuffledOrder(set.size, seed, epoch) : sequentialOrder(set.size);
   return generate(set, order, batchSize, dropRemainder);
 }
 
 function* generate(
   set: SupervisedSet,
-  order: Int32Array,
+  order: Uint32Array,
   batchSize: number,
   dropRemainder: boolean,
 ): Generator<IndexedBatch, void, undefined> {
@@ -145,6 +155,27 @@ interface Resolved {
   readonly dropRemainder: boolean;
 }
 
+function checkSize(size: unknown): number {
+  if (typeof size !== 'number' || !Number.isInteger(size) || size < 0) {
+    throw new InputError(`size must be a non-negative integer, got ${describeValue(size)}`, { argument: 'size', value: size });
+  }
+  return size;
+}
+
+function checkSeed(seed: unknown): number {
+  if (typeof seed !== 'number' || !Number.isFinite(seed)) {
+    throw new InputError(`seed must be a finite number, got ${describeValue(seed)}`, { argument: 'seed', value: seed });
+  }
+  return seed;
+}
+
+function checkEpoch(epoch: unknown): number {
+  if (typeof epoch !== 'number' || !Number.isInteger(epoch) || epoch < 0) {
+    throw new InputError(`epoch must be a non-negative integer, got ${describeValue(epoch)}`, { argument: 'epoch', value: epoch });
+  }
+  return epoch;
+}
+
 function checkBatchSize(batchSize: unknown): number {
   if (typeof batchSize !== 'number' || !Number.isInteger(batchSize) || batchSize < 1) {
     throw new InputError(`batchSize must be a positive integer, got ${describeValue(batchSize)}`, {
@@ -164,12 +195,8 @@ function resolve(options: BatchOptions): Resolved {
   if (typeof shuffle !== 'boolean') {
     throw new InputError(`shuffle must be a boolean, got ${describeValue(shuffle)}`, { argument: 'shuffle', value: shuffle });
   }
-  if (typeof seed !== 'number' || !Number.isFinite(seed)) {
-    throw new InputError(`seed must be a finite number, got ${describeValue(seed)}`, { argument: 'seed', value: seed });
-  }
-  if (typeof epoch !== 'number' || !Number.isInteger(epoch) || epoch < 0) {
-    throw new InputError(`epoch must be a non-negative integer, got ${describeValue(epoch)}`, { argument: 'epoch', value: epoch });
-  }
+  checkSeed(seed);
+  checkEpoch(epoch);
   if (typeof dropRemainder !== 'boolean') {
     throw new InputError(`dropRemainder must be a boolean, got ${describeValue(dropRemainder)}`, {
       argument: 'dropRemainder',

@@ -9,7 +9,7 @@ describe('src/data barrel', () => {
       'MinMaxScaler', 'StandardScaler', 'scalerFromJSON', 'DEFAULT_FEATURE_RANGE',
       'difference', 'undifference', 'relativeToLast', 'fromRelative',
       'kerasWindowStarts', 'timeseriesDataset', 'makeWindowSet', 'makeOriginSet',
-      'batches', 'batchOrder', 'countBatches', 'DEFAULT_SHUFFLE_SEED',
+      'batches', 'shuffledOrder', 'sequentialOrder', 'countBatches', 'DEFAULT_SHUFFLE_SEED',
       'parseIsoDate', 'parseNumber', 'readTextSource', 'forwardFill', 'interpolateLinear', 'toDataFrame',
       'inferFrequency', 'futureTimes',
       'parseCsvTextWithWarnings', 'DEFAULT_DELIMITER', 'CSV_DELIMITERS', 'MAX_ABS_VALUE', 'DEFAULT_SOURCE_TIMEOUT_MS',

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { shuffledOrder } from '../../src/data/batches';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { SupervisedSet } from '../../src/data/types';
 import { resolveLstmConfig, type LstmConfig } from '../../src/model/config';
@@ -7,7 +8,6 @@ import { getLearningRate } from '../../src/model/optimizer';
 import { predictSet } from '../../src/model/predict';
 import {
   NonFiniteLossError,
-  permutation,
   trainModel,
   type TrainOptions,
   type TrainProgress,
@@ -269,11 +269,11 @@ describe('trainModel', () => {
   });
 
   it('visits samples in a seeded permutation per epoch, or in order without shuffling', async () => {
-    const p = permutation(50, 7, 1);
+    const p = shuffledOrder(50, 7, 1);
     expect([...p].sort((a, b) => a - b)).toEqual(Array.from({ length: 50 }, (_, i) => i));
-    expect(permutation(50, 7, 1)).toEqual(p);
-    expect(permutation(50, 7, 2)).not.toEqual(p);
-    expect(permutation(50, 8, 1)).not.toEqual(p);
+    expect(shuffledOrder(50, 7, 1)).toEqual(p);
+    expect(shuffledOrder(50, 7, 2)).not.toEqual(p);
+    expect(shuffledOrder(50, 8, 1)).not.toEqual(p);
 
     const seen: number[][] = [];
     const recording = (set: SupervisedSet): SupervisedSet => ({ ...set, fill: (idx, x, y) => (seen.push(Array.from(idx)), set.fill(idx, x, y)) });
@@ -283,7 +283,7 @@ describe('trainModel', () => {
     expect(seen.map((b) => b.length)).toEqual([20, 20, 8]);
     seen.length = 0;
     await trainModel(model, recording(trainSet), undefined, { epochs: 2, batchSize: 48, seed: 9 });
-    expect(seen).toEqual([Array.from(permutation(48, 9, 1)), Array.from(permutation(48, 9, 2))]);
+    expect(seen).toEqual([Array.from(shuffledOrder(48, 9, 1)), Array.from(shuffledOrder(48, 9, 2))]);
     model.dispose();
   });
 
