@@ -13,13 +13,13 @@ import { executeNotebook, type ExecuteNotebookResult } from '../../src/notebook/
 import { readNotebook, sourceText, type CodeCell, type Notebook } from '../../src/notebook/nbformat';
 import type { Parameters } from '../../src/notebook/parameters';
 import { HEADLESS_ENV_VAR } from '../../src/notebook/headless';
-import { PLOTLY_MIME } from '../../src/plot/display';
+import { PLOTLY_MIME } from '../../src/display/display';
 import { fusedKernelLine } from '../helpers/kernel';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const NOTEBOOKS = path.join(ROOT, 'notebooks');
 const NOTEBOOK_FILES = [
-  '01-quickstart.ipynb', '02-co2-forecast.ipynb', '03-multivariate-weather.ipynb', '04-backtest-and-compare.ipynb', '05-many-series.ipynb',
+  '00-lstm-forward-pass.ipynb', '01-quickstart.ipynb', '02-co2-forecast.ipynb', '03-multivariate-weather.ipynb', '04-backtest-and-compare.ipynb', '05-many-series.ipynb',
 ];
 const RUN_TIMEOUT_MS = 240_000;
 
@@ -143,6 +143,21 @@ describe("the library's declarations under tslab's TypeScript", () => {
 });
 
 describe('notebooks run top to bottom with small parameters', () => {
+  it('00-lstm-forward-pass: the seven steps by hand, every gate as a heatmap, the cell state, tfjs and the fused kernel vs the float64 reference', async () => {
+    const { notebook: nb, glue } = await run('00-lstm-forward-pass.ipynb', { epochs: 2, points: 120, lookback: 12, units: 4 });
+    expect(streamOf(cellWith(nb, 'resolveLstmKernel(kernel)')).split('\n')[1]).toBe(fusedKernelLine());
+    expectOneFinalMonitorOutput(cellWith(nb, 'createTrainingMonitor('), /^done · 2 epochs in /);
+    // Step 1 of lstmForward is the step computed equation by equation in the cells above it.
+    expect(streamOf(cellWith(nb, 'lstmForward(sequence, weights)'))).toContain('12 steps; step 1 vs the cells above: |h_1 difference| = 0, |c_1 difference| = 0');
+    // One heatmap per gate, a row per unit (y) and a column per step.
+    const gates = [['Input gate i_t', 'input'], ['Forget gate f_t', 'forget'], ['Candidate state g_t', 'candidate'], ['Output gate o_t', 'output']];
+    for (const [title, name] of gates) expect(figure(nb, title).traces).toEqual([[name, 4]]);
+    expect(figure(nb, 'Cell state c_t').traces).toEqual([['x_t (input)', 12], ...[0, 1, 2, 3].map((j) => [`c_t unit ${j}`, 12])]);
+    // float32 against float64: rounding only (a wrong gate order or activation would be ~1e-1).
+    expect(glue.max_diff_tfjs as number).toBeLessThan(1e-5);
+    expect(glue.max_diff_fused as number).toBeLessThan(1e-5);
+  }, RUN_TIMEOUT_MS);
+
   it('01-quickstart: windows, train and test loss per epoch, predictions', async () => {
     const { notebook: nb, glue } = await run('01-quickstart.ipynb', { epochs: 2, points: 300 });
     // The default path: the fused kernel under the wasm backend, said under the backend line.
