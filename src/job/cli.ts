@@ -8,12 +8,12 @@ import { InputError } from '../errors';
 import { parseBackendName } from '../backend/select';
 import { CALENDAR_FEATURES, type CalendarFeature } from '../data/calendar';
 import { DEFAULT_LEVELS } from '../eval/conformal';
-import { CSV_DELIMITERS, GAP_POLICIES, type CsvDelimiter, type GapPolicy } from '../data/csv';
-import { SHORT_SERIES_POLICIES, type ShortSeriesPolicy } from '../data/panelCsv';
+import { CSV_DELIMITERS, DEFAULT_GAP_POLICY, DEFAULT_MISSING_POLICY, GAP_POLICIES, MISSING_POLICIES, type CsvDelimiter, type GapPolicy } from '../data/csv';
+import { DEFAULT_SHORT_SERIES_POLICY, SHORT_SERIES_POLICIES, type ShortSeriesPolicy } from '../data/panelCsv';
 import { LSTM_MODES, DEFAULT_LSTM_MODE, type LstmMode } from './lstmModel';
 import { DEFAULT_MAX_BYTES } from '../io/boundedRead';
 import { DEFAULT_SOURCE_TIMEOUT_MS } from '../data/source';
-import { DEFAULT_KERNEL, LSTM_KERNEL_CHOICES, type LstmConfig } from '../model/config';
+import { DEFAULT_KERNEL, DEFAULT_SEED, LSTM_KERNEL_CHOICES, type LstmConfig } from '../model/config';
 import { DEFAULT_FORECASTER_TRANSFORM } from '../model/forecaster';
 import { TARGET_TRANSFORMS } from '../model/preprocess';
 
@@ -29,10 +29,6 @@ export const EXIT_INPUT = 2;
 export const EXIT_SIGINT = 130;
 /** Exit code after SIGTERM: 128 + 15. */
 export const EXIT_SIGTERM = 143;
-/** Default `--seed`. */
-export const DEFAULT_CLI_SEED = 42;
-/** Missing-value policies `--missing` accepts. */
-export const MISSING_CHOICES = ['error', 'drop', 'ffill', 'interpolate'] as const;
 
 const DECIMAL_INTEGER = /^[0-9]+$/;
 const DECIMAL_NUMBER = /^(?:[0-9]+\.?[0-9]*|\.[0-9]+)$/;
@@ -161,9 +157,9 @@ export function buildProgram(): Command {
     .option('--id-input', 'global mode: give the LSTM a one-hot input of the series id (a learned embedding per series)')
     .option('--series <a,b>', 'only these series ids, comma-separated (long or wide format; default: every series)', list)
     .option('--time-format <fmt>', 'parse the time column with a date-fns format such as "MMM d yyyy" or "dd.MM.yyyy" (default: ISO 8601 or numbers)')
-    .addOption(new Option('--gaps <policy>', 'missing time stamps in a regular series: error, warn, or fill (insert rows, then apply --missing)').choices([...GAP_POLICIES]).argParser(oneOf('--gaps', GAP_POLICIES)).default('error'))
+    .addOption(new Option('--gaps <policy>', 'missing time stamps in a regular series: error, warn, or fill (insert rows, then apply --missing)').choices([...GAP_POLICIES]).argParser(oneOf('--gaps', GAP_POLICIES)).default(DEFAULT_GAP_POLICY))
     .option('--min-length <n>', 'series shorter than this many rows are refused (or skipped with --short skip)', integer('--min-length', 2))
-    .addOption(new Option('--short <policy>', 'series shorter than --min-length: error or skip (with a warning)').choices([...SHORT_SERIES_POLICIES]).argParser(oneOf('--short', SHORT_SERIES_POLICIES)).default('error'))
+    .addOption(new Option('--short <policy>', 'series shorter than --min-length: error or skip (with a warning)').choices([...SHORT_SERIES_POLICIES]).argParser(oneOf('--short', SHORT_SERIES_POLICIES)).default(DEFAULT_SHORT_SERIES_POLICY))
     .addOption(new Option('--mode <mode>', 'global: one LSTM over every series; local: one LSTM per series').choices([...LSTM_MODES]).argParser(oneOf('--mode', LSTM_MODES)).default(DEFAULT_LSTM_MODE))
     .option('--season <m>', 'seasonal period in rows (MASE, seasonal naive, default lookback)', integer('--season', 1), 1)
     .option('--horizon <h>', 'forecast steps per origin', integer('--horizon', 1), 1)
@@ -187,8 +183,8 @@ export function buildProgram(): Command {
     .option('--epochs <e>', 'maximum training epochs (early stopping usually ends sooner)', integer('--epochs', 1))
     .option('--units <u>', 'LSTM units per layer', integer('--units', 1))
     .option('--layers <n>', 'stacked LSTM layers', integer('--layers', 1))
-    .option('--seed <s>', 'random seed (same seed + same backend => same result)', integer('--seed', 0), DEFAULT_CLI_SEED)
-    .addOption(new Option('--missing <policy>', 'missing values').choices(MISSING_CHOICES).argParser(oneOf('--missing', MISSING_CHOICES)).default('error'))
+    .option('--seed <s>', 'random seed (same seed + same backend => same result)', integer('--seed', 0), DEFAULT_SEED)
+    .addOption(new Option('--missing <policy>', 'missing values').choices([...MISSING_POLICIES]).argParser(oneOf('--missing', MISSING_POLICIES)).default(DEFAULT_MISSING_POLICY))
     .option('--sort', 'sort rows by time first (otherwise unsorted rows are an error)')
     .option('--delimiter <c>', `CSV delimiter: auto (guessed from the header), ",", ";", tab or "|"`, delimiter, 'auto')
     .option('--max-bytes <n>', 'most bytes read from the CSV file or URL', integer('--max-bytes', 1), DEFAULT_MAX_BYTES)

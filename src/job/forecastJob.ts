@@ -14,11 +14,10 @@ import type { SplitIndices } from '../data/split';
 import type { TargetTransform } from '../data/transform';
 import type { TimeSeries } from '../data/types';
 import { alignSteps, forecastCsvLines, futureCsvLines, futureRows } from '../eval/alignment';
-import { writeFileAtomic } from '../report/atomic';
+import { openAtomicDir, tempDirPrefix, TargetExistsError, writeFileAtomic, type AtomicDir } from '../io/atomic';
 import type { MetricSet } from '../eval/metrics';
 import { saveBundle } from '../model/bundle';
 import { DEFAULT_KERNEL, resolveLstmConfig, type LstmConfig } from '../model/config';
-import type { PreprocessingSelection } from '../model/forecaster';
 import { evaluateModels, LSTM_MODEL, type Evaluation } from './evaluate';
 import { DEFAULT_LEVELS } from '../eval/conformal';
 import { INTERVALS_FILE } from './calibrationFile';
@@ -26,9 +25,10 @@ import { checkLevels } from '../eval/intervalMetrics';
 import type { IntervalSummary } from '../eval/intervalScoring';
 import { LstmModel, type LstmMode, type LstmModelOptions } from './lstmModel';
 import type { RefitPolicy } from '../eval/panelBacktest';
-import { resolveLstmKernel, type ResolvedLstmKernel } from '../model/kernel';
+import { resolveLstmKernel } from '../model/kernel';
 import type { TrainProgress } from '../model/train';
 import { buildForecastReport } from './report';
+import type { ForecastJobMetrics, IntervalMetrics, IntervalModelMetrics, JobStage, SeriesMetrics, SplitPart } from './metrics';
 import { LIBRARY } from '../version';
 import { isProcessAlive } from '../io/process';
 
@@ -119,7 +119,7 @@ export interface ForecastJobOptions {
   readonly valStart?: string;
   /** @defaultValue {@link DEFAULT_VAL_FRACTION} */
   readonly valFraction?: number;
-  /** Maximum epochs. @defaultValue `DEFAULT_FORECASTER_EPOCHS` */
+  /** Maximum epochs. @defaultValue `DEFAULT_EPOCHS` (200) */
   readonly epochs?: number;
   /** @defaultValue 42 */
   readonly seed?: number;
@@ -159,137 +159,11 @@ export interface ForecastJobOptions {
   readonly signal?: AbortSignal;
 }
 
-/** `metrics.json`. */
-export interface ForecastJobMetrics {
-  readonly dataset: string;
-  /** Rows of every series together. */
-  readonly rows: number;
-  /** Number of series (1 without `--id` / `--wide`); with `--series`, the selected ones. */
-  readonly series: number;
-  /** The series ids selected with `--series` (as given), or null when every series was used. */
-  readonly series_filter: readonly string[] | null;
-  /** The id column (`--id`), `"(wide)"` for `--wide`, null for one series. */
-  readonly id_column: string | null;
-  /** `global` or `local` (see `--mode`). */
-  readonly mode: LstmMode;
-  /** Calendar encoders the LSTM saw as future-known covariates (`--calendar`). */
-  readonly calendar: readonly string[];
-  /** What the global LSTM saw about each series: one-hot static columns (`--static-inputs`) and the id (`--id-input`). */
-  readonly static_inputs: { readonly columns: readonly string[]; readonly id: boolean };
-  /** The future-known covariates among the features, and the file of their future values (`--future-covariates`), or null. */
-  readonly future_covariates: { readonly file: string; readonly columns: readonly string[] } | null;
-  readonly target: string;
-  readonly features: readonly string[];
-  readonly season: number;
-  readonly horizon: number;
-  readonly lookback: number;
-  readonly target_transform: TargetTransform;
-  /** With `--target-transform auto`: every candidate's validation MASE and the choice; else null. */
-  readonly selection: PreprocessingSelection | null;
-  readonly backend: BackendInfo;
-  /** The LSTM implementation that trained and ran the model (see `resolveLstmKernel`). */
-  readonly kernel: ResolvedLstmKernel;
-  readonly library: { readonly name: string; readonly version: string };
-  readonly split: {
-    readonly train: SplitPart;
-    readonly val: SplitPart;
-    readonly test: SplitPart;
-  };
-  readonly protocol: string;
-  readonly models: Readonly<Record<string, MetricSet>>;
-  readonly by_step: Readonly<Record<string, readonly MetricSet[]>>;
-  /** What each statistical model fitted on the pre-test rows, e.g. `{ ets: 'ETS(M,A,M)' }`. */
-  readonly fitted_models: Readonly<Record<string, string>>;
-  /**
-   * Every model scored on the validation range the same way (rolling origin, statistical models
-   * fitted on the training rows only), or null when the validation range is shorter than the
-   * horizon. The guard compares the LSTM with the others here, never on the test range.
-   */
-  readonly validation: { readonly rows: number; readonly models: Readonly<Record<string, MetricSet>> } | null;
-  /** Plain-language warnings: data gaps, and when the LSTM lost to another model on validation. */
-  readonly warnings: readonly string[];
-  /**
-   * Over the series: the mean and geometric mean of each model's MASE, and the share of series on
-   * which the LSTM's MASE is lower than each other model's. (`models` pools every scored pair.)
-   */
-  readonly aggregate: {
-    readonly mean_mase: Readonly<Record<string, number>>;
-    readonly geometric_mean_mase: Readonly<Record<string, number>>;
-    readonly lstm_wins: Readonly<Record<string, number>>;
-  };
-  /** Per series id: its rows, split, and each model's test metrics and fitted description. */
-  readonly per_series: Readonly<Record<string, SeriesMetrics>>;
-  /** The prediction intervals and how well they covered the test ranges; null when they could not be calibrated. */
-  readonly intervals: IntervalMetrics | null;
-  /** `future.csv`: how many steps past each series' last row, and from which models. */
-  readonly future: { readonly steps: number; readonly models: string };
-  readonly train: {
-    readonly epochs: number;
-    readonly best_epoch: number;
-    readonly stopped_early: boolean;
-    readonly seconds: number;
-    readonly samples_per_second: number;
-    readonly final_learning_rate: number;
-  };
-  /** Seconds spent in each stage before the report was built (`setup`, `load`, `train`, `backtest`). */
-  readonly seconds_by_stage: Readonly<Partial<Record<JobStage, number>>>;
-  readonly seconds_total: number;
-}
-
-/** One series in `metrics.json`'s `per_series`. */
-export interface SeriesMetrics {
-  readonly rows: number;
-  readonly split: { readonly train: SplitPart; readonly val: SplitPart; readonly test: SplitPart };
-  readonly models: Readonly<Record<string, MetricSet>>;
-  readonly fitted_models: Readonly<Record<string, string>>;
-  /** Per model, its intervals' scores on this series' test range (absent without intervals). */
-  readonly intervals?: Readonly<Record<string, IntervalModelMetrics>>;
-}
-
-/** `metrics.json`'s `intervals`. */
-export interface IntervalMetrics {
-  readonly method: string;
-  readonly levels: readonly number[];
-  /** Validation residuals per step that calibrated each model. */
-  readonly calibration_counts: readonly number[];
-  /** Per model, pooled over every series' test pairs. */
-  readonly models: Readonly<Record<string, IntervalModelMetrics & { readonly coverage_by_step: Readonly<Record<string, readonly (number | null)[]>> }>>;
-}
-
-/** One model's interval scores; each record is keyed by level (e.g. `"80"`). null where nothing was scored. */
-export interface IntervalModelMetrics {
-  /** Share of test points inside the interval. */
-  readonly coverage: Readonly<Record<string, number | null>>;
-  /** Mean width divided by the series' MASE scale. */
-  readonly width: Readonly<Record<string, number | null>>;
-  /** Mean interval (Winkler) score divided by the MASE scale. */
-  readonly winkler: Readonly<Record<string, number | null>>;
-  /** Scaled pinball loss over the median and every level's bounds (M5). */
-  readonly pinball: number | null;
-  /** Test points scored per level (for pooling coverage over runs). */
-  readonly pairs: Readonly<Record<string, number>>;
-}
-
-interface SplitPart {
-  readonly rows: number;
-  readonly start: string | number | null;
-  readonly end: string | number | null;
-}
-
 /** Thrown when the job's signal aborts training: nothing is written (the CLI exits 130). */
 export class JobAbortedError extends Error {
   constructor(message: string) {
     super(message);
     this.name = 'JobAbortedError';
-  }
-}
-
-async function exists(path: string): Promise<boolean> {
-  try {
-    await fs.access(path);
-    return true;
-  } catch {
-    return false;
   }
 }
 
@@ -337,15 +211,6 @@ function splitPart(formatTime: (index: number) => string | number | null, range:
   };
 }
 
-/** The stages of {@link runForecastJob}, in order. */
-export const JOB_STAGES = ['setup', 'load', 'train', 'backtest', 'report', 'write'] as const;
-/** A stage of {@link runForecastJob}. */
-export type JobStage = (typeof JOB_STAGES)[number];
-
-/** Where the job writes until the end: a hidden sibling of `out`, renamed to `out` when complete. */
-function tempSiblingName(out: string): string {
-  return `.${basename(out)}.tmp-${process.pid}-${Date.now()}`;
-}
 
 /**
  * The temporary directories this process's running jobs write into. A sibling named after this
@@ -389,7 +254,7 @@ function abortable<T>(work: Promise<T>, signal: AbortSignal | undefined, message
  * @returns The names removed.
  */
 export async function removeStaleTempSiblings(out: string): Promise<string[]> {
-  const prefix = `.${basename(out)}.tmp-`;
+  const prefix = tempDirPrefix(out);
   let names: string[];
   try {
     names = await fs.readdir(dirname(out));
@@ -425,7 +290,7 @@ const WRITE_ERRORS: Readonly<Record<string, string>> = {
  * into: creating it is the only reliable test that `out` will be writable (a read-only mount, a
  * directory without write permission, or a path under a file all fail here, not after training).
  */
-async function prepareOutput(outOption: string, log: (line: string) => void): Promise<{ out: string; tmp: string }> {
+async function prepareOutput(outOption: string, log: (line: string) => void): Promise<{ out: string; output: AtomicDir }> {
   if (typeof outOption !== 'string' || outOption.length === 0 || outOption.includes('\0')) {
     throw new InputError(`--out must be a directory path, got ${describeValue(outOption)}`, { argument: 'out', value: outOption });
   }
@@ -457,10 +322,10 @@ async function prepareOutput(outOption: string, log: (line: string) => void): Pr
     throw new InputError(`the parent of --out ${describeValue(outOption)} ${why}`, { argument: 'out', value: outOption });
   }
   for (const name of await removeStaleTempSiblings(out)) log(`removed ${name}, left behind by a killed run`);
-  const tmp = join(dirname(out), tempSiblingName(out));
+  let output: AtomicDir;
   try {
-    await fs.mkdir(tmp);
-    ownTempDirs.add(tmp);
+    output = await openAtomicDir(out);
+    ownTempDirs.add(output.path);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code ?? '';
     throw new InputError(`cannot write --out ${describeValue(outOption)}: ${WRITE_ERRORS[code] ?? code}`, {
@@ -468,7 +333,7 @@ async function prepareOutput(outOption: string, log: (line: string) => void): Pr
       value: outOption,
     });
   }
-  return { out, tmp };
+  return { out, output };
 }
 
 /**
@@ -548,8 +413,8 @@ export async function runForecastJob(options: ForecastJobOptions): Promise<Forec
     if (signal?.aborted) throw new JobAbortedError(`interrupted during ${stage}; nothing was written to ${options.out}`);
   };
 
-  const { out, tmp } = await prepareOutput(options.out, log);
-  let renamed = false;
+  const { out, output } = await prepareOutput(options.out, log);
+  const tmp = output.path;
   try {
     await options.onStage?.('setup');
     checkAborted();
@@ -640,22 +505,22 @@ export async function runForecastJob(options: ForecastJobOptions): Promise<Forec
         await writeFileAtomic(join(tmp, name), text);
       }
       checkAborted();
-      // rename() would silently replace an empty directory created at `out` meanwhile.
-      if (await exists(out)) {
+      try {
+        await output.commit();
+      } catch (error) {
+        if (!(error instanceof TargetExistsError)) throw error;
         throw new InputError(`output directory ${describeValue(options.out)} appeared during the run; nothing was written`, {
           argument: 'out',
           value: options.out,
         });
       }
-      await fs.rename(tmp, out);
-      renamed = true;
       seconds.write = (Date.now() - stageStart) / 1000;
       return { out, metrics, files: ['model/', 'metrics.json', 'forecast.csv', 'future.csv', 'report.html'], secondsByStage: { ...seconds } };
     } finally {
       lstm.dispose();
     }
   } finally {
-    if (!renamed) await fs.rm(tmp, { recursive: true, force: true });
+    await output.discard();
     ownTempDirs.delete(tmp);
   }
 }

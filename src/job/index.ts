@@ -1,4 +1,5 @@
 export * from './forecastJob';
+export * from './metrics';
 export * from './progress';
 export * from './report';
 export * from './evaluate';

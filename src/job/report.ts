@@ -10,7 +10,7 @@ import { lossFigure } from '../plot/lossFigure';
 import { metricBarsFigure } from '../plot/metricBars';
 import { seriesFigure } from '../plot/seriesFigure';
 import { renderReportHtml, type ReportSection } from '../report/html';
-import type { ForecastJobMetrics, IntervalMetrics } from './forecastJob';
+import type { ForecastJobMetrics, IntervalMetrics } from './metrics';
 import { calibrationFigure } from '../plot/calibrationFigure';
 import { downsampleFigure } from '../plot/downsample';
 

@@ -84,7 +84,7 @@ export interface LstmConfig {
   readonly batchSize: number;
   /**
    * Maximum number of passes over the training set (early stopping may end sooner).
-   * @defaultValue {@link DEFAULT_EPOCHS} (100)
+   * @defaultValue {@link DEFAULT_EPOCHS} (200)
    */
   readonly epochs: number;
   /**
@@ -130,7 +130,7 @@ export const DEFAULT_LEARNING_RATE = 1e-3;
 /** Default {@link LstmConfig.batchSize}. */
 export const DEFAULT_BATCH_SIZE = 32;
 /** Default {@link LstmConfig.epochs}. */
-export const DEFAULT_EPOCHS = 100;
+export const DEFAULT_EPOCHS = 200;
 /** Default {@link LstmConfig.seed}. */
 export const DEFAULT_SEED = 42;
 /** Default {@link LstmConfig.kernel}: the fused kernel wherever it is the faster path. */

@@ -20,8 +20,6 @@ export const DEFAULT_EARLY_STOPPING_PATIENCE = 25;
 export const DEFAULT_REDUCE_LR_PATIENCE = 10;
 /** Default reduce-on-plateau factor. */
 export const DEFAULT_REDUCE_LR_FACTOR = 0.5;
-/** Default maximum epochs of {@link LstmForecaster.fit} (early stopping usually ends sooner). */
-export const DEFAULT_FORECASTER_EPOCHS = 200;
 
 /** Upper bound of {@link defaultLookback}: LSTM cost grows linearly with the lookback. */
 export const MAX_DEFAULT_LOOKBACK = 120;
@@ -63,7 +61,7 @@ export interface ForecasterOptions {
   readonly targetTransform?: TargetTransform | 'auto';
   /** Called before each candidate of `'auto'` is trained (1-based index). */
   readonly onCandidate?: (index: number, count: number, candidate: PreprocessingCandidate) => void;
-  /** Network and training hyper-parameters; `epochs` defaults to {@link DEFAULT_FORECASTER_EPOCHS}. */
+  /** Network and training hyper-parameters; `epochs` defaults to `DEFAULT_EPOCHS` (200; early stopping usually ends sooner). */
   readonly model?: Partial<LstmConfig>;
   /** Epochs without improvement before stopping (best weights restored); `0` disables. @defaultValue {@link DEFAULT_EARLY_STOPPING_PATIENCE} */
   readonly earlyStoppingPatience?: number;
@@ -389,7 +387,7 @@ export class LstmForecaster {
     const horizon = positiveInteger(options.horizon, 'horizon');
     const season = positiveInteger(options.season ?? 1, 'season');
     const lookback = positiveInteger(options.lookback ?? defaultLookback(season, horizon, split.train.end - split.train.start), 'lookback');
-    const config = resolveLstmConfig({ epochs: DEFAULT_FORECASTER_EPOCHS, ...options.model });
+    const config = resolveLstmConfig({ ...options.model });
     const patience = options.earlyStoppingPatience ?? DEFAULT_EARLY_STOPPING_PATIENCE;
     const lrPatience = options.reduceLrPatience ?? DEFAULT_REDUCE_LR_PATIENCE;
 

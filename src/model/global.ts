@@ -15,7 +15,6 @@ import { positiveInteger } from './validate';
 import {
   AUTO_TARGET_TRANSFORMS,
   DEFAULT_EARLY_STOPPING_PATIENCE,
-  DEFAULT_FORECASTER_EPOCHS,
   DEFAULT_FORECASTER_TRANSFORM,
   DEFAULT_REDUCE_LR_FACTOR,
   DEFAULT_REDUCE_LR_PATIENCE,
@@ -294,7 +293,7 @@ interface FitOneOptions extends GlobalForecasterOptions {
 async function fitOne(panel: Panel, series: readonly TimeSeries[], split: PanelSplit, options: FitOneOptions): Promise<GlobalLstmForecaster> {
   const { horizon, season, lookback, targetTransform, calendar } = options;
   const futureCovariates = options.futureCovariates ?? panel.futureCovariates;
-  const config = resolveLstmConfig({ epochs: DEFAULT_FORECASTER_EPOCHS, ...options.model });
+  const config = resolveLstmConfig({ ...options.model });
   const preprocessors: Preprocessor[] = [];
   const { statics } = options;
   const trainParts: WindowPart[] = [];

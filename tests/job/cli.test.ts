@@ -9,7 +9,7 @@ import type { AddressInfo } from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { JOB_STAGES } from '../../src/job/forecastJob';
+import { JOB_STAGES } from '../../src/job/metrics';
 import { ROOT } from '../helpers/runScript';
 
 const HARNESS = path.join(ROOT, 'tests', 'fixtures', 'job', 'stage-harness.ts');

@@ -12,15 +12,14 @@ import { InputError } from '../../src/errors';
 import {
   DEFAULT_TEST_FRACTION,
   DEFAULT_VAL_FRACTION,
-  JOB_STAGES,
   JobAbortedError,
   removeStaleTempSiblings,
   runForecastJob,
-  type JobStage,
   type ForecastJobOptions,
   type ForecastJobResult,
 } from '../../src/job/forecastJob';
-import { loadLstmKernel } from '../../src/kernels/lstm/kernel';
+import { JOB_STAGES, type JobStage } from '../../src/job/metrics';
+import { loadLstmKernel } from '../../src/kernels/lstm/select';
 import { loadBundle } from '../../src/model/bundle';
 import { panelFromSeries } from '../../src/data/panel';
 import { withConformalIntervals } from '../../src/eval/conformal';

@@ -6,7 +6,7 @@ import { localForecaster } from '../../src/eval/localModels';
 import { type Forecaster, lastOrigins, panelForecast } from '../../src/eval/model';
 import { panelBacktest } from '../../src/eval/panelBacktest';
 import type { Evaluation } from '../../src/job/evaluate';
-import type { ForecastJobMetrics } from '../../src/job/forecastJob';
+import type { ForecastJobMetrics } from '../../src/job/metrics';
 import { REPORT_METRICS, buildForecastReport } from '../../src/job/report';
 import type { TrainHistory } from '../../src/model/train';
 import { PLOTLY_LIBRARY_MARKER } from '../../src/report/plotlyEmbed';

@@ -14,7 +14,7 @@ describe('resolveLstmConfig', () => {
       optimizer: 'adam',
       learningRate: 1e-3,
       batchSize: 32,
-      epochs: 100,
+      epochs: 200,
       seed: 42,
       kernel: 'auto',
     });

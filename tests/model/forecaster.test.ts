@@ -4,11 +4,10 @@ import type { SplitIndices } from '../../src/data/split';
 import type { TargetTransform } from '../../src/data/transform';
 import type { TimeSeries } from '../../src/data/types';
 import { FusedLstm } from '../../src/kernels/lstm/fusedLayer';
-import { loadLstmKernel } from '../../src/kernels/lstm/kernel';
-import { resolveLstmConfig } from '../../src/model/config';
+import { loadLstmKernel } from '../../src/kernels/lstm/select';
+import { DEFAULT_EPOCHS, resolveLstmConfig } from '../../src/model/config';
 import { buildLstmModel } from '../../src/model/lstm';
 import {
-  DEFAULT_FORECASTER_EPOCHS,
   LstmForecaster,
   MAX_DEFAULT_LOOKBACK,
   defaultLookback,
@@ -98,8 +97,8 @@ describe('LstmForecaster.fit', () => {
     expect(fitted.model.outputs[0].shape).toEqual([null, 3, 1]);
   });
 
-  it('defaults to DEFAULT_FORECASTER_EPOCHS', () => {
-    expect(DEFAULT_FORECASTER_EPOCHS).toBe(200);
+  it('defaults to DEFAULT_EPOCHS, the one epochs default of the library, the job and the CLI', () => {
+    expect(DEFAULT_EPOCHS).toBe(200);
   });
 
   it('does not mutate the series', async () => {
