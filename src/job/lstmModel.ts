@@ -10,6 +10,7 @@ import type { PanelSplit } from '../data/panelSplit';
 import { type Forecaster, type PanelForecast, type PanelOrigins, lastOrigins, stepTimes } from '../eval/model';
 import { LstmForecaster } from '../model/forecaster';
 import { GlobalLstmForecaster, type GlobalForecasterOptions } from '../model/global';
+import type { ResolvedLstmKernel } from '../model/kernel';
 
 /** `global`: one network over every series; `local`: one network per series. */
 export type LstmMode = 'global' | 'local';
@@ -46,6 +47,8 @@ export class LstmModel implements Forecaster {
   readonly name: string;
   private readonly options: LstmModelOptions;
   private fitted: GlobalLstmForecaster[] = [];
+  /** `options.kernel`, else the kernel the first fit resolved (later fits, e.g. refits, reuse it). */
+  private kernel: ResolvedLstmKernel | undefined;
 
   constructor(options: LstmModelOptions) {
     const mode = options.mode ?? DEFAULT_LSTM_MODE;
@@ -60,6 +63,7 @@ export class LstmModel implements Forecaster {
     }
     this.options = { ...options, mode };
     this.name = options.name ?? 'lstm';
+    this.kernel = options.kernel;
   }
 
   /**
@@ -94,22 +98,29 @@ export class LstmModel implements Forecaster {
     return this.fitted;
   }
 
-  /** Trains (or retrains) the network(s); see `GlobalLstmForecaster.fit`. */
+  /**
+   * Trains (or retrains) the network(s); see `GlobalLstmForecaster.fit`. The LSTM kernel is
+   * `options.kernel` when given (the job passes the one it resolved and logged), else resolved
+   * from `options.model.kernel` by the first fit, once for every series and candidate, and kept
+   * for later fits (the refits of a backtest).
+   */
   async fit(panel: Panel, split: PanelSplit): Promise<void> {
     this.dispose();
     if (this.mode === 'global' && panel.ids.length > 1) {
       if (this.options.lookback === 'auto') {
         throw new InputError("lookback 'auto' needs one series or mode 'local'; give the global model a number", { argument: 'lookback', value: 'auto' });
       }
-      this.fitted = [await GlobalLstmForecaster.fit(panel, split, { ...this.options, lookback: this.options.lookback as number | undefined })];
+      this.fitted = [await GlobalLstmForecaster.fit(panel, split, { ...this.options, kernel: this.kernel, lookback: this.options.lookback as number | undefined })];
+      this.kernel = this.fitted[0].kernel;
       return;
     }
     const fitted: GlobalLstmForecaster[] = [];
     try {
       for (let i = 0; i < panel.ids.length; i++) {
         this.options.onSeries?.(i + 1, panel.ids.length, panel.ids[i]);
-        const options = { ...this.options, futureCovariates: this.options.futureCovariates ?? panel.futureCovariates };
+        const options = { ...this.options, futureCovariates: this.options.futureCovariates ?? panel.futureCovariates, kernel: this.kernel };
         const network = await fitSeries(panel.ids[i], panelSeries(panel, i), split[i], options);
+        this.kernel = network.kernel;
         fitted.push(network);
         if (network.history?.aborted) break;
       }

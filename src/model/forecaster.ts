@@ -12,7 +12,7 @@ import { buildLstmModel, type ModelShape } from './lstm';
 import { predictSet } from './predict';
 import { futureStamps } from './futureKnown';
 import { fitPreprocessor, Preprocessor, type FutureValues, type ModelColumns } from './preprocess';
-import { trainModel, type TrainHistory, type TrainProgress } from './train';
+import { trainModel, type TrainHistory, type TrainOptions, type TrainProgress } from './train';
 
 /** Default early-stopping patience, in epochs without a validation-loss improvement. */
 export const DEFAULT_EARLY_STOPPING_PATIENCE = 25;
@@ -75,6 +75,12 @@ export interface ForecasterOptions {
   readonly signal?: AbortSignal;
   /** Backend in use, recorded in the bundle manifest (the LSTM kernel is recorded too, always). */
   readonly backend?: BackendInfo;
+  /**
+   * The LSTM kernel, already resolved from `model.kernel` (as the job does, to log it before the
+   * data loads), so that the fit does not decide again; its `requested` must be `model.kernel`.
+   * @defaultValue `resolveLstmKernel(model.kernel, { dropout })`, once per fit (not per candidate)
+   */
+  readonly kernel?: ResolvedLstmKernel;
   /**
    * Calendar encoders given to the network as future-known inputs: the model computes them from
    * the time stamps (a date series only), for the forecast rows too, so that `forecast` can
@@ -324,10 +330,12 @@ export class LstmForecaster {
    * transform: a reloaded bundle forecasts exactly as this one). Without validation rows the
    * first candidate is kept. Ties keep the earlier candidate.
    *
-   * The LSTM layers follow `options.model.kernel` (default `'auto'`: the fused kernel on CPU
-   * backends, see `resolveLstmKernel`); the decision is recorded as `kernel` and `spec.kernel`.
+   * The LSTM layers follow `options.kernel` when given, else `options.model.kernel` (default
+   * `'auto'`: the fused kernel on CPU backends, see `resolveLstmKernel`), resolved once for all
+   * candidates; the decision is recorded as `kernel` and `spec.kernel`.
    *
-   * @throws InputError for bad options, or too few rows for the lookback, horizon and split.
+   * @throws InputError for bad options (among them an `options.kernel` resolved for another
+   *   choice than `model.kernel`), or too few rows for the lookback, horizon and split.
    */
   static async fit(series: TimeSeries, split: SplitIndices, options: ForecasterOptions): Promise<LstmForecaster> {
     const transform = options.targetTransform ?? DEFAULT_FORECASTER_TRANSFORM;
@@ -347,10 +355,13 @@ export class LstmForecaster {
     const count = candidates.length + (shorter === null ? 0 : 1);
     const scores: CandidateScore[] = [];
     let best: { forecaster: LstmForecaster; score: number; candidate: PreprocessingCandidate } | null = null;
+    // Resolved by the first candidate's fit (unless given), then reused: one decision per fit.
+    let kernel = options.kernel;
     for (let i = 0; i < count; i++) {
       const candidate: PreprocessingCandidate = i < candidates.length ? candidates[i] : { targetTransform: best!.candidate.targetTransform, lookback: shorter! };
       options.onCandidate?.(i + 1, count, candidate);
-      const fitted = await LstmForecaster.fitOne(series, split, { ...options, ...candidate });
+      const fitted = await LstmForecaster.fitOne(series, split, { ...options, ...candidate, kernel });
+      kernel = fitted.kernel;
       const history = fitted.history!;
       if (history.aborted) {
         best?.forecaster.dispose();
@@ -379,18 +390,12 @@ export class LstmForecaster {
     return new LstmForecaster(f.model, f.preprocessor, { ...f.spec, selection }, f.kernel);
   }
 
-  private static async fitOne(
-    series: TimeSeries,
-    split: SplitIndices,
-    options: Omit<ForecasterOptions, 'lookback'> & { readonly targetTransform: TargetTransform; readonly lookback?: number },
-  ): Promise<LstmForecaster> {
+  /** One training run: the preprocessing, windows and network of one candidate. */
+  private static async fitOne(series: TimeSeries, split: SplitIndices, options: FitOneOptions): Promise<LstmForecaster> {
     const horizon = positiveInteger(options.horizon, 'horizon');
     const season = positiveInteger(options.season ?? 1, 'season');
     const lookback = positiveInteger(options.lookback ?? defaultLookback(season, horizon, split.train.end - split.train.start), 'lookback');
     const config = resolveLstmConfig({ ...options.model });
-    const patience = options.earlyStoppingPatience ?? DEFAULT_EARLY_STOPPING_PATIENCE;
-    const lrPatience = options.reduceLrPatience ?? DEFAULT_REDUCE_LR_PATIENCE;
-
     const preprocessor = fitPreprocessor(series, split.train, {
       targetTransform: options.targetTransform,
       calendar: options.calendar,
@@ -399,68 +404,18 @@ export class LstmForecaster {
     });
     checkLeadWindow(preprocessor, lookback, horizon);
     const columns = preprocessor.columns(series);
-    const firstOrigin = columns.firstValidRow + lookback - 1;
-    const trainSet = windowSet(columns, { lookback, horizon, firstOrigin, targetEnd: split.train.end });
-    const needed = firstOrigin + horizon + 1;
-    if (trainSet === null || trainSet.size < 1) {
-      throw new InputError(
-        `too few training rows for lookback ${lookback} and horizon ${horizon}: the training range has ` +
-          `${split.train.end - split.train.start} rows, at least ${needed} are needed`,
-        { lookback, horizon, trainRows: split.train.end - split.train.start },
-      );
-    }
-    const valSet =
-      split.val.end > split.val.start
-        ? windowSet(columns, {
-            lookback,
-            horizon,
-            firstOrigin: Math.max(firstOrigin, split.val.start - 1),
-            targetEnd: split.val.end,
-          })
-        : null;
-    const val = valSet !== null && valSet.size > 0 ? valSet : undefined;
-
-    const shape: ModelShape = {
-      lookback,
-      numFeatures: columns.inputs.length,
-      horizon,
-      numTargets: columns.targets.length,
-    };
-    const kernel = resolveLstmKernel(config.kernel, { dropout: config.dropout > 0 || config.recurrentDropout > 0 });
+    const windows = fitWindows(columns, split, lookback, horizon);
+    const kernel = resolveFitKernel(config, options.kernel);
     // The resolved kernel, so that the model has the layers that `kernel` records.
-    const model = buildLstmModel({ ...config, kernel: kernel.kernel }, shape);
-    const spec: Omit<ForecasterSpec, 'history'> = {
-      lookback,
-      horizon,
-      season,
-      preprocessor: preprocessor.toJSON(),
-      config,
-      split,
-      backend: options.backend ?? null,
-      kernel,
-      selection: null,
-      data: {
-        source: series.source,
-        timeColumn: series.timeColumn,
-        timeKind: series.timeKind,
-        targets: [...series.targets],
-        features: [...series.features],
-        rows: series.length,
-      },
-    };
+    const model = buildLstmModel({ ...config, kernel: kernel.kernel }, windows.shape);
+    const spec = fitSpec(series, split, { lookback, horizon, season, preprocessor, config, kernel, backend: options.backend });
     try {
       const checkpoint = options.checkpoint;
-      const history = await trainModel(model, trainSet, val, {
-        epochs: config.epochs,
-        batchSize: config.batchSize,
-        seed: config.seed,
-        earlyStopping: patience > 0 ? { patience, restoreBestWeights: true } : false,
-        reduceLrOnPlateau: lrPatience > 0 ? { patience: lrPatience, factor: DEFAULT_REDUCE_LR_FACTOR } : false,
+      const history = await trainModel(model, windows.train, windows.val, {
+        ...trainingOptions(config, options),
         checkpoint: checkpoint
           ? (m, epoch, loss) => checkpoint(new LstmForecaster(m, preprocessor, { ...spec, history: null }, kernel), epoch, loss)
           : undefined,
-        onProgress: options.onProgress,
-        signal: options.signal,
       });
       return new LstmForecaster(model, preprocessor, { ...spec, history }, kernel);
     } catch (error) {
@@ -587,6 +542,129 @@ export function disposeModel(model: tf.LayersModel): void {
   const optimizer = model.optimizer as tf.Optimizer | undefined;
   model.dispose();
   optimizer?.dispose();
+}
+
+/** Options of one training run of {@link LstmForecaster.fit} (one candidate). */
+interface FitOneOptions extends Omit<ForecasterOptions, 'lookback'> {
+  readonly targetTransform: TargetTransform;
+  readonly lookback?: number;
+}
+
+/** The training and validation windows of one run, and the network shape they need. */
+interface FitWindows {
+  readonly train: SupervisedSet;
+  /** Undefined when `split.val` gives no window (training then monitors the training loss). */
+  readonly val: SupervisedSet | undefined;
+  readonly shape: ModelShape;
+}
+
+/**
+ * Windows whose targets lie in `split.train` (training) and in `split.val` (validation; origins
+ * from `val.start - 1`), all starting at the first row the preprocessed columns define.
+ * @throws InputError when the training range yields no window, naming lookback, horizon and rows.
+ */
+function fitWindows(columns: ModelColumns, split: SplitIndices, lookback: number, horizon: number): FitWindows {
+  const firstOrigin = columns.firstValidRow + lookback - 1;
+  const train = windowSet(columns, { lookback, horizon, firstOrigin, targetEnd: split.train.end });
+  if (train === null || train.size < 1) {
+    const trainRows = split.train.end - split.train.start;
+    throw new InputError(
+      `too few training rows for lookback ${lookback} and horizon ${horizon}: the training range has ` +
+        `${trainRows} rows, at least ${firstOrigin + horizon + 1} are needed`,
+      { lookback, horizon, trainRows },
+    );
+  }
+  const val =
+    split.val.end > split.val.start
+      ? windowSet(columns, { lookback, horizon, firstOrigin: Math.max(firstOrigin, split.val.start - 1), targetEnd: split.val.end })
+      : null;
+  return {
+    train,
+    val: val !== null && val.size > 0 ? val : undefined,
+    shape: { lookback, numFeatures: columns.inputs.length, horizon, numTargets: columns.targets.length },
+  };
+}
+
+/** The spec of a fitted one-series forecaster, but for its training history. */
+function fitSpec(
+  series: TimeSeries,
+  split: SplitIndices,
+  parts: {
+    lookback: number;
+    horizon: number;
+    season: number;
+    preprocessor: Preprocessor;
+    config: LstmConfig;
+    kernel: ResolvedLstmKernel;
+    backend: BackendInfo | undefined;
+  },
+): Omit<ForecasterSpec, 'history'> {
+  return {
+    lookback: parts.lookback,
+    horizon: parts.horizon,
+    season: parts.season,
+    preprocessor: parts.preprocessor.toJSON(),
+    config: parts.config,
+    split,
+    backend: parts.backend ?? null,
+    kernel: parts.kernel,
+    selection: null,
+    data: {
+      source: series.source,
+      timeColumn: series.timeColumn,
+      timeKind: series.timeKind,
+      targets: [...series.targets],
+      features: [...series.features],
+      rows: series.length,
+    },
+  };
+}
+
+/**
+ * The LSTM kernel of a training run: `given` when the caller resolved it already, else
+ * `resolveLstmKernel(config.kernel)` (noting dropout, which trains on the stock code).
+ * @param config - The resolved network config.
+ * @param given - `ForecasterOptions.kernel`, or undefined.
+ * @returns `given` itself, or the new decision.
+ * @throws InputError when `given` was resolved for another choice than `config.kernel`.
+ * @internal shared with the global forecaster.
+ * @example
+ * resolveFitKernel(resolveLstmConfig({ kernel: 'stock' }), undefined).summary; // => 'kernel: stock (requested)'
+ */
+export function resolveFitKernel(config: LstmConfig, given: ResolvedLstmKernel | undefined): ResolvedLstmKernel {
+  if (given === undefined) return resolveLstmKernel(config.kernel, { dropout: config.dropout > 0 || config.recurrentDropout > 0 });
+  if (given.requested !== config.kernel) {
+    throw new InputError(
+      `kernel.requested must be model.kernel (${describeValue(config.kernel)}), got ${describeValue(given.requested)}`,
+      { argument: 'kernel', value: given.requested },
+    );
+  }
+  return given;
+}
+
+/**
+ * The options of a training run (`trainModel`): the config's epochs, batch size and seed, early
+ * stopping (best weights restored) and reduce-LR on plateau with the patiences of `options`
+ * (`0` disables each), progress and abort; no checkpoint.
+ * @internal shared with the global forecaster.
+ * @example
+ * trainingOptions(resolveLstmConfig({}), { earlyStoppingPatience: 0 }).earlyStopping; // => false
+ */
+export function trainingOptions(
+  config: LstmConfig,
+  options: Pick<ForecasterOptions, 'earlyStoppingPatience' | 'reduceLrPatience' | 'onProgress' | 'signal'>,
+): TrainOptions {
+  const patience = options.earlyStoppingPatience ?? DEFAULT_EARLY_STOPPING_PATIENCE;
+  const lrPatience = options.reduceLrPatience ?? DEFAULT_REDUCE_LR_PATIENCE;
+  return {
+    epochs: config.epochs,
+    batchSize: config.batchSize,
+    seed: config.seed,
+    earlyStopping: patience > 0 ? { patience, restoreBestWeights: true } : false,
+    reduceLrOnPlateau: lrPatience > 0 ? { patience: lrPatience, factor: DEFAULT_REDUCE_LR_FACTOR } : false,
+    onProgress: options.onProgress,
+    signal: options.signal,
+  };
 }
 
 function windowSet(

@@ -14,10 +14,7 @@ import { resolveLstmConfig } from './config';
 import { positiveInteger } from './validate';
 import {
   AUTO_TARGET_TRANSFORMS,
-  DEFAULT_EARLY_STOPPING_PATIENCE,
   DEFAULT_FORECASTER_TRANSFORM,
-  DEFAULT_REDUCE_LR_FACTOR,
-  DEFAULT_REDUCE_LR_PATIENCE,
   type CandidateScore,
   type Forecast,
   type ForecasterOptions,
@@ -28,9 +25,11 @@ import {
   checkLeadWindow,
   defaultLookback,
   disposeModel,
+  resolveFitKernel,
+  trainingOptions,
   validationScore,
 } from './forecaster';
-import { resolveLstmKernel, type ResolvedLstmKernel } from './kernel';
+import type { ResolvedLstmKernel } from './kernel';
 import { buildLstmModel, type ModelShape } from './lstm';
 import { fitPreprocessor, type FutureValues, type Preprocessor, type StaticInputs } from './preprocess';
 import { encodeStatics } from './staticInputs';
@@ -160,6 +159,9 @@ export class GlobalLstmForecaster {
    * training windows have every target row in `split[i].train`; its validation windows have every
    * target row in `split[i].val`. No window mixes two series.
    *
+   * The LSTM kernel is `options.kernel` when given, else resolved from `options.model.kernel`
+   * once for all candidates (see `LstmForecaster.fit`).
+   *
    * @param panel - The panel; not modified.
    * @param split - One split per series (see `splitPanel`).
    * @param options - See {@link GlobalForecasterOptions}.
@@ -184,10 +186,13 @@ export class GlobalLstmForecaster {
     const candidates = hasVal ? all : all.slice(0, 1);
     const scores: CandidateScore[] = [];
     let best: { forecaster: GlobalLstmForecaster; score: number; candidate: PreprocessingCandidate } | null = null;
+    // Resolved by the first candidate's fit (unless given), then reused: one decision per fit.
+    let kernel = options.kernel;
     for (let c = 0; c < candidates.length; c++) {
       const candidate = candidates[c];
       options.onCandidate?.(c + 1, candidates.length, candidate);
-      const fitted = await fitOne(panel, series, split, { ...options, horizon, season, lookback, targetTransform: candidate.targetTransform, statics });
+      const fitted = await fitOne(panel, series, split, { ...options, horizon, season, lookback, targetTransform: candidate.targetTransform, statics, kernel });
+      kernel = fitted.kernel;
       const history = fitted.history!;
       if (history.aborted) {
         best?.forecaster.dispose();
@@ -329,20 +334,10 @@ async function fitOne(panel: Panel, series: readonly TimeSeries[], split: PanelS
   const valSet = valParts.length > 0 ? makeJoinedWindowSet(valParts, { lookback, horizon, anchor }) : undefined;
   const first = series[0];
   const shape: ModelShape = { lookback, numFeatures: preprocessors[0].numInputs, horizon, numTargets: first.targets.length };
-  const kernel = resolveLstmKernel(config.kernel, { dropout: config.dropout > 0 || config.recurrentDropout > 0 });
+  const kernel = resolveFitKernel(config, options.kernel);
   const model = buildLstmModel({ ...config, kernel: kernel.kernel }, shape);
-  const patience = options.earlyStoppingPatience ?? DEFAULT_EARLY_STOPPING_PATIENCE;
-  const lrPatience = options.reduceLrPatience ?? DEFAULT_REDUCE_LR_PATIENCE;
   try {
-    const history = await trainModel(model, trainSet, valSet !== undefined && valSet.size > 0 ? valSet : undefined, {
-      epochs: config.epochs,
-      batchSize: config.batchSize,
-      seed: config.seed,
-      earlyStopping: patience > 0 ? { patience, restoreBestWeights: true } : false,
-      reduceLrOnPlateau: lrPatience > 0 ? { patience: lrPatience, factor: DEFAULT_REDUCE_LR_FACTOR } : false,
-      onProgress: options.onProgress,
-      signal: options.signal,
-    });
+    const history = await trainModel(model, trainSet, valSet !== undefined && valSet.size > 0 ? valSet : undefined, trainingOptions(config, options));
     const shared: ForecasterSpec = {
       lookback,
       horizon,

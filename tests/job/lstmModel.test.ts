@@ -3,6 +3,8 @@ import { makePanel, type Panel } from '../../src/data/panel';
 import { splitPanel } from '../../src/data/panelSplit';
 import type { TimeSeries } from '../../src/data/types';
 import { LstmModel } from '../../src/job/lstmModel';
+import { resolveLstmKernel } from '../../src/model/kernel';
+import { kernelDecisions } from '../helpers/kernelDecisions';
 import { expectInputErrorAsync } from '../helpers/expectInputError';
 import { useBackend } from '../model/helpers';
 
@@ -77,5 +79,27 @@ describe('LstmModel', () => {
     await expectInputErrorAsync(() => global.forecastAt(panel, [[60], []], 4), 'horizon must be an integer in [1, 3] (the trained horizon), got 4');
     await expectInputErrorAsync(() => new LstmModel(base).forecast(panel, 2), 'the LSTM model must be fitted before it forecasts');
     expect(() => new LstmModel({ ...base, mode: 'both' as never })).toThrow("mode must be one of 'global', 'local', got \"both\"");
+  });
+});
+
+describe('LstmModel: the LSTM kernel', () => {
+  const quick = { ...base, model: { ...base.model, epochs: 1 } };
+
+  it('is decided once, by the first fit, for every series and later refit', async () => {
+    const model = new LstmModel({ ...quick, mode: 'local' });
+    expect(await kernelDecisions(async () => {
+      await model.fit(panel, split);
+      await model.fit(panel, split);
+    })).toBe(1);
+    expect(model.networks.map((n) => n.kernel)).toEqual([model.networks[0].kernel, model.networks[0].kernel]);
+    model.dispose();
+  });
+
+  it.each(['global', 'local'] as const)('is not decided again when given resolved (%s)', async (mode) => {
+    const kernel = resolveLstmKernel('auto');
+    const model = new LstmModel({ ...quick, mode, kernel });
+    expect(await kernelDecisions(() => model.fit(panel, split))).toBe(0);
+    for (const network of model.networks) expect(network.kernel).toBe(kernel);
+    model.dispose();
   });
 });

@@ -6,6 +6,7 @@ import type { TimeSeries } from '../../src/data/types';
 import { FusedLstm } from '../../src/kernels/lstm/fusedLayer';
 import { loadLstmKernel } from '../../src/kernels/lstm/select';
 import { DEFAULT_EPOCHS, resolveLstmConfig } from '../../src/model/config';
+import { resolveLstmKernel } from '../../src/model/kernel';
 import { buildLstmModel } from '../../src/model/lstm';
 import {
   LstmForecaster,
@@ -14,6 +15,7 @@ import {
   type ForecasterOptions,
 } from '../../src/model/forecaster';
 import { expectInputError, expectInputErrorAsync, useBackend, weightValues, makeSeries } from './helpers';
+import { kernelDecisions } from '../helpers/kernelDecisions';
 
 
 function withValues(series: TimeSeries, change: (name: string, values: Float64Array) => void): TimeSeries {
@@ -362,5 +364,36 @@ describe('LstmForecaster.forecast', () => {
     const atTest = f.forecastAt(trend, [85, 95]);
     expect(Math.min(...atTest[0], ...atTest[1])).toBeGreaterThan(trainMax);
     f.dispose();
+  });
+});
+
+describe('LstmForecaster.fit: the LSTM kernel', () => {
+  it('is decided once per fit, however many candidates are trained', async () => {
+    let f: LstmForecaster | undefined;
+    const decisions = await kernelDecisions(async () => {
+      f = await LstmForecaster.fit(series, split, { horizon: 3, season: 12, lookback: 'auto', model: { ...small, epochs: 1 } });
+    });
+    expect(f!.spec.selection!.candidates.length).toBe(5);
+    expect(decisions).toBe(1);
+    f!.dispose();
+  });
+
+  it('is not decided again when given resolved (as the job does): the same model, bit for bit', async () => {
+    const kernel = resolveLstmKernel('auto');
+    let f: LstmForecaster | undefined;
+    expect(await kernelDecisions(async () => {
+      f = await LstmForecaster.fit(series, split, { ...options, kernel });
+    })).toBe(0);
+    expect(f!.kernel).toBe(kernel);
+    expect(f!.spec.kernel).toBe(kernel);
+    expect(f!.forecastAt(series, [95, 110])).toEqual(fitted.forecastAt(series, [95, 110]));
+    f!.dispose();
+  });
+
+  it('rejects a kernel resolved for another choice than model.kernel', async () => {
+    await expectInputErrorAsync(
+      () => LstmForecaster.fit(series, split, { ...options, kernel: resolveLstmKernel('stock') }),
+      'kernel.requested must be model.kernel ("auto"), got "stock"',
+    );
   });
 });

@@ -9,6 +9,8 @@ import { loadBundle, loadPanelBundle, saveBundle } from '../../src/model/bundle'
 import { GlobalLstmForecaster } from '../../src/model/global';
 import { LstmForecaster } from '../../src/model/forecaster';
 import { expectInputError, expectInputErrorAsync, makeSeries, useBackend } from './helpers';
+import { resolveLstmKernel } from '../../src/model/kernel';
+import { kernelDecisions } from '../helpers/kernelDecisions';
 
 const N = 120;
 /** The same seasonal shape at two very different levels and spreads. */
@@ -198,5 +200,28 @@ describe('global bundles', () => {
     } finally {
       await fs.rm(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('GlobalLstmForecaster.fit: the LSTM kernel', () => {
+  const quick = { ...options, targetTransform: 'auto', model: { ...options.model, epochs: 1 } } as const;
+
+  it('is decided once per fit, however many candidates are trained', async () => {
+    let f: GlobalLstmForecaster | undefined;
+    expect(await kernelDecisions(async () => {
+      f = await GlobalLstmForecaster.fit(panel, split, quick);
+    })).toBe(1);
+    expect(f!.spec.shared.selection!.candidates.length).toBe(4);
+    f!.dispose();
+  });
+
+  it('is not decided again when given resolved', async () => {
+    const kernel = resolveLstmKernel('auto');
+    let f: GlobalLstmForecaster | undefined;
+    expect(await kernelDecisions(async () => {
+      f = await GlobalLstmForecaster.fit(panel, split, { ...quick, kernel });
+    })).toBe(0);
+    expect([f!.kernel, f!.spec.shared.kernel]).toEqual([kernel, kernel]);
+    f!.dispose();
   });
 });
