@@ -45,15 +45,18 @@ export interface QueueRequest {
   readonly cwd?: string;
   /** `--artifacts`. */
   readonly artifacts?: string;
-  readonly execute: {
-    readonly kernelName?: string;
-    readonly executionTimeoutS?: number;
-    readonly startTimeoutS?: number;
-    readonly reportMode?: boolean;
-    readonly prepareOnly?: boolean;
-    /** `--html-pages`. */
-    readonly html?: boolean;
-  };
+  readonly execute: QueueRunOptions;
+}
+
+/** Runner options that travel with each queued run (the CLI's `--kernel`, `--execution-timeout`, ...). */
+export interface QueueRunOptions {
+  readonly kernelName?: string;
+  readonly executionTimeoutS?: number;
+  readonly startTimeoutS?: number;
+  readonly reportMode?: boolean;
+  readonly prepareOnly?: boolean;
+  /** Also render the executed notebook as a standalone HTML page and return it (`--html-pages`). */
+  readonly html?: boolean;
 }
 
 /**

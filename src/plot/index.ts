@@ -3,13 +3,13 @@
  * is `src/display`'s job, embedding them in HTML pages `src/report`'s; this folder imports neither.
  */
 export type { PlotlyFigure, PlotlyTrace } from './figure';
-export type { TimeInput, TimeKind, NumericInput, IndexRange, NamedValues, IntervalBand } from './types';
+export type { TimeInput, TimeKind, NumericInput, NamedValues, IntervalBand } from './types';
 export { calibrationFigure } from './calibrationFigure';
 export { DEFAULT_MAX_POINTS, downsampleFigure, keptIndices } from './downsample';
 export type { DownsampledFigure } from './downsample';
 export type { CalibrationFigureOptions, CoverageLine } from './calibrationFigure';
 export { seriesFigure, DEFAULT_SERIES_Y_TITLE } from './seriesFigure';
-export type { SeriesFigureOptions, SplitRanges } from './seriesFigure';
+export type { SeriesFigureOptions } from './seriesFigure';
 export { forecastFigure, DEFAULT_ACTUAL_NAME, DEFAULT_FORECAST_Y_TITLE } from './forecastFigure';
 export type { ForecastFigureOptions, ForecastFan } from './forecastFigure';
 export { futureFigure, DEFAULT_HISTORY_NAME } from './futureFigure';

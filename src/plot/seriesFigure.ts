@@ -1,17 +1,11 @@
 import type { PlotlyFigure, PlotlyTrace } from './figure';
-import type { IndexRange, NamedValues, TimeInput, TimeKind } from './types';
+import type { Range, SplitIndices } from '../data/split';
+import type { NamedValues, TimeInput, TimeKind } from './types';
 import { DEFAULT_TIME_KIND, toAxisTimes } from './time';
 import { assertLength, assertName, assertOptionalTitle, toPlotValues } from './values';
 import { axis, baseLayout, colorAt, REGION_COLORS } from './style';
 import { indexSpan, shadedRect, spanLabel } from './regions';
 import { InputError, describeValue } from '../errors';
-
-/** Chronological train / validation / test split as half-open index ranges `[start, end)`. */
-export interface SplitRanges {
-  readonly train: IndexRange;
-  readonly val: IndexRange;
-  readonly test: IndexRange;
-}
 
 /** Options of {@link seriesFigure}. */
 export interface SeriesFigureOptions {
@@ -25,7 +19,7 @@ export interface SeriesFigureOptions {
   /** One line per entry, each with `time.length` values; at least one. */
   readonly series: ReadonlyArray<NamedValues>;
   /** Optional split to shade; empty ranges are not drawn. */
-  readonly split?: SplitRanges;
+  readonly split?: SplitIndices;
   /** Figure title. */
   readonly title?: string;
   /**
@@ -100,12 +94,12 @@ export function seriesFigure(options: SeriesFigureOptions): PlotlyFigure {
   return { data, layout };
 }
 
-function validateSplit(split: SplitRanges, n: number): void {
+function validateSplit(split: SplitIndices, n: number): void {
   let previousEnd = 0;
   let previousName = '';
   for (const key of ['train', 'val', 'test'] as const) {
     const range: unknown = (split as unknown as Record<string, unknown>)[key];
-    const r = range as Partial<IndexRange> | undefined;
+    const r = range as Partial<Range> | undefined;
     const ok =
       r !== undefined &&
       r !== null &&
@@ -120,7 +114,7 @@ function validateSplit(split: SplitRanges, n: number): void {
         { argument: `split.${key}`, value: range },
       );
     }
-    const { start, end } = r as IndexRange;
+    const { start, end } = r as Range;
     if (start < previousEnd) {
       throw new InputError(
         `split.${key}.start must be >= split.${previousName}.end (${previousEnd}): ranges must be chronological and disjoint, got ${start}`,

@@ -16,12 +16,6 @@ export type TimeInput = ReadonlyArray<number | string> | Float64Array;
 /** Numeric values; `NaN` marks a missing value where a function allows it. */
 export type NumericInput = ReadonlyArray<number> | Float64Array | Float32Array;
 
-/** A half-open index range `[start, end)` into a series: `start` included, `end` excluded. */
-export interface IndexRange {
-  readonly start: number;
-  readonly end: number;
-}
-
 /** A named series of values, aligned index by index with a time axis. */
 export interface NamedValues {
   /** Legend label, non-empty. */

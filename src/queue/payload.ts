@@ -6,20 +6,13 @@
 import type { Notebook } from '../notebook/nbformat';
 import type { Parameters } from '../notebook/parameters';
 import type { RunFields } from '../notebook/batch';
+import type { QueueRunOptions } from '../notebook/cli';
 
 /** The payload format; a worker refuses other versions. */
 export const PAYLOAD_VERSION = 1;
 
-/** Runner options that travel with a notebook job (the CLI's `--kernel`, `--execution-timeout`, ...). */
-export interface NotebookRunOptions {
-  readonly kernelName?: string;
-  readonly executionTimeoutS?: number;
-  readonly startTimeoutS?: number;
-  readonly reportMode?: boolean;
-  readonly prepareOnly?: boolean;
-  /** Also render the executed notebook as a standalone HTML page and return it (`--html-pages`). */
-  readonly html?: boolean;
-}
+/** Runner options that travel with a notebook job: the command line's {@link QueueRunOptions}. */
+export type NotebookRunOptions = QueueRunOptions;
 
 /** A notebook run: the notebook's JSON and its parameters go over the network, not a path. */
 export interface NotebookJobData {
