@@ -771,6 +771,19 @@ export function resolveCsvOptions(options: LoadCsvOptions): ResolvedCsvOptions {
     timeFormat,
     gaps = DEFAULT_GAP_POLICY,
   } = options;
+  checkColumnSelection(time, id, targets, features);
+  checkPolicies(missing, sort, minRows, delimiter, gaps);
+  const format = timeFormat === undefined ? null : checkTimeFormat(timeFormat);
+  return { time, id: id ?? null, targets, features, missing, sort, minRows, delimiter, timeFormat: format, gaps };
+}
+
+/** Checks the `time`, `id`, `targets` and `features` columns: named, at least one target, none selected twice. */
+function checkColumnSelection(
+  time: string,
+  id: string | undefined,
+  targets: readonly string[],
+  features: readonly string[],
+): void {
   if (typeof time !== 'string' || time.length === 0) {
     throw new InputError(`options.time must be a non-empty column name, got ${describeValue(time)}`, {
       argument: 'time',
@@ -807,6 +820,10 @@ export function resolveCsvOptions(options: LoadCsvOptions): ResolvedCsvOptions {
       seen.set(name, argument);
     }
   }
+}
+
+/** Checks the `missing`, `sort`, `minRows`, `delimiter` and `gaps` settings. */
+function checkPolicies(missing: MissingPolicy, sort: boolean, minRows: number, delimiter: CsvDelimiter, gaps: GapPolicy): void {
   if (!MISSING_POLICIES.includes(missing)) {
     throw new InputError(
       `options.missing must be one of ${MISSING_POLICIES.map((p) => `'${p}'`).join(', ')}, got ${describeValue(missing)}`,
@@ -834,8 +851,6 @@ export function resolveCsvOptions(options: LoadCsvOptions): ResolvedCsvOptions {
       { argument: 'gaps', value: gaps },
     );
   }
-  const format = timeFormat === undefined ? null : checkTimeFormat(timeFormat);
-  return { time, id: id ?? null, targets, features, missing, sort, minRows, delimiter, timeFormat: format, gaps };
 }
 
 /** Rejects texts that are not CSV at all: UTF-16 without a byte-order mark, or binary data. */

@@ -664,86 +664,157 @@ function gradient(f: (s: Float64Array) => number, s: Float64Array): Float64Array
  */
 function bfgs(fn: (x: Float64Array) => number, start: Float64Array, parscale: Float64Array, maxit = BFGS_MAX_ITERATIONS): Minimum | null {
   const n = start.length;
+  const f = scaledObjective(fn, parscale, n);
+  const b = start.map((v, i) => v / parscale[i]);
+  const fmin = f(b);
+  if (!Number.isFinite(fmin)) return null;
+  const unscale = (s: Float64Array): Float64Array => s.map((v, i) => v * parscale[i]);
+  if (maxit <= 0 || n === 0) return { x: unscale(b), value: fmin, converged: true };
+  const g = gradient(f, b);
+  if (g === null) return null;
+  const s: BfgsState = {
+    f,
+    b,
+    fmin,
+    g,
+    B: Array.from({ length: n }, () => new Float64Array(n)),
+    X: new Float64Array(n),
+    c: new Float64Array(n),
+    t: new Float64Array(n),
+    iter: 1,
+    gradcount: 1,
+    ilast: 1,
+    count: 0,
+  };
+  do {
+    if (s.ilast === s.gradcount) for (let i = 0; i < n; i++) s.B[i].fill(0)[i] = 1;
+    s.X.set(s.b);
+    s.c.set(s.g);
+    const gradproj = descentDirection(s);
+    if (gradproj < 0) {
+      if (!takeStep(s, gradproj)) return null;
+    } else {
+      s.count = 0;
+      if (s.ilast === s.gradcount) s.count = n;
+      else s.ilast = s.gradcount;
+    }
+    if (s.iter >= maxit) break;
+    if (s.gradcount - s.ilast > 2 * n) s.ilast = s.gradcount;
+  } while (s.count !== n || s.ilast !== s.gradcount);
+  return { x: unscale(s.b), value: s.fmin, converged: s.iter < maxit };
+}
+
+/** `fn` on `n` parameters divided by `parscale` (evaluated at `s * parscale`), NaN read as `Infinity`. */
+function scaledObjective(fn: (x: Float64Array) => number, parscale: Float64Array, n: number): (s: Float64Array) => number {
   const scratch = new Float64Array(n);
-  const f = (s: Float64Array): number => {
+  return (s: Float64Array): number => {
     for (let i = 0; i < n; i++) scratch[i] = s[i] * parscale[i];
     const v = fn(scratch);
     return Number.isNaN(v) ? Number.POSITIVE_INFINITY : v;
   };
-  const b = start.map((v, i) => v / parscale[i]);
-  let fmin = f(b);
-  if (!Number.isFinite(fmin)) return null;
-  const unscale = (s: Float64Array): Float64Array => s.map((v, i) => v * parscale[i]);
-  if (maxit <= 0 || n === 0) return { x: unscale(b), value: fmin, converged: true };
-  let g = gradient(f, b);
-  if (g === null) return null;
-  const B = Array.from({ length: n }, () => new Float64Array(n));
-  const X = new Float64Array(n);
-  const c = new Float64Array(n);
-  const t = new Float64Array(n);
-  let iter = 1;
-  let gradcount = 1;
-  let ilast = gradcount;
-  let count = 0;
+}
+
+/** The state of {@link bfgs} between iterations, named as in R's `vmmin`. */
+interface BfgsState {
+  /** The scaled objective. */
+  readonly f: (s: Float64Array) => number;
+  /** The current point (scaled), moved in place by the line search. */
+  readonly b: Float64Array;
+  /** `f` at the last accepted point. */
+  fmin: number;
+  /** Gradient at the last accepted point. */
+  g: Float64Array;
+  /** Inverse Hessian approximation. */
+  readonly B: Float64Array[];
+  /** The point at the start of the iteration (then scratch for the update). */
+  readonly X: Float64Array;
+  /** The gradient at the start of the iteration, then its change. */
+  readonly c: Float64Array;
+  /** The search direction, then the step taken. */
+  readonly t: Float64Array;
+  /** Iterations (accepted steps) so far, from 1. */
+  iter: number;
+  /** Gradients computed so far. */
+  gradcount: number;
+  /** `gradcount` when B was last reset to the identity (a reset is due when equal). */
+  ilast: number;
+  /** Coordinates the last step left unchanged (`n`: no progress). */
+  count: number;
+}
+
+/** Sets the search direction t = -B g and returns its projection on g (negative: descent). */
+function descentDirection(s: BfgsState): number {
+  const { B, g, t } = s;
+  const n = t.length;
+  let gradproj = 0;
+  for (let i = 0; i < n; i++) {
+    let v = 0;
+    for (let j = 0; j < n; j++) v -= B[i][j] * g[j];
+    t[i] = v;
+    gradproj += v * g[i];
+  }
+  return gradproj;
+}
+
+/** Line search along t and, on progress, the gradient and B update; false when the new gradient is not finite. */
+function takeStep(s: BfgsState, gradproj: number): boolean {
+  const n = s.t.length;
+  const { steplength, value } = backtrack(s, gradproj);
+  const enough = Math.abs(value - s.fmin) > BFGS_RELTOL * (Math.abs(s.fmin) + BFGS_RELTOL);
+  if (!enough) {
+    s.count = n;
+    s.fmin = value;
+  }
+  if (s.count < n) {
+    s.fmin = value;
+    const g = gradient(s.f, s.b);
+    if (g === null) return false;
+    s.g = g;
+    s.gradcount++;
+    s.iter++;
+    updateAfterStep(s, steplength);
+  } else if (s.ilast < s.gradcount) {
+    s.count = 0;
+    s.ilast = s.gradcount;
+  }
+  return true;
+}
+
+/** Backtracks from step 1 by factors of 0.2 until the Armijo condition holds or the step no longer moves b. */
+function backtrack(s: BfgsState, gradproj: number): { steplength: number; value: number } {
+  const { f, b, X, t } = s;
+  const n = t.length;
+  let steplength = 1;
+  let accpoint = false;
+  let value = s.fmin;
+  let count: number;
   do {
-    if (ilast === gradcount) for (let i = 0; i < n; i++) B[i].fill(0)[i] = 1;
-    X.set(b);
-    c.set(g);
-    let gradproj = 0;
+    count = 0;
     for (let i = 0; i < n; i++) {
-      let s = 0;
-      for (let j = 0; j < n; j++) s -= B[i][j] * g[j];
-      t[i] = s;
-      gradproj += s * g[i];
+      b[i] = X[i] + steplength * t[i];
+      if (10 + X[i] === 10 + b[i]) count++;
     }
-    if (gradproj < 0) {
-      let steplength = 1;
-      let accpoint = false;
-      let value = fmin;
-      do {
-        count = 0;
-        for (let i = 0; i < n; i++) {
-          b[i] = X[i] + steplength * t[i];
-          if (10 + X[i] === 10 + b[i]) count++;
-        }
-        if (count < n) {
-          value = f(b);
-          accpoint = Number.isFinite(value) && value <= fmin + gradproj * steplength * 1e-4;
-          if (!accpoint) steplength *= 0.2;
-        }
-      } while (!(count === n || accpoint));
-      const enough = Math.abs(value - fmin) > BFGS_RELTOL * (Math.abs(fmin) + BFGS_RELTOL);
-      if (!enough) {
-        count = n;
-        fmin = value;
-      }
-      if (count < n) {
-        fmin = value;
-        g = gradient(f, b);
-        if (g === null) return null;
-        gradcount++;
-        iter++;
-        let d1 = 0;
-        for (let i = 0; i < n; i++) {
-          t[i] *= steplength;
-          c[i] = g[i] - c[i];
-          d1 += t[i] * c[i];
-        }
-        if (d1 > 0) updateInverseHessian(B, t, c, X, d1);
-        else ilast = gradcount;
-      } else if (ilast < gradcount) {
-        count = 0;
-        ilast = gradcount;
-      }
-    } else {
-      count = 0;
-      if (ilast === gradcount) count = n;
-      else ilast = gradcount;
+    if (count < n) {
+      value = f(b);
+      accpoint = Number.isFinite(value) && value <= s.fmin + gradproj * steplength * 1e-4;
+      if (!accpoint) steplength *= 0.2;
     }
-    if (iter >= maxit) break;
-    if (gradcount - ilast > 2 * n) ilast = gradcount;
-  } while (count !== n || ilast !== gradcount);
-  return { x: unscale(b), value: fmin, converged: iter < maxit };
+  } while (!(count === n || accpoint));
+  s.count = count;
+  return { steplength, value };
+}
+
+/** Turns t into the step taken and c into the gradient change, then updates B (or schedules a reset when the curvature is not positive). */
+function updateAfterStep(s: BfgsState, steplength: number): void {
+  const { B, X, c, t, g } = s;
+  let d1 = 0;
+  for (let i = 0; i < t.length; i++) {
+    t[i] *= steplength;
+    c[i] = g[i] - c[i];
+    d1 += t[i] * c[i];
+  }
+  if (d1 > 0) updateInverseHessian(B, t, c, X, d1);
+  else s.ilast = s.gradcount;
 }
 
 /** The BFGS update of the inverse Hessian approximation B (lower and upper kept equal). */

@@ -5,7 +5,7 @@
 import { InputError } from '../errors';
 import type { Panel } from '../data/panel';
 import { type IntervalScores, intervalScores, scaledPinball } from './intervalMetrics';
-import type { PanelForecast } from './model';
+import type { PanelForecast, SeriesForecasts, SeriesIntervals } from './model';
 
 /** Interval scores of one series, or pooled over series. */
 export interface IntervalSummary {
@@ -45,58 +45,19 @@ export function scoreIntervals(panel: Panel, forecast: PanelForecast, scales: re
   const levels = forecast.series[0]?.intervals?.map((b) => b.level) ?? [];
   const y = panel.values[panel.targets[0]];
   const perSeries: Record<string, IntervalSummary> = {};
-  const totals = levels.map(() => ({ pairs: 0, covered: 0, width: 0, winkler: 0 }));
+  const totals: LevelTotals[] = levels.map(() => ({ pairs: 0, covered: 0, width: 0, winkler: 0 }));
   const pin = { pairs: 0, sum: 0 };
-  const steps = levels.map(() => Array.from({ length: forecast.horizon }, () => ({ pairs: 0, covered: 0 })));
+  const steps: StepCounts[][] = levels.map(() => Array.from({ length: forecast.horizon }, () => ({ pairs: 0, covered: 0 })));
   for (const s of forecast.series) {
     const i = panel.ids.indexOf(s.id);
     if (i < 0 || s.intervals === undefined) {
       throw new InputError(`series ${JSON.stringify(s.id)} of ${forecast.model} has no intervals, or is not in the panel`, { argument: 'forecast', id: s.id });
     }
     const start = panel.offsets[i];
-    const length = panel.offsets[i + 1] - start;
-    const columns = levels.map(() => ({ actual: [] as number[], lower: [] as number[], upper: [] as number[] }));
-    const all = { actual: [] as number[], point: [] as number[], bounds: levels.map(() => ({ lower: [] as number[], upper: [] as number[] })) };
-    s.origins.forEach((t, j) => {
-      for (let k = 1; k <= forecast.horizon && t + k < length; k++) {
-        const actual = y[start + t + k];
-        let complete = true;
-        s.intervals!.forEach((b, l) => {
-          const lo = b.lower[j][k - 1];
-          const hi = b.upper[j][k - 1];
-          if (!(Number.isFinite(lo) && Number.isFinite(hi))) {
-            complete = false;
-            return;
-          }
-          columns[l].actual.push(actual);
-          columns[l].lower.push(lo);
-          columns[l].upper.push(hi);
-          steps[l][k - 1].pairs++;
-          if (actual >= lo && actual <= hi) steps[l][k - 1].covered++;
-        });
-        if (complete && levels.length > 0) {
-          all.actual.push(actual);
-          all.point.push(s.values[j][k - 1]);
-          s.intervals!.forEach((b, l) => {
-            all.bounds[l].lower.push(b.lower[j][k - 1]);
-            all.bounds[l].upper.push(b.upper[j][k - 1]);
-          });
-        }
-      }
-    });
-    const scores = levels.map((level, l) =>
-      columns[l].actual.length === 0
-        ? { level, coverage: Number.NaN, width: Number.NaN, winkler: Number.NaN }
-        : intervalScores(columns[l].actual, columns[l].lower, columns[l].upper, level, scales[i]),
-    );
-    scores.forEach((sc, l) => {
-      const n = columns[l].actual.length;
-      if (n === 0) return;
-      totals[l].pairs += n;
-      totals[l].covered += sc.coverage * n;
-      totals[l].width += sc.width * n;
-      totals[l].winkler += sc.winkler * n;
-    });
+    const rows = { y, start, length: panel.offsets[i + 1] - start };
+    const { columns, all } = collectPairs(s, s.intervals, rows, { levels, horizon: forecast.horizon, steps });
+    const scores = scoreLevels(columns, levels, scales[i]);
+    addLevelTotals(totals, scores, columns);
     const pinball =
       all.actual.length === 0
         ? Number.NaN
@@ -107,6 +68,93 @@ export function scoreIntervals(panel: Panel, forecast: PanelForecast, scales: re
     }
     perSeries[s.id] = { levels: scores, pinball, pairs: columns.map((c) => c.actual.length) };
   }
+  return pooledScores(levels, totals, pin, steps, perSeries);
+}
+
+/** One level's scored pairs of one series: actual values and the finite bounds. */
+type LevelColumns = { actual: number[]; lower: number[]; upper: number[] };
+/** The pairs of one series where every level is finite: actual, point forecast and each level's bounds. */
+type CompletePairs = { actual: number[]; point: number[]; bounds: { lower: number[]; upper: number[] }[] };
+/** Running sums of one level over series, each weighted by its pair count. */
+type LevelTotals = { pairs: number; covered: number; width: number; winkler: number };
+/** Pairs and covered pairs of one level at one step. */
+type StepCounts = { pairs: number; covered: number };
+
+/** Where one series' rows lie in the panel's target column: `y[start .. start + length)`. */
+type SeriesRows = { readonly y: Float64Array; readonly start: number; readonly length: number };
+/** What every series' pairs are collected against: the levels, the steps per origin and the per-step counts to add to. */
+type PairContext = { readonly levels: readonly number[]; readonly horizon: number; readonly steps: StepCounts[][] };
+
+/** Gathers one series' scorable pairs, per level and complete over all levels; counts coverage per step into `ctx.steps`. */
+function collectPairs(
+  s: SeriesForecasts,
+  intervals: readonly SeriesIntervals[],
+  rows: SeriesRows,
+  ctx: PairContext,
+): { columns: LevelColumns[]; all: CompletePairs } {
+  const { levels, horizon, steps } = ctx;
+  const { y, start, length } = rows;
+  const columns: LevelColumns[] = levels.map(() => ({ actual: [] as number[], lower: [] as number[], upper: [] as number[] }));
+  const all: CompletePairs = { actual: [] as number[], point: [] as number[], bounds: levels.map(() => ({ lower: [] as number[], upper: [] as number[] })) };
+  s.origins.forEach((t, j) => {
+    for (let k = 1; k <= horizon && t + k < length; k++) {
+      const actual = y[start + t + k];
+      let complete = true;
+      intervals.forEach((b, l) => {
+        const lo = b.lower[j][k - 1];
+        const hi = b.upper[j][k - 1];
+        if (!(Number.isFinite(lo) && Number.isFinite(hi))) {
+          complete = false;
+          return;
+        }
+        columns[l].actual.push(actual);
+        columns[l].lower.push(lo);
+        columns[l].upper.push(hi);
+        steps[l][k - 1].pairs++;
+        if (actual >= lo && actual <= hi) steps[l][k - 1].covered++;
+      });
+      if (complete && levels.length > 0) {
+        all.actual.push(actual);
+        all.point.push(s.values[j][k - 1]);
+        intervals.forEach((b, l) => {
+          all.bounds[l].lower.push(b.lower[j][k - 1]);
+          all.bounds[l].upper.push(b.upper[j][k - 1]);
+        });
+      }
+    }
+  });
+  return { columns, all };
+}
+
+/** One series' interval scores per level (NaN where the level has no pairs). */
+function scoreLevels(columns: readonly LevelColumns[], levels: readonly number[], scale: number): IntervalScores[] {
+  return levels.map((level, l) =>
+    columns[l].actual.length === 0
+      ? { level, coverage: Number.NaN, width: Number.NaN, winkler: Number.NaN }
+      : intervalScores(columns[l].actual, columns[l].lower, columns[l].upper, level, scale),
+  );
+}
+
+/** Adds one series' per-level scores, weighted by its pair counts, to the pooled sums. */
+function addLevelTotals(totals: LevelTotals[], scores: readonly IntervalScores[], columns: readonly LevelColumns[]): void {
+  scores.forEach((sc, l) => {
+    const n = columns[l].actual.length;
+    if (n === 0) return;
+    totals[l].pairs += n;
+    totals[l].covered += sc.coverage * n;
+    totals[l].width += sc.width * n;
+    totals[l].winkler += sc.winkler * n;
+  });
+}
+
+/** Turns the pooled sums into means (NaN without pairs) and assembles the result. */
+function pooledScores(
+  levels: readonly number[],
+  totals: readonly LevelTotals[],
+  pin: { readonly pairs: number; readonly sum: number },
+  steps: readonly StepCounts[][],
+  perSeries: Record<string, IntervalSummary>,
+): PanelIntervalScores {
   const mean = (sum: number, n: number): number => (n === 0 ? Number.NaN : sum / n);
   return {
     pooled: {

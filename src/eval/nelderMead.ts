@@ -58,8 +58,7 @@ export function nelderMead(
   start: ArrayLike<number>,
   options: NelderMeadOptions = {},
 ): NelderMeadResult {
-  const n = start.length;
-  if (n === 0 || !Array.from(start).every(Number.isFinite)) {
+  if (start.length === 0 || !Array.from(start).every(Number.isFinite)) {
     throw new InputError(`start must be a non-empty array of finite numbers, got ${describeValue(start)}`, {
       argument: 'start',
       value: start,
@@ -80,11 +79,45 @@ export function nelderMead(
     });
   }
   const convtol = reltol * (Math.abs(firstValue) + reltol);
+  const simplex = startSimplex(first, firstValue, value);
+  const converged = minimise(simplex, convtol, maxEvaluations);
+  const { points, values } = simplex;
+  let best = 0;
+  for (let j = 1; j < values.length; j++) if (values[j] < values[best]) best = j;
+  return { x: Float64Array.from(points[best]), value: values[best], evaluations: simplex.evaluations, converged };
+}
+
+/** The simplex as the iterations move it, with the scratch arrays they share. */
+interface Simplex {
+  /** Vertices 0..n (each its own array, moved in place by a shrink). */
+  readonly points: Float64Array[];
+  /** `f` at each vertex (NaN read as `Infinity`). */
+  readonly values: number[];
+  /** The objective, NaN read as `Infinity`. */
+  readonly value: (x: Float64Array) => number;
+  /** Evaluations of `f` so far. */
+  evaluations: number;
+  /** The simplex size the next shrink must get under (start size, then the last shrink's). */
+  oldSize: number;
+  /** Centroid of every vertex but the worst (scratch). */
+  readonly centroid: Float64Array;
+  /** The expansion or contraction point being tried (scratch). */
+  readonly trial: Float64Array;
+}
+
+/** Evaluates the objective at `x`, counting the evaluation. */
+function evaluate(s: Simplex, x: Float64Array): number {
+  s.evaluations++;
+  return s.value(x);
+}
+
+/** R's start simplex: `first` plus a step of 0.1 * max |first_i| (0.1 for all zeros) along each axis. */
+function startSimplex(first: Float64Array, firstValue: number, value: (x: Float64Array) => number): Simplex {
+  const n = first.length;
   let step = 0;
   for (let i = 0; i < n; i++) step = Math.max(step, 0.1 * Math.abs(first[i]));
   if (step === 0) step = 0.1;
-
-  // Vertices 0..n; vertex j > 0 moves coordinate j - 1 (grown until it actually changes it).
+  // Vertex j > 0 moves coordinate j - 1 (grown until it actually changes it).
   const points: Float64Array[] = [first];
   const values: number[] = [firstValue];
   let size = 0;
@@ -99,73 +132,99 @@ export function nelderMead(
     points.push(p);
     values.push(value(p));
   }
-  let evaluations = n + 1;
-  let oldSize = size;
-  const centroid = new Float64Array(n);
-  const trial = new Float64Array(n);
-  let converged = false;
+  return { points, values, value, evaluations: n + 1, oldSize: size, centroid: new Float64Array(n), trial: new Float64Array(n) };
+}
 
+/** Runs the iterations; true when the values met the tolerance, false when out of budget or a shrink failed. */
+function minimise(s: Simplex, convtol: number, maxEvaluations: number): boolean {
   for (;;) {
-    let low = 0;
-    let high = 0;
-    for (let j = 1; j <= n; j++) {
-      if (values[j] < values[low]) low = j;
-      if (values[j] > values[high]) high = j;
-    }
-    if (values[high] <= values[low] + convtol) {
-      converged = true;
-      break;
-    }
-    if (evaluations >= maxEvaluations) break;
-    centroid.fill(0);
-    for (let j = 0; j <= n; j++) if (j !== high) for (let i = 0; i < n; i++) centroid[i] += points[j][i];
-    for (let i = 0; i < n; i++) centroid[i] /= n;
-
-    const reflected = new Float64Array(n);
-    for (let i = 0; i < n; i++) reflected[i] = (1 + REFLECT) * centroid[i] - REFLECT * points[high][i];
-    const reflectedValue = value(reflected);
-    evaluations++;
-    if (reflectedValue < values[low]) {
-      for (let i = 0; i < n; i++) trial[i] = EXPAND * reflected[i] + (1 - EXPAND) * centroid[i];
-      const expandedValue = value(trial);
-      evaluations++;
-      if (expandedValue < reflectedValue) {
-        points[high] = Float64Array.from(trial);
-        values[high] = expandedValue;
-      } else {
-        points[high] = reflected;
-        values[high] = reflectedValue;
-      }
-      continue;
-    }
-    const highValue = values[high];
-    if (reflectedValue < highValue) {
-      points[high] = reflected;
-      values[high] = reflectedValue;
-    }
-    for (let i = 0; i < n; i++) trial[i] = (1 - CONTRACT) * points[high][i] + CONTRACT * centroid[i];
-    const contractedValue = value(trial);
-    evaluations++;
-    if (contractedValue < values[high]) {
-      points[high] = Float64Array.from(trial);
-      values[high] = contractedValue;
-    } else if (reflectedValue >= highValue) {
-      // Shrink every vertex towards the best one.
-      size = 0;
-      for (let j = 0; j <= n; j++) {
-        if (j === low) continue;
-        for (let i = 0; i < n; i++) {
-          points[j][i] = CONTRACT * (points[j][i] - points[low][i]) + points[low][i];
-          size += Math.abs(points[j][i] - points[low][i]);
-        }
-        values[j] = value(points[j]);
-        evaluations++;
-      }
-      if (oldSize <= size) break;
-      oldSize = size;
-    }
+    const { low, high } = extremes(s.values);
+    if (s.values[high] <= s.values[low] + convtol) return true;
+    if (s.evaluations >= maxEvaluations) return false;
+    setCentroid(s, high);
+    if (!moveWorst(s, low, high)) return false;
   }
-  let best = 0;
-  for (let j = 1; j <= n; j++) if (values[j] < values[best]) best = j;
-  return { x: Float64Array.from(points[best]), value: values[best], evaluations, converged };
+}
+
+/** Indices of the lowest and highest values (the first of ties). */
+function extremes(values: readonly number[]): { low: number; high: number } {
+  let low = 0;
+  let high = 0;
+  for (let j = 1; j < values.length; j++) {
+    if (values[j] < values[low]) low = j;
+    if (values[j] > values[high]) high = j;
+  }
+  return { low, high };
+}
+
+/** Sets `s.centroid` to the mean of every vertex but `high`. */
+function setCentroid(s: Simplex, high: number): void {
+  const { points, centroid } = s;
+  const n = centroid.length;
+  centroid.fill(0);
+  for (let j = 0; j <= n; j++) if (j !== high) for (let i = 0; i < n; i++) centroid[i] += points[j][i];
+  for (let i = 0; i < n; i++) centroid[i] /= n;
+}
+
+/** One iteration: reflects the worst vertex, then expands, contracts or shrinks; false when a shrink failed. */
+function moveWorst(s: Simplex, low: number, high: number): boolean {
+  const { points, values, centroid } = s;
+  const n = centroid.length;
+  const reflected = new Float64Array(n);
+  for (let i = 0; i < n; i++) reflected[i] = (1 + REFLECT) * centroid[i] - REFLECT * points[high][i];
+  const reflectedValue = evaluate(s, reflected);
+  if (reflectedValue < values[low]) {
+    expand(s, high, reflected, reflectedValue);
+    return true;
+  }
+  const highValue = values[high];
+  if (reflectedValue < highValue) {
+    points[high] = reflected;
+    values[high] = reflectedValue;
+  }
+  if (contract(s, high)) return true;
+  return reflectedValue < highValue || shrink(s, low);
+}
+
+/** Tries the expansion past the (better than best) reflected point; the worst vertex becomes the better of the two. */
+function expand(s: Simplex, high: number, reflected: Float64Array, reflectedValue: number): void {
+  const { points, values, centroid, trial } = s;
+  for (let i = 0; i < centroid.length; i++) trial[i] = EXPAND * reflected[i] + (1 - EXPAND) * centroid[i];
+  const expandedValue = evaluate(s, trial);
+  if (expandedValue < reflectedValue) {
+    points[high] = Float64Array.from(trial);
+    values[high] = expandedValue;
+  } else {
+    points[high] = reflected;
+    values[high] = reflectedValue;
+  }
+}
+
+/** Tries the point halfway from the worst vertex to the centroid; true (and moved there) when it is better. */
+function contract(s: Simplex, high: number): boolean {
+  const { points, values, centroid, trial } = s;
+  for (let i = 0; i < centroid.length; i++) trial[i] = (1 - CONTRACT) * points[high][i] + CONTRACT * centroid[i];
+  const contractedValue = evaluate(s, trial);
+  if (!(contractedValue < values[high])) return false;
+  points[high] = Float64Array.from(trial);
+  values[high] = contractedValue;
+  return true;
+}
+
+/** Shrinks every vertex halfway towards the best one; false when the simplex did not get smaller. */
+function shrink(s: Simplex, low: number): boolean {
+  const { points, values } = s;
+  const n = s.centroid.length;
+  let size = 0;
+  for (let j = 0; j <= n; j++) {
+    if (j === low) continue;
+    for (let i = 0; i < n; i++) {
+      points[j][i] = CONTRACT * (points[j][i] - points[low][i]) + points[low][i];
+      size += Math.abs(points[j][i] - points[low][i]);
+    }
+    values[j] = evaluate(s, points[j]);
+  }
+  if (s.oldSize <= size) return false;
+  s.oldSize = size;
+  return true;
 }

@@ -156,8 +156,18 @@ export async function loadModelFromDir(dir: string, options: LoadModelOptions = 
   return model;
 }
 
+/** Reads and checks `model.json` and its weight files in `dir`, and builds the (stock-kernel) model. */
 async function loadArtifacts(dir: string): Promise<tf.LayersModel> {
   const jsonPath = path.join(dir, MODEL_JSON);
+  const json = await readModelJson(jsonPath);
+  const { specs, files } = weightFilesOf(json, dir, jsonPath);
+  const expected = expectedByteLength(specs, jsonPath);
+  const weights = await readWeights(files, dir, expected, json.weightsSha256);
+  return modelFromArtifacts(json, specs, weights, jsonPath);
+}
+
+/** Reads `model.json` (bounded) and checks it is an object with a topology and a manifest array. */
+async function readModelJson(jsonPath: string): Promise<SavedModelJson> {
   const text = await readOrExplain(jsonPath, MAX_MODEL_JSON_BYTES, 'utf8');
   let json: SavedModelJson;
   try {
@@ -174,7 +184,11 @@ async function loadArtifacts(dir: string): Promise<tf.LayersModel> {
   if (!Array.isArray(json.weightsManifest)) {
     throw corrupt(jsonPath, 'has no "weightsManifest" array');
   }
+  return json;
+}
 
+/** The manifest's weight specs and weight file paths, each path checked to be a plain file name in `dir`. */
+function weightFilesOf(json: SavedModelJson, dir: string, jsonPath: string): { specs: tf.io.WeightsManifestEntry[]; files: string[] } {
   const specs: tf.io.WeightsManifestEntry[] = [];
   const files: string[] = [];
   for (const [g, group] of json.weightsManifest.entries()) {
@@ -193,7 +207,11 @@ async function loadArtifacts(dir: string): Promise<tf.LayersModel> {
       files.push(path.join(dir, file));
     }
   }
-  const expected = expectedByteLength(specs, jsonPath);
+  return { specs, files };
+}
+
+/** Reads the weight files as one buffer of `expected` bytes, after checking their sizes, and checks the checksum if given. */
+async function readWeights(files: readonly string[], dir: string, expected: number, weightsSha256: string | undefined): Promise<Buffer> {
   // Sizes first: nothing is read unless every file is regular and the sizes add up.
   const sizes = await Promise.all(files.map((file) => regularFileSize(file)));
   const actual = sizes.reduce((a, b) => a + b, 0);
@@ -219,14 +237,23 @@ async function loadArtifacts(dir: string): Promise<tf.LayersModel> {
       actual: weights.byteLength,
     });
   }
-  if (json.weightsSha256 !== undefined && json.weightsSha256 !== sha256(weights)) {
+  if (weightsSha256 !== undefined && weightsSha256 !== sha256(weights)) {
     throw new InputError(
       `${path.join(dir, weightFiles)}: SHA-256 checksum does not match ${MODEL_JSON}'s weightsSha256 ` +
         `(the weights were modified or belong to another save)`,
       { file: path.join(dir, weightFiles) },
     );
   }
+  return weights;
+}
 
+/** Builds the model from the checked topology and weights; a tfjs failure is reported against `model.json`. */
+async function modelFromArtifacts(
+  json: SavedModelJson,
+  specs: tf.io.WeightsManifestEntry[],
+  weights: Buffer,
+  jsonPath: string,
+): Promise<tf.LayersModel> {
   const weightData = weights.buffer.slice(weights.byteOffset, weights.byteOffset + weights.byteLength);
   try {
     return await tf.loadLayersModel(

@@ -67,6 +67,19 @@ const SECTION_KINDS = ['figure', 'table', 'html', 'text'] as const;
  * await writeFileAtomic('report.html', page);
  */
 export function renderReportHtml(report: Report): string {
+  const { title, subtitle, sections } = validateReport(report);
+  let figureCount = 0;
+  const body = sections.map((section: ReportSection, i: number) => {
+    const arg = `sections[${i}]`;
+    validateSectionHead(section, arg);
+    if (section.kind === 'figure') figureCount += 1;
+    return renderSection(section, arg, figureCount);
+  });
+  return pageHtml(title, subtitle, body, figureCount > 0);
+}
+
+/** Checks the report's own fields (not its sections) and returns them. */
+function validateReport(report: Report): Report {
   if (report === null || typeof report !== 'object') {
     throw new InputError(`report must be { title, subtitle?, sections }, got ${describeValue(report)}`, { argument: 'report', value: report });
   }
@@ -80,62 +93,78 @@ export function renderReportHtml(report: Report): string {
   if (!Array.isArray(sections)) {
     throw new InputError(`sections must be an array, got ${describeValue(sections)}`, { argument: 'sections', value: sections });
   }
-  let figureCount = 0;
-  const body = sections.map((section: ReportSection, i: number) => {
-    const arg = `sections[${i}]`;
-    if (section === null || typeof section !== 'object' || !(SECTION_KINDS as readonly string[]).includes(section.kind)) {
-      throw new InputError(`${arg}.kind must be one of ${SECTION_KINDS.join(', ')}, got ${describeValue((section as { kind?: unknown } | null)?.kind)}`, {
-        argument: `${arg}.kind`,
-        value: (section as { kind?: unknown } | null)?.kind,
+  return { title, subtitle, sections };
+}
+
+/** Checks a section's `kind` and `title`, naming it `arg` in errors. */
+function validateSectionHead(section: ReportSection, arg: string): void {
+  if (section === null || typeof section !== 'object' || !(SECTION_KINDS as readonly string[]).includes(section.kind)) {
+    throw new InputError(`${arg}.kind must be one of ${SECTION_KINDS.join(', ')}, got ${describeValue((section as { kind?: unknown } | null)?.kind)}`, {
+      argument: `${arg}.kind`,
+      value: (section as { kind?: unknown } | null)?.kind,
+    });
+  }
+  if (section.title !== undefined && typeof section.title !== 'string') {
+    throw new InputError(`${arg}.title must be a string, got ${describeValue(section.title)}`, { argument: `${arg}.title`, value: section.title });
+  }
+}
+
+/** Renders one section (kind and title already checked) as a `<section>`; a figure goes into `figure-<figureNumber>`. */
+function renderSection(section: ReportSection, arg: string, figureNumber: number): string {
+  const heading = section.title === undefined ? '' : `<h2>${escapeHtml(section.title)}</h2>\n`;
+  let content: string;
+  switch (section.kind) {
+    case 'figure':
+      content = renderFigureSection(section, arg, figureNumber);
+      break;
+    case 'table':
+      content = renderTableSection(section, arg);
+      break;
+    case 'html':
+      assertString(section.html, `${arg}.html`);
+      content = `<div class="wb-html">${section.html}</div>\n`;
+      break;
+    case 'text':
+      assertString(section.text, `${arg}.text`);
+      content = `<div class="wb-text">${section.text
+        .split(/\n\s*\n/)
+        .map((p) => `<p>${escapeHtml(p)}</p>`)
+        .join('')}</div>\n`;
+      break;
+  }
+  return `<section class="wb-section wb-${section.kind}-section">\n${heading}${content}</section>`;
+}
+
+/** Checks a figure section and embeds its figure as `figure-<figureNumber>`. */
+function renderFigureSection(section: FigureSection, arg: string, figureNumber: number): string {
+  const { figure } = section;
+  if (figure === null || typeof figure !== 'object' || !Array.isArray(figure.data) || figure.layout === null || typeof figure.layout !== 'object') {
+    throw new InputError(`${arg}.figure must be { data: [...], layout: {...} }, got ${describeValue(figure)}`, { argument: `${arg}.figure`, value: figure });
+  }
+  return figureEmbedHtml(figure, { id: `figure-${figureNumber}` });
+}
+
+/** Checks a table section (one cell per column in every row) and renders it in its scroll wrapper. */
+function renderTableSection(section: TableSection, arg: string): string {
+  const { columns, rows } = section;
+  if (!Array.isArray(columns) || !Array.isArray(rows)) {
+    throw new InputError(`${arg} must have columns and rows arrays, got ${describeValue({ columns, rows })}`, { argument: arg, value: section });
+  }
+  rows.forEach((row: ReadonlyArray<unknown>, r: number) => {
+    if (!Array.isArray(row) || row.length !== columns.length) {
+      throw new InputError(`${arg}.rows[${r}] must have ${columns.length} cells (one per column), got ${describeValue(row)}`, {
+        argument: `${arg}.rows[${r}]`,
+        value: row,
       });
     }
-    if (section.title !== undefined && typeof section.title !== 'string') {
-      throw new InputError(`${arg}.title must be a string, got ${describeValue(section.title)}`, { argument: `${arg}.title`, value: section.title });
-    }
-    const heading = section.title === undefined ? '' : `<h2>${escapeHtml(section.title)}</h2>\n`;
-    let content: string;
-    switch (section.kind) {
-      case 'figure': {
-        const { figure } = section;
-        if (figure === null || typeof figure !== 'object' || !Array.isArray(figure.data) || figure.layout === null || typeof figure.layout !== 'object') {
-          throw new InputError(`${arg}.figure must be { data: [...], layout: {...} }, got ${describeValue(figure)}`, { argument: `${arg}.figure`, value: figure });
-        }
-        figureCount += 1;
-        content = figureEmbedHtml(figure, { id: `figure-${figureCount}` });
-        break;
-      }
-      case 'table': {
-        const { columns, rows } = section;
-        if (!Array.isArray(columns) || !Array.isArray(rows)) {
-          throw new InputError(`${arg} must have columns and rows arrays, got ${describeValue({ columns, rows })}`, { argument: arg, value: section });
-        }
-        rows.forEach((row: ReadonlyArray<unknown>, r: number) => {
-          if (!Array.isArray(row) || row.length !== columns.length) {
-            throw new InputError(`${arg}.rows[${r}] must have ${columns.length} cells (one per column), got ${describeValue(row)}`, {
-              argument: `${arg}.rows[${r}]`,
-              value: row,
-            });
-          }
-        });
-        content = `<div class="wb-table-wrap">${renderTableHtml({ columns, rows })}</div>\n`;
-        break;
-      }
-      case 'html':
-        assertString(section.html, `${arg}.html`);
-        content = `<div class="wb-html">${section.html}</div>\n`;
-        break;
-      case 'text':
-        assertString(section.text, `${arg}.text`);
-        content = `<div class="wb-text">${section.text
-          .split(/\n\s*\n/)
-          .map((p) => `<p>${escapeHtml(p)}</p>`)
-          .join('')}</div>\n`;
-        break;
-    }
-    return `<section class="wb-section wb-${section.kind}-section">\n${heading}${content}</section>`;
   });
-  const library = figureCount > 0 ? plotlyLibraryHtml() : '';
-  const footer = `Generated by lstm-workbench${figureCount > 0 ? ` · plotly.js ${escapeHtml(plotlyVersion())} inlined` : ''}`;
+  return `<div class="wb-table-wrap">${renderTableHtml({ columns, rows })}</div>\n`;
+}
+
+/** The whole page around the rendered sections; plotly.js is inlined only when `hasFigures`. */
+function pageHtml(title: string, subtitle: string | undefined, body: ReadonlyArray<string>, hasFigures: boolean): string {
+  const library = hasFigures ? plotlyLibraryHtml() : '';
+  const footer = `Generated by lstm-workbench${hasFigures ? ` · plotly.js ${escapeHtml(plotlyVersion())} inlined` : ''}`;
   return [
     '<!DOCTYPE html>',
     '<html lang="en">',
@@ -158,6 +187,7 @@ export function renderReportHtml(report: Report): string {
   ].join('\n');
 }
 
+/** Throws an {@link InputError} naming `argument` unless `value` is a string. */
 function assertString(value: unknown, argument: string): void {
   if (typeof value !== 'string') throw new InputError(`${argument} must be a string, got ${describeValue(value)}`, { argument, value });
 }
