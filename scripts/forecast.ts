@@ -11,6 +11,6 @@
 import { runCli } from '../src/job/cli';
 import { runForecastQueue } from '../src/queue/forecastQueue';
 
-export { buildProgram, main, runCli, withFlagNames } from '../src/job/cli';
+export { buildProgram, describeInputError, main, runCli } from '../src/job/cli';
 
 if (require.main === module) runCli(process.argv.slice(2), runForecastQueue);

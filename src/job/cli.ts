@@ -20,8 +20,9 @@ import { TARGET_TRANSFORMS } from '../model/preprocess';
 /** `--target-transform` values: `auto` and every transform. */
 const CLI_TARGET_TRANSFORMS: readonly string[] = ['auto', ...TARGET_TRANSFORMS];
 import { LIBRARY } from '../version';
-import { DEFAULT_TEST_FRACTION, DEFAULT_VAL_FRACTION, JobAbortedError, runForecastJob, type ForecastJobOptions } from './forecastJob';
-import { createProgressReporter } from './progress';
+import { DEFAULT_TEST_FRACTION, DEFAULT_VAL_FRACTION, JobAbortedError, runForecastJob, type ForecastJobOptions, type ForecastJobResult } from './forecastJob';
+import type { ForecastJobMetrics } from './metrics';
+import { createProgressReporter, type ProgressReporter } from './progress';
 
 /** Exit code for bad arguments or bad data. */
 export const EXIT_INPUT = 2;
@@ -277,20 +278,39 @@ const FLAG_OF: Readonly<Record<string, string>> = {
 };
 
 /**
- * Library errors name options as `options.<name>` (e.g. `unknown column "CO3" (options.targets)`);
- * on the command line the user typed a flag, so name that instead (`(--target)`).
+ * The options that library messages name besides the one at fault (`details.argument`), renamed
+ * to their flags as well: the policy in "set options.missing to 'drop', ..." and the format in
+ * "does not match the time format ... (options.timeFormat)" (errors in the data, with no
+ * argument), the threshold in "fewer than options.minLength" (an `options.series` error), and the
+ * other column of "selected twice (options.time and options.targets)", "options.wide and
+ * options.id" and "options.statics needs options.id". Any other `options.*` that is not the
+ * error's argument is left as the library wrote it.
  */
-export function withFlagNames(message: string): string {
-  return message.replace(/\boptions\.([A-Za-z]+)\b/g, (whole, name: string) => FLAG_OF[name] ?? whole);
+const MENTIONED_OPTIONS: readonly string[] = ['missing', 'timeFormat', 'minLength', 'time', 'id', 'targets', 'features'];
+
+/** `message` with the token `options.<name>` replaced by `flag` (whole tokens: `options.id`, not `options.idInput`). */
+function renameOption(message: string, name: string, flag: string): string {
+  const token = new RegExp(`\\boptions\\.${name.replace(/[.*+?^${}()|[\]\\-]/g, '\\$&')}(?![A-Za-z0-9_])`, 'g');
+  return message.replace(token, () => flag);
 }
 
-/** The message of an InputError as a command-line user should read it. */
-function describeInputError(error: InputError): string {
-  const message = withFlagNames(error.message);
+/**
+ * The message of an InputError as a command-line user should read it: the option at fault
+ * (`details.argument`) named by its flag, `options.targets` -> `--target`, or the flag appended
+ * when the message names the option otherwise (`units must be ...` -> `... (--units)`); the other
+ * options the library's messages mention ({@link MENTIONED_OPTIONS}) renamed too.
+ *
+ * @example
+ * describeInputError(new InputError('f.csv: unknown column "x" (options.targets)', { argument: 'targets' }));
+ * // 'f.csv: unknown column "x" (--target)'
+ */
+export function describeInputError(error: InputError): string {
   const argument = error.details?.argument;
+  const mentioned = MENTIONED_OPTIONS.reduce((message, name) => renameOption(message, name, FLAG_OF[name]), error.message);
   const flag = typeof argument === 'string' ? FLAG_OF[argument] : undefined;
-  // Messages that name the library's option (`units must be ...`) get the flag appended.
-  return flag && !message.includes(flag) && !message.includes(`options.${argument}`) ? `${message} (${flag})` : message;
+  if (typeof argument !== 'string' || flag === undefined) return mentioned;
+  const message = renameOption(mentioned, argument, flag);
+  return message.includes(flag) ? message : `${message} (${flag})`;
 }
 
 function jobOptions(opts: Record<string, unknown>): Omit<ForecastJobOptions, 'onProgress' | 'log' | 'signal'> {
@@ -375,34 +395,87 @@ function formatMetric(value: number | null | undefined, digits: number, suffix =
  * @param argv - The arguments after the program name.
  */
 export async function main(argv: readonly string[], queueRunner?: ForecastQueueRunner): Promise<number> {
-  if (argv.includes('--queue') || argv.some((arg) => arg.startsWith('--queue='))) {
-    if (queueRunner === undefined) {
-      process.stderr.write('forecast: --queue is not available from this entry point; use npm run forecast\n');
-      return EXIT_INPUT;
-    }
-    return queueRunner(argv);
+  if (argv.includes('--queue') || argv.some((arg) => arg.startsWith('--queue='))) return runQueueCommand(argv, queueRunner);
+  const parsed = parseCommandLine(argv);
+  return 'exitCode' in parsed ? parsed.exitCode : runCommand(parsed.opts);
+}
+
+/** `forecast --queue ...`: handed to the queue layer, when the entry point passed one in. */
+function runQueueCommand(argv: readonly string[], queueRunner: ForecastQueueRunner | undefined): number | Promise<number> {
+  if (queueRunner === undefined) {
+    process.stderr.write('forecast: --queue is not available from this entry point; use npm run forecast\n');
+    return EXIT_INPUT;
   }
+  return queueRunner(argv);
+}
+
+/** The parsed flags, or the exit code when parsing ends the run. */
+type ParsedCommandLine = { readonly opts: Record<string, unknown> } | { readonly exitCode: number };
+
+/**
+ * Parses the command line. Help and version print and exit 0; a usage error (printed by
+ * commander) or a bad flag value (printed here) exits {@link EXIT_INPUT}.
+ */
+function parseCommandLine(argv: readonly string[]): ParsedCommandLine {
   const program = buildProgram();
-  let opts: Record<string, unknown>;
   try {
     rejectRepeatedFlags(program, argv);
     program.parse(argv as string[], { from: 'user' });
-    opts = program.opts();
+    return { opts: program.opts() };
   } catch (error) {
     if (error instanceof CommanderError) {
       // Help and version print and exit 0; everything else is a usage error (already printed).
-      return error.exitCode === 0 ? 0 : EXIT_INPUT;
+      return { exitCode: error.exitCode === 0 ? 0 : EXIT_INPUT };
     }
     if (error instanceof InputError) {
       process.stderr.write(`forecast: ${error.message}\n`);
-      return EXIT_INPUT;
+      return { exitCode: EXIT_INPUT };
     }
     throw error;
   }
+}
+
+/** Runs the job of the parsed flags with a progress display; resolves to the exit code. */
+async function runCommand(opts: Record<string, unknown>): Promise<number> {
   const quiet = opts.quiet === true;
   const verbose = opts.verbose === true;
   const progress = createProgressReporter({ enabled: opts.progress !== false && !quiet, stream: process.stderr, everyEpoch: verbose });
   const log = quiet ? () => undefined : progress.log;
+  const signals = watchSignals(progress);
+  try {
+    const result = await runForecastJob({
+      ...jobOptions(opts),
+      onProgress: progress.onProgress,
+      log,
+      onStage: verbose ? (stage) => log(`stage: ${stage}`) : undefined,
+      signal: signals.signal,
+    });
+    progress.stop();
+    printSummary(result, { verbose, log });
+    return 0;
+  } catch (error) {
+    progress.stop();
+    return reportFailure(error, signals.received);
+  } finally {
+    signals.release();
+  }
+}
+
+/** SIGINT and SIGTERM while a job runs (see {@link watchSignals}). */
+interface SignalWatch {
+  /** Aborted by the first signal. */
+  readonly signal: AbortSignal;
+  /** The first signal received, if any. */
+  readonly received: NodeJS.Signals | null;
+  /** Stops listening. */
+  release(): void;
+}
+
+/**
+ * Listens for SIGINT and SIGTERM: the first stops the progress display and aborts the job; later
+ * ones are noted, not obeyed, so that the job's clean-up always finishes.
+ */
+function watchSignals(progress: Pick<ProgressReporter, 'stop'>): SignalWatch {
   const controller = new AbortController();
   let received: NodeJS.Signals | null = null;
   const onSignal = (name: NodeJS.Signals): void => {
@@ -417,51 +490,62 @@ export async function main(argv: readonly string[], queueRunner?: ForecastQueueR
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
-  try {
-    const result = await runForecastJob({
-      ...jobOptions(opts),
-      onProgress: progress.onProgress,
-      log,
-      onStage: verbose ? (stage) => log(`stage: ${stage}`) : undefined,
-      signal: controller.signal,
-    });
-    progress.stop();
-    const { aggregate, series } = result.metrics;
-    const lines = Object.entries(result.metrics.models).map(([name, m]) => {
-      const base = `  ${name.padEnd(15)} MASE ${formatMetric(m.mase, 3)}  sMAPE ${formatMetric(m.smape, 2, '%')}  RMSE ${Number.isFinite(m.rmse) ? m.rmse.toPrecision(4) : '-'}`;
-      if (series === 1) return base;
-      const wins = aggregate.lstm_wins[name];
-      return `${base}  geo-mean MASE ${formatMetric(aggregate.geometric_mean_mase[name], 3)}${wins === undefined ? '' : `  lstm better on ${(100 * wins).toFixed(0)}% of ${series} series`}`;
-    });
-    const intervals = result.metrics.intervals;
-    const lstmIntervals = intervals?.models.lstm;
-    if (intervals && lstmIntervals) {
-      const shown = intervals.levels.map((l) => `${formatMetric(100 * (lstmIntervals.coverage[String(l)] ?? Number.NaN), 1, '%')} inside the ${l}% intervals`);
-      lines.push(`  lstm intervals  ${shown.join(', ')} (test range, split conformal)`);
-    }
-    for (const warning of result.metrics.warnings) lines.push(`warning: ${warning}`);
-    if (verbose) {
-      const stages = Object.entries(result.secondsByStage).map(([stage, s]) => `${stage} ${s!.toFixed(1)} s`);
-      log(`seconds by stage: ${stages.join(', ')}`);
-    }
-    process.stdout.write(`wrote ${result.out}: ${result.files.join(', ')}\n${lines.join('\n')}\n`);
-    return 0;
-  } catch (error) {
-    progress.stop();
-    if (error instanceof JobAbortedError || received) {
-      process.stderr.write(`forecast: ${error instanceof JobAbortedError ? error.message : `stopped by ${received}; nothing was written`}\n`);
-      return received === 'SIGTERM' ? EXIT_SIGTERM : EXIT_SIGINT;
-    }
-    if (error instanceof InputError) {
-      process.stderr.write(`forecast: ${describeInputError(error)}\n`);
-      return EXIT_INPUT;
-    }
-    process.stderr.write(`forecast: failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-    return 1;
-  } finally {
-    process.removeListener('SIGINT', onSignal);
-    process.removeListener('SIGTERM', onSignal);
+  return {
+    signal: controller.signal,
+    get received() {
+      return received;
+    },
+    release() {
+      process.removeListener('SIGINT', onSignal);
+      process.removeListener('SIGTERM', onSignal);
+    },
+  };
+}
+
+/** Prints what was written and each model's scores on stdout (with `verbose`, the seconds of each stage in the log). */
+function printSummary(result: ForecastJobResult, { verbose, log }: { verbose: boolean; log: (line: string) => void }): void {
+  const lines = summaryLines(result.metrics);
+  if (verbose) {
+    const stages = Object.entries(result.secondsByStage).map(([stage, s]) => `${stage} ${s!.toFixed(1)} s`);
+    log(`seconds by stage: ${stages.join(', ')}`);
   }
+  process.stdout.write(`wrote ${result.out}: ${result.files.join(', ')}\n${lines.join('\n')}\n`);
+}
+
+/** One line per model (with several series, its geometric-mean MASE and LSTM wins), the LSTM's interval coverage, the warnings. */
+function summaryLines(metrics: ForecastJobMetrics): string[] {
+  const { aggregate, series } = metrics;
+  const lines = Object.entries(metrics.models).map(([name, m]) => {
+    const base = `  ${name.padEnd(15)} MASE ${formatMetric(m.mase, 3)}  sMAPE ${formatMetric(m.smape, 2, '%')}  RMSE ${Number.isFinite(m.rmse) ? m.rmse.toPrecision(4) : '-'}`;
+    if (series === 1) return base;
+    const wins = aggregate.lstm_wins[name];
+    return `${base}  geo-mean MASE ${formatMetric(aggregate.geometric_mean_mase[name], 3)}${wins === undefined ? '' : `  lstm better on ${(100 * wins).toFixed(0)}% of ${series} series`}`;
+  });
+  const intervals = metrics.intervals;
+  const lstmIntervals = intervals?.models.lstm;
+  if (intervals && lstmIntervals) {
+    const shown = intervals.levels.map((l) => `${formatMetric(100 * (lstmIntervals.coverage[String(l)] ?? Number.NaN), 1, '%')} inside the ${l}% intervals`);
+    lines.push(`  lstm intervals  ${shown.join(', ')} (test range, split conformal)`);
+  }
+  for (const warning of metrics.warnings) lines.push(`warning: ${warning}`);
+  return lines;
+}
+
+/**
+ * Maps a failed run to its exit code, with its message on stderr: an abort (or any failure after
+ * a signal) 130 / 143, bad options or data {@link EXIT_INPUT} (flags named), anything else 1.
+ */
+function reportFailure(error: unknown, received: NodeJS.Signals | null): number {
+  if (error instanceof JobAbortedError || received) {
+    process.stderr.write(`forecast: ${error instanceof JobAbortedError ? error.message : `stopped by ${received}; nothing was written`}\n`);
+    return received === 'SIGTERM' ? EXIT_SIGTERM : EXIT_SIGINT;
+  }
+  if (error instanceof InputError) {
+    process.stderr.write(`forecast: ${describeInputError(error)}\n`);
+    return EXIT_INPUT;
+  }
+  process.stderr.write(`forecast: failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  return 1;
 }
 
 function flushed(stream: NodeJS.WriteStream): Promise<void> {

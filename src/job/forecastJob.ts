@@ -1,5 +1,5 @@
 import { promises as fs } from 'node:fs';
-import { basename, dirname, join, resolve } from 'node:path';
+import { basename, join } from 'node:path';
 import { selectBackend, type BackendInfo, type BackendName } from '../backend/select';
 import { InputError, describeValue } from '../errors';
 import { checkCalendarFeatures, type CalendarFeature } from '../data/calendar';
@@ -14,8 +14,7 @@ import type { SplitIndices } from '../data/split';
 import type { TargetTransform } from '../data/transform';
 import type { TimeSeries } from '../data/types';
 import { alignSteps, forecastCsvLines, futureCsvLines, futureRows } from '../eval/alignment';
-import { openAtomicDir, tempDirPrefix, TargetExistsError, writeFileAtomic, type AtomicDir } from '../io/atomic';
-import type { MetricSet } from '../eval/metrics';
+import { writeFileAtomic, type AtomicDir } from '../io/atomic';
 import { saveBundle } from '../model/bundle';
 import { DEFAULT_KERNEL, resolveLstmConfig, type LstmConfig } from '../model/config';
 import { evaluateModels, LSTM_MODEL, type Evaluation } from './evaluate';
@@ -24,13 +23,17 @@ import { INTERVALS_FILE } from './calibrationFile';
 import { checkLevels } from '../eval/intervalMetrics';
 import type { IntervalSummary } from '../eval/intervalScoring';
 import { LstmModel, type LstmMode, type LstmModelOptions } from './lstmModel';
-import type { RefitPolicy } from '../eval/panelBacktest';
-import { resolveLstmKernel } from '../model/kernel';
+import type { PanelBacktestResult, RefitPolicy } from '../eval/panelBacktest';
+import { resolveLstmKernel, type ResolvedLstmKernel } from '../model/kernel';
 import type { TrainProgress } from '../model/train';
 import { buildForecastReport } from './report';
 import type { ForecastJobMetrics, IntervalMetrics, IntervalModelMetrics, JobStage, SeriesMetrics, SplitPart } from './metrics';
 import { LIBRARY } from '../version';
-import { isProcessAlive } from '../io/process';
+import { JobAbortedError, JobRun } from './jobRun';
+import { commitOutput, withOutputDir } from './outputDir';
+
+export { JobAbortedError } from './jobRun';
+export { removeStaleTempSiblings } from './outputDir';
 
 /** Default fraction of rows held out as the test range (the last rows). */
 export const DEFAULT_TEST_FRACTION = 0.2;
@@ -159,14 +162,6 @@ export interface ForecastJobOptions {
   readonly signal?: AbortSignal;
 }
 
-/** Thrown when the job's signal aborts training: nothing is written (the CLI exits 130). */
-export class JobAbortedError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'JobAbortedError';
-  }
-}
-
 /** What {@link runForecastJob} wrote. */
 export interface ForecastJobResult {
   readonly out: string;
@@ -212,129 +207,6 @@ function splitPart(formatTime: (index: number) => string | number | null, range:
 }
 
 
-/**
- * The temporary directories this process's running jobs write into. A sibling named after this
- * pid but not in here was left by an earlier process that had the same pid (pids repeat across
- * container restarts), so it is stale too.
- */
-const ownTempDirs = new Set<string>();
-
-/**
- * Resolves like `work`, or rejects with {@link JobAbortedError} as soon as `signal` aborts, without
- * waiting for `work` (whose later rejection is then ignored): for steps that take no signal of
- * their own, such as a download from a slow server.
- */
-function abortable<T>(work: Promise<T>, signal: AbortSignal | undefined, message: () => string): Promise<T> {
-  if (!signal) return work;
-  if (signal.aborted) {
-    work.catch(() => undefined);
-    return Promise.reject(new JobAbortedError(message()));
-  }
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = (): void => reject(new JobAbortedError(message()));
-    signal.addEventListener('abort', onAbort, { once: true });
-    work.then(
-      (value) => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(value);
-      },
-      (error: unknown) => {
-        signal.removeEventListener('abort', onAbort);
-        reject(error);
-      },
-    );
-  });
-}
-
-/**
- * Removes the temporary siblings of `out` (`.NAME.tmp-PID-TS`) that a killed run left behind:
- * those whose process is gone (or whose pid is this process's but which no job of this process
- * is using: an earlier process with the same pid). Runs of other live processes are left alone.
- *
- * @returns The names removed.
- */
-export async function removeStaleTempSiblings(out: string): Promise<string[]> {
-  const prefix = tempDirPrefix(out);
-  let names: string[];
-  try {
-    names = await fs.readdir(dirname(out));
-  } catch {
-    return [];
-  }
-  const removed: string[] = [];
-  for (const name of names) {
-    if (!name.startsWith(prefix)) continue;
-    const match = /^(\d+)-\d+$/.exec(name.slice(prefix.length));
-    const path = join(dirname(out), name);
-    if (!match) continue;
-    const pid = Number(match[1]);
-    if (pid === process.pid ? ownTempDirs.has(path) : isProcessAlive(pid)) continue;
-    await fs.rm(path, { recursive: true, force: true });
-    removed.push(name);
-  }
-  return removed;
-}
-
-const WRITE_ERRORS: Readonly<Record<string, string>> = {
-  ENOTDIR: 'a part of the path is a file, not a directory',
-  EROFS: 'the file system is read-only',
-  EACCES: 'permission denied',
-  EPERM: 'permission denied',
-  ENOSPC: 'no space left on the device',
-  ENAMETOOLONG: 'the name is too long',
-  EINVAL: 'the name is not valid here',
-};
-
-/**
- * Checks `--out` before any work and creates the temporary sibling directory the job writes
- * into: creating it is the only reliable test that `out` will be writable (a read-only mount, a
- * directory without write permission, or a path under a file all fail here, not after training).
- */
-async function prepareOutput(outOption: string, log: (line: string) => void): Promise<{ out: string; output: AtomicDir }> {
-  if (typeof outOption !== 'string' || outOption.length === 0 || outOption.includes('\0')) {
-    throw new InputError(`--out must be a directory path, got ${describeValue(outOption)}`, { argument: 'out', value: outOption });
-  }
-  const out = resolve(outOption);
-  let existing = true;
-  try {
-    await fs.lstat(out);
-  } catch (error) {
-    existing = false;
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code !== 'ENOENT') {
-      throw new InputError(`cannot write --out ${describeValue(outOption)}: ${WRITE_ERRORS[code ?? ''] ?? code}`, {
-        argument: 'out',
-        value: outOption,
-      });
-    }
-  }
-  if (existing) {
-    throw new InputError(`output directory ${describeValue(outOption)} already exists; choose a new --out`, {
-      argument: 'out',
-      value: outOption,
-    });
-  }
-  try {
-    if (!(await fs.stat(dirname(out))).isDirectory()) throw Object.assign(new Error('not a directory'), { code: 'ENOTDIR' });
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    const why = code === 'ENOENT' ? 'does not exist' : `is not usable (${WRITE_ERRORS[code ?? ''] ?? code})`;
-    throw new InputError(`the parent of --out ${describeValue(outOption)} ${why}`, { argument: 'out', value: outOption });
-  }
-  for (const name of await removeStaleTempSiblings(out)) log(`removed ${name}, left behind by a killed run`);
-  let output: AtomicDir;
-  try {
-    output = await openAtomicDir(out);
-    ownTempDirs.add(output.path);
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code ?? '';
-    throw new InputError(`cannot write --out ${describeValue(outOption)}: ${WRITE_ERRORS[code] ?? code}`, {
-      argument: 'out',
-      value: outOption,
-    });
-  }
-  return { out, output };
-}
 
 /**
  * The MASE scale (in-sample seasonal-naive MAE) must exist before a training run is spent on a
@@ -391,138 +263,225 @@ function checkMaseScale(series: TimeSeries, target: string, testStart: number, s
  * @throws JobAbortedError when `signal` aborts, at any stage; nothing is written.
  */
 export async function runForecastJob(options: ForecastJobOptions): Promise<ForecastJobResult> {
-  const started = Date.now();
-  const log = options.log ?? (() => undefined);
-  const signal = options.signal;
-  const testFraction = fraction(options.testFraction ?? DEFAULT_TEST_FRACTION, 'test-fraction', false);
-  const valFraction = fraction(options.valFraction ?? DEFAULT_VAL_FRACTION, 'val-fraction');
-  const season = options.season ?? 1;
-  const horizon = options.horizon ?? 1;
-  const levels = checkLevels(options.levels ?? DEFAULT_LEVELS);
-  const seconds: Partial<Record<JobStage, number>> = {};
-  let stage: JobStage = 'setup';
-  let stageStart = Date.now();
-  const enter = async (next: JobStage): Promise<void> => {
-    seconds[stage] = (Date.now() - stageStart) / 1000;
-    stage = next;
-    stageStart = Date.now();
-    await options.onStage?.(next);
-    checkAborted();
-  };
-  const checkAborted = (): void => {
-    if (signal?.aborted) throw new JobAbortedError(`interrupted during ${stage}; nothing was written to ${options.out}`);
-  };
-
-  const { out, output } = await prepareOutput(options.out, log);
-  const tmp = output.path;
-  try {
-    await options.onStage?.('setup');
-    checkAborted();
-    const backend = await selectBackend({ backend: options.backend });
-    log(backend.summary);
-    // The same resolution the LSTM's fit makes below; here it also rejects a bad kernel early.
-    const network = options.model ?? {};
-    const kernel = resolveLstmKernel(network.kernel ?? DEFAULT_KERNEL, {
-      dropout: (network.dropout ?? 0) > 0 || (network.recurrentDropout ?? 0) > 0,
-    });
-    log(kernel.summary);
-    checkCalendarFeatures(options.calendar ?? [], 'calendar');
-    // An empty or repeated --series is refused before the data is read; unknown ids after.
-    if (options.series !== undefined) checkSeriesSelection(options.series);
-    // Validates the network settings (units, layers, ...) now, not after loading the data.
-    resolveLstmConfig({ ...network, ...(options.epochs !== undefined ? { epochs: options.epochs } : {}), ...(options.seed !== undefined ? { seed: options.seed } : {}) });
-
-    await enter('load');
-    // The loaders take no signal: a slow download must not delay Ctrl-C (the CLI exits at once).
-    const loaded = await abortable(loadData(options, horizon), signal, () => `interrupted during load; nothing was written to ${options.out}`);
-    const panel = loaded.panel;
-    for (const warning of loaded.warnings) log(`warning: ${warning}`);
-    checkAborted();
-    const split =
-      options.testStart !== undefined
-        ? splitPanel(panel, {
-            testStart: cutoff(options.testStart, options.timeFormat),
-            ...(options.valStart !== undefined ? { valStart: cutoff(options.valStart, options.timeFormat) } : {}),
-          })
-        : splitPanel(panel, { valFraction, testFraction });
-    logData(panel, split, log);
-    checkPanel(panel, split, { horizon, season, testFraction, source: options.csv });
-
-    await enter('train');
-    const lstmOptions: LstmModelOptions = {
-      mode: options.mode,
-      staticInputs: options.staticInputs ?? [],
-      idInput: options.idInput ?? false,
-      calendar: options.calendar ?? [],
-      horizon,
-      season,
-      lookback: options.lookback,
-      targetTransform: options.targetTransform,
-      onCandidate: (index, count, c) => log(`candidate ${index}/${count}: target transform ${c.targetTransform}, lookback ${c.lookback}`),
-      onSeries: (index, count, id) => { if (count > 1) log(`series ${index}/${count}: ${id}`); },
-      model: { ...options.model, ...(options.epochs !== undefined ? { epochs: options.epochs } : {}), ...(options.seed !== undefined ? { seed: options.seed } : {}) },
-      onProgress: options.onProgress,
-      signal,
-      backend,
-    };
-    const lstm = new LstmModel(lstmOptions);
-    await lstm.fit(panel, split);
+  const run = new JobRun(options);
+  const job = jobContext(options);
+  return withOutputDir(options.out, job.log, async (out, output) => {
+    await run.begin();
+    const { backend, kernel } = await setupStage(job);
+    await run.enter('load');
+    const data = await loadStage(job, run);
+    await run.enter('train');
+    const lstmOptions = lstmModelOptions(job, backend, kernel);
+    const lstm = await trainStage(lstmOptions, data);
     try {
-      if (lstm.aborted) {
-        const epochs = lstm.networks[lstm.networks.length - 1].history!.epochsRun;
-        throw new JobAbortedError(`interrupted after ${epochs} epochs; nothing was written to ${options.out}`);
-      }
-      logTraining(lstm, log);
-
-      await enter('backtest');
-      const evaluation = await evaluateModels(panel, split, lstm, {
-        season,
-        horizon,
-        log,
-        levels,
-        refit: options.refit,
-        retrainLstm: options.refit !== undefined && options.refit !== 'never' ? () => new LstmModel({ ...lstmOptions, onCandidate: undefined, onSeries: undefined }) : undefined,
-      });
-      const warnings = [...loaded.warnings, ...evaluation.warnings];
-
-      await enter('report');
-      const metrics = buildMetrics(options, panel, split, lstm, backend, evaluation, { season, horizon, started, seconds, warnings });
-      const forecasts = Object.values(evaluation.test.models).map((m) => m.forecast);
-      // The CSV tables are streamed line by line when written: a long series' table outgrows one string.
-      const files: [string, string | Iterable<string>][] = [
-        ['metrics.json', JSON.stringify(metrics, null, 2) + '\n'],
-        ['forecast.csv', forecastCsvLines(alignSteps(panel, forecasts, { split }))],
-        ['future.csv', futureCsvLines(futureRows(evaluation.future))],
-        ['report.html', buildForecastReport({ panel, split, evaluation, metrics, histories: lstm.networks.map((n) => n.history!) })],
-      ];
-
-      await enter('write');
-      await saveModels(lstm, join(tmp, 'model'));
-      const calibration = evaluation.intervals?.calibrations[LSTM_MODEL];
-      if (calibration !== undefined) await fs.writeFile(join(tmp, 'model', INTERVALS_FILE), JSON.stringify(calibration, null, 2) + '\n');
-      for (const [name, text] of files) {
-        checkAborted();
-        await writeFileAtomic(join(tmp, name), text);
-      }
-      checkAborted();
-      try {
-        await output.commit();
-      } catch (error) {
-        if (!(error instanceof TargetExistsError)) throw error;
-        throw new InputError(`output directory ${describeValue(options.out)} appeared during the run; nothing was written`, {
-          argument: 'out',
-          value: options.out,
-        });
-      }
-      seconds.write = (Date.now() - stageStart) / 1000;
-      return { out, metrics, files: ['model/', 'metrics.json', 'forecast.csv', 'future.csv', 'report.html'], secondsByStage: { ...seconds } };
+      checkTrained(lstm, options.out);
+      logTraining(lstm, job.log);
+      await run.enter('backtest');
+      const evaluation = await backtestStage(job, data, lstm, lstmOptions);
+      await run.enter('report');
+      const { metrics, files } = reportStage({ job, data, lstm, backend, evaluation, run });
+      await run.enter('write');
+      await writeStage({ lstm, evaluation, files, output, run, outOption: options.out });
+      return { out, metrics, files: [...OUTPUT_FILES], secondsByStage: run.finish() };
     } finally {
       lstm.dispose();
     }
-  } finally {
-    await output.discard();
-    ownTempDirs.delete(tmp);
+  });
+}
+
+/** What {@link runForecastJob} writes into `out`, in order (`model/` is a directory). */
+const OUTPUT_FILES: readonly string[] = ['model/', 'metrics.json', 'forecast.csv', 'future.csv', 'report.html'];
+
+/** The options with their defaults applied and checked, and the log: what every stage reads. */
+interface JobContext {
+  readonly options: ForecastJobOptions;
+  readonly log: (line: string) => void;
+  readonly testFraction: number;
+  readonly valFraction: number;
+  readonly season: number;
+  readonly horizon: number;
+  readonly levels: readonly number[];
+}
+
+/** @throws InputError for a bad fraction or bad levels, before `out` is touched. */
+function jobContext(options: ForecastJobOptions): JobContext {
+  return {
+    options,
+    log: options.log ?? (() => undefined),
+    testFraction: fraction(options.testFraction ?? DEFAULT_TEST_FRACTION, 'test-fraction', false),
+    valFraction: fraction(options.valFraction ?? DEFAULT_VAL_FRACTION, 'val-fraction'),
+    season: options.season ?? 1,
+    horizon: options.horizon ?? 1,
+    levels: checkLevels(options.levels ?? DEFAULT_LEVELS),
+  };
+}
+
+/** The network settings: `model`, with `epochs` and `seed` when given. */
+function networkSettings(options: ForecastJobOptions): Partial<LstmConfig> {
+  return { ...options.model, ...(options.epochs !== undefined ? { epochs: options.epochs } : {}), ...(options.seed !== undefined ? { seed: options.seed } : {}) };
+}
+
+/** Whether the test backtest refits the models (`refit: { every: k }`). */
+function refits(refit: RefitPolicy | undefined): refit is { every: number } {
+  return refit !== undefined && refit !== 'never';
+}
+
+/**
+ * The `setup` stage: selects the backend, and checks every option that can be checked without
+ * the data (kernel, calendar, series selection, network settings), so that they fail now, not
+ * after loading.
+ */
+async function setupStage(job: JobContext): Promise<{ backend: BackendInfo; kernel: ResolvedLstmKernel }> {
+  const { options, log } = job;
+  const backend = await selectBackend({ backend: options.backend });
+  log(backend.summary);
+  // Decided once, here: logged, a bad kernel refused before the data is read, and passed to the LSTM's fits.
+  const network = options.model ?? {};
+  const kernel = resolveLstmKernel(network.kernel ?? DEFAULT_KERNEL, {
+    dropout: (network.dropout ?? 0) > 0 || (network.recurrentDropout ?? 0) > 0,
+  });
+  log(kernel.summary);
+  checkCalendarFeatures(options.calendar ?? [], 'calendar');
+  // An empty or repeated --series is refused before the data is read; unknown ids after.
+  if (options.series !== undefined) checkSeriesSelection(options.series);
+  resolveLstmConfig(networkSettings(options));
+  return { backend, kernel };
+}
+
+/** The loaded data, split: what the stages after `load` work on. */
+interface JobData {
+  readonly panel: Panel;
+  readonly split: PanelSplit;
+  /** The loader's warnings (already logged). */
+  readonly warnings: readonly string[];
+}
+
+/**
+ * The `load` stage: loads the data (see {@link loadData}), splits every series, and checks what
+ * would otherwise fail after training (see {@link checkPanel}).
+ */
+async function loadStage(job: JobContext, run: JobRun): Promise<JobData> {
+  const { options, log } = job;
+  // The loaders take no signal: a slow download must not delay Ctrl-C (the CLI exits at once).
+  const loaded = await run.abortable(loadData(options, job.horizon));
+  const panel = loaded.panel;
+  for (const warning of loaded.warnings) log(`warning: ${warning}`);
+  run.checkAborted();
+  const split = splitData(panel, job);
+  logData(panel, split, log);
+  checkPanel(panel, split, { horizon: job.horizon, season: job.season, testFraction: job.testFraction, source: options.csv });
+  return { panel, split, warnings: loaded.warnings };
+}
+
+/** Every series split at `testStart` (and `valStart`) when given, else by the fractions. */
+function splitData(panel: Panel, job: JobContext): PanelSplit {
+  const { options } = job;
+  if (options.testStart === undefined) return splitPanel(panel, { valFraction: job.valFraction, testFraction: job.testFraction });
+  return splitPanel(panel, {
+    testStart: cutoff(options.testStart, options.timeFormat),
+    ...(options.valStart !== undefined ? { valStart: cutoff(options.valStart, options.timeFormat) } : {}),
+  });
+}
+
+/** The LSTM's options: the job's, with the candidates and series of the fit logged. */
+function lstmModelOptions(job: JobContext, backend: BackendInfo, kernel: ResolvedLstmKernel): LstmModelOptions {
+  const { options, log } = job;
+  return {
+    mode: options.mode,
+    staticInputs: options.staticInputs ?? [],
+    idInput: options.idInput ?? false,
+    calendar: options.calendar ?? [],
+    horizon: job.horizon,
+    season: job.season,
+    lookback: options.lookback,
+    targetTransform: options.targetTransform,
+    onCandidate: (index, count, c) => log(`candidate ${index}/${count}: target transform ${c.targetTransform}, lookback ${c.lookback}`),
+    onSeries: (index, count, id) => { if (count > 1) log(`series ${index}/${count}: ${id}`); },
+    model: networkSettings(options),
+    onProgress: options.onProgress,
+    signal: options.signal,
+    backend,
+    kernel,
+  };
+}
+
+/** The `train` stage: the LSTM fitted on the training rows (the caller disposes it). */
+async function trainStage(lstmOptions: LstmModelOptions, data: JobData): Promise<LstmModel> {
+  const lstm = new LstmModel(lstmOptions);
+  await lstm.fit(data.panel, data.split);
+  return lstm;
+}
+
+/** @throws JobAbortedError, with the epochs run, when the signal stopped training. */
+function checkTrained(lstm: LstmModel, out: string): void {
+  if (!lstm.aborted) return;
+  const epochs = lstm.networks[lstm.networks.length - 1].history!.epochsRun;
+  throw new JobAbortedError(`interrupted after ${epochs} epochs; nothing was written to ${out}`);
+}
+
+/**
+ * The `backtest` stage: the LSTM and the reference models evaluated with the rolling-origin
+ * protocol (see `evaluateModels`); with a refit policy, a fresh LSTM for every refit.
+ */
+function backtestStage(job: JobContext, data: JobData, lstm: LstmModel, lstmOptions: LstmModelOptions): Promise<Evaluation> {
+  const refit = job.options.refit;
+  return evaluateModels(data.panel, data.split, lstm, {
+    season: job.season,
+    horizon: job.horizon,
+    log: job.log,
+    levels: job.levels,
+    refit,
+    retrainLstm: refits(refit) ? () => new LstmModel({ ...lstmOptions, onCandidate: undefined, onSeries: undefined }) : undefined,
+  });
+}
+
+/** One output file: its name in `out`, and its text (or its lines, streamed when written). */
+type OutputFile = readonly [name: string, text: string | Iterable<string>];
+
+/**
+ * The `report` stage: `metrics.json` (see {@link buildMetrics}) and the files besides the model,
+ * built in memory (the CSV tables lazily).
+ */
+function reportStage(input: MetricsInput): { metrics: ForecastJobMetrics; files: OutputFile[] } {
+  const { data: { panel, split }, lstm, evaluation } = input;
+  const metrics = buildMetrics(input);
+  const forecasts = Object.values(evaluation.test.models).map((m) => m.forecast);
+  // The CSV tables are streamed line by line when written: a long series' table outgrows one string.
+  const files: OutputFile[] = [
+    ['metrics.json', JSON.stringify(metrics, null, 2) + '\n'],
+    ['forecast.csv', forecastCsvLines(alignSteps(panel, forecasts, { split }))],
+    ['future.csv', futureCsvLines(futureRows(evaluation.future))],
+    ['report.html', buildForecastReport({ panel, split, evaluation, metrics, histories: lstm.networks.map((n) => n.history!) })],
+  ];
+  return { metrics, files };
+}
+
+/** Inputs of {@link writeStage}. */
+interface WriteInput {
+  readonly lstm: LstmModel;
+  readonly evaluation: Evaluation;
+  readonly files: readonly OutputFile[];
+  readonly output: AtomicDir;
+  readonly run: JobRun;
+  /** `out` as given (named by the error when it appeared meanwhile). */
+  readonly outOption: string;
+}
+
+/**
+ * The `write` stage: the model bundle(s) (with the LSTM's interval calibration) and the files go
+ * into the temporary directory, which is then renamed to `out`; an abort is checked before every
+ * file and before the rename.
+ */
+async function writeStage({ lstm, evaluation, files, output, run, outOption }: WriteInput): Promise<void> {
+  await saveModels(lstm, join(output.path, 'model'));
+  const calibration = evaluation.intervals?.calibrations[LSTM_MODEL];
+  if (calibration !== undefined) await fs.writeFile(join(output.path, 'model', INTERVALS_FILE), JSON.stringify(calibration, null, 2) + '\n');
+  for (const [name, text] of files) {
+    run.checkAborted();
+    await writeFileAtomic(join(output.path, name), text);
   }
+  run.checkAborted();
+  await commitOutput(output, outOption);
 }
 
 /**
@@ -666,11 +625,6 @@ function checkPanel(panel: Panel, split: PanelSplit, o: { horizon: number; seaso
   });
 }
 
-/**
- * The trained network(s) as bundles: `model/` for one network (global, or one series), or one
- * bundle per series, `model/<n>/` (1-based, in series order) with `model/series.json` mapping
- * each id to its directory (local mode with several series).
- */
 /** `metrics.json`'s `intervals` (see {@link IntervalMetrics}). */
 function intervalMetrics(evaluation: Evaluation): IntervalMetrics | null {
   const intervals = evaluation.intervals;
@@ -711,6 +665,11 @@ function finiteOrNull(v: number): number | null {
   return Number.isFinite(v) ? v : null;
 }
 
+/**
+ * The trained network(s) as bundles: `model/` for one network (global, or one series), or one
+ * bundle per series, `model/<n>/` (1-based, in series order) with `model/series.json` mapping
+ * each id to its directory (local mode with several series).
+ */
 async function saveModels(lstm: LstmModel, dir: string): Promise<void> {
   const networks = lstm.networks;
   if (networks.length === 1) {
@@ -749,46 +708,52 @@ function panelSplitParts(parts: readonly SeriesMetrics['split'][]): SeriesMetric
   return { train: merge((p) => p.train), val: merge((p) => p.val), test: merge((p) => p.test) };
 }
 
-function buildMetrics(
-  options: ForecastJobOptions,
-  panel: Panel,
-  split: PanelSplit,
-  lstm: LstmModel,
-  backend: BackendInfo,
-  evaluation: Evaluation,
-  extra: { season: number; horizon: number; started: number; seconds: Partial<Record<JobStage, number>>; warnings: readonly string[] },
-): ForecastJobMetrics {
-  const network = lstm.networks[0];
-  const history = network.history!;
-  const { test } = evaluation;
-  const models: Record<string, MetricSet> = {};
-  const byStep: Record<string, readonly MetricSet[]> = {};
-  const meanMase: Record<string, number> = {};
-  const geoMase: Record<string, number> = {};
-  for (const [name, result] of Object.entries(test.models)) {
-    models[name] = result.pooled;
-    byStep[name] = result.pooledByStep;
-    meanMase[name] = result.meanMase;
-    geoMase[name] = result.geometricMeanMase;
-  }
-  const dateOnly = panel.time.every((t) => t % DAY_MS === 0);
-  const perSeries: Record<string, SeriesMetrics> = {};
-  const parts: SeriesMetrics['split'][] = [];
-  panel.ids.forEach((id, i) => {
-    const series = panelSeries(panel, i);
-    const part = splitParts(series, split[i], dateOnly);
-    parts.push(part);
-    perSeries[id] = {
-      rows: series.length,
-      split: part,
-      models: Object.fromEntries(Object.entries(test.models).map(([name, m]) => [name, m.series[i].metrics])),
-      fitted_models: Object.fromEntries(Object.entries(evaluation.fitted).map(([name, byId]) => [name, byId[id]])),
-      ...(evaluation.intervals === null
-        ? {}
-        : { intervals: Object.fromEntries(Object.entries(evaluation.intervals.scores).map(([name, sc]) => [name, intervalModelMetrics(sc.series[id])])) }),
-    };
-  });
+/** Inputs of {@link reportStage} and {@link buildMetrics}. */
+interface MetricsInput {
+  readonly job: JobContext;
+  readonly data: JobData;
+  readonly lstm: LstmModel;
+  readonly backend: BackendInfo;
+  readonly evaluation: Evaluation;
+  /** The run so far: its start and the seconds of the stages before `report`. */
+  readonly run: JobRun;
+}
+
+/** `metrics.json`: one section after the other, in the file's order. */
+function buildMetrics(input: MetricsInput): ForecastJobMetrics {
+  const { job, data, evaluation, run } = input;
+  const { panel } = data;
+  const perSeries = perSeriesMetrics(data, evaluation);
   const single = panel.ids.length === 1;
+  return {
+    ...runMetrics(input),
+    split: single ? perSeries[panel.ids[0]].split : panelSplitParts(panel.ids.map((id) => perSeries[id].split)),
+    protocol: protocolText(job.options.refit),
+    ...testMetrics(evaluation.test),
+    fitted_models: single ? perSeries[panel.ids[0]].fitted_models : {},
+    validation: evaluation.validation ? { rows: evaluation.validation.rows, models: { ...evaluation.validation.models } } : null,
+    warnings: [...data.warnings, ...evaluation.warnings],
+    aggregate: aggregateMetrics(evaluation.test),
+    per_series: perSeries,
+    intervals: intervalMetrics(evaluation),
+    future: futureMetrics(job.horizon),
+    train: trainMetrics(input.lstm),
+    seconds_by_stage: { ...run.seconds },
+    seconds_total: (Date.now() - run.started) / 1000,
+  };
+}
+
+/** The part of `metrics.json` that describes the run: the data, the options, the network and the software. */
+type RunMetrics = Pick<
+  ForecastJobMetrics,
+  | 'dataset' | 'rows' | 'series' | 'series_filter' | 'id_column' | 'mode' | 'calendar' | 'static_inputs' | 'future_covariates'
+  | 'target' | 'features' | 'season' | 'horizon' | 'lookback' | 'target_transform' | 'selection' | 'backend' | 'kernel' | 'library'
+>;
+
+function runMetrics({ job, data, lstm, backend }: MetricsInput): RunMetrics {
+  const { options } = job;
+  const { panel } = data;
+  const network = lstm.networks[0];
   return {
     dataset: basename(options.csv),
     rows: panel.length,
@@ -801,42 +766,84 @@ function buildMetrics(
     future_covariates: options.futureCovariates === undefined ? null : { file: basename(options.futureCovariates), columns: [...panel.futureCovariates] },
     target: options.target,
     features: [...(options.features ?? [])],
-    season: extra.season,
-    horizon: extra.horizon,
+    season: job.season,
+    horizon: job.horizon,
     lookback: network.lookback,
     target_transform: network.spec.shared.preprocessor.targetTransform,
     selection: network.spec.shared.selection ?? null,
     backend,
     kernel: network.kernel,
     library: LIBRARY,
-    split: single ? parts[0] : panelSplitParts(parts),
-    protocol:
-      'rolling origin over the test range of each series: every origin t from test start - 1 to the second-to-last row forecasts ' +
-      `t+1..t+horizon from rows <= t (${options.refit !== undefined && options.refit !== 'never' ? `models refitted before every ${options.refit.every}th origin` : 'no refit'}); errors pooled over every (origin, step) landing in the test range; ` +
-      'MASE scaled by the seasonal-naive MAE on the rows before the test range of the same series',
-    models,
-    by_step: byStep,
-    fitted_models: single ? perSeries[panel.ids[0]].fitted_models : {},
-    validation: evaluation.validation ? { rows: evaluation.validation.rows, models: { ...evaluation.validation.models } } : null,
-    warnings: [...extra.warnings],
-    aggregate: { mean_mase: meanMase, geometric_mean_mase: geoMase, lstm_wins: { ...(test.wins ?? {}) } },
-    per_series: perSeries,
-    intervals: intervalMetrics(evaluation),
-    future: {
-      steps: extra.horizon,
-      models:
-        'the models evaluated on the test range, not refitted: the LSTM as trained (train rows, early-stopped on the validation rows); ' +
-        'the statistical models and baselines with the parameters fitted on the rows before the test range, run through the last row',
-    },
-    train: {
-      epochs: history.epochsRun,
-      best_epoch: history.bestEpoch,
-      stopped_early: history.stoppedEarly,
-      seconds: lstm.networks.reduce((sum, n) => sum + n.history!.seconds, 0),
-      samples_per_second: history.samplesPerSecond,
-      final_learning_rate: history.learningRate[history.learningRate.length - 1],
-    },
-    seconds_by_stage: { ...extra.seconds },
-    seconds_total: (Date.now() - extra.started) / 1000,
+  };
+}
+
+/** `protocol`: how the test range was backtested. */
+function protocolText(refit: RefitPolicy | undefined): string {
+  return (
+    'rolling origin over the test range of each series: every origin t from test start - 1 to the second-to-last row forecasts ' +
+    `t+1..t+horizon from rows <= t (${refits(refit) ? `models refitted before every ${refit.every}th origin` : 'no refit'}); errors pooled over every (origin, step) landing in the test range; ` +
+    'MASE scaled by the seasonal-naive MAE on the rows before the test range of the same series'
+  );
+}
+
+/** `models` and `by_step`: each model's errors pooled over every series, overall and per horizon step. */
+function testMetrics(test: PanelBacktestResult): Pick<ForecastJobMetrics, 'models' | 'by_step'> {
+  const models = Object.entries(test.models);
+  return {
+    models: Object.fromEntries(models.map(([name, result]) => [name, result.pooled])),
+    by_step: Object.fromEntries(models.map(([name, result]) => [name, result.pooledByStep])),
+  };
+}
+
+/** `aggregate`: each model's MASE averaged over series, and the share of series the LSTM wins. */
+function aggregateMetrics(test: PanelBacktestResult): ForecastJobMetrics['aggregate'] {
+  const models = Object.entries(test.models);
+  return {
+    mean_mase: Object.fromEntries(models.map(([name, result]) => [name, result.meanMase])),
+    geometric_mean_mase: Object.fromEntries(models.map(([name, result]) => [name, result.geometricMeanMase])),
+    lstm_wins: { ...(test.wins ?? {}) },
+  };
+}
+
+/** `per_series`: every series' rows, split, test metrics, fitted models and intervals, by id. */
+function perSeriesMetrics({ panel, split }: JobData, evaluation: Evaluation): Record<string, SeriesMetrics> {
+  const { test, intervals } = evaluation;
+  const dateOnly = panel.time.every((t) => t % DAY_MS === 0);
+  const perSeries: Record<string, SeriesMetrics> = {};
+  panel.ids.forEach((id, i) => {
+    const series = panelSeries(panel, i);
+    perSeries[id] = {
+      rows: series.length,
+      split: splitParts(series, split[i], dateOnly),
+      models: Object.fromEntries(Object.entries(test.models).map(([name, m]) => [name, m.series[i].metrics])),
+      fitted_models: Object.fromEntries(Object.entries(evaluation.fitted).map(([name, byId]) => [name, byId[id]])),
+      ...(intervals === null
+        ? {}
+        : { intervals: Object.fromEntries(Object.entries(intervals.scores).map(([name, sc]) => [name, intervalModelMetrics(sc.series[id])])) }),
+    };
+  });
+  return perSeries;
+}
+
+/** `future`: what `future.csv` holds. */
+function futureMetrics(horizon: number): ForecastJobMetrics['future'] {
+  return {
+    steps: horizon,
+    models:
+      'the models evaluated on the test range, not refitted: the LSTM as trained (train rows, early-stopped on the validation rows); ' +
+      'the statistical models and baselines with the parameters fitted on the rows before the test range, run through the last row',
+  };
+}
+
+/** `train`: the first network's training history; `seconds` is summed over every network. */
+function trainMetrics(lstm: LstmModel): ForecastJobMetrics['train'] {
+  const history = lstm.networks[0].history!;
+  return {
+    epochs: history.epochsRun,
+    best_epoch: history.bestEpoch,
+    stopped_early: history.stoppedEarly,
+    seconds: lstm.networks.reduce((sum, n) => sum + n.history!.seconds, 0),
+    samples_per_second: history.samplesPerSecond,
+    final_learning_rate: history.learningRate[history.learningRate.length - 1],
   };
 }

@@ -1,7 +1,8 @@
 import { panelSeries, type Panel } from '../data/panel';
 import type { PanelSplit } from '../data/panelSplit';
+import type { SplitIndices } from '../data/split';
 import type { TimeSeries } from '../data/types';
-import { alignSteps, futureRows, type FutureSeries } from '../eval/alignment';
+import { alignSteps, futureRows, type FutureSeries, type SeriesAlignment } from '../eval/alignment';
 import type { Evaluation } from './evaluate';
 import type { TrainHistory } from '../model/train';
 import { forecastFigure } from '../plot/forecastFigure';
@@ -46,63 +47,121 @@ export const REPORT_METRICS = ['mae', 'rmse', 'smape', 'mase', 'r2'] as const;
  * metric bars and the metric table. Self-contained: plotly.js is inlined, no network needed.
  */
 export function buildForecastReport(input: ForecastReportInput): string {
-  const { panel, split, evaluation, metrics, histories } = input;
-  const horizon = metrics.horizon;
-  const target = panel.targets[0];
+  const { panel, metrics, histories } = input;
+  const sections: ReportSection[] = [
+    ...warningsSection(metrics),
+    ...(panel.ids.length > 1 ? [seriesTable(panel, metrics)] : []),
+    ...chartSections(input),
+    trainingSection(histories[0]),
+    ...metricSections(metrics),
+    ...(metrics.intervals ? intervalSections(metrics.intervals) : []),
+    ...validationSection(metrics),
+    ...selectionSection(metrics),
+    { kind: 'text', title: 'Protocol', text: metrics.protocol },
+    runSection(metrics),
+  ];
+  return renderReportHtml({
+    // Long series are thinned for display (metrics above use every point): the page stays small.
+    sections: sections.map((section) => (section.kind === 'figure' ? { ...section, figure: downsampleFigure(section.figure).figure } : section)),
+    title: `Forecast report: ${panel.targets[0]} (${metrics.dataset}${panel.ids.length > 1 ? `, ${panel.ids.length} series` : ''})`,
+    subtitle: `horizon ${metrics.horizon}, season ${metrics.season}, lookback ${metrics.lookback}; LSTM MASE ${metrics.models.lstm?.mase.toFixed(3)}`,
+  });
+}
+
+/** The run's warnings, when there are any. */
+function warningsSection(metrics: ForecastJobMetrics): ReportSection[] {
+  if (metrics.warnings.length === 0) return [];
+  return [{ kind: 'text', title: 'Warnings', text: metrics.warnings.map((w) => `Warning: ${w}.`).join('\n') }];
+}
+
+/**
+ * The charts of the first {@link REPORT_MAX_SERIES_CHARTS} series (a note says so when there are
+ * more): for each, its history and future, its data and split, and its forecasts vs actual.
+ */
+function chartSections(input: ForecastReportInput): ReportSection[] {
+  const { panel, split, evaluation } = input;
   const forecasts = Object.values(evaluation.test.models).map((m) => m.forecast);
   const alignment = alignSteps(panel, forecasts, { split });
   const future = futureRows(evaluation.future);
-  const sections: ReportSection[] = [];
-  const history = histories[0];
-
-  if (metrics.warnings.length > 0) {
-    sections.push({ kind: 'text', title: 'Warnings', text: metrics.warnings.map((w) => `Warning: ${w}.`).join('\n') });
-  }
-  if (panel.ids.length > 1) sections.push(seriesTable(panel, metrics));
   const shown = panel.ids.slice(0, REPORT_MAX_SERIES_CHARTS);
-  if (panel.ids.length > shown.length) {
-    sections.push({ kind: 'text', title: 'Charts', text: `Charts for the first ${shown.length} of ${panel.ids.length} series; the table above lists every series.` });
-  }
-  shown.forEach((id, i) => {
-    const series = panelSeries(panel, i);
-    const label = panel.ids.length > 1 ? `${id}: ` : '';
-    sections.push(futureSection(series, label, future.series[i], horizon));
-    sections.push({
+  const note: ReportSection[] =
+    panel.ids.length > shown.length
+      ? [{ kind: 'text', title: 'Charts', text: `Charts for the first ${shown.length} of ${panel.ids.length} series; the table above lists every series.` }]
+      : [];
+  return [
+    ...note,
+    ...shown.flatMap((id, i) => {
+      const series = panelSeries(panel, i);
+      const label = panel.ids.length > 1 ? `${id}: ` : '';
+      return [
+        futureSection(series, label, future.series[i], input.metrics.horizon),
+        splitSection(series, label, split[i]),
+        ...forecastSections(input, { index: i, series, label, aligned: alignment.series[i] }),
+      ];
+    }),
+  ];
+}
+
+/** One series' target over time, with its train / val / test ranges. */
+function splitSection(series: TimeSeries, label: string, split: SplitIndices): ReportSection {
+  const target = series.targets[0];
+  return {
+    kind: 'figure',
+    title: `${label}Data and split`,
+    figure: seriesFigure({
+      time: series.time,
+      timeKind: series.timeKind,
+      series: [{ name: target, values: series.values[target] }],
+      split,
+      title: `${label}${target}: train / val / test`,
+      yTitle: target,
+    }),
+  };
+}
+
+/** The series whose forecasts {@link forecastSections} draws. */
+interface ChartedSeries {
+  /** Its index in the panel. */
+  readonly index: number;
+  readonly series: TimeSeries;
+  /** Prefix of the titles (`"<id>: "` when there are several series, else empty). */
+  readonly label: string;
+  readonly aligned: SeriesAlignment;
+}
+
+/**
+ * One series' forecasts vs actual over the test range, 1 step ahead and (when `horizon > 1`)
+ * `horizon` steps ahead, the latter with the LSTM's paths; the LSTM's intervals shaded.
+ */
+function forecastSections(input: ForecastReportInput, { index, series, label, aligned }: ChartedSeries): ReportSection[] {
+  const { split, evaluation } = input;
+  const horizon = input.metrics.horizon;
+  const target = input.panel.targets[0];
+  const steps = horizon > 1 ? [1, horizon] : [1];
+  return steps.map((step) => {
+    const fan = step === horizon && horizon > 1 ? lstmFan(evaluation, index, split[index].test.start, series.length, horizon) : undefined;
+    return {
       kind: 'figure',
-      title: `${label}Data and split`,
-      figure: seriesFigure({
-        time: series.time,
+      title: `${label}Forecast vs actual, ${step}-step-ahead`,
+      figure: forecastFigure({
+        time: aligned.time,
         timeKind: series.timeKind,
-        series: [{ name: target, values: series.values[target] }],
-        split: split[i],
-        title: `${label}${target}: train / val / test`,
+        actual: aligned.actual,
+        forecasts: Object.entries(aligned.forecasts)
+          .filter(([name]) => !CHART_EXCLUDED_MODELS.includes(name))
+          .map(([name, bySteps]) => ({ name, values: bySteps[step - 1] })),
+        fan,
+        bands: (aligned.bounds.lstm ?? []).map((b) => ({ name: 'lstm', level: b.level, lower: b.lower[step - 1], upper: b.upper[step - 1] })),
+        title: `${label}Test range: ${step}-step-ahead forecasts${fan ? ' (thin: LSTM paths)' : ''}${aligned.bounds.lstm ? ', LSTM intervals shaded' : ''}`,
         yTitle: target,
       }),
-    });
-    const aligned = alignment.series[i];
-    const steps = horizon > 1 ? [1, horizon] : [1];
-    for (const step of steps) {
-      const fan = step === horizon && horizon > 1 ? lstmFan(evaluation, i, split[i].test.start, series.length, horizon) : undefined;
-      sections.push({
-        kind: 'figure',
-        title: `${label}Forecast vs actual, ${step}-step-ahead`,
-        figure: forecastFigure({
-          time: aligned.time,
-          timeKind: series.timeKind,
-          actual: aligned.actual,
-          forecasts: Object.entries(aligned.forecasts)
-            .filter(([name]) => !CHART_EXCLUDED_MODELS.includes(name))
-            .map(([name, bySteps]) => ({ name, values: bySteps[step - 1] })),
-          fan,
-          bands: (aligned.bounds.lstm ?? []).map((b) => ({ name: 'lstm', level: b.level, lower: b.lower[step - 1], upper: b.upper[step - 1] })),
-          title: `${label}Test range: ${step}-step-ahead forecasts${fan ? ' (thin: LSTM paths)' : ''}${aligned.bounds.lstm ? ', LSTM intervals shaded' : ''}`,
-          yTitle: target,
-        }),
-      });
-    }
+    };
   });
+}
 
-  sections.push({
+/** The loss curves of the (first) network's training. */
+function trainingSection(history: TrainHistory): ReportSection {
+  return {
     kind: 'figure',
     title: 'Training',
     figure: lossFigure({
@@ -111,43 +170,58 @@ export function buildForecastReport(input: ForecastReportInput): string {
       bestEpoch: history.bestEpoch,
       learningRate: history.learningRate,
     }),
-  });
+  };
+}
 
+/** The {@link REPORT_METRICS} of each model on the test range: as bars, then as a table. */
+function metricSections(metrics: ForecastJobMetrics): ReportSection[] {
   const metricTable: Record<string, Record<string, number>> = {};
   for (const [name, m] of Object.entries(metrics.models)) {
     metricTable[name] = Object.fromEntries(REPORT_METRICS.map((k) => [k, m[k]]));
   }
-  sections.push({
-    kind: 'figure',
-    title: 'Metrics',
-    figure: metricBarsFigure({
-      metrics: Object.fromEntries(Object.entries(metricTable).filter(([name]) => !CHART_EXCLUDED_MODELS.includes(name))),
-      metricNames: ['mase', 'smape'],
-    }),
-  });
-  sections.push({
-    kind: 'table',
-    title: 'Rolling-origin metrics on the test range',
-    columns: ['model', ...REPORT_METRICS],
-    rows: Object.entries(metricTable).map(([name, m]) => [name, ...REPORT_METRICS.map((k) => m[k])]),
-  });
-  if (metrics.intervals) sections.push(...intervalSections(metrics.intervals));
-  if (metrics.validation) {
-    const validation = metrics.validation.models;
-    sections.push({
+  return [
+    {
+      kind: 'figure',
+      title: 'Metrics',
+      figure: metricBarsFigure({
+        metrics: Object.fromEntries(Object.entries(metricTable).filter(([name]) => !CHART_EXCLUDED_MODELS.includes(name))),
+        metricNames: ['mase', 'smape'],
+      }),
+    },
+    {
+      kind: 'table',
+      title: 'Rolling-origin metrics on the test range',
+      columns: ['model', ...REPORT_METRICS],
+      rows: Object.entries(metricTable).map(([name, m]) => [name, ...REPORT_METRICS.map((k) => m[k])]),
+    },
+  ];
+}
+
+/** The same metrics on the validation range, when it was long enough. */
+function validationSection(metrics: ForecastJobMetrics): ReportSection[] {
+  if (!metrics.validation) return [];
+  const validation = metrics.validation.models;
+  return [
+    {
       kind: 'table',
       title: `Validation range (${metrics.validation.rows} rows): the same protocol, statistical models fitted on the training rows`,
       columns: ['model', ...REPORT_METRICS],
       rows: Object.entries(validation).map(([name, m]) => [name, ...REPORT_METRICS.map((k) => m[k])]),
-    });
-  }
-  if (metrics.selection && metrics.selection.candidates.length > 1) {
-    const chosen = metrics.selection.chosen;
-    sections.push({
+    },
+  ];
+}
+
+/** The LSTM preprocessing candidates and the one chosen, when there was a choice. */
+function selectionSection(metrics: ForecastJobMetrics): ReportSection[] {
+  const selection = metrics.selection;
+  if (!selection || selection.candidates.length <= 1) return [];
+  const chosen = selection.chosen;
+  return [
+    {
       kind: 'table',
       title: `LSTM preprocessing, chosen on the validation range: ${chosen.targetTransform} (lookback ${chosen.lookback})`,
       columns: ['target transform', 'lookback', 'validation MASE', 'epochs', 'training s', 'chosen'],
-      rows: metrics.selection.candidates.map((c) => [
+      rows: selection.candidates.map((c) => [
         c.targetTransform,
         c.lookback,
         c.validationMase,
@@ -155,10 +229,13 @@ export function buildForecastReport(input: ForecastReportInput): string {
         Number(c.seconds.toFixed(2)),
         c.targetTransform === chosen.targetTransform && c.lookback === chosen.lookback ? 'yes' : '',
       ]),
-    });
-  }
-  sections.push({ kind: 'text', title: 'Protocol', text: metrics.protocol });
-  sections.push({
+    },
+  ];
+}
+
+/** The run's settings, fitted models, training and software, as a field / value table. */
+function runSection(metrics: ForecastJobMetrics): ReportSection {
+  return {
     kind: 'table',
     title: 'Run',
     columns: ['field', 'value'],
@@ -180,14 +257,7 @@ export function buildForecastReport(input: ForecastReportInput): string {
       ['samples/s', Math.round(metrics.train.samples_per_second)],
       ['library', `${metrics.library.name} ${metrics.library.version}`],
     ],
-  });
-
-  return renderReportHtml({
-    // Long series are thinned for display (metrics above use every point): the page stays small.
-    sections: sections.map((section) => (section.kind === 'figure' ? { ...section, figure: downsampleFigure(section.figure).figure } : section)),
-    title: `Forecast report: ${target} (${metrics.dataset}${panel.ids.length > 1 ? `, ${panel.ids.length} series` : ''})`,
-    subtitle: `horizon ${horizon}, season ${metrics.season}, lookback ${metrics.lookback}; LSTM MASE ${metrics.models.lstm?.mase.toFixed(3)}`,
-  });
+  };
 }
 
 /** Models whose calibration is drawn (the table lists every model). */

@@ -6,6 +6,7 @@ import { InputError } from '../../src/errors';
 import { parsePanelCsvText } from '../../src/data/panelCsv';
 import { runForecastJob, type ForecastJobResult } from '../../src/job/forecastJob';
 import { loadBundle, loadPanelBundle } from '../../src/model/bundle';
+import { kernelDecisions } from '../helpers/kernelDecisions';
 
 /** Long format: two stores of very different size, monthly from 2015-01, interleaved rows. */
 function longCsv(months: number, shortStore = months): string {
@@ -124,6 +125,15 @@ describe('runForecastJob on a long-format panel (--id)', () => {
 });
 
 describe('runForecastJob: local mode and bad panels', () => {
+  it('decides the LSTM kernel once per run, for every series, transform candidate and refit', async () => {
+    const dir = await fresh();
+    await fs.writeFile(path.join(dir, 'stores.csv'), longCsv(60));
+    const run = (mode: 'local' | 'global') =>
+      runForecastJob({ ...quick, epochs: 1, csv: path.join(dir, 'stores.csv'), mode, targetTransform: 'auto', refit: { every: 6 }, out: path.join(dir, `run-${mode}`) });
+    expect(await kernelDecisions(() => run('local'))).toBe(1);
+    expect(await kernelDecisions(() => run('global'))).toBe(1);
+  }, 240_000);
+
   it('--mode local trains one network per series and saves one bundle each, with an index', async () => {
     const dir = await fresh();
     await fs.writeFile(path.join(dir, 'stores.csv'), longCsv(60));

@@ -3,7 +3,8 @@ import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { main, withFlagNames } from '../../scripts/forecast';
+import { describeInputError, main } from '../../scripts/forecast';
+import { InputError } from '../../src/errors';
 import { fusedKernelLine } from '../helpers/kernel';
 import { JOB_MODELS } from '../helpers/jobModels';
 
@@ -395,17 +396,17 @@ describe('forecast CLI: internal failures exit 1', () => {
   });
 });
 
-describe('withFlagNames', () => {
+describe('describeInputError', () => {
   it.each([
-    ['unknown column "x" (options.targets)', 'unknown column "x" (--target)'],
-    ['column "a" is selected twice (options.time and options.features)', 'column "a" is selected twice (--time and --features)'],
-    ['options.targetTransform must be one of ...', '--target-transform must be one of ...'],
+    ['unknown column "x" (options.targets)', 'targets', 'unknown column "x" (--target)'],
+    ['column "a" is selected twice (options.time and options.features)', 'features', 'column "a" is selected twice (--time and --features)'],
+    ['options.targetTransform must be one of ...', 'targetTransform', '--target-transform must be one of ...'],
+    ['options.valStart must be an ISO date', 'valStart', '--val-start must be an ISO date'],
     // options a flag does not set directly keep their library name
-    ['options.valStart must be an ISO date', '--val-start must be an ISO date'],
-    ['options.bogus must be an integer', 'options.bogus must be an integer'],
-    ['no option here', 'no option here'],
-  ])('%s', (message, expected) => {
-    expect(withFlagNames(message)).toBe(expected);
+    ['options.bogus must be an integer', 'bogus', 'options.bogus must be an integer'],
+    ['no option here', undefined, 'no option here'],
+  ])('%s', (message, argument, expected) => {
+    expect(describeInputError(new InputError(message, argument === undefined ? {} : { argument }))).toBe(expected);
   });
 });
 
