@@ -3,6 +3,7 @@
  */
 import seedrandom from 'seedrandom';
 import { InputError, describeValue } from '../errors';
+import { booleanValue, fail, finiteNumber, integerAtLeast } from '../validate';
 import type { Batch, SupervisedSet } from './types';
 
 /** Options of {@link batches}. */
@@ -54,7 +55,7 @@ export const DEFAULT_SHUFFLE_SEED = 42;
  */
 export function shuffledOrder(size: number, seed: number, epoch: number): Uint32Array {
   const order = sequentialOrder(size);
-  const random = seedrandom(`${checkSeed(seed)}:${checkEpoch(epoch)}`);
+  const random = seedrandom(`${finiteNumber('seed', seed)}:${checkEpoch(epoch)}`);
   for (let i = size - 1; i > 0; i--) {
     const j = Math.floor(random() * (i + 1));
     const tmp = order[i];
@@ -94,7 +95,7 @@ export function sequentialOrder(size: number): Uint32Array {
  */
 export function countBatches(size: number, batchSize: number, dropRemainder = false): number {
   checkSize(size);
-  checkBatchSize(batchSize);
+  integerAtLeast('batchSize', batchSize, 1);
   return dropRemainder ? Math.floor(size / batchSize) : Math.ceil(size / batchSize);
 }
 
@@ -155,47 +156,25 @@ interface Resolved {
   readonly dropRemainder: boolean;
 }
 
+// Any integer, not only safe ones (unlike `nonNegativeInteger` in src/validate.ts), as before.
 function checkSize(size: unknown): number {
-  if (typeof size !== 'number' || !Number.isInteger(size) || size < 0) {
-    throw new InputError(`size must be a non-negative integer, got ${describeValue(size)}`, { argument: 'size', value: size });
-  }
+  if (typeof size !== 'number' || !Number.isInteger(size) || size < 0) fail('size', 'a non-negative integer', size);
   return size;
 }
 
-function checkSeed(seed: unknown): number {
-  if (typeof seed !== 'number' || !Number.isFinite(seed)) {
-    throw new InputError(`seed must be a finite number, got ${describeValue(seed)}`, { argument: 'seed', value: seed });
-  }
-  return seed;
-}
-
 function checkEpoch(epoch: unknown): number {
-  if (typeof epoch !== 'number' || !Number.isInteger(epoch) || epoch < 0) {
-    throw new InputError(`epoch must be a non-negative integer, got ${describeValue(epoch)}`, { argument: 'epoch', value: epoch });
-  }
+  if (typeof epoch !== 'number' || !Number.isInteger(epoch) || epoch < 0) fail('epoch', 'a non-negative integer', epoch);
   return epoch;
-}
-
-function checkBatchSize(batchSize: unknown): number {
-  if (typeof batchSize !== 'number' || !Number.isInteger(batchSize) || batchSize < 1) {
-    throw new InputError(`batchSize must be a positive integer, got ${describeValue(batchSize)}`, {
-      argument: 'batchSize',
-      value: batchSize,
-    });
-  }
-  return batchSize;
 }
 
 function resolve(options: BatchOptions): Resolved {
   if (typeof options !== 'object' || options === null) {
     throw new InputError(`options must be an object, got ${describeValue(options)}`, { argument: 'options' });
   }
-  const batchSize = checkBatchSize(options.batchSize);
+  const batchSize = integerAtLeast('batchSize', options.batchSize, 1);
   const { shuffle = false, seed = DEFAULT_SHUFFLE_SEED, epoch = 0, dropRemainder = false } = options;
-  if (typeof shuffle !== 'boolean') {
-    throw new InputError(`shuffle must be a boolean, got ${describeValue(shuffle)}`, { argument: 'shuffle', value: shuffle });
-  }
-  checkSeed(seed);
+  booleanValue('shuffle', shuffle);
+  finiteNumber('seed', seed);
   checkEpoch(epoch);
   if (typeof dropRemainder !== 'boolean') {
     throw new InputError(`dropRemainder must be a boolean, got ${describeValue(dropRemainder)}`, {

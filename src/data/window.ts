@@ -8,6 +8,7 @@
  *   defined by the forecast origin and materialised lazily into typed arrays.
  */
 import { InputError, describeValue } from '../errors';
+import { integerAtLeast } from '../validate';
 import type { SupervisedSet } from './types';
 
 // ---------------------------------------------------------------------------------------------
@@ -71,13 +72,13 @@ export const DEFAULT_SAMPLING_RATE = 1;
  * // starts = [0, 3, 6, ..., 78]: first window [0, 2, ..., 18], last [78, 80, ..., 96]
  */
 export function kerasWindowStarts(length: number, options: KerasWindowOptions): Int32Array {
-  positiveInteger(length, 'length');
+  integerAtLeast('length', length, 1);
   if (typeof options !== 'object' || options === null) {
     throw new InputError(`options must be an object, got ${describeValue(options)}`, { argument: 'options' });
   }
-  const sequenceLength = positiveInteger(options.sequenceLength, 'sequenceLength');
-  const stride = positiveInteger(options.sequenceStride ?? DEFAULT_SEQUENCE_STRIDE, 'sequenceStride');
-  const rate = positiveInteger(options.samplingRate ?? DEFAULT_SAMPLING_RATE, 'samplingRate');
+  const sequenceLength = integerAtLeast('sequenceLength', options.sequenceLength, 1);
+  const stride = integerAtLeast('sequenceStride', options.sequenceStride ?? DEFAULT_SEQUENCE_STRIDE, 1);
+  const rate = integerAtLeast('samplingRate', options.samplingRate ?? DEFAULT_SAMPLING_RATE, 1);
   const startIndex = options.startIndex ?? 0;
   if (!Number.isInteger(startIndex) || startIndex < 0 || startIndex >= length) {
     throw new InputError(`startIndex must be an integer in [0, ${length - 1}], got ${describeValue(startIndex)}`, {
@@ -291,9 +292,9 @@ export function makeWindowSet(
   if (typeof options !== 'object' || options === null) {
     throw new InputError(`options must be an object, got ${describeValue(options)}`, { argument: 'options' });
   }
-  const lookback = positiveInteger(options.lookback, 'lookback');
-  const horizon = positiveInteger(options.horizon, 'horizon');
-  const stride = positiveInteger(options.stride ?? DEFAULT_WINDOW_STRIDE, 'stride');
+  const lookback = integerAtLeast('lookback', options.lookback, 1);
+  const horizon = integerAtLeast('horizon', options.horizon, 1);
+  const stride = integerAtLeast('stride', options.stride ?? DEFAULT_WINDOW_STRIDE, 1);
   const firstOrigin = options.firstOrigin ?? lookback - 1;
   if (!Number.isInteger(firstOrigin) || firstOrigin < lookback - 1) {
     throw new InputError(
@@ -347,7 +348,7 @@ export function makeOriginSet(inputs: readonly Float64Array[], options: OriginSe
   if (typeof options !== 'object' || options === null) {
     throw new InputError(`options must be an object, got ${describeValue(options)}`, { argument: 'options' });
   }
-  const lookback = positiveInteger(options.lookback, 'lookback');
+  const lookback = integerAtLeast('lookback', options.lookback, 1);
   const raw = options.origins;
   if (raw === null || typeof raw !== 'object' || typeof raw.length !== 'number') {
     throw new InputError(`origins must be an array of row indices, got ${describeValue(raw)}`, { argument: 'origins' });
@@ -410,8 +411,8 @@ export function makeJoinedWindowSet(
   if (!Array.isArray(parts) || parts.length === 0) {
     throw new InputError('makeJoinedWindowSet needs at least one part', { argument: 'parts' });
   }
-  const lookback = positiveInteger(options.lookback, 'lookback');
-  const horizon = positiveInteger(options.horizon, 'horizon');
+  const lookback = integerAtLeast('lookback', options.lookback, 1);
+  const horizon = integerAtLeast('horizon', options.horizon, 1);
   const first: WindowPart = parts[0];
   const shared = first.targets.map((t) => first.inputs.indexOf(t));
   const lengths = parts.map((p: WindowPart, j: number) => {
@@ -533,13 +534,6 @@ class ColumnWindowSet implements WindowSet {
 }
 
 // ---------------------------------------------------------------------------------------------
-
-function positiveInteger(value: unknown, argument: string): number {
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) {
-    throw new InputError(`${argument} must be a positive integer, got ${describeValue(value)}`, { argument, value });
-  }
-  return value;
-}
 
 /** Checks a non-empty list of equal-length columns; returns their length. */
 function checkColumns(columns: readonly Float64Array[], argument: string): number {

@@ -29,7 +29,7 @@ import { InputError, describeValue } from '../errors';
 import { classicalDecomposition } from './decompose';
 import { solveLinear } from './linearSolve';
 import { type OriginForecaster } from './forecaster';
-import { assertFiniteSeries, assertInteger } from './validate';
+import { assertFiniteSeries, assertInteger } from '../validate';
 
 /** Orders of a seasonal ARIMA(p,d,q)(P,D,Q)[period] model. */
 export interface ArimaOrder {

@@ -5,7 +5,7 @@
 import { InputError, describeValue } from '../errors';
 import { type OriginForecaster } from './forecaster';
 import { DEFAULT_MASE_SEASON, type MetricSet, maseScale, metricsWithScale } from './metrics';
-import { assertFiniteSeries, assertInteger } from './validate';
+import { assertFiniteSeries, assertInteger } from '../validate';
 
 export type { OriginForecaster } from './forecaster';
 

@@ -5,7 +5,7 @@
  */
 import { InputError, describeValue } from '../errors';
 import type { OriginForecaster } from './forecaster';
-import { assertFiniteSeries, assertInteger } from './validate';
+import { assertFiniteSeries, assertInteger } from '../validate';
 
 /** Names of the reference forecasters available through {@link baselineForecaster}. */
 export type BaselineName = 'naive' | 'seasonal_naive' | 'mean' | 'drift';

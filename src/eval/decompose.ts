@@ -3,7 +3,7 @@
  * initialise ETS seasonal states and to deseasonalise for the Theta method.
  */
 import { InputError } from '../errors';
-import { assertFiniteSeries, assertInteger } from './validate';
+import { assertFiniteSeries, assertInteger } from '../validate';
 
 /** Additive (y = trend + season + rest) or multiplicative (y = trend * season * rest). */
 export type DecompositionType = 'additive' | 'multiplicative';

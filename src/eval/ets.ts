@@ -33,7 +33,7 @@ import { classicalDecomposition } from './decompose';
 import { leastSquares } from './linearSolve';
 import { type OriginForecaster } from './forecaster';
 import { nelderMead } from './nelderMead';
-import { assertFiniteSeries, assertInteger } from './validate';
+import { assertFiniteSeries, assertInteger } from '../validate';
 
 /** Error type: additive or multiplicative. */
 export type EtsError = 'A' | 'M';

@@ -2,7 +2,7 @@
  * A deterministic, derivative-free minimiser on a box: multi-resolution grid refinement.
  */
 import { InputError, describeValue } from '../errors';
-import { assertInteger } from './validate';
+import { assertInteger } from '../validate';
 
 /**
  * Default number of grid points per dimension and level (odd, so the grid is centred on the best

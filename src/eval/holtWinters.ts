@@ -23,7 +23,7 @@
 import { InputError, describeValue } from '../errors';
 import { type OriginForecaster } from './forecaster';
 import { minimiseOnGrid } from './gridSearch';
-import { assertFiniteSeries, assertInteger } from './validate';
+import { assertFiniteSeries, assertInteger } from '../validate';
 
 /** Smoothing parameters of the additive Holt-Winters model, each in [0, 1]. */
 export interface HoltWintersParams {

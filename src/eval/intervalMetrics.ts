@@ -13,7 +13,7 @@
  *   scaled pinball = mean over pairs and quantiles of it / s, as in the M5 uncertainty track.
  */
 import { InputError, describeValue } from '../errors';
-import { assertFiniteSeries, assertSameLength } from './validate';
+import { assertFiniteSeries, assertSameLength } from '../validate';
 
 /** Interval accuracy at one level (see the module summary). */
 export interface IntervalScores {

@@ -14,7 +14,7 @@ import { fitHoltWinters } from './holtWinters';
 import { type Forecaster, type PanelForecast, type PanelOrigins, assertPanelOrigins, lastOrigins, panelForecast } from './model';
 import { ARIMA_MAX_FIT_ROWS, describeArima, describeEts, describeTheta } from './statistical';
 import { fitTheta, thetaForecastAt } from './theta';
-import { assertInteger } from './validate';
+import { assertInteger } from '../validate';
 
 /** Every local model, in report order: the baselines, the statistical models, Holt-Winters. */
 export const LOCAL_MODEL_NAMES = [...BASELINE_NAMES, 'ets', 'theta', 'arima', 'holt_winters'] as const;

@@ -14,7 +14,7 @@
  * MASE follows Hyndman & Koehler (2006); sMAPE follows the M3/M4 competitions.
  */
 import { InputError, describeValue } from '../errors';
-import { assertFiniteSeries, assertInteger, assertSameLength } from './validate';
+import { assertFiniteSeries, assertInteger, assertSameLength } from '../validate';
 
 /** What {@link mape} does with points whose actual value is exactly 0. */
 export type ZeroPolicy = 'error' | 'skip';

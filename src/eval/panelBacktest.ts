@@ -9,7 +9,7 @@ import type { PanelSplit } from '../data/panelSplit';
 import type { SplitIndices } from '../data/split';
 import { DEFAULT_MASE_SEASON, type MetricSet, maseScale, metricsWithScale } from './metrics';
 import { type Forecaster, type PanelForecast, type PanelOrigins, type SeriesForecasts, panelForecast, truncatePanel } from './model';
-import { assertInteger } from './validate';
+import { assertInteger } from '../validate';
 
 /**
  * When the backtest refits a model: `'never'` (one `fit` on the panel and split, then every

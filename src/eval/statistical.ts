@@ -6,7 +6,7 @@ import { arimaForecaster, type ArimaFit } from './arima';
 import { etsForecaster, type EtsFit } from './ets';
 import { type OriginForecaster } from './forecaster';
 import { thetaForecaster, type ThetaFit } from './theta';
-import { assertInteger } from './validate';
+import { assertInteger } from '../validate';
 
 /** Names of the statistical reference models, in report order. */
 export const STATISTICAL_MODELS = ['ets', 'theta', 'arima'] as const;

@@ -18,7 +18,7 @@ import { InputError } from '../errors';
 import { classicalDecomposition } from './decompose';
 import { etsForecastAt, fitEts, type EtsFit } from './ets';
 import { type OriginForecaster } from './forecaster';
-import { assertFiniteSeries, assertInteger } from './validate';
+import { assertFiniteSeries, assertInteger } from '../validate';
 
 /** The 95% quantile of the standard normal distribution, the seasonality test's threshold. */
 const Z95 = 1.6448536269514722;

@@ -7,6 +7,7 @@ import { constants as fsConstants, promises as fs } from 'fs';
 import type { FileHandle } from 'fs/promises';
 import { setTimeout as sleep } from 'timers/promises';
 import { InputError, describeValue } from '../errors';
+import { fail } from '../validate';
 import { formatBytes } from './bytes';
 import { decodeText } from './text';
 
@@ -136,10 +137,7 @@ export async function readTextFileBounded(path: string, options: BoundedReadOpti
  */
 export function assertMaxBytes(maxBytes: unknown): asserts maxBytes is number {
   if (typeof maxBytes !== 'number' || !Number.isInteger(maxBytes) || maxBytes < 1 || maxBytes > MAX_MAX_BYTES) {
-    throw new InputError(`maxBytes must be an integer from 1 to ${MAX_MAX_BYTES}, got ${describeValue(maxBytes)}`, {
-      argument: 'maxBytes',
-      value: maxBytes,
-    });
+    fail('maxBytes', `an integer from 1 to ${MAX_MAX_BYTES}`, maxBytes);
   }
 }
 
@@ -149,10 +147,7 @@ export function assertMaxBytes(maxBytes: unknown): asserts maxBytes is number {
  */
 export function assertTimeoutMs(name: string, value: unknown): asserts value is number {
   if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
-    throw new InputError(`${name} must be a positive number of milliseconds, got ${describeValue(value)}`, {
-      argument: name,
-      value,
-    });
+    fail(name, 'a positive number of milliseconds', value);
   }
 }
 

@@ -5,6 +5,7 @@
  */
 import { Command, CommanderError, Option } from 'commander';
 import { InputError } from '../errors';
+import { fail } from '../validate';
 import { parseBackendName } from '../backend/select';
 import { CALENDAR_FEATURES, type CalendarFeature } from '../data/calendar';
 import { DEFAULT_LEVELS } from '../eval/conformal';
@@ -34,13 +35,17 @@ export const EXIT_SIGTERM = 143;
 const DECIMAL_INTEGER = /^[0-9]+$/;
 const DECIMAL_NUMBER = /^(?:[0-9]+\.?[0-9]*|\.[0-9]+)$/;
 
+/** A flag's text as typed, in double quotes (not JSON-escaped), for error messages. */
+function quoted(value: string): string {
+  return `"${value}"`;
+}
+
+/** Parses a flag as a plain decimal integer `>= min`. */
 function integer(flag: string, min: number) {
   return (value: string): number => {
     const n = Number(value);
     // Number() also reads "0x10", "1e3" and " 7 ": only plain decimal digits are accepted.
-    if (!DECIMAL_INTEGER.test(value) || !Number.isSafeInteger(n) || n < min) {
-      throw new InputError(`${flag} must be an integer >= ${min}, got "${value}"`, { argument: flag, value });
-    }
+    if (!DECIMAL_INTEGER.test(value) || !Number.isSafeInteger(n) || n < min) fail(flag, `an integer >= ${min}`, value, quoted(value));
     return n;
   };
 }
@@ -50,7 +55,7 @@ function fraction(flag: string, allowZero = true) {
   return (value: string): number => {
     const n = Number(value);
     if (!DECIMAL_NUMBER.test(value) || n >= 1 || (!allowZero && n === 0)) {
-      throw new InputError(`${flag} must be a number in ${allowZero ? '[0, 1)' : '(0, 1)'}, got "${value}"`, { argument: flag, value });
+      fail(flag, `a number in ${allowZero ? '[0, 1)' : '(0, 1)'}`, value, quoted(value));
     }
     return n;
   };

@@ -1,7 +1,8 @@
 import { promises as fs } from 'node:fs';
 import { basename, join } from 'node:path';
 import { selectBackend, type BackendInfo, type BackendName } from '../backend/select';
-import { InputError, describeValue } from '../errors';
+import { InputError } from '../errors';
+import { fraction } from '../validate';
 import { checkCalendarFeatures, type CalendarFeature } from '../data/calendar';
 import type { CsvDelimiter, GapPolicy, MissingPolicy } from '../data/csv';
 import { checkSeriesSelection, panelSeries, selectSeries, type Panel } from '../data/panel';
@@ -171,17 +172,6 @@ export interface ForecastJobResult {
   readonly secondsByStage: Readonly<Partial<Record<JobStage, number>>>;
 }
 
-/** `[0, 1)`, or `(0, 1)` with `allowZero` false (the test range must not be empty). */
-function fraction(value: number, name: string, allowZero = true): number {
-  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0 || value >= 1 || (!allowZero && value === 0)) {
-    throw new InputError(`${name} must be a number in ${allowZero ? '[0, 1)' : '(0, 1)'}, got ${describeValue(value)}`, {
-      argument: name,
-      value,
-    });
-  }
-  return value;
-}
-
 const DAY_MS = 86_400_000;
 
 /**
@@ -308,8 +298,8 @@ function jobContext(options: ForecastJobOptions): JobContext {
   return {
     options,
     log: options.log ?? (() => undefined),
-    testFraction: fraction(options.testFraction ?? DEFAULT_TEST_FRACTION, 'test-fraction', false),
-    valFraction: fraction(options.valFraction ?? DEFAULT_VAL_FRACTION, 'val-fraction'),
+    testFraction: fraction('test-fraction', options.testFraction ?? DEFAULT_TEST_FRACTION, false),
+    valFraction: fraction('val-fraction', options.valFraction ?? DEFAULT_VAL_FRACTION),
     season: options.season ?? 1,
     horizon: options.horizon ?? 1,
     levels: checkLevels(options.levels ?? DEFAULT_LEVELS),

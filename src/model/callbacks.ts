@@ -11,7 +11,7 @@
  */
 import * as tf from '../tf';
 import { getLearningRate, setLearningRate } from './optimizer';
-import { booleanValue, fail, nonNegativeFinite, positiveInteger } from './validate';
+import { booleanValue, fail, nonNegativeFinite, positiveInteger } from '../validate';
 
 /** Stop when the monitored loss has not improved for `patience` epochs. */
 export interface EarlyStoppingOptions {

@@ -7,7 +7,7 @@ import {
   positiveFinite,
   positiveInteger,
   seedValue,
-} from './validate';
+} from '../validate';
 
 /** Loss minimised during training (and reported as `loss` / `valLoss`). */
 export type LossName = 'mse' | 'mae' | 'huber';
@@ -22,7 +22,7 @@ export type OptimizerName = 'adam' | 'rmsprop' | 'sgd';
  */
 export type LstmKernelChoice = 'auto' | 'fused' | 'stock';
 
-export { MAX_SEED } from './validate';
+export { MAX_SEED } from '../validate';
 
 /** Accepted values of {@link LstmConfig.loss}. */
 export const LOSS_NAMES: readonly LossName[] = ['mse', 'mae', 'huber'];

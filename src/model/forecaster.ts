@@ -1,6 +1,7 @@
 import * as tf from '../tf';
 import type { BackendInfo } from '../backend/select';
 import { InputError, describeValue } from '../errors';
+import { integerAtLeast } from '../validate';
 import type { CalendarFeature } from '../data/calendar';
 import type { SplitIndices } from '../data/split';
 import { baseTransform, type TargetTransform } from '../data/transform';
@@ -257,13 +258,6 @@ export function validationScore(forecaster: LstmForecaster, series: TimeSeries, 
   return total / targets.length;
 }
 
-function positiveInteger(value: unknown, name: string): number {
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) {
-    throw new InputError(`${name} must be a positive integer, got ${describeValue(value)}`, { argument: name, value });
-  }
-  return value;
-}
-
 /**
  * An LSTM forecaster with its preprocessing: fit on a series, forecast from raw values at any
  * origin, save and load as a bundle (see `saveBundle` / `loadBundle`).
@@ -343,10 +337,10 @@ export class LstmForecaster {
     if (transform !== 'auto' && !autoLookback) {
       return LstmForecaster.fitOne(series, split, { ...options, targetTransform: transform, lookback: options.lookback as number | undefined });
     }
-    const horizon = positiveInteger(options.horizon, 'horizon');
-    const season = positiveInteger(options.season ?? 1, 'season');
+    const horizon = integerAtLeast('horizon', options.horizon, 1);
+    const season = integerAtLeast('season', options.season ?? 1, 1);
     const trainRows = split.train.end - split.train.start;
-    const lookback = positiveInteger(autoLookback || options.lookback === undefined ? defaultLookback(season, horizon, trainRows) : options.lookback, 'lookback');
+    const lookback = integerAtLeast('lookback', autoLookback || options.lookback === undefined ? defaultLookback(season, horizon, trainRows) : options.lookback, 1);
     const hasVal = split.val.end > split.val.start;
     const first = transform === 'auto' ? autoCandidates(series, lookback) : [{ targetTransform: transform, lookback }];
     const candidates = hasVal ? first : first.slice(0, 1);
@@ -392,9 +386,9 @@ export class LstmForecaster {
 
   /** One training run: the preprocessing, windows and network of one candidate. */
   private static async fitOne(series: TimeSeries, split: SplitIndices, options: FitOneOptions): Promise<LstmForecaster> {
-    const horizon = positiveInteger(options.horizon, 'horizon');
-    const season = positiveInteger(options.season ?? 1, 'season');
-    const lookback = positiveInteger(options.lookback ?? defaultLookback(season, horizon, split.train.end - split.train.start), 'lookback');
+    const horizon = integerAtLeast('horizon', options.horizon, 1);
+    const season = integerAtLeast('season', options.season ?? 1, 1);
+    const lookback = integerAtLeast('lookback', options.lookback ?? defaultLookback(season, horizon, split.train.end - split.train.start), 1);
     const config = resolveLstmConfig({ ...options.model });
     const preprocessor = fitPreprocessor(series, split.train, {
       targetTransform: options.targetTransform,
@@ -485,7 +479,7 @@ export class LstmForecaster {
    * f.forecast(series, { steps: 36 }).recursive; // true: three direct forecasts of 12 months
    */
   forecast(series: TimeSeries, options: ForecastOptions = {}): Forecast {
-    const steps = positiveInteger(options.steps ?? this.horizon, 'steps');
+    const steps = integerAtLeast('steps', options.steps ?? this.horizon, 1);
     const targets = this.spec.preprocessor.targets;
     this.preprocessor.checkColumns(series);
     const past = this.preprocessor.pastFeatures;

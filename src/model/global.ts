@@ -11,7 +11,7 @@ import type { TimeSeries } from '../data/types';
 import { makeJoinedWindowSet, type WindowPart } from '../data/window';
 import type { TargetTransform } from '../data/transform';
 import { resolveLstmConfig } from './config';
-import { positiveInteger } from './validate';
+import { positiveInteger } from '../validate';
 import {
   AUTO_TARGET_TRANSFORMS,
   DEFAULT_FORECASTER_TRANSFORM,

@@ -12,7 +12,7 @@ import { InputError } from '../errors';
 import { readFileBounded, readTextFileBounded, writeFileAtomic } from '../io';
 import { DEFAULT_KERNEL, type LstmKernelChoice } from './config';
 import { LSTM_LAYER_CLASS_NAMES, resolveLstmKernel, withLstmKernel } from './kernel';
-import { fail } from './validate';
+import { fail } from '../validate';
 
 /** Name of the topology + manifest file. */
 export const MODEL_JSON = 'model.json';

@@ -10,7 +10,7 @@ import { deriveSeed, orthogonalMatrix } from './init';
 import { resolveLstmKernel } from './kernel';
 import { lossFunction } from './losses';
 import { createOptimizer } from './optimizer';
-import { positiveInteger } from './validate';
+import { positiveInteger } from '../validate';
 
 /**
  * Input and output dimensions of a forecaster: it maps `[batch, lookback, numFeatures]` inputs to

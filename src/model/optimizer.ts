@@ -5,7 +5,7 @@
 import * as tf from '../tf';
 import type { OptimizerName } from './config';
 import { FusedAdam } from './adam';
-import { positiveFinite } from './validate';
+import { positiveFinite } from '../validate';
 
 /**
  * Creates a tfjs optimiser with tfjs' default hyper-parameters apart from the learning rate

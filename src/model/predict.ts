@@ -5,7 +5,7 @@ import * as tf from '../tf';
 import { InputError } from '../errors';
 import type { SupervisedSet } from '../data/types';
 import { assertSetMatchesModel, getModelShape, validateModelShape, type ModelShape } from './lstm';
-import { fail, nonNegativeInteger, positiveInteger } from './validate';
+import { fail, nonNegativeInteger, positiveInteger } from '../validate';
 
 /** Options of {@link predictSet} and {@link predictWindows}. */
 export interface PredictOptions {

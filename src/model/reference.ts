@@ -27,7 +27,7 @@
 import * as tf from '../tf';
 import { loadLstmKernel } from '../kernels/lstm/select';
 import { LSTM_LAYER_CLASS_NAMES } from './kernel';
-import { fail, positiveInteger } from './validate';
+import { fail, positiveInteger } from '../validate';
 
 /** The four gates in tfjs' kernel layout order: i, f, c (the candidate state), o. */
 export const LSTM_GATES = ['input', 'forget', 'candidate', 'output'] as const;

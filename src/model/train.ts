@@ -28,7 +28,7 @@ import {
 } from './callbacks';
 import { assertSetMatchesModel, getModelShape, type ModelShape } from './lstm';
 import { getLearningRate } from './optimizer';
-import { booleanValue, fail, positiveInteger, seedValue } from './validate';
+import { booleanValue, fail, positiveInteger, seedValue } from '../validate';
 
 // Moved to ./callbacks; re-exported so that imports from './train' keep working.
 export {

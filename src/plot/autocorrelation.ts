@@ -1,5 +1,6 @@
 import type { NumericInput } from './types';
-import { assertIntegerInRange, toPlotValues } from './values';
+import { assertIntegerInRange } from '../validate';
+import { toPlotValues } from './values';
 import { InputError } from '../errors';
 
 /**
@@ -16,7 +17,7 @@ import { InputError } from '../errors';
  * autocorrelation([1, 2, 3, 4], 2); // Float64Array [1, 0.25, -0.3]
  */
 export function autocorrelation(values: NumericInput, maxLag: number): Float64Array {
-  const x = toPlotValues(values, 'values', { allowNaN: false }) as number[];
+  const x = toPlotValues('values', values, { allowNaN: false }) as number[];
   const n = x.length;
   if (n < 2) throw new InputError(`values must hold at least 2 numbers, got ${n}`, { argument: 'values', value: n });
   assertIntegerInRange('maxLag', maxLag, 0, n - 1);

@@ -4,7 +4,7 @@
  */
 import { InputError, describeValue } from '../errors';
 import { axis, baseLayout, colorAt } from './style';
-import { assertName, assertOptionalTitle } from './values';
+import { assertName, assertOptionalString } from '../validate';
 import type { PlotlyFigure, PlotlyTrace } from './figure';
 
 /** One model's empirical coverage of one level, per step. */
@@ -38,7 +38,7 @@ export interface CalibrationFigureOptions {
  */
 export function calibrationFigure(options: CalibrationFigureOptions): PlotlyFigure {
   const { lines, title } = options;
-  assertOptionalTitle(title);
+  assertOptionalString('title', title);
   if (!Array.isArray(lines) || lines.length === 0) {
     throw new InputError(`lines must hold at least one coverage line, got ${describeValue(lines)}`, { argument: 'lines' });
   }

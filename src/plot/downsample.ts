@@ -6,7 +6,7 @@
  * traces filled between) stay aligned. Metrics are never computed from a thinned figure.
  */
 import { LTTB } from 'downsample';
-import { InputError, describeValue } from '../errors';
+import { fail } from '../validate';
 import type { PlotlyFigure, PlotlyTrace } from './figure';
 
 /**
@@ -103,10 +103,5 @@ function withNote(title: unknown, note: string): unknown {
 }
 
 function checkMaxPoints(maxPoints: number): void {
-  if (!Number.isInteger(maxPoints) || maxPoints < 4) {
-    throw new InputError(`maxPoints must be an integer >= 4 (first, last, minimum, maximum), got ${describeValue(maxPoints)}`, {
-      argument: 'maxPoints',
-      value: maxPoints,
-    });
-  }
+  if (!Number.isInteger(maxPoints) || maxPoints < 4) fail('maxPoints', 'an integer >= 4 (first, last, minimum, maximum)', maxPoints);
 }

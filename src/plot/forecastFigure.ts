@@ -1,7 +1,8 @@
 import type { PlotlyFigure, PlotlyTrace } from './figure';
 import type { IntervalBand, NamedValues, NumericInput, TimeInput, TimeKind } from './types';
 import { DEFAULT_TIME_KIND, toAxisTimes } from './time';
-import { assertIntegerInRange, assertLength, assertName, assertOptionalTitle, toPlotValues } from './values';
+import { assertIntegerInRange, assertLength, assertName, assertOptionalString } from '../validate';
+import { toPlotValues } from './values';
 import { ACTUAL_COLOR, axis, baseLayout, colorAt } from './style';
 import { InputError, describeValue } from '../errors';
 
@@ -90,12 +91,12 @@ export function forecastFigure(options: ForecastFigureOptions): PlotlyFigure {
   const { forecasts, fan, title } = options;
   const timeKind = options.timeKind ?? DEFAULT_TIME_KIND;
   const actualName = options.actualName ?? DEFAULT_ACTUAL_NAME;
-  assertOptionalTitle(title);
+  assertOptionalString('title', title);
   assertName('actualName', actualName);
   const times = toAxisTimes(options.time, timeKind);
   const n = times.x.length;
   if (n === 0) throw new InputError('time must not be empty, got 0 time stamps', { argument: 'time', value: 0 });
-  const actual = toPlotValues(options.actual, 'actual');
+  const actual = toPlotValues('actual', options.actual);
   assertLength('actual', actual.length, n, 'time');
   if (!Array.isArray(forecasts)) {
     throw new InputError(`forecasts must be an array, got ${describeValue(forecasts)}`, { argument: 'forecasts', value: forecasts });
@@ -105,7 +106,7 @@ export function forecastFigure(options: ForecastFigureOptions): PlotlyFigure {
   ];
   forecasts.forEach((f, i) => {
     assertName(`forecasts[${i}].name`, f?.name);
-    const y = toPlotValues(f.values, `forecasts[${i}].values`);
+    const y = toPlotValues(`forecasts[${i}].values`, f.values);
     assertLength(`forecasts[${i}].values`, y.length, n, 'time');
     data.push({ type: 'scatter', mode: 'lines', name: f.name, x: [...times.x], y, line: { color: colorAt(i), width: 1.5 } });
   });
@@ -136,7 +137,7 @@ function fanTraces(fan: ForecastFan, x: ReadonlyArray<number | string>, color: s
   const n = x.length;
   return origins.map((origin, k) => {
     assertIntegerInRange(`fan.origins[${k}]`, origin, 0, n - 1);
-    const y = toPlotValues(paths[k] as NumericInput, `fan.paths[${k}]`);
+    const y = toPlotValues(`fan.paths[${k}]`, paths[k] as NumericInput);
     if (y.length === 0 || origin + y.length > n - 1) {
       throw new InputError(
         `fan.paths[${k}] must have 1 to ${n - 1 - origin} values (origin ${origin}, last index ${n - 1} of time), got ${y.length}`,
@@ -167,8 +168,8 @@ function bandTraces(band: IntervalBand, b: number, x: ReadonlyArray<number | str
   if (typeof band.level !== 'number' || !(band.level > 0 && band.level < 100)) {
     throw new InputError(`bands[${b}].level must be a percentage in (0, 100), got ${describeValue(band.level)}`, { argument: 'bands', value: band.level });
   }
-  const lower = toPlotValues(band.lower, `bands[${b}].lower`);
-  const upper = toPlotValues(band.upper, `bands[${b}].upper`);
+  const lower = toPlotValues(`bands[${b}].lower`, band.lower);
+  const upper = toPlotValues(`bands[${b}].upper`, band.upper);
   assertLength(`bands[${b}].lower`, lower.length, n, 'time');
   assertLength(`bands[${b}].upper`, upper.length, n, 'time');
   const fill = withAlpha(color, bandOpacity(band.level));

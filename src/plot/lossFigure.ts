@@ -1,8 +1,10 @@
 import type { PlotlyFigure, PlotlyTrace } from './figure';
 import type { NumericInput } from './types';
-import { assertIntegerInRange, assertLength, assertName, assertOptionalTitle, toPlotValues } from './values';
+import { assertIntegerInRange, assertLength, assertName, assertOptionalString, fail } from '../validate';
+import { toPlotValues } from './values';
 import { axis, baseLayout, colorAt } from './style';
-import { InputError, describeValue } from '../errors';
+import { InputError } from '../errors';
+
 
 /** Options of {@link lossFigure}. */
 export interface LossFigureOptions {
@@ -70,14 +72,14 @@ export function lossFigure(options: LossFigureOptions): PlotlyFigure {
   const { bestEpoch } = options;
   const logY = options.logY ?? DEFAULT_LOSS_LOG_Y;
   const title = options.title ?? DEFAULT_LOSS_TITLE;
-  assertOptionalTitle(title);
+  assertOptionalString('title', title);
   const valLossName = options.valLossName ?? DEFAULT_VAL_LOSS_NAME;
   assertName('valLossName', valLossName);
-  const loss = toPlotValues(options.loss, 'loss');
+  const loss = toPlotValues('loss', options.loss);
   const epochs = loss.length;
   if (epochs === 0) throw new InputError('loss must hold at least one epoch, got 0 values', { argument: 'loss', value: 0 });
   const x = Array.from({ length: epochs }, (_, i) => i + 1);
-  const valLoss = options.valLoss === undefined ? undefined : toPlotValues(options.valLoss, 'valLoss');
+  const valLoss = options.valLoss === undefined ? undefined : toPlotValues('valLoss', options.valLoss);
   if (valLoss !== undefined) assertLength('valLoss', valLoss.length, epochs, 'loss');
   if (logY) {
     assertPositive('loss', loss, 'when logY is true');
@@ -116,7 +118,7 @@ export function lossFigure(options: LossFigureOptions): PlotlyFigure {
     ];
   }
   if (options.learningRate !== undefined) {
-    const lr = toPlotValues(options.learningRate, 'learningRate', { allowNaN: false });
+    const lr = toPlotValues('learningRate', options.learningRate, { allowNaN: false });
     assertLength('learningRate', lr.length, epochs, 'loss');
     assertPositive('learningRate', lr, 'for its log axis');
     data.push({ type: 'scatter', mode: 'lines', name: 'learning rate', x: [...x], y: lr, yaxis: 'y2', line: { color: '#7f7f7f', dash: 'dash', width: 1 } });
@@ -128,8 +130,6 @@ export function lossFigure(options: LossFigureOptions): PlotlyFigure {
 
 function assertPositive(argument: string, values: ReadonlyArray<number | null>, why: string): void {
   values.forEach((v, i) => {
-    if (v !== null && v <= 0) {
-      throw new InputError(`${argument}[${i}] must be > 0 ${why}, got ${describeValue(v)}`, { argument: `${argument}[${i}]`, value: v });
-    }
+    if (v !== null && v <= 0) fail(`${argument}[${i}]`, `> 0 ${why}`, v);
   });
 }

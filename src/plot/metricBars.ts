@@ -1,5 +1,5 @@
 import type { PlotlyFigure, PlotlyTrace } from './figure';
-import { assertName, assertOptionalTitle } from './values';
+import { assertName, assertOptionalString } from '../validate';
 import { axis, baseLayout, colorAt } from './style';
 import { InputError, describeValue } from '../errors';
 
@@ -42,7 +42,7 @@ export const DEFAULT_METRICS_TITLE = 'Metrics by model';
 export function metricBarsFigure(options: MetricBarsOptions): PlotlyFigure {
   const { metrics } = options;
   const title = options.title ?? DEFAULT_METRICS_TITLE;
-  assertOptionalTitle(title);
+  assertOptionalString('title', title);
   if (metrics === null || typeof metrics !== 'object' || Array.isArray(metrics) || Object.keys(metrics).length === 0) {
     throw new InputError(`metrics must be a non-empty object of model -> metric -> value, got ${describeValue(metrics)}`, {
       argument: 'metrics',

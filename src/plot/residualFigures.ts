@@ -1,6 +1,7 @@
 import type { PlotlyFigure, PlotlyTrace } from './figure';
 import type { NumericInput } from './types';
-import { assertIntegerInRange, assertName, assertOptionalTitle, toPlotValues } from './values';
+import { assertIntegerInRange, assertName, assertOptionalString } from '../validate';
+import { toPlotValues } from './values';
 import { axis, baseLayout, colorAt } from './style';
 import { autocorrelation, whiteNoiseBand } from './autocorrelation';
 import { InputError } from '../errors';
@@ -41,7 +42,7 @@ export const DEFAULT_RESIDUAL_NAME = 'residuals';
 export function residualHistogram(options: ResidualHistogramOptions): PlotlyFigure {
   const name = options.name ?? DEFAULT_RESIDUAL_NAME;
   assertName('name', name);
-  const all = toPlotValues(options.residuals, 'residuals');
+  const all = toPlotValues('residuals', options.residuals);
   const x = all.filter((v): v is number => v !== null);
   const omitted = all.length - x.length;
   if (x.length === 0) {
@@ -105,7 +106,7 @@ export const DEFAULT_ACF_TITLE = 'Autocorrelation';
  */
 export function autocorrelationFigure(options: AutocorrelationFigureOptions): PlotlyFigure {
   const title = options.title ?? DEFAULT_ACF_TITLE;
-  assertOptionalTitle(title);
+  assertOptionalString('title', title);
   const n = options.values?.length ?? 0;
   assertIntegerInRange('maxLag', options.maxLag, 1, Math.max(1, n - 1));
   const r = autocorrelation(options.values, options.maxLag);

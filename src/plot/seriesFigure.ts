@@ -2,7 +2,8 @@ import type { PlotlyFigure, PlotlyTrace } from './figure';
 import type { Range, SplitIndices } from '../data/split';
 import type { NamedValues, TimeInput, TimeKind } from './types';
 import { DEFAULT_TIME_KIND, toAxisTimes } from './time';
-import { assertLength, assertName, assertOptionalTitle, toPlotValues } from './values';
+import { assertLength, assertName, assertOptionalString } from '../validate';
+import { toPlotValues } from './values';
 import { axis, baseLayout, colorAt, REGION_COLORS } from './style';
 import { indexSpan, shadedRect, spanLabel } from './regions';
 import { InputError, describeValue } from '../errors';
@@ -61,7 +62,7 @@ export function seriesFigure(options: SeriesFigureOptions): PlotlyFigure {
   const { series, split, title } = options;
   const timeKind = options.timeKind ?? DEFAULT_TIME_KIND;
   const yTitle = options.yTitle ?? DEFAULT_SERIES_Y_TITLE;
-  assertOptionalTitle(title);
+  assertOptionalString('title', title);
   const times = toAxisTimes(options.time, timeKind);
   const n = times.x.length;
   if (n === 0) throw new InputError('time must not be empty, got 0 time stamps', { argument: 'time', value: 0 });
@@ -70,7 +71,7 @@ export function seriesFigure(options: SeriesFigureOptions): PlotlyFigure {
   }
   const data: PlotlyTrace[] = series.map((s, i) => {
     assertName(`series[${i}].name`, s?.name);
-    const y = toPlotValues(s.values, `series[${i}].values`);
+    const y = toPlotValues(`series[${i}].values`, s.values);
     assertLength(`series[${i}].values`, y.length, n, 'time');
     return { type: 'scatter', mode: 'lines', name: s.name, x: [...times.x], y, line: { color: colorAt(i), width: 1.5 } };
   });

@@ -1,7 +1,8 @@
 import type { PlotlyFigure, PlotlyTrace } from './figure';
 import type { NumericInput, TimeInput, TimeKind } from './types';
 import { DEFAULT_TIME_KIND, toAxisTimes } from './time';
-import { assertIntegerInRange, assertLength, assertName, assertOptionalTitle, toPlotValues } from './values';
+import { assertIntegerInRange, assertLength, assertName, assertOptionalString } from '../validate';
+import { toPlotValues } from './values';
 import { axis, baseLayout, colorAt } from './style';
 import { indexSpan, shadedRect, spanLabel } from './regions';
 import { InputError } from '../errors';
@@ -63,12 +64,12 @@ export function windowFigure(options: WindowFigureOptions): PlotlyFigure {
   const { origin, lookback, horizon, title } = options;
   const timeKind = options.timeKind ?? DEFAULT_TIME_KIND;
   const name = options.name ?? DEFAULT_WINDOW_SERIES_NAME;
-  assertOptionalTitle(title);
+  assertOptionalString('title', title);
   assertName('name', name);
   const times = toAxisTimes(options.time, timeKind);
   const n = times.x.length;
   if (n === 0) throw new InputError('time must not be empty, got 0 time stamps', { argument: 'time', value: 0 });
-  const y = toPlotValues(options.values, 'values');
+  const y = toPlotValues('values', options.values);
   assertLength('values', y.length, n, 'time');
   assertIntegerInRange('lookback', lookback, 1, Number.MAX_SAFE_INTEGER);
   assertIntegerInRange('horizon', horizon, 1, Number.MAX_SAFE_INTEGER);

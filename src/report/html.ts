@@ -4,6 +4,7 @@ import { figureEmbedHtml, plotlyLibraryHtml, plotlyVersion } from './plotlyEmbed
 import { renderTableHtml } from './table';
 import { REPORT_CSS } from './styles';
 import { InputError, describeValue } from '../errors';
+import { assertString } from '../validate';
 
 /** A plotly figure, drawn interactively. */
 export interface FigureSection {
@@ -121,11 +122,11 @@ function renderSection(section: ReportSection, arg: string, figureNumber: number
       content = renderTableSection(section, arg);
       break;
     case 'html':
-      assertString(section.html, `${arg}.html`);
+      assertString(`${arg}.html`, section.html);
       content = `<div class="wb-html">${section.html}</div>\n`;
       break;
     case 'text':
-      assertString(section.text, `${arg}.text`);
+      assertString(`${arg}.text`, section.text);
       content = `<div class="wb-text">${section.text
         .split(/\n\s*\n/)
         .map((p) => `<p>${escapeHtml(p)}</p>`)
@@ -185,9 +186,4 @@ function pageHtml(title: string, subtitle: string | undefined, body: ReadonlyArr
     '</html>',
     '',
   ].join('\n');
-}
-
-/** Throws an {@link InputError} naming `argument` unless `value` is a string. */
-function assertString(value: unknown, argument: string): void {
-  if (typeof value !== 'string') throw new InputError(`${argument} must be a string, got ${describeValue(value)}`, { argument, value });
 }

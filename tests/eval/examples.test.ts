@@ -11,7 +11,7 @@ import { describe, expect, it } from 'vitest';
 import * as data from '../../src/data';
 import * as evaluation from '../../src/eval';
 import { metricsWithScale } from '../../src/eval/metrics';
-import * as validate from '../../src/eval/validate';
+import * as validate from '../../src/validate';
 
 const SRC = join(__dirname, '../../src/eval');
 // Examples build their series and panels with the data layer, which eval sits on.
