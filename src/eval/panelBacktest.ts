@@ -6,7 +6,7 @@
 import { InputError, describeValue } from '../errors';
 import { type Panel, seriesError, seriesIndex } from '../data/panel';
 import type { PanelSplit } from '../data/panelSplit';
-import type { SplitIndices } from '../data/split';
+import type { Range, SplitIndices } from '../data/split';
 import { DEFAULT_MASE_SEASON, type MetricSet, maseScale, metricsWithScale } from './metrics';
 import { type Forecaster, type PanelForecast, type PanelOrigins, type SeriesForecasts, panelForecast, truncatePanel } from './model';
 import { assertInteger } from '../validate';
@@ -54,8 +54,68 @@ export interface PanelBacktestOptions {
   readonly probes?: readonly ProbePoint[];
   /** @defaultValue {@link DEFAULT_PROBE_TOLERANCE} */
   readonly probeTolerance?: number;
-  /** Called after each block of origins a model forecast: origins done of `total`, over all series. */
+  /**
+   * Called when a model begins a block (before its `fit`), and after each group of series of
+   * that block it forecast (see `minGroupOrigins`): the model's origins done so far of `total`,
+   * over all series and blocks.
+   */
   readonly onProgress?: (model: string, done: number, total: number) => void;
+  /**
+   * The fewest origins in one `forecastAt` call: each block's series are cut into consecutive
+   * groups holding at least this many origins (the last group may hold fewer), so that
+   * `onProgress` is called between groups of a large panel. A series' origins are never split
+   * (a statistical model runs its filter from the start of the series on every call), and the
+   * forecasts are the same as from one call per block (every model forecasts each series on its
+   * own). @defaultValue {@link defaultGroupOrigins} of the block's origins
+   */
+  readonly minGroupOrigins?: number;
+}
+
+/** The fewest origins of a group of series in the default grouping (see {@link defaultGroupOrigins}). */
+export const DEFAULT_MIN_GROUP_ORIGINS = 1000;
+
+/** The most groups a block is cut into by default (see {@link defaultGroupOrigins}). */
+export const DEFAULT_MAX_GROUPS = 100;
+
+/**
+ * The default `minGroupOrigins` of a block of `origins` origins: at most
+ * {@link DEFAULT_MAX_GROUPS} groups, none smaller than {@link DEFAULT_MIN_GROUP_ORIGINS}, so that
+ * a small panel is forecast in one call and a large one reports progress about every 1%.
+ * @param origins - The block's origins over every series, an integer >= 0.
+ * @returns An integer >= {@link DEFAULT_MIN_GROUP_ORIGINS}.
+ * @example
+ * defaultGroupOrigins(500); // => 1000 (one group)
+ * defaultGroupOrigins(1_000_000); // => 10000 (100 groups)
+ */
+export function defaultGroupOrigins(origins: number): number {
+  return Math.max(DEFAULT_MIN_GROUP_ORIGINS, Math.ceil(origins / DEFAULT_MAX_GROUPS));
+}
+
+/**
+ * Cuts the series of a block into consecutive groups holding at least `minOrigins` origins each,
+ * a series never split; the last group may hold fewer (series after the last full group, and
+ * trailing series without origins, which join the group before them).
+ * @param origins - Per series, its origins; not modified.
+ * @param minOrigins - A positive integer.
+ * @returns The groups as series index ranges `[start, end)`, in order, covering every series.
+ * @throws InputError for a `minOrigins` that is not a positive integer.
+ * @example
+ * seriesGroups([[1, 2], [3], [4, 5], []], 2); // => [{ start: 0, end: 1 }, { start: 1, end: 4 }]
+ */
+export function seriesGroups(origins: readonly (readonly number[])[], minOrigins: number): Range[] {
+  assertInteger('minOrigins', minOrigins, 1);
+  const ends: number[] = [];
+  let count = 0;
+  origins.forEach((list, i) => {
+    count += list.length;
+    if (count >= minOrigins) {
+      ends.push(i + 1);
+      count = 0;
+    }
+  });
+  if (ends.length === 0 || count > 0) ends.push(origins.length);
+  else ends[ends.length - 1] = origins.length;
+  return ends.map((end, g) => ({ start: g === 0 ? 0 : ends[g - 1], end }));
 }
 
 /** One model's scores on one series, pooled over its scored (origin, step) pairs. */
@@ -118,6 +178,8 @@ interface Plan {
   readonly tolerance: number;
   readonly reference: string | null;
   readonly onProgress?: (model: string, done: number, total: number) => void;
+  /** Undefined: {@link defaultGroupOrigins} of each block. */
+  readonly minGroupOrigins?: number;
 }
 
 /** A fit and the origins forecast from it. */
@@ -144,9 +206,10 @@ type Rows = Float64Array[][];
  * `{ every: k }` it is fitted before origins number 0, k, 2k, ... (counted per series) on the
  * panel cut after that origin (each series keeps rows `<= s - 1 + jk`; series without such an
  * origin are left out), with a split whose validation range keeps its length and ends at the cut,
- * and an empty test range; the block's origins are then forecast on the full panel. Blocks run in
- * order, and within a block the models in the order given, so a combination reuses its parts'
- * fits and forecasts (see `combineForecasters`).
+ * and an empty test range; the block's origins are then forecast on the full panel (in groups of
+ * whole series on a large panel, see `minGroupOrigins`). Blocks run in order, and within a block
+ * the models in the order given, so a combination reuses its parts' fits and forecasts (see
+ * `combineForecasters`).
  *
  * No lookahead. After a model forecast the block holding a probe origin t of series i, it is
  * asked again for that origin alone on a copy of the panel cut right after it (series i keeps
@@ -248,7 +311,9 @@ function makePlan(panel: Panel, names: readonly string[], options: PanelBacktest
   const origins = split.map((s) => range(s.test.start - 1, s.test.end - 1));
   const scales = panel.ids.map((id, i) => seriesScale(panel, i, split[i], season));
   const probes = resolveProbes(panel, origins, options.probes);
-  return { horizon, season, refit, split, origins, scales, probes, tolerance, reference, onProgress: options.onProgress };
+  const minGroupOrigins = options.minGroupOrigins;
+  if (minGroupOrigins !== undefined) assertInteger('minGroupOrigins', minGroupOrigins, 1);
+  return { horizon, season, refit, split, origins, scales, probes, tolerance, reference, onProgress: options.onProgress, minGroupOrigins };
 }
 
 function checkRefit(refit: unknown): RefitPolicy {
@@ -323,20 +388,44 @@ async function runModels(panel: Panel, forecasters: readonly Forecaster[], plan:
   const count = blockCount(plan);
   for (let b = 0; b < count; b++) {
     const block = makeBlock(panel, plan, b);
+    const groups = groupOrigins(block.origins, plan.minGroupOrigins);
     for (const model of forecasters) {
+      plan.onProgress?.(model.name, done.get(model.name)!, total);
       await model.fit(block.fitPanel, block.fitSplit);
-      const raw = await model.forecastAt(panel, block.origins, plan.horizon);
-      const got = checkForecast(model.name, raw, panel, block.origins, plan.horizon);
+      const got: Rows = panel.ids.map(() => []);
+      for (const group of groups) {
+        const raw = await model.forecastAt(panel, group.origins, plan.horizon);
+        const part = checkForecast(model.name, raw, panel, group.origins, plan.horizon);
+        for (let i = group.start; i < group.end; i++) got[i] = part[i];
+        done.set(model.name, done.get(model.name)! + group.count);
+        plan.onProgress?.(model.name, done.get(model.name)!, total);
+      }
       got.forEach((list, i) => {
         const target = rows.get(model.name)![i];
         for (const row of list) target.push(row); // no spread: a block can hold every origin of a long series
       });
       await probeModel(model, panel, plan, block, got, probePanels);
-      done.set(model.name, done.get(model.name)! + block.origins.reduce((sum, list) => sum + list.length, 0));
-      plan.onProgress?.(model.name, done.get(model.name)!, total);
     }
   }
   return rows;
+}
+
+/** One `forecastAt` call of a block: the origins of series `[start, end)`, empty elsewhere. */
+interface Group extends Range {
+  readonly origins: number[][];
+  /** Origins in the group. */
+  readonly count: number;
+}
+
+/** The block's origins as {@link seriesGroups}; one group is the block's own origins array. */
+function groupOrigins(origins: number[][], minGroupOrigins: number | undefined): Group[] {
+  const count = (lists: readonly number[][]): number => lists.reduce((sum, list) => sum + list.length, 0);
+  const ranges = seriesGroups(origins, minGroupOrigins ?? defaultGroupOrigins(count(origins)));
+  if (ranges.length === 1) return [{ start: 0, end: origins.length, origins, count: count(origins) }];
+  return ranges.map(({ start, end }) => {
+    const lists = origins.map((list, i) => (i >= start && i < end ? list : []));
+    return { start, end, origins: lists, count: count(lists) };
+  });
 }
 
 function blockCount(plan: Plan): number {

@@ -1,12 +1,17 @@
 import { describe, expect, it } from 'vitest';
-import { type Panel, panelSeries } from '../../src/data/panel';
+import { type Panel, panelSeries, selectSeries } from '../../src/data/panel';
 import type { PanelSplit } from '../../src/data/panelSplit';
 import { rollingOriginBacktest } from '../../src/eval/backtest';
 import { baselineForecaster } from '../../src/eval/baselines';
 import { etsForecaster } from '../../src/eval/ets';
 import { localForecaster } from '../../src/eval/localModels';
 import { type Forecaster, type PanelForecast, type PanelOrigins, panelForecast } from '../../src/eval/model';
-import { DEFAULT_PROBE_TOLERANCE, DEFAULT_REFIT, type PanelBacktestOptions, panelBacktest } from '../../src/eval/panelBacktest';
+import { combineForecasters } from '../../src/eval/combine';
+import { referenceForecasters } from '../../src/eval/localModels';
+import {
+  DEFAULT_MIN_GROUP_ORIGINS, DEFAULT_PROBE_TOLERANCE, DEFAULT_REFIT, type PanelBacktestOptions, type PanelBacktestResult, defaultGroupOrigins,
+  panelBacktest, seriesGroups,
+} from '../../src/eval/panelBacktest';
 import { expectInputErrorAsync } from '../helpers/expectInputError';
 import { panelOf, seasonal, seriesOf, snapshot } from './panelHelpers';
 
@@ -134,11 +139,13 @@ describe('panelBacktest: protocol over a panel', () => {
     expect(snapshot(panel)).toEqual(before);
   });
 
-  it('reports progress in origins over all series', async () => {
+  it('reports progress in origins over all series: when a model begins, and after its call', async () => {
     const progress: [string, number, number][] = [];
     await panelBacktest(panel, models().slice(0, 2), { ...options, onProgress: (m, d, t) => progress.push([m, d, t]) });
     expect(progress).toEqual([
+      ['naive', 0, 4],
       ['naive', 4, 4],
+      ['mean', 0, 4],
       ['mean', 4, 4],
     ]);
   });
@@ -172,7 +179,7 @@ describe('panelBacktest: refit', () => {
       [[8], []],
     ]);
     expect(calls.every((c) => String(c.lengths) === '10,6')).toBe(true);
-    expect(progress).toEqual([4, 6, 7]);
+    expect(progress).toEqual([0, 4, 4, 6, 6, 7]);
     expect(result.models.spy.forecast.series[0].origins).toEqual([4, 5, 6, 7, 8]);
     expect(result.models.spy.series[0].metrics.mae).toBe(1);
   });
@@ -251,6 +258,84 @@ describe('panelBacktest: lookahead probe', () => {
   });
 });
 
+describe('panelBacktest: groups of series', () => {
+  it.each([
+    ['one series', [[1, 2, 3]], 2, [[0, 1]]],
+    ['every series its own group', [[1], [2], [3]], 1, [[0, 1], [1, 2], [2, 3]]],
+    ['a group closes once it holds enough', [[1, 2], [3], [4, 5], []], 2, [[0, 1], [1, 4]]],
+    ['the last group may hold fewer', [[1, 2], [3, 4], [5]], 2, [[0, 1], [1, 2], [2, 3]]],
+    ['trailing series without origins join the last group', [[1, 2], [], []], 2, [[0, 3]]],
+    ['too few origins: one group', [[1], [2]], 1000, [[0, 2]]],
+    ['no series', [], 5, [[0, 0]]],
+  ] as const)('seriesGroups: %s', (_name, origins, min, ranges) => {
+    const copy = JSON.stringify(origins);
+    expect(seriesGroups(origins as unknown as number[][], min).map((g) => [g.start, g.end])).toEqual(ranges);
+    expect(JSON.stringify(origins)).toBe(copy);
+  });
+
+  it('seriesGroups rejects a bad minOrigins', async () => {
+    await expectInputErrorAsync(async () => seriesGroups([[1]], 0), 'minOrigins must be a positive integer, got 0');
+  });
+
+  it('defaultGroupOrigins: one call for a small panel, at most 100 calls for a large one', () => {
+    expect(defaultGroupOrigins(0)).toBe(DEFAULT_MIN_GROUP_ORIGINS);
+    expect(defaultGroupOrigins(99_999)).toBe(1000);
+    expect(defaultGroupOrigins(100_001)).toBe(1001);
+    expect(defaultGroupOrigins(1_000_000)).toBe(10_000);
+  });
+
+  // 12 series of different lengths; every reference model, and a cached combination of two of them.
+  const members = Object.fromEntries(
+    Array.from({ length: 12 }, (_, i) => [`s${i}`, seriesOf(seasonal(36 + 3 * i, 4, 50 + i, 0.2 * (i % 3), 4 + (i % 5)).map((v, t) => v + ((t * 7 + i) % 5) / 4))]),
+  );
+  const panel = panelOf(members);
+  const s = split(...panel.ids.map((_, i): [number, number, number] => [28 + 3 * i, 36 + 3 * i, 4]));
+  const models = (): Forecaster[] => {
+    const references = referenceForecasters({ season: 4 });
+    const ets = references.find((r) => r.name === 'ets')!;
+    const naive = references.find((r) => r.name === 'naive')!;
+    const combined = combineForecasters('ets_naive', [ets, naive]);
+    return [combined, ...references.map((r) => (r === ets ? combined.parts[0] : r === naive ? combined.parts[1] : r))];
+  };
+  /** Every forecast value's bytes, per model and series, so that equal means bit for bit. */
+  const bytes = (result: PanelBacktestResult) =>
+    Object.fromEntries(Object.entries(result.models).map(([name, m]) => [name, m.forecast.series.map((f) => Buffer.from(new Float64Array(f.values.flatMap((row) => Array.from(row))).buffer).toString('hex'))]));
+
+  it.each([
+    ['no refit', 'never' as const, 12],
+    ['refit every 4 origins', { every: 4 }, 5],
+  ])('%s: forecasts and metrics bit for bit those of one call per block, with one call per series', async (_name, refit, count) => {
+    const ids = panel.ids.slice(0, count);
+    const part = selectSeries(panel, ids);
+    const options: PanelBacktestOptions = { horizon: 2, split: s.slice(0, count), season: 4, refit };
+    const one = await panelBacktest(part, models(), options);
+    const progress: [string, number][] = [];
+    const grouped = await panelBacktest(part, models(), { ...options, minGroupOrigins: 1, onProgress: (m, d) => progress.push([m, d]) });
+    const sparse = await panelBacktest(part, models(), { ...options, minGroupOrigins: 9 });
+    expect(Object.keys(one.models)).toEqual(['ets_naive', 'naive', 'seasonal_naive', 'mean', 'drift', 'ets', 'theta', 'arima', 'holt_winters']);
+    expect(bytes(grouped)).toEqual(bytes(one));
+    expect(bytes(sparse)).toEqual(bytes(one));
+    for (const name of Object.keys(one.models)) {
+      expect(grouped.models[name].pooled).toEqual(one.models[name].pooled);
+      expect(grouped.models[name].series.map((x) => x.metrics)).toEqual(one.models[name].series.map((x) => x.metrics));
+    }
+    // Each model reports its start of each block, then once per series with origins in it (8 origins per series in all).
+    const arima = progress.filter(([m]) => m === 'arima').map(([, d]) => d);
+    if (refit === 'never') expect(arima).toEqual([0, ...ids.map((_, i) => 8 * (i + 1))]);
+    else expect(arima).toEqual([0, 4, 8, 12, 16, 20, 20, 24, 28, 32, 36, 40]);
+  }, 60_000);
+
+  it('calls forecastAt once per group, each with the origins of its series only', async () => {
+    const small = panelOf({ a: seriesOf(A), b: seriesOf(B), c: seriesOf([...B, 9]) });
+    const { model, calls } = spy();
+    await panelBacktest(small, [model], { horizon: 1, split: split([4, 6], [5, 7], [5, 8]), probes: [], minGroupOrigins: 3 });
+    expect(calls.map((c) => c.origins)).toEqual([
+      [[3, 4], [4, 5], []],
+      [[], [], [4, 5, 6]],
+    ]);
+  });
+});
+
 describe('panelBacktest: errors', () => {
   const panel = panelOf({ a: seriesOf(A), b: seriesOf(B) });
   const s = split([4, 6], [5, 7]);
@@ -268,6 +353,7 @@ describe('panelBacktest: errors', () => {
       'split of series "b": the test range must be [start, 7) with start in [1, 6], got {"start":5,"end":6}',
     ],
     [() => panelBacktest(panel, [naive()], { horizon: 1, split: s, probeTolerance: -1 }), 'probeTolerance must be a finite number >= 0, got -1'],
+    [() => panelBacktest(panel, [naive()], { horizon: 1, split: s, minGroupOrigins: 0.5 }), 'minGroupOrigins must be a positive integer, got 0.5'],
     [() => panelBacktest(panel, [naive()], { horizon: 1, split: s, season: 4 }), 'series "a": insample must have more than season (4) values, got 4'],
   ])('rejects bad input (%#)', async (run, message) => {
     await expectInputErrorAsync(run, message);
