@@ -9,7 +9,7 @@ import type { Panel } from '../data/panel';
 import type { PanelSplit } from '../data/panelSplit';
 import type { TimeKind } from '../data/types';
 import type { BacktestResult } from './backtest';
-import type { PanelForecast, SeriesForecasts, SeriesIntervals } from './model';
+import { lowerBound, upperBound, type PanelForecast, type SeriesForecasts, type SeriesIntervals } from './model';
 
 /** One series' test rows with every model's forecasts of them, step by step. */
 export interface SeriesAlignment {
@@ -34,11 +34,38 @@ export interface SeriesAlignment {
   readonly bounds: Readonly<Record<string, readonly AlignedBounds[]>>;
 }
 
-/** One level's interval bounds aligned with the test rows, per step. */
+/**
+ * One level's intervals for the aligned forecasts of one model and series: the bounds of row `j`
+ * at step `k` are `forecasts[model][k - 1][j] ∓ halfWidths[k - 1]` (see {@link alignedLower}),
+ * NaN where the forecast is missing or the level not calibrated at that step.
+ */
 export interface AlignedBounds {
   readonly level: number;
-  readonly lower: readonly Float64Array[];
-  readonly upper: readonly Float64Array[];
+  /** Per step `k - 1`, the half-width in the series' units (see `SeriesIntervals`). */
+  readonly halfWidths: Float64Array;
+}
+
+/**
+ * The lower bounds of one step's aligned forecasts: a new array, `forecasts[k - 1][j] - halfWidths[k - 1]`.
+ * @param forecasts - One model's aligned forecasts of a series (`SeriesAlignment.forecasts[model]`).
+ * @param band - One of that model's {@link AlignedBounds}.
+ * @param k - The step, 1-based.
+ * @example
+ * Array.from(alignedLower([Float64Array.of(5, 9)], { level: 80, halfWidths: Float64Array.of(2) }, 1)); // => [3, 7]
+ */
+export function alignedLower(forecasts: readonly Float64Array[], band: AlignedBounds, k: number): Float64Array {
+  const h = band.halfWidths[k - 1];
+  return forecasts[k - 1].map((v) => v - h);
+}
+
+/**
+ * The upper bounds of one step's aligned forecasts (see {@link alignedLower}).
+ * @example
+ * Array.from(alignedUpper([Float64Array.of(5, 9)], { level: 80, halfWidths: Float64Array.of(2) }, 1)); // => [7, 11]
+ */
+export function alignedUpper(forecasts: readonly Float64Array[], band: AlignedBounds, k: number): Float64Array {
+  const h = band.halfWidths[k - 1];
+  return forecasts[k - 1].map((v) => v + h);
 }
 
 /** What {@link alignSteps} returns. */
@@ -112,11 +139,8 @@ export function alignSteps(panel: Panel, forecasts: readonly PanelForecast[], op
       aligned[f.model] = alignSeries(entry, rows, f.horizon, (i) => entry!.values[i]);
       const levels = intervalLevels(f);
       if (levels.length === 0) return;
-      bounds[f.model] = levels.map((level, l) => ({
-        level,
-        lower: alignSeries(entry, rows, f.horizon, (i) => entry!.intervals![l].lower[i]),
-        upper: alignSeries(entry, rows, f.horizon, (i) => entry!.intervals![l].upper[i]),
-      }));
+      // A series without an entry has only NaN forecasts, so its half-widths are never added to a number.
+      bounds[f.model] = levels.map((level, l) => ({ level, halfWidths: entry?.intervals?.[l].halfWidths ?? new Float64Array(f.horizon).fill(Number.NaN) }));
     });
     return {
       id,
@@ -175,7 +199,10 @@ export function* forecastCsvLines(alignment: StepAlignment): Generator<string> {
       const cells = [csvField(s.id), format(s.time[j]), String(s.actual[j])];
       for (const { name } of alignment.models) for (const step of s.forecasts[name]) cells.push(csvNumber(step[j]));
       for (const { name, horizon } of banded) {
-        for (let k = 0; k < horizon; k++) for (const b of s.bounds[name]) cells.push(csvNumber(b.lower[k][j]), csvNumber(b.upper[k][j]));
+        const steps = s.forecasts[name];
+        for (let k = 0; k < horizon; k++) {
+          for (const b of s.bounds[name]) cells.push(csvNumber(steps[k][j] - b.halfWidths[k]), csvNumber(steps[k][j] + b.halfWidths[k]));
+        }
       }
       yield cells.join(',') + '\n';
     }
@@ -221,7 +248,12 @@ export function futureRows(forecasts: readonly PanelForecast[]): FutureTable {
       }
       values[f.model] = Float64Array.from(other.values[0]);
       if (other.intervals !== undefined && other.intervals.length > 0) {
-        bounds[f.model] = other.intervals.map((b: SeriesIntervals) => ({ level: b.level, lower: Float64Array.from(b.lower[0]), upper: Float64Array.from(b.upper[0]) }));
+        const row = other.values[0];
+        bounds[f.model] = other.intervals.map((b: SeriesIntervals) => ({
+          level: b.level,
+          lower: row.map((v: number, k: number) => lowerBound(v, b, k + 1)),
+          upper: row.map((v: number, k: number) => upperBound(v, b, k + 1)),
+        }));
       }
     }
     return { id: entry.id, time: Float64Array.from(entry.times[0]), values, bounds };

@@ -144,16 +144,19 @@ function averaged(name: string, parts: readonly string[], forecasts: readonly Pa
       throw new Error(`${name}: parts ${JSON.stringify(parts[0])} and ${JSON.stringify(parts[p])} forecast different series, origins or horizons`);
     }
   });
-  const series: SeriesForecasts[] = first.series.map((s, i) => ({
-    ...s,
-    origins: s.origins.slice(),
-    values: s.values.map((row, j) => {
-      const out = new Float64Array(row.length);
+  // One buffer per series, each origin's row a view of it (as `panelForecast` makes them); the
+  // origins and times are the first part's, read-only like every forecast's.
+  const series: SeriesForecasts[] = first.series.map((s, i) => {
+    const h = first.horizon;
+    const flat = new Float64Array(s.values.length * h);
+    s.values.forEach((_, j) => {
+      const out = flat.subarray(j * h, (j + 1) * h);
       for (const f of forecasts) f.series[i].values[j].forEach((v, k) => (out[k] += v));
-      return out.map((v) => v / forecasts.length);
-    }),
-    times: s.times.map((t) => Float64Array.from(t)),
-  }));
+      for (let k = 0; k < h; k++) out[k] /= forecasts.length;
+    });
+    const { intervals: _parts, ...rest } = s;
+    return { ...rest, values: s.values.map((_, j) => flat.subarray(j * h, (j + 1) * h)) };
+  });
   return { model: name, horizon: first.horizon, timeKind: first.timeKind, series };
 }
 

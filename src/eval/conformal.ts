@@ -134,7 +134,8 @@ export function conformalQuantile(sorted: ArrayLike<number>, level: number): num
 
 /**
  * A copy of `forecast` with conformal intervals around its point forecasts: at step k the
- * level-L bounds are `forecast -/+ quantile x scale of the series`.
+ * level-L bounds are `forecast -/+ quantile x scale of the series`, held as one half-width per
+ * step and series (see `SeriesIntervals`, `lowerBound`, `upperBound`).
  *
  * @param forecast - Point forecasts (any origins; steps beyond `calibration.horizon` get NaN bounds).
  * @param calibration - From {@link calibrateConformal} (or a bundle).
@@ -144,7 +145,7 @@ export function conformalQuantile(sorted: ArrayLike<number>, level: number): num
  * const panel = panelFromSeries(parseCsvText('t,y\n0,0\n1,1\n2,2\n3,3\n4,5\n', { time: 't', targets: ['y'] }));
  * const flat = panelForecast(panel, 'flat', [[0, 1, 2, 3]], 1, [[Float64Array.of(0), Float64Array.of(1), Float64Array.of(2), Float64Array.of(3)]]);
  * const calibration = calibrateConformal(panel, flat, [2], [80]); // half-width 1 x scale 2
- * withConformalIntervals(panelForecast(panel, 'flat', [[4]], 1, [[Float64Array.of(5)]]), calibration).series[0].intervals[0].upper; // => [[7]]
+ * withConformalIntervals(panelForecast(panel, 'flat', [[4]], 1, [[Float64Array.of(5)]]), calibration).series[0].intervals[0].halfWidths; // => [2]
  */
 export function withConformalIntervals(forecast: PanelForecast, calibration: ConformalCalibration): PanelForecast {
   const series = forecast.series.map((s) => {
@@ -152,14 +153,12 @@ export function withConformalIntervals(forecast: PanelForecast, calibration: Con
     if (typeof scale !== 'number') {
       throw new InputError(`the conformal calibration has no scale for series ${JSON.stringify(s.id)}`, { argument: 'calibration', id: s.id });
     }
-    const intervals: SeriesIntervals[] = calibration.levels.map((level, l) => {
-      const half = (k: number): number => (k < calibration.horizon ? calibration.quantiles[l][k] * scale : Number.NaN);
-      return {
-        level,
-        lower: s.values.map((row) => row.map((v, k) => v - half(k))),
-        upper: s.values.map((row) => row.map((v, k) => v + half(k))),
-      };
-    });
+    const intervals: SeriesIntervals[] = calibration.levels.map((level, l) => ({
+      level,
+      halfWidths: Float64Array.from({ length: forecast.horizon }, (_, k) =>
+        k < calibration.horizon ? calibration.quantiles[l][k] * scale : Number.NaN,
+      ),
+    }));
     return { ...s, intervals };
   });
   return { ...forecast, series };

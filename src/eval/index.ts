@@ -82,7 +82,7 @@ export { ARIMA_KAPPA, AUTO_ARIMA_DEFAULTS, arimaForecastAt, arimaForecaster, aut
 export type { ArimaForecasterOptions } from './arima';
 export type { ArimaCoefficients, ArimaConstantKind, ArimaFit, ArimaOrder, AutoArimaOptions, FitArimaOptions } from './arima';
 export { leastSquares, solveLinear } from './linearSolve';
-export { assertPanelOrigins, lastOrigins, panelForecast, prefitted, stepTimes, truncatePanel } from './model';
+export { assertPanelOrigins, lastOrigins, lowerBound, panelForecast, prefitted, stepTimes, truncatePanel, upperBound } from './model';
 export type { Forecaster, PanelForecast, PanelOrigins, SeriesForecasts } from './model';
 export { DEFAULT_LOCAL_FALLBACK, DEFAULT_LOCAL_SEASON, LOCAL_MODEL_NAMES, localForecaster, referenceForecasters } from './localModels';
 export type { LocalForecaster, LocalForecasterOptions, LocalModelName, ReferenceForecastersOptions, SeriesFailure } from './localModels';
@@ -90,7 +90,7 @@ export { cachedForecaster, combineForecasters } from './combine';
 export type { CachedForecaster, CombinedForecaster } from './combine';
 export { DEFAULT_PROBE_TOLERANCE, DEFAULT_REFIT, panelBacktest } from './panelBacktest';
 export type { PanelBacktestOptions, PanelBacktestResult, PanelModelBacktest, ProbePoint, RefitPolicy, SeriesScores } from './panelBacktest';
-export { alignSteps, formatTimes, forecastCsvLines, forecastCsvText, futureCsvLines, futureCsvText, futureRows, stepAlignedForecasts } from './alignment';
+export { alignedLower, alignedUpper, alignSteps, formatTimes, forecastCsvLines, forecastCsvText, futureCsvLines, futureCsvText, futureRows, stepAlignedForecasts } from './alignment';
 export type { AlignmentOptions, FutureSeries, FutureTable, SeriesAlignment, StepAlignment } from './alignment';
 export type { AlignedBounds } from './alignment';
 export type { SeriesIntervals } from './model';

@@ -5,7 +5,7 @@
 import { InputError } from '../errors';
 import type { Panel } from '../data/panel';
 import { type IntervalScores, intervalScores, scaledPinball } from './intervalMetrics';
-import type { PanelForecast, SeriesForecasts, SeriesIntervals } from './model';
+import { lowerBound, upperBound, type PanelForecast, type SeriesForecasts, type SeriesIntervals } from './model';
 
 /** Interval scores of one series, or pooled over series. */
 export interface IntervalSummary {
@@ -100,9 +100,10 @@ function collectPairs(
     for (let k = 1; k <= horizon && t + k < length; k++) {
       const actual = y[start + t + k];
       let complete = true;
+      const point = s.values[j][k - 1];
       intervals.forEach((b, l) => {
-        const lo = b.lower[j][k - 1];
-        const hi = b.upper[j][k - 1];
+        const lo = lowerBound(point, b, k);
+        const hi = upperBound(point, b, k);
         if (!(Number.isFinite(lo) && Number.isFinite(hi))) {
           complete = false;
           return;
@@ -115,10 +116,10 @@ function collectPairs(
       });
       if (complete && levels.length > 0) {
         all.actual.push(actual);
-        all.point.push(s.values[j][k - 1]);
+        all.point.push(point);
         intervals.forEach((b, l) => {
-          all.bounds[l].lower.push(b.lower[j][k - 1]);
-          all.bounds[l].upper.push(b.upper[j][k - 1]);
+          all.bounds[l].lower.push(lowerBound(point, b, k));
+          all.bounds[l].upper.push(upperBound(point, b, k));
         });
       }
     }

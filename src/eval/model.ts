@@ -21,13 +21,14 @@ export interface SeriesForecasts {
   readonly id: string;
   /** Index of the series in the panel. */
   readonly index: number;
-  /** The origins (series-local rows), as asked. */
+  /** The origins (series-local rows), as asked. Read-only: other forecasts may share the array. */
   readonly origins: readonly number[];
   /** Per origin, `horizon` point forecasts: `values[j][k - 1]` is for the row `origins[j] + k`. */
   readonly values: readonly Float64Array[];
   /**
    * Per origin, the time stamp of each step: the series' own stamps where the row exists, and
-   * stamps extended at the series' inferred frequency past its last row.
+   * stamps extended at the series' inferred frequency past its last row. Read-only: forecasts of
+   * the same origins share these arrays (see `panelForecast`).
    */
   readonly times: readonly Float64Array[];
   /**
@@ -37,14 +38,42 @@ export interface SeriesForecasts {
   readonly intervals?: readonly SeriesIntervals[];
 }
 
-/** The bounds of one level's prediction intervals for one series, aligned with `values`. */
+/**
+ * One level's prediction intervals for one series, as a half-width per horizon step: the bounds
+ * of origin `j` at step `k` are `values[j][k - 1] ∓ halfWidths[k - 1]` (see {@link lowerBound},
+ * {@link upperBound}). One array per level and series, whatever the number of origins, so a
+ * backtest over 200,000 origins does not hold 4 more arrays per origin and model.
+ */
 export interface SeriesIntervals {
   /** Nominal level, percent (e.g. 80). */
   readonly level: number;
-  /** Per origin, the lower bound of each step (NaN where the level could not be calibrated). */
-  readonly lower: readonly Float64Array[];
-  /** Per origin, the upper bound of each step (NaN likewise). */
-  readonly upper: readonly Float64Array[];
+  /**
+   * Per step `k - 1`, the half-width in the series' units (non-negative); NaN where the level
+   * could not be calibrated at that step (its bounds are then NaN too).
+   */
+  readonly halfWidths: Float64Array;
+}
+
+/**
+ * The lower bound of one forecast value: `value - band.halfWidths[k - 1]`.
+ * @param value - The point forecast `values[j][k - 1]`.
+ * @param band - The level's intervals of the same series.
+ * @param k - The step, 1-based.
+ * @returns The bound; NaN where the level is not calibrated at step `k`.
+ * @example
+ * lowerBound(10, { level: 80, halfWidths: Float64Array.of(2, 3) }, 2); // => 7
+ */
+export function lowerBound(value: number, band: SeriesIntervals, k: number): number {
+  return value - band.halfWidths[k - 1];
+}
+
+/**
+ * The upper bound of one forecast value: `value + band.halfWidths[k - 1]` (see {@link lowerBound}).
+ * @example
+ * upperBound(10, { level: 80, halfWidths: Float64Array.of(2, 3) }, 2); // => 13
+ */
+export function upperBound(value: number, band: SeriesIntervals, k: number): number {
+  return value + band.halfWidths[k - 1];
 }
 
 /** Time-indexed forecasts of one model for several series. */
@@ -168,9 +197,11 @@ export function assertPanelOrigins(panel: Panel, origins: PanelOrigins): void {
  * @param model - The model's name.
  * @param origins - The origins asked (see {@link PanelOrigins}).
  * @param horizon - Steps per origin.
- * @param values - Per series, one row of `horizon` forecasts per origin (taken as they are, not
- *   copied); ignored for series without origins.
- * @returns A forecast with one entry per series that has origins, in panel order.
+ * @param values - Per series, one row of `horizon` forecasts per origin, copied into one buffer
+ *   per series (each row a view of it); ignored for series without origins.
+ * @returns A forecast with one entry per series that has origins, in panel order. Its `origins`
+ *   and `times` are shared with every other forecast of the same panel, series, origins and
+ *   horizon (one copy for all the models of a backtest): read-only, like every forecast.
  * @example
  * const s = parseCsvText('t,y\n1,1\n2,2\n3,3\n', { time: 't', targets: ['y'] });
  * const f = panelForecast(panelFromSeries(s), 'flat', [[2]], 2, [[Float64Array.of(3, 3)]]);
@@ -186,15 +217,47 @@ export function panelForecast(
   const series: SeriesForecasts[] = [];
   origins.forEach((list, index) => {
     if (list.length === 0) return;
-    series.push({
-      id: panel.ids[index],
-      index,
-      origins: list.slice(),
-      values: values[index].slice(),
-      times: list.map((t) => stepTimes(panel, index, t, horizon)),
-    });
+    const shared = sharedSteps(panel, index, list, horizon);
+    series.push({ id: panel.ids[index], index, origins: shared.origins, values: packRows(values[index], horizon), times: shared.times });
   });
   return { model, horizon, timeKind: panel.timeKind, series };
+}
+
+/**
+ * One series' forecast rows as views of one buffer: a long backtest's 200,000 rows then cost one
+ * allocation, not 200,000. Rows of another length than `horizon` are kept as they are.
+ */
+function packRows(rows: readonly Float64Array[], horizon: number): Float64Array[] {
+  if (rows.length < 2 || !rows.every((row) => row.length === horizon)) return rows.slice();
+  const flat = new Float64Array(rows.length * horizon);
+  rows.forEach((row, j) => flat.set(row, j * horizon));
+  return rows.map((_, j) => flat.subarray(j * horizon, (j + 1) * horizon));
+}
+
+/** The origins and step times last made per panel and series, shared by the models forecasting the same origins. */
+const stepCache = new WeakMap<Panel, Map<number, { horizon: number; origins: number[]; times: Float64Array[] }>>();
+
+/**
+ * The origins and step times of one series' forecasts: the same arrays for every model that
+ * forecasts the same panel from the same origins (a backtest's models all do), so they are held
+ * once. They are read-only for every holder.
+ */
+function sharedSteps(panel: Panel, index: number, list: readonly number[], horizon: number): { origins: number[]; times: Float64Array[] } {
+  let bySeries = stepCache.get(panel);
+  if (bySeries === undefined) stepCache.set(panel, (bySeries = new Map()));
+  const last = bySeries.get(index);
+  if (last !== undefined && last.horizon === horizon && sameList(last.origins, list)) return last;
+  const flat = new Float64Array(list.length * horizon);
+  list.forEach((t, j) => flat.set(stepTimes(panel, index, t, horizon), j * horizon));
+  const entry = { horizon, origins: list.slice(), times: list.map((_, j) => flat.subarray(j * horizon, (j + 1) * horizon)) };
+  bySeries.set(index, entry);
+  return entry;
+}
+
+function sameList(a: readonly number[], b: readonly number[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 /**

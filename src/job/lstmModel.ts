@@ -7,7 +7,7 @@ import { panelSeries, type Panel } from '../data/panel';
 import type { SplitIndices } from '../data/split';
 import type { TimeSeries } from '../data/types';
 import type { PanelSplit } from '../data/panelSplit';
-import { type Forecaster, type PanelForecast, type PanelOrigins, lastOrigins, stepTimes } from '../eval/model';
+import { type Forecaster, type PanelForecast, type PanelOrigins, lastOrigins, panelForecast, stepTimes } from '../eval/model';
 import { LstmForecaster } from '../model/forecaster';
 import { GlobalLstmForecaster, type GlobalForecasterOptions } from '../model/global';
 import type { ResolvedLstmKernel } from '../model/kernel';
@@ -149,21 +149,13 @@ export class LstmModel implements Forecaster {
         value: horizon,
       });
     }
-    const series = panel.ids.flatMap((id, i) => {
+    const numTargets = panel.targets.length;
+    const values = panel.ids.map((id, i) => {
       if (origins[i].length === 0) return [];
       const rows = this.network(id).member(id).forecastAt(panelSeries(panel, i), origins[i], { future: panel.future[i] ?? undefined });
-      const numTargets = panel.targets.length;
-      return [
-        {
-          id,
-          index: i,
-          origins: [...origins[i]],
-          values: rows.map((row) => Float64Array.from({ length: horizon }, (_, k) => row[k * numTargets])),
-          times: origins[i].map((t) => stepTimes(panel, i, t, horizon)),
-        },
-      ];
+      return rows.map((row) => Float64Array.from({ length: horizon }, (_, k) => row[k * numTargets]));
     });
-    return { model: this.name, horizon, timeKind: panel.timeKind, series };
+    return panelForecast(panel, this.name, origins, horizon, values);
   }
 
   /**

@@ -2,7 +2,7 @@ import { panelSeries, type Panel } from '../data/panel';
 import type { PanelSplit } from '../data/panelSplit';
 import type { SplitIndices } from '../data/split';
 import type { TimeSeries } from '../data/types';
-import { alignSteps, futureRows, type FutureSeries, type SeriesAlignment } from '../eval/alignment';
+import { alignedLower, alignedUpper, alignSteps, futureRows, type FutureSeries, type SeriesAlignment } from '../eval/alignment';
 import type { Evaluation } from './evaluate';
 import type { TrainHistory } from '../model/train';
 import { forecastFigure } from '../plot/forecastFigure';
@@ -151,7 +151,7 @@ function forecastSections(input: ForecastReportInput, { index, series, label, al
           .filter(([name]) => !CHART_EXCLUDED_MODELS.includes(name))
           .map(([name, bySteps]) => ({ name, values: bySteps[step - 1] })),
         fan,
-        bands: (aligned.bounds.lstm ?? []).map((b) => ({ name: 'lstm', level: b.level, lower: b.lower[step - 1], upper: b.upper[step - 1] })),
+        bands: (aligned.bounds.lstm ?? []).map((b) => ({ name: 'lstm', level: b.level, lower: alignedLower(aligned.forecasts.lstm, b, step), upper: alignedUpper(aligned.forecasts.lstm, b, step) })),
         title: `${label}Test range: ${step}-step-ahead forecasts${fan ? ' (thin: LSTM paths)' : ''}${aligned.bounds.lstm ? ', LSTM intervals shaded' : ''}`,
         yTitle: target,
       }),

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { calibrateConformal, calibrationFromJSON, conformalQuantile, withConformalIntervals } from '../../src/eval/conformal';
-import { panelForecast } from '../../src/eval/model';
+import { lowerBound, panelForecast, upperBound } from '../../src/eval/model';
 import { scoreIntervals } from '../../src/eval/intervalScoring';
 import { expectInputError } from '../helpers/expectInputError';
 import { panelOf, seriesOf } from './panelHelpers';
@@ -43,12 +43,14 @@ describe('calibrateConformal', () => {
     const c = calibrateConformal(panel, zeros(panel, [[1, 2], [2]], 2), [1, 10], [50]);
     const point = panelForecast(panel, 'p', [[3], [3]], 2, [[Float64Array.of(5, 6)], [Float64Array.of(50, 60)]]);
     const withBounds = withConformalIntervals(point, c);
-    expect(Array.from(withBounds.series[1].intervals![0].lower[0])).toEqual([20, 30]);
-    expect(Array.from(withBounds.series[1].intervals![0].upper[0])).toEqual([80, 90]);
+    const b = withBounds.series[1].intervals![0];
+    expect(Array.from(b.halfWidths)).toEqual([30, 30]);
+    expect([1, 2].map((k) => lowerBound(withBounds.series[1].values[0][k - 1], b, k))).toEqual([20, 30]);
+    expect([1, 2].map((k) => upperBound(withBounds.series[1].values[0][k - 1], b, k))).toEqual([80, 90]);
     for (const s of withBounds.series) {
       s.values[0].forEach((v, k) => {
-        expect(s.intervals![0].lower[0][k]).toBeLessThanOrEqual(v);
-        expect(s.intervals![0].upper[0][k]).toBeGreaterThanOrEqual(v);
+        expect(lowerBound(v, s.intervals![0], k + 1)).toBeLessThanOrEqual(v);
+        expect(upperBound(v, s.intervals![0], k + 1)).toBeGreaterThanOrEqual(v);
       });
     }
     expect(point.series[0].intervals).toBeUndefined();

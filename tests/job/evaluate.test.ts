@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { makePanel, type Panel } from '../../src/data/panel';
 import { splitPanel } from '../../src/data/panelSplit';
 import { localForecaster } from '../../src/eval/localModels';
-import type { Forecaster } from '../../src/eval/model';
+import { lowerBound, upperBound, type Forecaster } from '../../src/eval/model';
 import { evaluateModels } from '../../src/job/evaluate';
 import { seasonal, seriesOf } from '../eval/panelHelpers';
 
@@ -35,8 +35,8 @@ describe('evaluateModels: conformal intervals', () => {
       expect(s.intervals?.map((b) => b.level), name).toEqual([80, 95]);
       s.values.forEach((row, j) => row.forEach((v, k) => {
         if (!Number.isFinite(v)) return; // steps past the last row
-        expect(s.intervals![0].lower[j][k]).toBeLessThanOrEqual(v);
-        expect(s.intervals![1].upper[j][k]).toBeGreaterThanOrEqual(s.intervals![0].upper[j][k]);
+        expect(lowerBound(v, s.intervals![0], k + 1)).toBeLessThanOrEqual(v);
+        expect(upperBound(v, s.intervals![1], k + 1)).toBeGreaterThanOrEqual(upperBound(v, s.intervals![0], k + 1));
       }));
       expect(result.intervals!.scores[name].pooled.levels[0].coverage).toBeGreaterThanOrEqual(0);
     }

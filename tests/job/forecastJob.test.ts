@@ -23,7 +23,7 @@ import { loadLstmKernel } from '../../src/kernels/lstm/select';
 import { loadBundle } from '../../src/model/bundle';
 import { panelFromSeries } from '../../src/data/panel';
 import { withConformalIntervals } from '../../src/eval/conformal';
-import { lastOrigins, panelForecast } from '../../src/eval/model';
+import { lastOrigins, lowerBound, panelForecast, upperBound } from '../../src/eval/model';
 import { loadCalibration } from '../../src/job/calibrationFile';
 import { fusedKernelLine } from '../helpers/kernel';
 import { JOB_MODELS } from '../helpers/jobModels';
@@ -249,8 +249,8 @@ describe('runForecastJob on a seasonal monthly series', () => {
       const rows = lines.slice(1).map((l) => l.split(','));
       const round = (v: number): number => Number(v.toPrecision(8));
       banded.series[0].intervals!.forEach((b) => {
-        expect(rows.map((r) => Number(r[header.indexOf(`lstm_lo${b.level}`)]))).toEqual(Array.from(b.lower[0], round));
-        expect(rows.map((r) => Number(r[header.indexOf(`lstm_hi${b.level}`)]))).toEqual(Array.from(b.upper[0], round));
+        expect(rows.map((r) => Number(r[header.indexOf(`lstm_lo${b.level}`)]))).toEqual(Array.from(banded.series[0].values[0], (v, k) => round(lowerBound(v, b, k + 1))));
+        expect(rows.map((r) => Number(r[header.indexOf(`lstm_hi${b.level}`)]))).toEqual(Array.from(banded.series[0].values[0], (v, k) => round(upperBound(v, b, k + 1))));
       });
     } finally {
       loaded.dispose();
