@@ -7,25 +7,18 @@
  * line 1 (so the first data row is usually line 2), to let users jump straight to the line in
  * an editor. A quoted field that spans several lines counts all of them.
  */
-import * as Papa from 'papaparse';
 import type { DataFrame } from 'danfojs-node';
 import { InputError, describeValue } from '../errors';
 import type { TimeKind, TimeSeries } from './types';
-import {
-  ISO_FORMS,
-  checkTimeFormat,
-  classifyTime,
-  formatTime,
-  formatWithTimeFormat,
-  parseFormattedDate,
-  parseIsoDate,
-  parseNumber,
-} from './time';
+import { ISO_FORMS, checkTimeFormat, formatTime, formatWithTimeFormat, parseFormattedDate, parseNumber } from './time';
 import { forwardFill, interpolateLinear } from './missing';
 import { readTextSource } from './source';
 import { toDataFrame } from './frame';
 import { type TimeGaps, describeFrequency, findGaps, timesBetween } from './frequency';
-import { DELIMITER_CANDIDATES, detectDelimiter } from '../io';
+import { type CsvTexts, type CsvTimeColumn, TIME_CELL, selectTexts } from './csvColumns';
+import { type CsvColumnRequest, type CsvTable, csvColumn, readCsvColumns } from './csvTable';
+
+export type { CsvTable } from './csvTable';
 
 /**
  * What to do with missing values in the selected target and feature columns.
@@ -232,7 +225,7 @@ export interface ResolvedCsvOptions {
  * header line (comma, semicolon, tab or pipe; see {@link detectDelimiter}); a one-column header
  * that contains another delimiter makes the unknown-column error say which one to pass.
  * The text is parsed with papaparse (first row is the header, RFC 4180 quoting,
- * `\n`, `\r\n` or `\r` line ends, a leading byte-order mark ignored, cells kept as raw strings).
+ * `\n`, `\r\n` or `\r` line ends, a leading byte-order mark ignored, no type guessing); only the selected columns are kept, in typed arrays (see {@link readCsvTable}).
  * Then, in this order:
  * 1. structure: the file must not be empty, must have data rows after the header, no two header
  *    names may be equal, every row must have as many fields as the header; blank lines are
@@ -350,39 +343,26 @@ function detailsOf(origin: SeriesOrigin, extra: Readonly<Record<string, unknown>
 }
 
 /**
- * A CSV file split into checked rows, with its selected columns located: the result of steps 1
- * and 2 of {@link parseCsvText}.
- */
-export interface CsvTable {
-  /** Header names, in file order. */
-  readonly header: readonly string[];
-  /** Data rows (header excluded), each with `header.length` raw cells. */
-  readonly rows: readonly (readonly string[])[];
-  /** File line number (1-based) on which each data row starts. */
-  readonly lines: Int32Array;
-  /** Column name -> index in a row. */
-  readonly columnIndex: ReadonlyMap<string, number>;
-  /** The field delimiter used. */
-  readonly delimiter: string;
-  /** The data's origin, for messages. */
-  readonly source: string;
-}
-
-/**
- * Checks the text and splits it into rows (steps 1 and 2 of {@link parseCsvText}).
+ * Checks the text and stores its selected columns (steps 1 and 2 of {@link parseCsvText}), with
+ * {@link readCsvColumns}: the time column as stamps (and its cell texts as bytes), `targets` and
+ * `features` as numbers, `id` and `extraColumns` as dictionary-coded texts. Unselected columns are
+ * checked for structure only and not kept.
+ *
+ * Changed in issue 14 ("Scale"): the returned {@link CsvTable} has `columns` and `length` instead
+ * of `rows` (every row as a `string[]`); memory is `O(rows x selected columns)` in typed arrays.
  *
  * @param text - The whole file content.
- * @param opts - Resolved options (see {@link resolveCsvOptions}): the delimiter, and the columns
- *   `time`, `id`, `targets`, `features` that must exist.
+ * @param opts - Resolved options (see {@link resolveCsvOptions}): the delimiter, `timeFormat`, and
+ *   the columns `time`, `id`, `targets`, `features` that must exist.
  * @param source - Name of the data's origin for messages.
- * @param extraColumns - More columns that must exist, as `[name, option]` (the option is named
- *   in the unknown-column error, e.g. `['region', 'statics']`). @defaultValue `[]`
+ * @param extraColumns - More columns that must exist, stored as texts, as `[name, option]` (the
+ *   option is named in the unknown-column error, e.g. `['region', 'statics']`). @defaultValue `[]`
  * @returns The table; `text` is not modified.
  * @throws InputError for a non-string text, NUL characters, structural problems and unknown
  *   columns, as {@link parseCsvText}.
  * @example
- * const table = readCsvTable('t,y\n1,2\n2,3\n', resolveCsvOptions({ time: 't', targets: ['y'] }), 'f.csv');
- * [table.rows.length, table.lines[0], table.columnIndex.get('y')]; // [2, 2, 1]
+ * const table = readCsvTable('t,y,z\n1,2,a\n2,3,b\n', resolveCsvOptions({ time: 't', targets: ['y'] }), 'f.csv');
+ * [table.length, table.lines[0], table.columnIndex.get('y'), table.columns.has('z')]; // [2, 2, 1, false]
  */
 export function readCsvTable(
   text: string,
@@ -390,14 +370,21 @@ export function readCsvTable(
   source: string,
   extraColumns: readonly (readonly [string, string])[] = [],
 ): CsvTable {
-  if (typeof text !== 'string') {
-    throw new InputError(`text must be a string, got ${describeValue(text)}`, { argument: 'text' });
-  }
-  checkText(text, source);
-  const delimiter = opts.delimiter === 'auto' ? detectDelimiter(text) : opts.delimiter;
-  const { header, rows, lines } = parseStructure(text, source, delimiter);
-  const columnIndex = resolveColumns(header, opts, extraColumns, source, delimiter);
-  return { header, rows, lines, columnIndex, delimiter, source };
+  const columns: CsvColumnRequest[] = [
+    { name: opts.time, role: 'time', option: 'time' },
+    ...(opts.id === null ? [] : [{ name: opts.id, role: 'text', option: 'id' } as const]),
+    ...opts.targets.map((name) => ({ name, role: 'number', option: 'targets' }) as const),
+    ...opts.features.map((name) => ({ name, role: 'number', option: 'features' }) as const),
+    ...extraColumns.map(([name, option]) => ({ name, role: 'text', option }) as const),
+  ];
+  return readCsvColumns(text, {
+    source,
+    delimiter: opts.delimiter,
+    columns,
+    timeFormat: opts.timeFormat,
+    missingMarkers: MISSING_MARKERS,
+    maxAbsValue: MAX_ABS_VALUE,
+  });
 }
 
 /**
@@ -410,14 +397,34 @@ export function readCsvTable(
  * readCsvHeader('t;y\n1;2\n', 'f.csv'); // ['t', 'y']
  */
 export function readCsvHeader(text: string, source: string, delimiter: CsvDelimiter = DEFAULT_DELIMITER): string[] {
-  if (typeof text !== 'string') throw new InputError(`text must be a string, got ${describeValue(text)}`, { argument: 'text' });
-  checkText(text, source);
-  return [...parseStructure(text, source, delimiter === 'auto' ? detectDelimiter(text) : delimiter).header];
+  const options = { source, delimiter, columns: [], timeFormat: null, missingMarkers: MISSING_MARKERS, maxAbsValue: MAX_ABS_VALUE };
+  return [...readCsvColumns(text, options).header];
 }
 
-/** Indices of every data row of `table`, in file order. */
+/**
+ * Indices of every data row of `table`, in file order.
+ * @returns `[0, 1, ..., table.length - 1]`.
+ * @example
+ * Array.from(allCsvRows(readCsvTable('t,y\n1,2\n2,3\n', resolveCsvOptions({ time: 't', targets: ['y'] }), 'f.csv'))); // [0, 1]
+ */
 export function allCsvRows(table: CsvTable): Int32Array {
-  return Int32Array.from({ length: table.rows.length }, (_, i) => i);
+  const rows = new Int32Array(table.length);
+  for (let i = 0; i < rows.length; i++) rows[i] = i;
+  return rows;
+}
+
+/** `source[index[i]]` for each `i`. */
+function gather(source: Float64Array, index: ArrayLike<number>): Float64Array {
+  const out = new Float64Array(index.length);
+  for (let i = 0; i < out.length; i++) out[i] = source[index[i]];
+  return out;
+}
+
+/** `source[index[i]]` for each `i`. */
+function gatherInt32(source: Int32Array, index: ArrayLike<number>): Int32Array {
+  const out = new Int32Array(index.length);
+  for (let i = 0; i < out.length; i++) out[i] = source[index[i]];
+  return out;
 }
 
 /**
@@ -429,8 +436,11 @@ export interface ParsedCsvRows {
   readonly timeKind: TimeKind;
   /** Time stamps in file order (epoch ms for dates). */
   readonly time: Float64Array;
-  /** Raw time cells in file order, for messages. */
-  readonly texts: readonly string[];
+  /**
+   * Raw time cells in file order, for messages, read on demand from the table (changed in issue
+   * 14: was a `string[]`; use `texts.get(i)` for `texts[i]`).
+   */
+  readonly texts: CsvTexts;
   /** File line of each row, in file order. */
   readonly lines: Int32Array;
   /** Row order (indices into the group) with strictly increasing time. */
@@ -444,13 +454,17 @@ export interface ParsedCsvRows {
  * {@link parseCsvText} (time kind, duplicates and order, number cells).
  *
  * @param table - From {@link readCsvTable}.
- * @param rowIndices - The group's rows (indices into `table.rows`), in file order; not modified.
- * @param opts - Resolved options: `time`, `timeFormat`, `sort`, `missing` (`'error'` fails on a
- *   missing cell here).
+ * @param rowIndices - The group's rows (indices of table rows, `0 <= i < table.length`), in file
+ *   order; not modified.
+ * @param opts - Resolved options: `time`, `timeFormat` (the one the table was read with), `sort`,
+ *   `missing` (`'error'` fails on a missing cell here).
  * @param origin - Names the group in messages.
- * @param names - Value columns to parse. @defaultValue `[...opts.targets, ...opts.features]`
+ * @param names - Value columns to parse, each read as a number column of the table (a target or
+ *   feature of the options it was read with). @defaultValue `[...opts.targets, ...opts.features]`
  * @returns The parsed group, in file order plus the time order.
- * @throws InputError naming the column, line and value (and the series when `origin.id` is set).
+ * @throws InputError naming the column, line and value (and the series when `origin.id` is set);
+ *   Error when `opts.time` or a name is not a time or number column of `table`, or `opts.timeFormat`
+ *   is not the table's.
  * @example
  * const opts = resolveCsvOptions({ time: 't', targets: ['y'], sort: true });
  * const table = readCsvTable('t,y\n2,20\n1,10\n', opts, 'f.csv');
@@ -463,14 +477,19 @@ export function parseCsvRows(
   origin: SeriesOrigin,
   names: readonly string[] = [...opts.targets, ...opts.features],
 ): ParsedCsvRows {
-  const rows = Array.from(rowIndices, (i) => table.rows[i]);
-  const lines = Int32Array.from(rowIndices, (i) => table.lines[i]);
-  const time = parseTimeColumn(rows, lines, table.columnIndex.get(opts.time)!, opts, origin);
-  const order = orderRows(time.values, time.texts, lines, opts, origin);
-  const columns = parseValueColumns(rows, lines, names, table.columnIndex, opts.missing, origin, table.delimiter);
+  const rows = Int32Array.from(rowIndices);
+  const lines = gatherInt32(table.lines, rows);
+  const column = csvColumn(table, opts.time, 'time');
+  if (column.format !== opts.timeFormat) {
+    throw new Error(`${table.source}: the table was read with timeFormat ${JSON.stringify(column.format)}, not ${JSON.stringify(opts.timeFormat)}`);
+  }
+  const texts = selectTexts(column, rows);
+  const time = parseTimeColumn(column, rows, lines, texts, opts, origin);
+  const order = orderRows(time.values, texts, lines, opts, origin);
+  const columns = parseValueColumns(table, rows, lines, names, opts.missing, origin);
   const values = new Map<string, Float64Array>();
   names.forEach((name, c) => values.set(name, columns[c]));
-  return { timeKind: time.kind, time: time.values, texts: time.texts, lines, order, values };
+  return { timeKind: time.kind, time: time.values, texts, lines, order, values };
 }
 
 /**
@@ -485,8 +504,11 @@ export interface CsvSeriesRows {
   readonly values: readonly Float64Array[];
   /** File line of each row; `0` for a row inserted by `gaps: 'fill'`. */
   readonly lines: Int32Array;
-  /** Time cell of each row as written (an inserted row's stamp is formatted), for messages. */
-  readonly texts: readonly string[];
+  /**
+   * Time cell of each row as written (an inserted row's stamp is formatted), for messages, read
+   * on demand (changed in issue 14: was a `string[]`; use `texts.get(i)`).
+   */
+  readonly texts: CsvTexts;
   /** Rows read from the file. */
   readonly read: number;
   /** Rows dropped by `missing: 'drop'`. */
@@ -524,10 +546,10 @@ export function validateCsvRows(
   const n = order.length;
   let rows: CsvSeriesRows = {
     timeKind: parsed.timeKind,
-    time: Float64Array.from(order, (i) => parsed.time[i]),
-    values: names.map((name) => Float64Array.from(order, (i) => parsed.values.get(name)![i])),
-    lines: Int32Array.from(order, (i) => parsed.lines[i]),
-    texts: Array.from(order, (i) => parsed.texts[i]),
+    time: gather(parsed.time, order),
+    values: names.map((name) => gather(parsed.values.get(name)!, order)),
+    lines: gatherInt32(parsed.lines, order),
+    texts: selectTexts(parsed.texts, order),
     read: n,
     dropped: 0,
     filled: 0,
@@ -555,16 +577,18 @@ export function validateCsvRows(
 
 /** Keeps the rows in which every value column is present. */
 function dropMissing(rows: CsvSeriesRows): CsvSeriesRows {
-  const keep: number[] = [];
-  for (let i = 0; i < rows.time.length; i++) {
-    if (rows.values.every((col) => !Number.isNaN(col[i]))) keep.push(i);
+  const all = new Int32Array(rows.time.length);
+  let kept = 0;
+  for (let i = 0; i < all.length; i++) {
+    if (rows.values.every((col) => !Number.isNaN(col[i]))) all[kept++] = i;
   }
+  const keep = all.slice(0, kept);
   return {
     ...rows,
-    time: Float64Array.from(keep, (i) => rows.time[i]),
-    values: rows.values.map((col) => Float64Array.from(keep, (i) => col[i])),
-    lines: Int32Array.from(keep, (i) => rows.lines[i]),
-    texts: keep.map((i) => rows.texts[i]),
+    time: gather(rows.time, keep),
+    values: rows.values.map((col) => gather(col, keep)),
+    lines: gatherInt32(rows.lines, keep),
+    texts: selectTexts(rows.texts, keep),
     dropped: rows.dropped + rows.time.length - keep.length,
   };
 }
@@ -582,7 +606,6 @@ function fillGaps(rows: CsvSeriesRows, opts: ResolvedCsvOptions, origin: SeriesO
   }
   const time: number[] = [];
   const lines: number[] = [];
-  const texts: string[] = [];
   const from: number[] = []; // row of `rows` each output row copies, -1 for an inserted row
   const describeStamp = (t: number): string =>
     opts.timeFormat === null ? formatTime(t, rows.timeKind) : formatWithTimeFormat(t, opts.timeFormat);
@@ -590,7 +613,7 @@ function fillGaps(rows: CsvSeriesRows, opts: ResolvedCsvOptions, origin: SeriesO
     if (i > 0) {
       const between = timesBetween(rows.time[i - 1], rows.time[i], gaps.frequency);
       if (between === null) {
-        const where = (k: number): string => `line ${rows.lines[k]} (${JSON.stringify(rows.texts[k])})`;
+        const where = (k: number): string => `line ${rows.lines[k]} (${JSON.stringify(rows.texts.get(k))})`;
         throw new InputError(
           `${prefix(origin)}: time column ${JSON.stringify(opts.time)}: cannot fill the gap between ${where(i - 1)} and ${where(i)}: ` +
             `it is not a whole number of steps of ${describeFrequency(gaps.frequency, rows.timeKind)} (the inferred step)`,
@@ -600,21 +623,20 @@ function fillGaps(rows: CsvSeriesRows, opts: ResolvedCsvOptions, origin: SeriesO
       for (const t of between) {
         time.push(t);
         lines.push(0);
-        texts.push(describeStamp(t));
         from.push(-1);
       }
     }
     time.push(rows.time[i]);
     lines.push(rows.lines[i]);
-    texts.push(rows.texts[i]);
     from.push(i);
   }
+  const filledTime = Float64Array.from(time);
   return {
     ...rows,
-    time: Float64Array.from(time),
+    time: filledTime,
     values: rows.values.map((col) => Float64Array.from(from, (i) => (i < 0 ? NaN : col[i]))),
     lines: Int32Array.from(lines),
-    texts,
+    texts: selectTexts(rows.texts, Int32Array.from(from), (i) => describeStamp(filledTime[i])),
     filled: rows.filled + time.length - rows.time.length,
   };
 }
@@ -684,7 +706,7 @@ export function checkCsvGaps(rows: CsvSeriesRows, opts: ResolvedCsvOptions, orig
 
 /** `data.csv: time column "m" has 2 gaps (inferred step 1 month); the first is between line 3 ("2020-02") and line 4 ("2020-05")`. */
 function describeGaps(rows: CsvSeriesRows, gaps: TimeGaps, timeColumn: string, origin: SeriesOrigin): string {
-  const where = (i: number): string => `line ${rows.lines[i]} (${JSON.stringify(rows.texts[i])})`;
+  const where = (i: number): string => `line ${rows.lines[i]} (${JSON.stringify(rows.texts.get(i))})`;
   const step = describeFrequency(gaps.frequency, rows.timeKind);
   return (
     `${prefix(origin)}: time column ${JSON.stringify(timeColumn)} has ${gaps.count} gap${gaps.count === 1 ? '' : 's'} ` +
@@ -853,19 +875,6 @@ function checkPolicies(missing: MissingPolicy, sort: boolean, minRows: number, d
   }
 }
 
-/** Rejects texts that are not CSV at all: UTF-16 without a byte-order mark, or binary data. */
-function checkText(text: string, source: string): void {
-  const head = text.slice(0, 4096);
-  const nul = head.indexOf('\u0000');
-  if (nul >= 0) {
-    const hint =
-      head.startsWith('\uFFFD\uFFFD') || /^(.\u0000){2}|^(\u0000.){2}/s.test(head)
-        ? 'it looks like UTF-16 text; save it as UTF-8 (or as UTF-16 with a byte-order mark)'
-        : 'it looks like a binary file, not CSV text';
-    throw new InputError(`${source}: contains a NUL character at offset ${nul}; ${hint}`, { file: source, offset: nul });
-  }
-}
-
 function checkNameList(list: unknown, argument: string): asserts list is readonly string[] {
   if (!Array.isArray(list)) {
     throw new InputError(`options.${argument} must be an array of column names, got ${describeValue(list)}`, {
@@ -883,211 +892,77 @@ function checkNameList(list: unknown, argument: string): asserts list is readonl
   });
 }
 
-interface Structure {
-  readonly header: readonly string[];
-  /** Data rows (header excluded), each with `header.length` fields. */
-  readonly rows: readonly (readonly string[])[];
-  /** File line number (1-based) on which each data row starts. */
-  readonly lines: Int32Array;
-}
-
-function fields(count: number): string {
-  return count === 1 ? '1 field' : `${count} fields`;
-}
-
-function isBlank(row: readonly string[]): boolean {
-  return row.length === 1 && row[0] === '';
-}
-
-function parseStructure(text: string, source: string, delimiter: string): Structure {
-  const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
-  const rows: string[][] = [];
-  const starts: number[] = [];
-  let line = 1;
-  let position = 0;
-  let parseError: { line: number; message: string } | undefined;
-  Papa.parse<string[]>(body, {
-    delimiter,
-    header: false,
-    dynamicTyping: false,
-    skipEmptyLines: false,
-    step: (result) => {
-      rows.push(result.data);
-      starts.push(line);
-      if (parseError === undefined && result.errors.length > 0) {
-        parseError = { line, message: result.errors[0].message };
-      }
-      // Advance the line counter over this row's text (quoted line breaks included).
-      const end = result.meta.cursor;
-      for (let i = position; i < end; i++) {
-        const ch = body.charCodeAt(i);
-        if (ch === 10 || (ch === 13 && body.charCodeAt(i + 1) !== 10)) line++;
-      }
-      position = end;
-    },
-  });
-  if (parseError !== undefined) {
-    throw new InputError(`${source}: malformed CSV at line ${parseError.line}: ${parseError.message}`, {
-      file: source,
-      line: parseError.line,
-    });
-  }
-  while (rows.length > 0 && isBlank(rows[rows.length - 1])) {
-    rows.pop();
-    starts.pop();
-  }
-  if (rows.length === 0) throw new InputError(`${source}: file is empty`, { file: source });
-  const header = rows[0];
-  if (rows.length === 1) {
-    throw new InputError(`${source}: no data rows (the file has only a header line)`, { file: source });
-  }
-  const firstSeen = new Map<string, number>();
-  header.forEach((name, i) => {
-    const previous = firstSeen.get(name);
-    if (previous !== undefined) {
-      throw new InputError(
-        `${source}: duplicate column name ${JSON.stringify(name)} in the header (fields ${previous + 1} and ${i + 1})`,
-        { file: source, column: name },
-      );
-    }
-    firstSeen.set(name, i);
-  });
-  for (let r = 1; r < rows.length; r++) {
-    const row = rows[r];
-    if (isBlank(row) && header.length > 1) {
-      throw new InputError(`${source}: line ${starts[r]} is blank; blank lines are only allowed at the end of the file`, {
-        file: source,
-        line: starts[r],
-      });
-    }
-    if (row.length !== header.length) {
-      throw new InputError(
-        `${source}: line ${starts[r]} has ${fields(row.length)}, but the header (line ${starts[0]}) has ${header.length}`,
-        { file: source, line: starts[r], fields: row.length, expected: header.length },
-      );
-    }
-  }
-  return { header, rows: rows.slice(1), lines: Int32Array.from(starts.slice(1)) };
-}
-
-function resolveColumns(
-  header: readonly string[],
-  opts: ResolvedCsvOptions,
-  extraColumns: readonly (readonly [string, string])[],
-  source: string,
-  delimiter: string,
-): Map<string, number> {
-  const index = new Map<string, number>();
-  header.forEach((name, i) => index.set(name, i));
-  const selected: (readonly [string, string])[] = [
-    [opts.time, 'time'],
-    ...(opts.id === null ? [] : [[opts.id, 'id'] as const]),
-    ...opts.targets.map((n): [string, string] => [n, 'targets']),
-    ...opts.features.map((n): [string, string] => [n, 'features']),
-    ...extraColumns,
-  ];
-  for (const [name, argument] of selected) {
-    if (!index.has(name)) {
-      const available = header.map((h) => JSON.stringify(h)).join(', ');
-      throw new InputError(
-        `${source}: unknown column ${JSON.stringify(name)} (options.${argument}); available columns: ${available}` +
-          delimiterHint(header, delimiter),
-        { file: source, argument, column: name },
-      );
-    }
-  }
-  return index;
-}
-
-/** When a one-column header holds another delimiter, says which one to pass. */
-function delimiterHint(header: readonly string[], delimiter: string): string {
-  if (header.length !== 1) return '';
-  const other = DELIMITER_CANDIDATES.find((d) => d !== delimiter && header[0].includes(d));
-  if (other === undefined) return '';
-  const shown = JSON.stringify(other);
-  return `; the header looks ${shown}-separated: pass delimiter: ${shown} (--delimiter ${shown} on the command line)`;
-}
-
 interface TimeColumn {
   readonly kind: TimeKind;
   readonly values: Float64Array;
-  readonly texts: readonly string[];
 }
 
+/**
+ * The time stamps of a group's rows (parsed when the table was read), after the checks in row
+ * order: no missing or unparseable cell, and (without a format) not both dates and numbers.
+ */
 function parseTimeColumn(
-  rows: readonly (readonly string[])[],
+  column: CsvTimeColumn,
+  rows: Int32Array,
   lines: Int32Array,
-  column: number,
+  texts: CsvTexts,
   opts: ResolvedCsvOptions,
   origin: SeriesOrigin,
 ): TimeColumn {
   const name = opts.time;
-  const where = (r: number): string => `${prefix(origin)}: time column ${JSON.stringify(name)}, line ${lines[r]}`;
-  const details = (r: number, cell: string): Record<string, unknown> => detailsOf(origin, { column: name, line: lines[r], value: cell });
-  const texts = rows.map((row) => row[column]);
-  const missing = (r: number, cell: string): InputError =>
-    new InputError(`${where(r)}: time stamp is missing (${JSON.stringify(cell)}); every row needs one`, details(r, cell));
-  if (opts.timeFormat !== null) {
-    return { kind: 'date', values: parseFormattedColumn(texts, opts.timeFormat, where, details, missing), texts };
-  }
-  const kinds: TimeKind[] = new Array(rows.length);
   let firstNumber = -1;
   let firstDate = -1;
-  texts.forEach((cell, r) => {
-    if (MISSING_MARKERS.includes(cell)) throw missing(r, cell);
-    const kind = classifyTime(cell);
-    if (kind === null) {
-      throw new InputError(
-        `${where(r)}: cannot parse ${JSON.stringify(cell)} as a number or an ISO date (${ISO_FORMS})`,
-        details(r, cell),
-      );
-    }
-    kinds[r] = kind;
-    if (kind === 'number' && firstNumber < 0) firstNumber = r;
-    if (kind === 'date' && firstDate < 0) firstDate = r;
-  });
+  for (let r = 0; r < rows.length; r++) {
+    const kind = column.cells[rows[r]];
+    if (kind === TIME_CELL.MISSING || kind === TIME_CELL.INVALID) throw timeCellError(kind, r, texts.get(r), lines, opts, origin);
+    if (kind === TIME_CELL.NUMBER && firstNumber < 0) firstNumber = r;
+    if (kind === TIME_CELL.DATE && firstDate < 0) firstDate = r;
+  }
   if (firstNumber >= 0 && firstDate >= 0) {
     throw new InputError(
       `${prefix(origin)}: time column ${JSON.stringify(name)} mixes dates and numbers: line ${lines[firstDate]} has ` +
-        `${JSON.stringify(texts[firstDate])} (a date), line ${lines[firstNumber]} has ${JSON.stringify(texts[firstNumber])} (a number)`,
+        `${JSON.stringify(texts.get(firstDate))} (a date), line ${lines[firstNumber]} has ${JSON.stringify(texts.get(firstNumber))} (a number)`,
       detailsOf(origin, { column: name }),
     );
   }
-  const kind: TimeKind = firstDate >= 0 ? 'date' : 'number';
-  const parse = kind === 'date' ? parseIsoDate : parseNumber;
-  const values = Float64Array.from(texts, (cell) => parse(cell) as number);
-  return { kind, values, texts };
+  const kind: TimeKind = opts.timeFormat !== null || firstDate >= 0 ? 'date' : 'number';
+  return { kind, values: gather(column.values, rows) };
 }
 
-/** Parses every cell with a date-fns format; a cell that does not match is an error. */
-function parseFormattedColumn(
-  texts: readonly string[],
-  format: string,
-  where: (r: number) => string,
-  details: (r: number, cell: string) => Record<string, unknown>,
-  missing: (r: number, cell: string) => InputError,
-): Float64Array {
-  return Float64Array.from(texts, (cell, r) => {
-    if (MISSING_MARKERS.includes(cell)) throw missing(r, cell);
-    const ms = parseFormattedDate(cell, format);
-    if (ms !== null) return ms;
-    // Say how the date would be written when only the round trip failed (`Jan 01` for `MMM d`).
-    const loose = parseFormattedDate(cell, format, { strict: false });
-    const hint =
-      loose === null
-        ? ''
-        : `; date-fns reads it as ${new Date(loose).toISOString()}, which this format writes as ${JSON.stringify(formatWithTimeFormat(loose, format))}`;
-    throw new InputError(
-      `${where(r)}: ${JSON.stringify(cell)} does not match the time format ${JSON.stringify(format)} (options.timeFormat)${hint}`,
-      { ...details(r, cell), format },
-    );
-  });
+/** The error for a missing or unparseable time cell (`r`: the row in the group). */
+function timeCellError(
+  kind: number,
+  r: number,
+  cell: string,
+  lines: Int32Array,
+  opts: ResolvedCsvOptions,
+  origin: SeriesOrigin,
+): InputError {
+  const where = `${prefix(origin)}: time column ${JSON.stringify(opts.time)}, line ${lines[r]}`;
+  const details = detailsOf(origin, { column: opts.time, line: lines[r], value: cell });
+  if (kind === TIME_CELL.MISSING) {
+    return new InputError(`${where}: time stamp is missing (${JSON.stringify(cell)}); every row needs one`, details);
+  }
+  const format = opts.timeFormat;
+  if (format === null) {
+    return new InputError(`${where}: cannot parse ${JSON.stringify(cell)} as a number or an ISO date (${ISO_FORMS})`, details);
+  }
+  // Say how the date would be written when only the round trip failed (`Jan 01` for `MMM d`).
+  const loose = parseFormattedDate(cell, format, { strict: false });
+  const hint =
+    loose === null
+      ? ''
+      : `; date-fns reads it as ${new Date(loose).toISOString()}, which this format writes as ${JSON.stringify(formatWithTimeFormat(loose, format))}`;
+  return new InputError(
+    `${where}: ${JSON.stringify(cell)} does not match the time format ${JSON.stringify(format)} (options.timeFormat)${hint}`,
+    { ...details, format },
+  );
 }
 
 /** Returns the row order (indices into the group's rows) with strictly increasing time. */
 function orderRows(
   time: Float64Array,
-  texts: readonly string[],
+  texts: CsvTexts,
   lines: Int32Array,
   opts: ResolvedCsvOptions,
   origin: SeriesOrigin,
@@ -1097,8 +972,8 @@ function orderRows(
   const name = JSON.stringify(opts.time);
   const duplicate = (a: number, b: number): InputError =>
     new InputError(
-      `${prefix(origin)}: duplicate time stamp in column ${name}: line ${lines[a]} (${JSON.stringify(texts[a])}) and ` +
-        `line ${lines[b]} (${JSON.stringify(texts[b])}) are the same time`,
+      `${prefix(origin)}: duplicate time stamp in column ${name}: line ${lines[a]} (${JSON.stringify(texts.get(a))}) and ` +
+        `line ${lines[b]} (${JSON.stringify(texts.get(b))}) are the same time`,
       detailsOf(origin, { column: opts.time, lines: [lines[a], lines[b]] }),
     );
   if (opts.sort) {
@@ -1114,8 +989,8 @@ function orderRows(
     if (time[i] === time[i - 1]) throw duplicate(i - 1, i);
     if (time[i] < time[i - 1]) {
       throw new InputError(
-        `${prefix(origin)}: time column ${name} is not sorted: line ${lines[i]} (${JSON.stringify(texts[i])}) is earlier than ` +
-          `line ${lines[i - 1]} (${JSON.stringify(texts[i - 1])}); pass sort: true (--sort on the command line) to sort rows by time`,
+        `${prefix(origin)}: time column ${name} is not sorted: line ${lines[i]} (${JSON.stringify(texts.get(i))}) is earlier than ` +
+          `line ${lines[i - 1]} (${JSON.stringify(texts.get(i - 1))}); pass sort: true (--sort on the command line) to sort rows by time`,
         detailsOf(origin, { column: opts.time, line: lines[i] }),
       );
     }
@@ -1123,50 +998,59 @@ function orderRows(
   return order;
 }
 
-/** Parses the value columns in file order (row by row); missing cells become NaN. */
+/**
+ * The value columns of a group's rows (parsed when the table was read); missing cells are NaN.
+ * The first bad cell in row order (then column order) is the error, as a row-by-row parse finds it.
+ */
 function parseValueColumns(
-  rows: readonly (readonly string[])[],
+  table: CsvTable,
+  rows: Int32Array,
   lines: Int32Array,
   names: readonly string[],
-  columnIndex: ReadonlyMap<string, number>,
   missing: MissingPolicy,
   origin: SeriesOrigin,
-  delimiter: string,
 ): Float64Array[] {
-  const n = rows.length;
-  const indices = names.map((name) => columnIndex.get(name)!);
-  const out = names.map(() => new Float64Array(n));
-  for (let r = 0; r < n; r++) {
-    const row = rows[r];
-    for (let c = 0; c < names.length; c++) {
-      const cell = row[indices[c]];
-      const where = (): string => `${prefix(origin)}: column ${JSON.stringify(names[c])}, line ${lines[r]}`;
-      const details = (extra: Readonly<Record<string, unknown>> = {}): Record<string, unknown> =>
-        detailsOf(origin, { column: names[c], line: lines[r], value: cell, ...extra });
-      if (MISSING_MARKERS.includes(cell)) {
-        if (missing === 'error') {
-          throw new InputError(
-            `${where()}: missing value (${JSON.stringify(cell)}); set options.missing to 'drop', 'ffill' or 'interpolate' to handle missing values`,
-            details(),
-          );
-        }
-        out[c][r] = NaN;
-        continue;
+  const columns = names.map((name) => csvColumn(table, name, 'number'));
+  let errorRow = rows.length;
+  let errorColumn = -1;
+  columns.forEach((column, c) => {
+    if (column.irregularCount === 0) return;
+    // Only rows before the best so far: on the same row the earlier column wins.
+    for (let r = 0; r < errorRow; r++) {
+      const cell = column.irregular(rows[r]);
+      if (cell !== null && (missing === 'error' || !MISSING_MARKERS.includes(cell))) {
+        errorRow = r;
+        errorColumn = c;
+        break;
       }
-      const value = parseNumber(cell);
-      if (value === null) {
-        const hint = delimiter !== ',' && /^[+-]?\d+,\d+$/.test(cell) ? '; decimal commas are not supported, use a dot (1.5)' : '';
-        throw new InputError(`${where()}: expected a number, got ${JSON.stringify(cell)}${hint}`, details());
-      }
-      if (Math.abs(value) > MAX_ABS_VALUE) {
-        throw new InputError(
-          `${where()}: value ${cell} is too large in magnitude (more than ${MAX_ABS_VALUE}); ` +
-            'scaling squares values, which would overflow to Infinity; rescale the column (e.g. to other units)',
-          details({ limit: MAX_ABS_VALUE }),
-        );
-      }
-      out[c][r] = value;
     }
+  });
+  if (errorColumn >= 0) {
+    const cell = columns[errorColumn].irregular(rows[errorRow])!;
+    throw valueCellError(cell, names[errorColumn], lines[errorRow], origin, table.delimiter);
   }
-  return out;
+  return columns.map((column) => gather(column.values, rows));
+}
+
+/** The error for a missing (with `missing: 'error'`), non-numeric or too large value cell. */
+function valueCellError(cell: string, column: string, line: number, origin: SeriesOrigin, delimiter: string): InputError {
+  const where = `${prefix(origin)}: column ${JSON.stringify(column)}, line ${line}`;
+  const details = (extra: Readonly<Record<string, unknown>> = {}): Record<string, unknown> =>
+    detailsOf(origin, { column, line, value: cell, ...extra });
+  if (MISSING_MARKERS.includes(cell)) {
+    return new InputError(
+      `${where}: missing value (${JSON.stringify(cell)}); set options.missing to 'drop', 'ffill' or 'interpolate' to handle missing values`,
+      details(),
+    );
+  }
+  const value = parseNumber(cell);
+  if (value === null) {
+    const hint = delimiter !== ',' && /^[+-]?\d+,\d+$/.test(cell) ? '; decimal commas are not supported, use a dot (1.5)' : '';
+    return new InputError(`${where}: expected a number, got ${JSON.stringify(cell)}${hint}`, details());
+  }
+  return new InputError(
+    `${where}: value ${cell} is too large in magnitude (more than ${MAX_ABS_VALUE}); ` +
+      'scaling squares values, which would overflow to Infinity; rescale the column (e.g. to other units)',
+    details({ limit: MAX_ABS_VALUE }),
+  );
 }

@@ -100,7 +100,7 @@ export function parseFutureCsvText(text: string, panel: Panel, options: LoadFutu
     );
   }
   const table = readCsvTable(text, base, source);
-  const groups = base.id === null ? new Map([['', Array.from(allCsvRows(table))]]) : groupById(table, base.id);
+  const groups = base.id === null ? new Map([['', allCsvRows(table)]]) : groupById(table, base.id);
   const future: (KnownFuture | null)[] = panel.ids.map(() => null);
   const ignore = new Set(options.ignoreIds ?? []);
   for (const [id, indices] of groups) {

@@ -10,6 +10,8 @@ export * from './source';
 export * from './missing';
 export * from './frame';
 export * from './csv';
+export * from './csvTable';
+export { type CsvColumn, type CsvNumberColumn, type CsvTextColumn, type CsvTexts, type CsvTimeColumn, TIME_CELL } from './csvColumns';
 export * from './split';
 export * from './scale';
 export * from './transform';

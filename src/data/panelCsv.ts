@@ -24,6 +24,7 @@ import {
   resolveCsvOptions,
   validateCsvRows,
 } from './csv';
+import { csvColumn } from './csvTable';
 import { type Panel, type PanelMember, makePanel } from './panel';
 import { readTextSource } from './source';
 import type { TimeSeries } from './types';
@@ -171,6 +172,14 @@ export function parsePanelCsvText(
   source: string = DEFAULT_CSV_SOURCE,
 ): ParsedPanelCsv {
   const opts = resolvePanelOptions(options);
+  return assemble(readCandidates(text, source, opts), opts);
+}
+
+/**
+ * The file's series before the length and gap checks, with the table's source and delimiter.
+ * A function of its own so that the table's columns can be collected once the series are built.
+ */
+function readCandidates(text: string, source: string, opts: ResolvedPanelOptions): Candidates {
   const { base } = opts;
   const table = readCsvTable(
     text,
@@ -178,8 +187,8 @@ export function parsePanelCsvText(
     source,
     opts.statics.map((name) => [name, 'statics'] as const),
   );
-  const candidates = base.id !== null ? longCandidates(table, opts) : opts.wide ? wideCandidates(table, opts) : singleCandidate(table, opts);
-  return assemble(candidates, table, opts);
+  const list = base.id !== null ? longCandidates(table, opts) : opts.wide ? wideCandidates(table, opts) : singleCandidate(table, opts);
+  return { list, source: table.source, delimiter: table.delimiter };
 }
 
 /**
@@ -217,6 +226,13 @@ interface Candidate {
   readonly statics: Readonly<Record<string, string>>;
 }
 
+/** {@link Candidate}s of one file. */
+interface Candidates {
+  readonly list: readonly Candidate[];
+  readonly source: string;
+  readonly delimiter: string;
+}
+
 function longCandidates(table: CsvTable, opts: ResolvedPanelOptions): Candidate[] {
   const { base } = opts;
   const idColumn = base.id!;
@@ -236,25 +252,43 @@ function longCandidates(table: CsvTable, opts: ResolvedPanelOptions): Candidate[
 }
 
 /**
- * Row indices of each series of a long-format table, ids in order of first appearance.
- * @throws InputError naming the file, column and line of a row with an empty id.
+ * Row indices of each series of a long-format table, ids in order of first appearance, from the
+ * id column's dictionary codes (a counting sort: two passes over `Int32Array`s).
+ *
+ * Changed in issue 14: the groups are `Int32Array`s (were `number[]`).
+ *
+ * @param table - From `readCsvTable`, with `idColumn` read as its id (or an extra) column.
+ * @param idColumn - The id column's name.
+ * @returns id -> the rows of that series (indices of table rows), in file order.
+ * @throws InputError naming the file, column and line of the first row with an empty id; Error
+ *   when `idColumn` is not a text column of `table`.
+ * @example
+ * const opts = resolveCsvOptions({ id: 'id', time: 't', targets: ['y'] });
+ * const groups = groupById(readCsvTable('id,t,y\nb,1,1\na,1,2\nb,2,3\n', opts, 'f.csv'), 'id');
+ * [...groups.keys()];            // ['b', 'a']
+ * Array.from(groups.get('b')!);  // [0, 2]
  */
-export function groupById(table: CsvTable, idColumn: string): Map<string, number[]> {
-  const column = table.columnIndex.get(idColumn)!;
-  const groups = new Map<string, number[]>();
-  table.rows.forEach((row, r) => {
-    const id = row[column];
-    if (id === '') {
+export function groupById(table: CsvTable, idColumn: string): Map<string, Int32Array> {
+  const { codes, distinct } = csvColumn(table, idColumn, 'text');
+  const empty = distinct.indexOf('');
+  const counts = new Int32Array(distinct.length);
+  for (let r = 0; r < codes.length; r++) {
+    if (codes[r] === empty) {
       throw new InputError(
         `${table.source}: id column ${JSON.stringify(idColumn)}, line ${table.lines[r]}: series id is empty; every row needs one`,
-        { file: table.source, column: idColumn, line: table.lines[r], value: id },
+        { file: table.source, column: idColumn, line: table.lines[r], value: '' },
       );
     }
-    const group = groups.get(id);
-    if (group === undefined) groups.set(id, [r]);
-    else group.push(r);
+    counts[codes[r]]++;
+  }
+  const groups = distinct.map((_, code) => new Int32Array(counts[code]));
+  const filled = new Int32Array(distinct.length);
+  for (let r = 0; r < codes.length; r++) groups[codes[r]][filled[codes[r]]++] = r;
+  const byId = new Map<string, Int32Array>();
+  distinct.forEach((id, code) => {
+    if (counts[code] > 0) byId.set(id, groups[code]);
   });
-  return groups;
+  return byId;
 }
 
 function checkSameTimeKind(
@@ -266,7 +300,7 @@ function checkSameTimeKind(
   if (other.parsed.timeKind === first.parsed.timeKind) return;
   const describe = ({ id, parsed }: typeof first): string =>
     `series ${JSON.stringify(id)} has ${parsed.timeKind === 'date' ? 'dates' : 'numbers'} ` +
-    `(line ${parsed.lines[0]}: ${JSON.stringify(parsed.texts[0])})`;
+    `(line ${parsed.lines[0]}: ${JSON.stringify(parsed.texts.get(0))})`;
   throw new InputError(
     `${source}: time column ${JSON.stringify(timeColumn)}: ${describe(other)}, but ${describe(first)}; ` +
       'every series needs the same kind of time stamp',
@@ -277,17 +311,18 @@ function checkSameTimeKind(
 /** The static columns' values of one series; each must be constant over its rows. */
 function staticValues(
   table: CsvTable,
-  indices: readonly number[],
+  indices: Int32Array,
   statics: readonly string[],
   origin: SeriesOrigin,
 ): Record<string, string> {
   const values: Record<string, string> = {};
   for (const name of statics) {
-    const column = table.columnIndex.get(name)!;
-    const value = table.rows[indices[0]][column];
-    const other = indices.find((r) => table.rows[r][column] !== value);
+    const column = csvColumn(table, name, 'text');
+    const code = column.codes[indices[0]];
+    const value = column.distinct[code];
+    const other = indices.find((r) => column.codes[r] !== code);
     if (other !== undefined) {
-      const cell = table.rows[other][column];
+      const cell = column.get(other);
       throw new InputError(
         `${origin.source}: series ${JSON.stringify(origin.id)}: static column ${JSON.stringify(name)} is not constant: ` +
           `line ${table.lines[indices[0]]} has ${JSON.stringify(value)}, line ${table.lines[other]} has ${JSON.stringify(cell)}; ` +
@@ -320,13 +355,14 @@ function singleCandidate(table: CsvTable, opts: ResolvedPanelOptions): Candidate
 }
 
 /** Length policy, gap policy, then the panel. */
-function assemble(candidates: readonly Candidate[], table: CsvTable, opts: ResolvedPanelOptions): ParsedPanelCsv {
+function assemble(candidates: Candidates, opts: ResolvedPanelOptions): ParsedPanelCsv {
+  const { source, delimiter } = candidates;
   const { base, minLength } = opts;
   const warnings: string[] = [];
   const skipped: SkippedSeries[] = [];
   const members: PanelMember[] = [];
   const targets = opts.wide ? [opts.wideTarget] : base.targets;
-  for (const c of candidates) {
+  for (const c of candidates.list) {
     if (c.rows.time.length < minLength) {
       if (opts.short === 'error') checkCsvRowCount(c.rows, minLength, c.origin);
       skipped.push({ id: c.id, rows: c.rows.time.length });
@@ -334,25 +370,25 @@ function assemble(candidates: readonly Candidate[], table: CsvTable, opts: Resol
     }
     const gap = checkCsvGaps(c.rows, base, c.origin);
     if (gap !== null) warnings.push(gap);
-    members.push({ id: c.id, series: toSeries(c, targets, base, table.source), statics: c.statics });
+    members.push({ id: c.id, series: toSeries(c, targets, base, source), statics: c.statics });
   }
   if (skipped.length > 0) {
     const list = listSkipped(skipped);
     if (members.length === 0) {
       throw new InputError(
-        `${table.source}: every series is shorter than ${minLength} rows (minLength): ${list}`,
-        { file: table.source, argument: 'minLength', value: minLength },
+        `${source}: every series is shorter than ${minLength} rows (minLength): ${list}`,
+        { file: source, argument: 'minLength', value: minLength },
       );
     }
     warnings.push(
-      `${table.source}: skipped ${skipped.length} series shorter than ${minLength} rows (minLength, short: 'skip'): ${list}`,
+      `${source}: skipped ${skipped.length} series shorter than ${minLength} rows (minLength, short: 'skip'): ${list}`,
     );
   }
-  const panel = makePanel(members, { idColumn: base.id, source: table.source, futureCovariates: opts.futureCovariates });
+  const panel = makePanel(members, { idColumn: base.id, source: source, futureCovariates: opts.futureCovariates });
   return {
     panel,
     warnings: Object.freeze(warnings),
-    delimiter: table.delimiter,
+    delimiter,
     skipped: Object.freeze(skipped.map((s) => Object.freeze(s))),
   };
 }
