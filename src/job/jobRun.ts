@@ -1,4 +1,4 @@
-import type { JobStage } from './metrics';
+import { STAGE_SECONDS_KEYS, type JobStage, type SecondsByStage, type StageSecondsKey } from './metrics';
 
 /** Thrown when the job's signal aborts training: nothing is written (the CLI exits 130). */
 export class JobAbortedError extends Error {
@@ -59,8 +59,8 @@ export interface JobRunOptions {
 export class JobRun {
   /** `Date.now()` when the run began. */
   readonly started = Date.now();
-  /** Seconds of each stage ended so far (the object is live: it grows as stages end). */
-  readonly seconds: Partial<Record<JobStage, number>> = {};
+  /** Seconds of each stage ended so far, and the parts split off them (live: it grows as stages end). */
+  readonly seconds: Partial<Record<StageSecondsKey, number>> = {};
   private stage: JobStage = 'setup';
   private stageStart = Date.now();
 
@@ -81,10 +81,37 @@ export class JobRun {
     this.checkAborted();
   }
 
+  /**
+   * Moves `seconds` of an ended stage to a part of its own: e.g. the backtest's time in the
+   * reference models to `baselines`, so that the stages' seconds still add up.
+   * @throws RangeError when `stage` has not ended, or `seconds` is negative or above its seconds.
+   * @example
+   * run.splitOff('backtest', 'baselines', 12.5); // seconds: { ..., backtest: 3.1, baselines: 12.5 }
+   */
+  splitOff(stage: JobStage, part: Exclude<StageSecondsKey, JobStage>, seconds: number): void {
+    const whole = this.seconds[stage];
+    if (whole === undefined) throw new RangeError(`stage ${stage} has not ended: nothing to split off`);
+    // A sum of milliseconds / 1000 may exceed the stage's own by a rounding error, no more.
+    if (!(seconds >= 0) || seconds > whole + 1e-6) {
+      throw new RangeError(`seconds must be in [0, ${whole}] (the seconds of ${stage}), got ${seconds}`);
+    }
+    // Rounded to the millisecond, the stages' resolution: no 0.37999999999 from the subtraction.
+    const moved = Math.round(Math.min(seconds, whole) * 1000) / 1000;
+    this.seconds[stage] = Math.round((whole - moved) * 1000) / 1000;
+    this.seconds[part] = moved;
+  }
+
+  /** A copy of {@link seconds} in {@link STAGE_SECONDS_KEYS} order. */
+  snapshot(): SecondsByStage {
+    const ordered: Partial<Record<StageSecondsKey, number>> = {};
+    for (const key of STAGE_SECONDS_KEYS) if (this.seconds[key] !== undefined) ordered[key] = this.seconds[key];
+    return ordered;
+  }
+
   /** Ends the last stage: the seconds of every stage. */
-  finish(): Readonly<Partial<Record<JobStage, number>>> {
+  finish(): SecondsByStage {
     this.seconds[this.stage] = (Date.now() - this.stageStart) / 1000;
-    return { ...this.seconds };
+    return this.snapshot();
   }
 
   /** @throws JobAbortedError naming the current stage when the signal has aborted. */

@@ -14,6 +14,17 @@ export const JOB_STAGES = ['setup', 'load', 'train', 'backtest', 'report', 'writ
 /** A stage of `runForecastJob`. */
 export type JobStage = (typeof JOB_STAGES)[number];
 
+/**
+ * The keys of `seconds_by_stage`, in order: the stages, with `baselines` (the part of the
+ * backtest spent in the reference models, see {@link ForecastJobMetrics.seconds_by_stage})
+ * after `backtest`.
+ */
+export const STAGE_SECONDS_KEYS = ['setup', 'load', 'train', 'backtest', 'baselines', 'report', 'write'] as const;
+/** A key of `seconds_by_stage`. */
+export type StageSecondsKey = (typeof STAGE_SECONDS_KEYS)[number];
+/** Seconds per stage, in {@link STAGE_SECONDS_KEYS} order; a stage not (yet) ended is absent. */
+export type SecondsByStage = Readonly<Partial<Record<StageSecondsKey, number>>>;
+
 /** `metrics.json`. */
 export interface ForecastJobMetrics {
   readonly dataset: string;
@@ -86,8 +97,24 @@ export interface ForecastJobMetrics {
     readonly samples_per_second: number;
     readonly final_learning_rate: number;
   };
-  /** Seconds spent in each stage before the report was built (`setup`, `load`, `train`, `backtest`). */
-  readonly seconds_by_stage: Readonly<Partial<Record<JobStage, number>>>;
+  /**
+   * Seconds of each stage ended before `metrics.json` was written: `setup`, `load`, `train`,
+   * `backtest`, `baselines`, `report` (not `write`, which writes this file). The backtest stage
+   * is split in two parts that do not overlap: `baselines` is the time spent in the reference
+   * models (naive, seasonal naive, mean, drift, ets, theta, arima, Holt-Winters: their fits and
+   * forecasts in the validation and test backtests, the refits and the forecast past the end),
+   * and `backtest` the rest of the stage (the LSTM's forecasts, or its refits, the combination,
+   * scoring and intervals). So the values add up to `seconds_total` but for `write`'s first
+   * moments.
+   */
+  readonly seconds_by_stage: SecondsByStage;
+  /**
+   * Per model, the seconds of its fit and forecast calls over the backtest stage (see
+   * `Evaluation.secondsByModel`): the LSTM and each reference model; their sum over the
+   * reference models is `seconds_by_stage.baselines`.
+   */
+  readonly seconds_by_model: Readonly<Record<string, number>>;
+  /** Seconds from the start of the job to the writing of `metrics.json`. */
   readonly seconds_total: number;
 }
 
