@@ -14,6 +14,10 @@ import { panelBacktest, type PanelBacktestResult, type RefitPolicy } from '../ev
 import { conformalMinimum, DEFAULT_LEVELS, withConformalIntervals, type ConformalCalibration } from '../eval/conformal';
 import type { PanelIntervalScores } from '../eval/intervalScoring';
 import { validationBacktest, withTestIntervals } from '../eval/intervalBacktest';
+import { EvaluationCounter, type EvaluationProgress } from './evaluationProgress';
+import { ModelClock } from './modelClock';
+
+export type { EvaluationPhase, EvaluationProgress } from './evaluationProgress';
 
 /**
  * The combination reported next to the LSTM: the mean of the LSTM's and ets' forecasts, step by
@@ -44,6 +48,13 @@ export interface Evaluation {
    * when the validation ranges are too short to calibrate them.
    */
   readonly intervals: EvaluatedIntervals | null;
+  /**
+   * Per model, the seconds of its `fit`, `forecastAt` and `forecast` calls over the whole
+   * evaluation (both backtests, the refits, the forecast past the end): the LSTM and each
+   * reference model. The combination's own seconds (averaging its parts, whose work is counted
+   * under them) are not listed. @defaultValue absent where an evaluation was put together by hand
+   */
+  readonly secondsByModel?: Readonly<Record<string, number>>;
 }
 
 /** The intervals part of an {@link Evaluation}. */
@@ -69,19 +80,31 @@ export interface EvaluateOptions {
   /** A fresh LSTM for the refitting backtest (required for the LSTM to be retrained with `refit`). */
   readonly retrainLstm?: () => Forecaster;
   readonly log: (line: string) => void;
-  readonly onProgress?: (model: string, done: number, total: number) => void;
+  /** Progress in origins over the validation and test backtests and the forecast past the end. @defaultValue none */
+  readonly onProgress?: (event: EvaluationProgress) => void;
   /** Interval levels, percent. @defaultValue `DEFAULT_LEVELS` (80, 95) */
   readonly levels?: readonly number[];
 }
 
-/** The models of one backtest, in report order: lstm, lstm_ets, then the references. */
-function modelList(lstm: Forecaster, season: number, trained = true): { models: Forecaster[]; references: LocalForecaster[] } {
+/**
+ * The models of one backtest, in report order: lstm, lstm_ets, then the references (the
+ * returned `references` are the unwrapped ones, for their `failures` and `fitted`). The LSTM and
+ * the references run timed by `clock`; the combination is not, its parts' work being theirs.
+ */
+function modelList(lstm: Forecaster, season: number, clock: ModelClock, trained = true): { models: Forecaster[]; references: LocalForecaster[] } {
   const references = referenceForecasters({ season });
-  const ets = references.find((r) => r.name === 'ets')!;
-  const combined = combineForecasters(COMBINED_MODEL, [trained ? prefitted(lstm) : lstm, ets]);
+  const timed = references.map((r) => clock.wrap(r));
+  const ets = timed[references.findIndex((r) => r.name === 'ets')];
+  const timedLstm = clock.wrap(lstm);
+  const combined = combineForecasters(COMBINED_MODEL, [trained ? prefitted(timedLstm) : timedLstm, ets]);
   const [cachedLstm, cachedEts] = combined.parts;
-  const others = references.map((r) => (r === ets ? cachedEts : r));
+  const others = timed.map((r) => (r === ets ? cachedEts : r));
   return { models: [cachedLstm, combined, ...others], references };
+}
+
+/** The number of models {@link modelList} returns (without building them). */
+function modelCount(season: number): number {
+  return 2 + referenceForecasters({ season }).length;
 }
 
 /**
@@ -99,7 +122,9 @@ function modelList(lstm: Forecaster, season: number, trained = true): { models: 
 export async function evaluateModels(panel: Panel, split: PanelSplit, lstm: Forecaster, options: EvaluateOptions): Promise<Evaluation> {
   const { season, horizon, log } = options;
   const warnings: string[] = [];
-  const validation = await validationScores(panel, split, lstm, options);
+  const clock = new ModelClock();
+  const counter = new EvaluationCounter(split, modelCount(season), options.onProgress ?? (() => undefined));
+  const validation = await validationScores(panel, split, lstm, options, { clock, counter });
   if (validation) {
     const guard = compareWithBaselines(validation.models, LSTM_MODEL, 'mase', [COMBINED_MODEL]);
     if (guard.warning) {
@@ -107,22 +132,7 @@ export async function evaluateModels(panel: Panel, split: PanelSplit, lstm: Fore
       log(`warning: ${guard.warning}`);
     }
   }
-  const refit = options.refit ?? 'never';
-  const { models, references } = modelList(lstm, season);
-  let test: PanelBacktestResult;
-  if (refit === 'never' || options.retrainLstm === undefined) {
-    test = await panelBacktest(panel, models, { horizon, split, season, refit, reference: LSTM_MODEL, onProgress: options.onProgress });
-  } else {
-    const fresh = options.retrainLstm();
-    try {
-      const retrained = modelList(fresh, season, false);
-      test = await panelBacktest(panel, retrained.models, { horizon, split, season, refit, reference: LSTM_MODEL, onProgress: options.onProgress });
-    } finally {
-      fresh.dispose?.();
-    }
-    // The future and the fitted descriptions come from fits on the rows before the test range, as without refit.
-    for (const model of models) await model.fit(panel, split);
-  }
+  const { test, models, references } = await testBacktest(panel, split, lstm, options, { clock, counter });
   const single = panel.ids.length === 1;
   const leftOut: string[] = [];
   const fitted: Record<string, Record<string, string>> = {};
@@ -140,14 +150,61 @@ export async function evaluateModels(panel: Panel, split: PanelSplit, lstm: Fore
     }
   }
   const kept = models.filter((m) => !leftOut.includes(m.name) && !(m.name === COMBINED_MODEL && leftOut.includes('ets')));
+  counter.leaveOut(models.length - kept.length);
   const future: PanelForecast[] = [];
-  for (const model of kept) future.push(await model.forecast(panel, horizon));
+  for (const model of kept) {
+    counter.future(model.name, false);
+    future.push(await model.forecast(panel, horizon));
+    counter.future(model.name, true);
+  }
   const scored = withoutModels(test, leftOut);
+  const secondsByModel = clock.seconds();
   if (validation === null) {
-    return { test: scored, validation: null, future, fitted, warnings, leftOut, intervals: null };
+    return { test: scored, validation: null, future, fitted, warnings, leftOut, intervals: null, secondsByModel };
   }
   const banded = withIntervals(panel, scored, future, validation.calibrations, warnings, log);
-  return { ...banded, validation: { rows: validation.rows, models: validation.models }, fitted, warnings, leftOut };
+  return { ...banded, validation: { rows: validation.rows, models: validation.models }, fitted, warnings, leftOut, secondsByModel };
+}
+
+/** What the evaluation's steps share: the clock of every model's calls, and the progress count. */
+interface EvaluationTools {
+  readonly clock: ModelClock;
+  readonly counter: EvaluationCounter;
+}
+
+/**
+ * The test backtest (with `refit`, on a fresh LSTM's copies of the models, after which the
+ * returned models are fitted on the rows before the test range, for the future and the fitted
+ * descriptions, as without refit).
+ */
+async function testBacktest(
+  panel: Panel,
+  split: PanelSplit,
+  lstm: Forecaster,
+  options: EvaluateOptions,
+  { clock, counter }: EvaluationTools,
+): Promise<{ test: PanelBacktestResult; models: Forecaster[]; references: LocalForecaster[] }> {
+  const { season, horizon } = options;
+  const refit = options.refit ?? 'never';
+  const { models, references } = modelList(lstm, season, clock);
+  const onProgress = counter.backtest('test');
+  if (refit === 'never' || options.retrainLstm === undefined) {
+    const test = await panelBacktest(panel, models, { horizon, split, season, refit, reference: LSTM_MODEL, onProgress });
+    return { test, models, references };
+  }
+  const fresh = options.retrainLstm();
+  let test: PanelBacktestResult;
+  try {
+    const retrained = modelList(fresh, season, clock, false);
+    test = await panelBacktest(panel, retrained.models, { horizon, split, season, refit, reference: LSTM_MODEL, onProgress });
+  } finally {
+    fresh.dispose?.();
+  }
+  for (const model of models) {
+    counter.future(model.name, false);
+    await model.fit(panel, split);
+  }
+  return { test, models, references };
 }
 
 /**
@@ -207,6 +264,7 @@ async function validationScores(
   split: PanelSplit,
   lstm: Forecaster,
   options: EvaluateOptions,
+  { clock, counter }: EvaluationTools,
 ): Promise<ValidationResult | null> {
   const { season, horizon, log } = options;
   const short = split.findIndex((s) => s.val.end - s.val.start < horizon || s.val.start <= season);
@@ -214,15 +272,18 @@ async function validationScores(
     const s = split[short];
     const where = panel.ids.length > 1 ? ` of series ${JSON.stringify(panel.ids[short])}` : '';
     log(`note: the validation range${where} (${s.val.end - s.val.start} rows) is too short to compare models at horizon ${horizon}`);
+    counter.skip('validation');
     return null;
   }
   try {
-    const { models } = modelList(lstm, season);
-    const { result, rows, calibrations } = await validationBacktest(panel, models, { horizon, split, season, levels: options.levels ?? DEFAULT_LEVELS });
+    const { models } = modelList(lstm, season, clock);
+    const onProgress = counter.backtest('validation');
+    const { result, rows, calibrations } = await validationBacktest(panel, models, { horizon, split, season, levels: options.levels ?? DEFAULT_LEVELS, onProgress });
     return { rows, models: Object.fromEntries(Object.entries(result.models).map(([name, m]) => [name, m.pooled])), calibrations };
   } catch (error) {
     if (!(error instanceof InputError)) throw error;
     log(`note: models not compared on the validation range: ${error.message}`);
+    counter.skip('validation');
     return null;
   }
 }

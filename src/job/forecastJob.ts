@@ -28,7 +28,9 @@ import type { PanelBacktestResult, RefitPolicy } from '../eval/panelBacktest';
 import { resolveLstmKernel, type ResolvedLstmKernel } from '../model/kernel';
 import type { TrainProgress } from '../model/train';
 import { buildForecastReport } from './report';
-import type { ForecastJobMetrics, IntervalMetrics, IntervalModelMetrics, JobStage, SeriesMetrics, SplitPart } from './metrics';
+import type { ForecastJobMetrics, IntervalMetrics, IntervalModelMetrics, JobStage, SecondsByStage, SeriesMetrics, SplitPart } from './metrics';
+import { StageMeter, type StageProgress } from './stageProgress';
+import { TrainStageProgress } from './trainStageProgress';
 import { LIBRARY } from '../version';
 import { JobAbortedError, JobRun } from './jobRun';
 import { commitOutput, withOutputDir } from './outputDir';
@@ -137,8 +139,16 @@ export interface ForecastJobOptions {
   readonly backend?: BackendName | 'auto';
   /** Output directory; must not exist yet (it appears complete, atomically, at the end). */
   readonly out: string;
-  /** Training progress events. */
+  /** Training progress events (of every training run, the backtest's refits included). */
   readonly onProgress?: (event: TrainProgress) => void;
+  /**
+   * Progress of each long stage as one event type (see {@link StageProgress}): `load` in series
+   * checked, `train` in epochs over the series and preprocessing candidates, `backtest` in
+   * origins over every model's validation and test backtests and future forecast, `report` in
+   * charts, `write` in files; each with its ETA. Called synchronously; keep it fast (displays
+   * throttle). @defaultValue none
+   */
+  readonly onStageProgress?: (event: StageProgress) => void;
   /** One-line status messages (backend, data, stages). @defaultValue no-op */
   readonly log?: (line: string) => void;
   /** Sort rows by time before validating (otherwise unsorted rows are an error). @defaultValue false */
@@ -168,8 +178,11 @@ export interface ForecastJobResult {
   readonly out: string;
   readonly metrics: ForecastJobMetrics;
   readonly files: readonly string[];
-  /** Seconds per stage, including `report` and `write`. */
-  readonly secondsByStage: Readonly<Partial<Record<JobStage, number>>>;
+  /**
+   * Seconds per stage, including `report` and `write`, with the backtest's `baselines` part (see
+   * `ForecastJobMetrics.seconds_by_stage`).
+   */
+  readonly secondsByStage: SecondsByStage;
 }
 
 const DAY_MS = 86_400_000;
@@ -261,17 +274,22 @@ export async function runForecastJob(options: ForecastJobOptions): Promise<Forec
     await run.enter('load');
     const data = await loadStage(job, run);
     await run.enter('train');
-    const lstmOptions = lstmModelOptions(job, backend, kernel);
-    const lstm = await trainStage(lstmOptions, data);
+    const train = new TrainStageProgress({ emit: job.emit });
+    const lstmOptions = lstmModelOptions(job, backend, kernel, train);
+    const lstm = await trainStage(lstmOptions, data, train);
     try {
       checkTrained(lstm, options.out);
       logTraining(lstm, job.log);
       await run.enter('backtest');
       const evaluation = await backtestStage(job, data, lstm, lstmOptions);
       await run.enter('report');
-      const { metrics, files } = reportStage({ job, data, lstm, backend, evaluation, run });
+      run.splitOff('backtest', 'baselines', baselineSeconds(evaluation));
+      const report = reportStage({ job, data, lstm, backend, evaluation, run });
       await run.enter('write');
-      await writeStage({ lstm, evaluation, files, output, run, outOption: options.out });
+      // Built now, so that it holds the report stage's seconds too.
+      const metrics = { ...report.metrics, ...stageSeconds(run) };
+      const files: OutputFile[] = [['metrics.json', JSON.stringify(metrics, null, 2) + '\n'], ...report.files];
+      await writeStage({ job, lstm, evaluation, files, output, run, outOption: options.out });
       return { out, metrics, files: [...OUTPUT_FILES], secondsByStage: run.finish() };
     } finally {
       lstm.dispose();
@@ -286,6 +304,8 @@ const OUTPUT_FILES: readonly string[] = ['model/', 'metrics.json', 'forecast.csv
 interface JobContext {
   readonly options: ForecastJobOptions;
   readonly log: (line: string) => void;
+  /** `options.onStageProgress`, or a no-op. */
+  readonly emit: (event: StageProgress) => void;
   readonly testFraction: number;
   readonly valFraction: number;
   readonly season: number;
@@ -298,6 +318,7 @@ function jobContext(options: ForecastJobOptions): JobContext {
   return {
     options,
     log: options.log ?? (() => undefined),
+    emit: options.onStageProgress ?? (() => undefined),
     testFraction: fraction('test-fraction', options.testFraction ?? DEFAULT_TEST_FRACTION, false),
     valFraction: fraction('val-fraction', options.valFraction ?? DEFAULT_VAL_FRACTION),
     season: options.season ?? 1,
@@ -352,14 +373,23 @@ interface JobData {
  */
 async function loadStage(job: JobContext, run: JobRun): Promise<JobData> {
   const { options, log } = job;
+  const meter = new StageMeter({ stage: 'load', unit: 'series', emit: job.emit });
+  meter.update(0, `reading ${options.csv}`);
+  const started = Date.now();
   // The loaders take no signal: a slow download must not delay Ctrl-C (the CLI exits at once).
   const loaded = await run.abortable(loadData(options, job.horizon));
   const panel = loaded.panel;
+  const count = panel.ids.length;
+  const label = `loaded ${panel.length} rows of ${count} series in ${((Date.now() - started) / 1000).toFixed(1)} s, series checks`;
+  meter.setTotal(count);
+  meter.update(0, label);
   for (const warning of loaded.warnings) log(`warning: ${warning}`);
   run.checkAborted();
   const split = splitData(panel, job);
   logData(panel, split, log);
-  checkPanel(panel, split, { horizon: job.horizon, season: job.season, testFraction: job.testFraction, source: options.csv });
+  const checks = { horizon: job.horizon, season: job.season, testFraction: job.testFraction, source: options.csv };
+  checkPanel(panel, split, { ...checks, onSeries: (done) => meter.update(done) });
+  meter.finish();
   return { panel, split, warnings: loaded.warnings };
 }
 
@@ -373,8 +403,11 @@ function splitData(panel: Panel, job: JobContext): PanelSplit {
   });
 }
 
-/** The LSTM's options: the job's, with the candidates and series of the fit logged. */
-function lstmModelOptions(job: JobContext, backend: BackendInfo, kernel: ResolvedLstmKernel): LstmModelOptions {
+/**
+ * The LSTM's options: the job's, with the candidates and series of the fit logged and reported
+ * as `train` progress (with `train`, which the caller finishes when the fit returns).
+ */
+function lstmModelOptions(job: JobContext, backend: BackendInfo, kernel: ResolvedLstmKernel, train: TrainStageProgress): LstmModelOptions {
   const { options, log } = job;
   return {
     mode: options.mode,
@@ -385,10 +418,19 @@ function lstmModelOptions(job: JobContext, backend: BackendInfo, kernel: Resolve
     season: job.season,
     lookback: options.lookback,
     targetTransform: options.targetTransform,
-    onCandidate: (index, count, c) => log(`candidate ${index}/${count}: target transform ${c.targetTransform}, lookback ${c.lookback}`),
-    onSeries: (index, count, id) => { if (count > 1) log(`series ${index}/${count}: ${id}`); },
+    onCandidate: (index, count, c) => {
+      train.onCandidate(index, count);
+      log(`candidate ${index}/${count}: target transform ${c.targetTransform}, lookback ${c.lookback}`);
+    },
+    onSeries: (index, count, id) => {
+      train.onSeries(index, count, id);
+      if (count > 1) log(`series ${index}/${count}: ${id}`);
+    },
     model: networkSettings(options),
-    onProgress: options.onProgress,
+    onProgress: (event) => {
+      train.onProgress(event);
+      options.onProgress?.(event);
+    },
     signal: options.signal,
     backend,
     kernel,
@@ -396,9 +438,10 @@ function lstmModelOptions(job: JobContext, backend: BackendInfo, kernel: Resolve
 }
 
 /** The `train` stage: the LSTM fitted on the training rows (the caller disposes it). */
-async function trainStage(lstmOptions: LstmModelOptions, data: JobData): Promise<LstmModel> {
+async function trainStage(lstmOptions: LstmModelOptions, data: JobData, train: TrainStageProgress): Promise<LstmModel> {
   const lstm = new LstmModel(lstmOptions);
   await lstm.fit(data.panel, data.split);
+  if (!lstm.aborted) train.finish();
   return lstm;
 }
 
@@ -413,41 +456,78 @@ function checkTrained(lstm: LstmModel, out: string): void {
  * The `backtest` stage: the LSTM and the reference models evaluated with the rolling-origin
  * protocol (see `evaluateModels`); with a refit policy, a fresh LSTM for every refit.
  */
-function backtestStage(job: JobContext, data: JobData, lstm: LstmModel, lstmOptions: LstmModelOptions): Promise<Evaluation> {
+async function backtestStage(job: JobContext, data: JobData, lstm: LstmModel, lstmOptions: LstmModelOptions): Promise<Evaluation> {
   const refit = job.options.refit;
-  return evaluateModels(data.panel, data.split, lstm, {
+  const meter = new StageMeter({ stage: 'backtest', unit: 'origins', emit: job.emit });
+  const evaluation = await evaluateModels(data.panel, data.split, lstm, {
     season: job.season,
     horizon: job.horizon,
     log: job.log,
     levels: job.levels,
     refit,
-    retrainLstm: refits(refit) ? () => new LstmModel({ ...lstmOptions, onCandidate: undefined, onSeries: undefined }) : undefined,
+    // The refits' training is not the train stage's: their events go to onProgress only.
+    retrainLstm: refits(refit)
+      ? () => new LstmModel({ ...lstmOptions, onCandidate: undefined, onSeries: undefined, onProgress: job.options.onProgress })
+      : undefined,
+    onProgress: (e) => {
+      meter.setTotal(e.total);
+      meter.update(e.done, `${e.phase}: ${e.model}`);
+    },
   });
+  meter.finish();
+  return evaluation;
+}
+
+/** Seconds the evaluation spent in the reference models: every model of `secondsByModel` but the LSTM. */
+function baselineSeconds(evaluation: Evaluation): number {
+  return Object.entries(evaluation.secondsByModel ?? {}).reduce((sum, [name, seconds]) => (name === LSTM_MODEL ? sum : sum + seconds), 0);
+}
+
+/** `seconds_by_model`: in the models' report order, then any model left out of the tables (its time was spent too). */
+function modelSeconds(evaluation: Evaluation): Record<string, number> {
+  const seconds = evaluation.secondsByModel ?? {};
+  const names = [...Object.keys(evaluation.test.models), ...Object.keys(seconds)].filter((name, i, all) => name in seconds && all.indexOf(name) === i);
+  return Object.fromEntries(names.map((name) => [name, seconds[name]]));
+}
+
+/** `metrics.json`'s timings: the seconds of the stages ended so far, per model, and in all. */
+function stageSeconds(run: JobRun): Pick<ForecastJobMetrics, 'seconds_by_stage' | 'seconds_total'> {
+  return { seconds_by_stage: run.snapshot(), seconds_total: (Date.now() - run.started) / 1000 };
 }
 
 /** One output file: its name in `out`, and its text (or its lines, streamed when written). */
 type OutputFile = readonly [name: string, text: string | Iterable<string>];
 
 /**
- * The `report` stage: `metrics.json` (see {@link buildMetrics}) and the files besides the model,
+ * The `report` stage: the metrics (see {@link buildMetrics}; the caller writes them, with the
+ * seconds of this stage, as `metrics.json`) and the files besides the model and the metrics,
  * built in memory (the CSV tables lazily).
  */
 function reportStage(input: MetricsInput): { metrics: ForecastJobMetrics; files: OutputFile[] } {
   const { data: { panel, split }, lstm, evaluation } = input;
+  const meter = new StageMeter({ stage: 'report', unit: 'charts', emit: input.job.emit });
+  meter.update(0, 'metrics');
   const metrics = buildMetrics(input);
   const forecasts = Object.values(evaluation.test.models).map((m) => m.forecast);
+  meter.update(0, 'charts');
+  const onProgress = (done: number, total: number): void => {
+    meter.setTotal(total);
+    meter.update(done, done === 0 ? `${total} charts` : `chart ${done}/${total}`);
+  };
+  const histories = lstm.networks.map((n) => n.history!);
   // The CSV tables are streamed line by line when written: a long series' table outgrows one string.
   const files: OutputFile[] = [
-    ['metrics.json', JSON.stringify(metrics, null, 2) + '\n'],
     ['forecast.csv', forecastCsvLines(alignSteps(panel, forecasts, { split }))],
     ['future.csv', futureCsvLines(futureRows(evaluation.future))],
-    ['report.html', buildForecastReport({ panel, split, evaluation, metrics, histories: lstm.networks.map((n) => n.history!) })],
+    ['report.html', buildForecastReport({ panel, split, evaluation, metrics, histories, onProgress })],
   ];
+  meter.finish('report.html');
   return { metrics, files };
 }
 
 /** Inputs of {@link writeStage}. */
 interface WriteInput {
+  readonly job: JobContext;
   readonly lstm: LstmModel;
   readonly evaluation: Evaluation;
   readonly files: readonly OutputFile[];
@@ -462,16 +542,20 @@ interface WriteInput {
  * into the temporary directory, which is then renamed to `out`; an abort is checked before every
  * file and before the rename.
  */
-async function writeStage({ lstm, evaluation, files, output, run, outOption }: WriteInput): Promise<void> {
+async function writeStage({ job, lstm, evaluation, files, output, run, outOption }: WriteInput): Promise<void> {
+  const meter = new StageMeter({ stage: 'write', unit: 'files', total: files.length + 1, emit: job.emit });
+  meter.update(0, 'model/');
   await saveModels(lstm, join(output.path, 'model'));
   const calibration = evaluation.intervals?.calibrations[LSTM_MODEL];
   if (calibration !== undefined) await fs.writeFile(join(output.path, 'model', INTERVALS_FILE), JSON.stringify(calibration, null, 2) + '\n');
-  for (const [name, text] of files) {
+  for (const [f, [name, text]] of files.entries()) {
     run.checkAborted();
+    meter.update(f + 1, name);
     await writeFileAtomic(join(output.path, name), text);
   }
   run.checkAborted();
   await commitOutput(output, outOption);
+  meter.finish(`wrote ${files.length + 1} files`);
 }
 
 /**
@@ -600,7 +684,11 @@ function logTraining(lstm: LstmModel, log: (line: string) => void): void {
  * The checks that would otherwise fail after training: every series needs at least `horizon`
  * test rows and a MASE scale (see {@link checkMaseScale}).
  */
-function checkPanel(panel: Panel, split: PanelSplit, o: { horizon: number; season: number; testFraction: number; source: string }): void {
+function checkPanel(
+  panel: Panel,
+  split: PanelSplit,
+  o: { horizon: number; season: number; testFraction: number; source: string; onSeries?: (done: number) => void },
+): void {
   panel.ids.forEach((id, i) => {
     const series = panelSeries(panel, i);
     const testRows = split[i].test.end - split[i].test.start;
@@ -612,6 +700,7 @@ function checkPanel(panel: Panel, split: PanelSplit, o: { horizon: number; seaso
       );
     }
     checkMaseScale(series, panel.targets[0], split[i].test.start, o.season, panel.ids.length > 1 ? `${o.source} (series ${JSON.stringify(id)})` : o.source);
+    o.onSeries?.(i + 1);
   });
 }
 
@@ -728,8 +817,8 @@ function buildMetrics(input: MetricsInput): ForecastJobMetrics {
     intervals: intervalMetrics(evaluation),
     future: futureMetrics(job.horizon),
     train: trainMetrics(input.lstm),
-    seconds_by_stage: { ...run.seconds },
-    seconds_total: (Date.now() - run.started) / 1000,
+    seconds_by_model: modelSeconds(evaluation),
+    ...stageSeconds(run),
   };
 }
 

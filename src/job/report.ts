@@ -23,6 +23,11 @@ export interface ForecastReportInput {
   readonly metrics: ForecastJobMetrics;
   /** Training history of each network (one, or one per series in local mode). */
   readonly histories: readonly TrainHistory[];
+  /**
+   * Called once the sections are built (`done` 0) and after each chart is made ready for the
+   * page (thinned, see `downsampleFigure`): `done` charts of `total`. @defaultValue none
+   */
+  readonly onProgress?: (done: number, total: number) => void;
 }
 
 /** Series shown with their own charts; the per-series table lists every series. */
@@ -60,9 +65,17 @@ export function buildForecastReport(input: ForecastReportInput): string {
     { kind: 'text', title: 'Protocol', text: metrics.protocol },
     runSection(metrics),
   ];
+  const charts = sections.filter((section) => section.kind === 'figure').length;
+  let done = 0;
+  input.onProgress?.(0, charts);
   return renderReportHtml({
     // Long series are thinned for display (metrics above use every point): the page stays small.
-    sections: sections.map((section) => (section.kind === 'figure' ? { ...section, figure: downsampleFigure(section.figure).figure } : section)),
+    sections: sections.map((section) => {
+      if (section.kind !== 'figure') return section;
+      const thinned = { ...section, figure: downsampleFigure(section.figure).figure };
+      input.onProgress?.(++done, charts);
+      return thinned;
+    }),
     title: `Forecast report: ${panel.targets[0]} (${metrics.dataset}${panel.ids.length > 1 ? `, ${panel.ids.length} series` : ''})`,
     subtitle: `horizon ${metrics.horizon}, season ${metrics.season}, lookback ${metrics.lookback}; LSTM MASE ${metrics.models.lstm?.mase.toFixed(3)}`,
   });

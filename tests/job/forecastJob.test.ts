@@ -18,7 +18,8 @@ import {
   type ForecastJobOptions,
   type ForecastJobResult,
 } from '../../src/job/forecastJob';
-import { JOB_STAGES, type JobStage } from '../../src/job/metrics';
+import { JOB_STAGES, STAGE_SECONDS_KEYS, type JobStage } from '../../src/job/metrics';
+import type { StageProgress } from '../../src/job/stageProgress';
 import { loadLstmKernel } from '../../src/kernels/lstm/select';
 import { loadBundle } from '../../src/model/bundle';
 import { panelFromSeries } from '../../src/data/panel';
@@ -397,8 +398,64 @@ describe('runForecastJob: stages and aborts', () => {
     const stages: JobStage[] = [];
     const result = await runForecastJob({ ...quick, epochs: 1, csv: SHORT, out: path.join(parent, 'run'), onStage: (s) => void stages.push(s) });
     expect(stages).toEqual([...JOB_STAGES]);
-    expect(Object.keys(result.secondsByStage)).toEqual([...JOB_STAGES]);
+    expect(Object.keys(result.secondsByStage)).toEqual([...STAGE_SECONDS_KEYS]);
   });
+
+  it('stage progress: every long stage reports, in stage order, from 0 to its total, with an ETA; metrics.json has the seconds', async () => {
+    const parent = await freshParent();
+    const events: StageProgress[] = [];
+    const stages: JobStage[] = [];
+    const result = await runForecastJob({
+      ...quick,
+      epochs: 2,
+      targetTransform: 'auto',
+      csv: SEASONAL,
+      out: path.join(parent, 'run'),
+      onStage: (s) => void stages.push(s),
+      onStageProgress: (e) => {
+        // Each event comes within its own stage.
+        expect(e.stage).toBe(stages[stages.length - 1]);
+        events.push(e);
+      },
+    });
+    const order = events.map((e) => e.stage).filter((stage, i, all) => i === 0 || all[i - 1] !== stage);
+    expect(order).toEqual(['load', 'train', 'backtest', 'report', 'write']);
+    const of = (stage: JobStage) => events.filter((e) => e.stage === stage);
+    expect(of('load').map((e) => [e.done, e.total, e.unit])).toEqual([[0, 0, 'series'], [0, 1, 'series'], [1, 1, 'series'], [1, 1, 'series']]);
+    expect(of('load')[0].label).toBe(`reading ${SEASONAL}`);
+    expect(of('load')[3].label).toMatch(/^loaded 120 rows of 1 series in \d+\.\d s, series checks$/);
+    // Training: 4 candidates x 2 epochs, one label per candidate and epoch.
+    const train = of('train');
+    expect(train.every((e) => e.unit === 'epochs' && e.total === 8)).toBe(true);
+    expect([...new Set(train.map((e) => e.label))]).toEqual([1, 2, 3, 4].flatMap((c) => [1, 2].map((k) => `candidate ${c}/4, epoch ${k}/2`)));
+    // The backtest: every model's validation and test origins and its future forecast, in that order.
+    const backtest = of('backtest');
+    const models = Object.keys(result.metrics.models);
+    const phases = [...new Set(backtest.map((e) => e.label))];
+    expect(phases).toEqual(['validation', 'test', 'future'].flatMap((phase) => models.map((m) => `${phase}: ${m}`)));
+    const { val, test } = result.metrics.split;
+    expect(backtest[backtest.length - 1].total).toBe(models.length * (val.rows + test.rows + 1));
+    // Horizon 1: the future, the data and split, the 1-step forecasts, training, metrics, calibration.
+    expect(of('report').map((e) => e.label)).toEqual(['metrics', 'charts', '6 charts', ...[1, 2, 3, 4, 5, 6].map((i) => `chart ${i}/6`), 'report.html']);
+    expect(of('write').map((e) => [e.done, e.label])).toEqual([
+      [0, 'model/'], [1, 'metrics.json'], [2, 'forecast.csv'], [3, 'future.csv'], [4, 'report.html'], [5, 'wrote 5 files'],
+    ]);
+    for (const stage of ['load', 'train', 'backtest', 'report', 'write'] as const) {
+      const list = of(stage);
+      const done = list.map((e) => e.done);
+      expect(done, stage).toEqual([...done].sort((a, b) => a - b));
+      const last = list[list.length - 1];
+      expect(last.done, stage).toBe(last.total);
+      expect(last.etaSeconds, stage).toBe(0);
+      expect(list.every((e) => e.done === 0 ? Number.isNaN(e.etaSeconds) : e.etaSeconds >= 0), stage).toBe(true);
+    }
+    const metrics = JSON.parse(await fs.readFile(path.join(result.out, 'metrics.json'), 'utf8'));
+    expect(Object.keys(metrics.seconds_by_stage)).toEqual(['setup', 'load', 'train', 'backtest', 'baselines', 'report']);
+    expect(Object.keys(metrics.seconds_by_model)).toEqual(['lstm', ...models.filter((m) => m !== 'lstm' && m !== 'lstm_ets')]);
+    const references = Object.entries(metrics.seconds_by_model as Record<string, number>).filter(([m]) => m !== 'lstm');
+    expect(metrics.seconds_by_stage.baselines).toBeCloseTo(references.reduce((sum, [, sec]) => sum + sec, 0), 2);
+    expect(metrics).toEqual(result.metrics);
+  }, 120_000);
 
   it.each(JOB_STAGES.map((stage) => [stage]))('aborted at the start of %s: JobAbortedError, nothing at out, no sibling', async (stage) => {
     const parent = await freshParent();
