@@ -22,7 +22,7 @@ import { TARGET_TRANSFORMS } from '../model/preprocess';
 const CLI_TARGET_TRANSFORMS: readonly string[] = ['auto', ...TARGET_TRANSFORMS];
 import { LIBRARY } from '../version';
 import { DEFAULT_TEST_FRACTION, DEFAULT_VAL_FRACTION, JobAbortedError, runForecastJob, type ForecastJobOptions, type ForecastJobResult } from './forecastJob';
-import type { ForecastJobMetrics } from './metrics';
+import type { ForecastJobMetrics, SecondsByStage } from './metrics';
 import { createProgressReporter, type ProgressReporter } from './progress';
 
 /** Exit code for bad arguments or bad data. */
@@ -208,9 +208,9 @@ export function buildProgram(): Command {
         .argParser(oneOf('--kernel', LSTM_KERNEL_CHOICES))
         .default(DEFAULT_KERNEL),
     )
-    .option('--no-progress', 'no progress bar or epoch lines (status lines stay)')
+    .option('--no-progress', 'no progress bars, stage or epoch lines (status lines stay)')
     .addOption(new Option('-q, --quiet', 'print only errors and the final summary').conflicts('verbose'))
-    .option('-v, --verbose', 'print every epoch and the seconds of each stage')
+    .option('-v, --verbose', 'print every epoch and each stage as it begins')
     .addHelpText('after', EXAMPLES)
     // Commander 12 ignores extra arguments by default: `--features temp wind` would drop "wind".
     .allowExcessArguments(false)
@@ -451,12 +451,13 @@ async function runCommand(opts: Record<string, unknown>): Promise<number> {
     const result = await runForecastJob({
       ...jobOptions(opts),
       onProgress: progress.onProgress,
+      onStageProgress: progress.onStageProgress,
       log,
       onStage: verbose ? (stage) => log(`stage: ${stage}`) : undefined,
       signal: signals.signal,
     });
     progress.stop();
-    printSummary(result, { verbose, log });
+    printSummary(result);
     return 0;
   } catch (error) {
     progress.stop();
@@ -507,14 +508,22 @@ function watchSignals(progress: Pick<ProgressReporter, 'stop'>): SignalWatch {
   };
 }
 
-/** Prints what was written and each model's scores on stdout (with `verbose`, the seconds of each stage in the log). */
-function printSummary(result: ForecastJobResult, { verbose, log }: { verbose: boolean; log: (line: string) => void }): void {
-  const lines = summaryLines(result.metrics);
-  if (verbose) {
-    const stages = Object.entries(result.secondsByStage).map(([stage, s]) => `${stage} ${s!.toFixed(1)} s`);
-    log(`seconds by stage: ${stages.join(', ')}`);
-  }
+/** Prints what was written, each model's scores and the seconds of each stage on stdout. */
+function printSummary(result: ForecastJobResult): void {
+  const lines = [...summaryLines(result.metrics), secondsLine(result.secondsByStage)];
   process.stdout.write(`wrote ${result.out}: ${result.files.join(', ')}\n${lines.join('\n')}\n`);
+}
+
+/**
+ * The summary's last line: `seconds by stage: setup 0.0 s, load 0.3 s, ..., total 360.7 s`
+ * (`baselines`: the backtest's time in the reference models, see `seconds_by_stage`).
+ * @example
+ * secondsLine({ setup: 0.01, load: 0.3 }); // => 'seconds by stage: setup 0.0 s, load 0.3 s, total 0.3 s'
+ */
+export function secondsLine(seconds: SecondsByStage): string {
+  const entries = Object.entries(seconds) as [string, number][];
+  const total = entries.reduce((sum, [, s]) => sum + s, 0);
+  return `seconds by stage: ${[...entries, ['total', total] as const].map(([stage, s]) => `${stage} ${s.toFixed(1)} s`).join(', ')}`;
 }
 
 /** One line per model (with several series, its geometric-mean MASE and LSTM wins), the LSTM's interval coverage, the warnings. */

@@ -303,13 +303,14 @@ describe('forecast CLI: flags', () => {
     for (const flag of ['--sort', '--delimiter <c>', '--max-bytes <n>', '--timeout <seconds>', '--quiet', '--verbose']) expect(help.stdout).toContain(flag);
   }, 60_000);
 
-  it('--quiet prints only the summary; --verbose adds every epoch and the seconds per stage', async () => {
+  it('--quiet prints only the summary (which ends with the seconds per stage); --verbose adds every epoch and the stages as they begin', async () => {
     const quietParent = await freshParent();
     const quiet = await start([...baseArgs(path.join(quietParent, 'run')), '--quiet']).done;
     expect(quiet.code, quiet.stderr).toBe(0);
     // Only what tfjs itself prints on the cpu backend (its banner) may remain.
-    expect(quiet.stderr).not.toMatch(/^(backend|kernel|data|candidate|epoch|trained|chose|stage)\b/m);
+    expect(quiet.stderr).not.toMatch(/^(backend|kernel|data|candidate|epoch|trained|chose|stage|load|train|backtest|report|write)\b/m);
     expect(quiet.stdout).toMatch(/^wrote /);
+    expect(quiet.stdout).toMatch(/\nseconds by stage: setup \d+\.\d s, .*, total \d+\.\d s\n$/);
     expect(quiet.stdout).toMatch(/^  lstm intervals  \d+\.\d% inside the 80% intervals, \d+\.\d% inside the 95% intervals \(test range, split conformal\)$/m);
     const verboseParent = await freshParent();
     const verbose = await start([...baseArgs(path.join(verboseParent, 'run')), '--verbose']).done;
@@ -318,9 +319,12 @@ describe('forecast CLI: flags', () => {
     // --target-transform auto (the default) trains 4 candidates on this positive series.
     expect(verbose.stderr.match(/^candidate \d\/4: /gm)).toHaveLength(4);
     expect(verbose.stderr.match(/^epoch \d+\/2 /gm)).toHaveLength(2 * 4);
-    expect(verbose.stderr).toMatch(/seconds by stage: setup \d+\.\d s, load \d+\.\d s, train \d+\.\d s, backtest \d+\.\d s, report \d+\.\d s, write \d+\.\d s/);
+    expect(verbose.stdout).toMatch(
+      /\nseconds by stage: setup \d+\.\d s, load \d+\.\d s, train \d+\.\d s, backtest \d+\.\d s, baselines \d+\.\d s, report \d+\.\d s, write \d+\.\d s, total \d+\.\d s\n$/,
+    );
     const metrics = JSON.parse(await fs.readFile(path.join(verboseParent, 'run', 'metrics.json'), 'utf8'));
-    expect(Object.keys(metrics.seconds_by_stage)).toEqual(['setup', 'load', 'train', 'backtest']);
+    expect(Object.keys(metrics.seconds_by_stage)).toEqual(['setup', 'load', 'train', 'backtest', 'baselines', 'report']);
+    expect(Object.keys(metrics.seconds_by_model)).toEqual(['lstm', 'naive', 'seasonal_naive', 'mean', 'drift', 'ets', 'theta', 'arima', 'holt_winters']);
   }, 90_000);
 });
 

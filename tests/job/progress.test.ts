@@ -1,6 +1,7 @@
 import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { createProgressReporter, formatEpochLine } from '../../src/job/progress';
+import { createProgressReporter, formatEpochLine, STAGE_LINE_SECONDS } from '../../src/job/progress';
+import type { StageProgress } from '../../src/job/stageProgress';
 import type { TrainProgress } from '../../src/model/train';
 
 /** A writable that records what is written; `isTTY` as given. */
@@ -126,5 +127,119 @@ describe('createProgressReporter', () => {
     reporter.log('after');
     expect(stream.text().slice(length)).toBe('after\n');
     reporter.stop();
+  });
+});
+
+/** A stage event at `done` of `total`, with an ETA from `elapsed`. */
+function stageEvent(stage: StageProgress['stage'], done: number, total: number, extra: Partial<StageProgress> = {}): StageProgress {
+  const elapsedSeconds = extra.elapsedSeconds ?? done;
+  const etaSeconds = done > 0 ? (done >= total ? 0 : (elapsedSeconds * (total - done)) / done) : Number.NaN;
+  return { stage, label: `${stage} work`, done, total, unit: 'origins', elapsedSeconds, etaSeconds, ...extra };
+}
+
+describe('createProgressReporter: stage events', () => {
+  it('lines: a stage\'s first and last event, and at most one line per STAGE_LINE_SECONDS between them (fake clock)', () => {
+    let t = 0;
+    const stream = fakeStream(false);
+    const reporter = createProgressReporter({ stream, now: () => t });
+    // 1,000 events over 100 s: 100 ms apart.
+    for (let done = 0; done <= 1000; done++) {
+      reporter.onStageProgress(stageEvent('backtest', done, 1000, { elapsedSeconds: t / 1000 }));
+      t += 100;
+    }
+    reporter.stop();
+    const lines = stream.text().trim().split('\n');
+    expect(STAGE_LINE_SECONDS).toBe(10);
+    // The first (0), one at each 10 s (every 100th event), the last: 0, 100, ..., 900, 1000.
+    expect(lines.map((l) => Number(/\((\d+)\/1000/.exec(l)?.[1] ?? /done: (\d+)/.exec(l)?.[1]))).toEqual([0, 100, 200, 300, 400, 500, 600, 700, 800, 900, 1000]);
+    expect(lines[0]).toBe('backtest: backtest work  0% (0/1000 origins)  ETA -');
+    expect(lines[5]).toBe('backtest: backtest work  50% (500/1000 origins)  ETA 50s');
+    expect(lines[10]).toBe('backtest: backtest work  done: 1000 origins in 1m 40s');
+  });
+
+  it('lines: the interval is an option; an event held back is written when the next stage begins, one after the last is not', () => {
+    let t = 0;
+    const stream = fakeStream(false);
+    const reporter = createProgressReporter({ stream, now: () => t, stageLineSeconds: 5 });
+    reporter.onStageProgress(stageEvent('load', 0, 0, { label: 'reading a.csv' }));
+    t = 1000;
+    reporter.onStageProgress(stageEvent('load', 3, 10)); // held back: 1 s after the first line
+    t = 7000;
+    reporter.onStageProgress(stageEvent('load', 6, 10)); // due: 6 s after
+    t = 8000;
+    reporter.onStageProgress(stageEvent('load', 7, 10)); // held back
+    reporter.onStageProgress(stageEvent('report', 0, 2, { label: 'metrics' }));
+    reporter.onStageProgress(stageEvent('report', 2, 2));
+    reporter.onStageProgress(stageEvent('report', 2, 2)); // a second end: nothing
+    reporter.stop();
+    expect(stream.text()).toBe(
+      'load: reading a.csv\n' +
+        'load: load work  60% (6/10 origins)  ETA 4.0s\n' +
+        'load: load work  70% (7/10 origins)  ETA 3.0s\n' +
+        'report: metrics  0% (0/2 origins)  ETA -\n' +
+        'report: report work  done: 2 origins in 2.0s\n',
+    );
+  });
+
+  it('lines: stop drops a held-back event (a failure follows); the train stage is left to the epoch lines', () => {
+    let t = 0;
+    const stream = fakeStream(false);
+    const reporter = createProgressReporter({ stream, now: () => t });
+    reporter.onStageProgress(stageEvent('train', 1, 4, { unit: 'epochs' }));
+    reporter.onProgress(event('epoch-end', 1));
+    reporter.onStageProgress(stageEvent('write', 0, 5));
+    t = 1;
+    reporter.onStageProgress(stageEvent('write', 3, 5));
+    reporter.stop();
+    expect(stream.text()).toBe(
+      'epoch 1/3  loss 0.5000  val 0.6000  lr 1.000e-3  812 samples/s  ETA 12s\n' +
+        'write: write work  0% (0/5 origins)  ETA -\n',
+    );
+  });
+
+  it('TTY: one bar per stage (stage, done/total, ETA, label), left on screen when the next begins; training events draw no bar of their own', () => {
+    const stream = fakeStream(true);
+    const reporter = createProgressReporter({ stream });
+    reporter.onStageProgress(stageEvent('train', 2, 8, { unit: 'epochs', label: 'candidate 1/4, epoch 2/2', detail: 'loss 0.5000' }));
+    reporter.onProgress(event('epoch-end', 2));
+    reporter.onStageProgress(stageEvent('backtest', 30, 60, { label: 'test: ets', elapsedSeconds: 12 }));
+    reporter.log('a message');
+    reporter.stop();
+    const text = stream.text();
+    expect(text).toContain('train    |');
+    expect(text).toContain('| 2/8 epochs | ETA 6.0s | candidate 1/4, epoch 2/2  loss 0.5000');
+    expect(text).toContain('backtest |');
+    expect(text).toContain('| 30/60 origins | ETA 12s | test: ets');
+    expect(text).toContain('\na message\n');
+    expect(text).not.toContain('epoch 2/3 |'); // the training events' own bar
+    expect(text).not.toMatch(/^backtest: /m); // no plain lines on a TTY
+  });
+
+  it('bar or lines: follows the stream\'s isTTY unless `tty: false` forces lines', () => {
+    const cases = [
+      { isTTY: true, tty: undefined, bar: true },
+      { isTTY: false, tty: undefined, bar: false },
+      { isTTY: true, tty: false, bar: false },
+    ];
+    for (const { isTTY, tty, bar } of cases) {
+      const stream = fakeStream(isTTY);
+      const reporter = createProgressReporter({ stream, tty });
+      reporter.onStageProgress(stageEvent('report', 1, 2));
+      reporter.stop();
+      expect(stream.text().includes('report   |'), JSON.stringify({ isTTY, tty })).toBe(bar);
+      expect(stream.text().startsWith('report: report work  50%'), JSON.stringify({ isTTY, tty })).toBe(!bar);
+    }
+  });
+
+  it('disabled (--quiet, --no-progress): no stage lines or bars', () => {
+    for (const isTTY of [true, false]) {
+      const stream = fakeStream(isTTY);
+      const reporter = createProgressReporter({ stream, enabled: false });
+      reporter.onStageProgress(stageEvent('load', 0, 1));
+      reporter.onStageProgress(stageEvent('load', 1, 1));
+      reporter.log('only this');
+      reporter.stop();
+      expect(stream.text()).toBe('only this\n');
+    }
   });
 });

@@ -12,6 +12,8 @@ const FIXTURES = path.resolve(__dirname, '../fixtures/job');
 const fixture = (name: string): string => path.join(FIXTURES, name);
 /** What the CLI logs first: the backend and the LSTM kernel (the default, 'auto': fused on cpu). */
 const START_LINES = `backend: cpu (option)\n${fusedKernelLine()}\n`;
+/** {@link START_LINES} and the load stage's first line (no terminal: plain stage lines). */
+const loadLines = (file: string): string => `${START_LINES}load: reading ${file}\n`;
 
 let root: string;
 let counter = 0;
@@ -94,9 +96,21 @@ describe('forecast CLI: success', () => {
     for (const line of modelLines) expect(line).toMatch(/^ {2}\S+ +MASE \d+\.\d{3} {2}sMAPE \d+\.\d{2}% {2}RMSE \S+$/);
     expect(lines[1 + JOB_MODELS.length]).toMatch(/^ {2}lstm intervals {2}\d+\.\d% inside the 80% intervals, \d+\.\d% inside the 95% intervals \(test range, split conformal\)$/);
     const written = JSON.parse(await fs.readFile(path.join(out, 'metrics.json'), 'utf8'));
-    expect(lines.slice(2 + JOB_MODELS.length)).toEqual(written.warnings.map((w: string) => `warning: ${w}`));
+    expect(lines.slice(2 + JOB_MODELS.length, -1)).toEqual(written.warnings.map((w: string) => `warning: ${w}`));
+    // The summary ends with the seconds of each stage.
+    expect(lines[lines.length - 1]).toMatch(
+      /^seconds by stage: setup \d+\.\d s, load \d+\.\d s, train \d+\.\d s, backtest \d+\.\d s, baselines \d+\.\d s, report \d+\.\d s, write \d+\.\d s, total \d+\.\d s$/,
+    );
 
-    const err = stderr.trimEnd().split('\n');
+    // Stage lines (no terminal): each stage's first and last, and at most one every 10 s between.
+    const isStageLine = (l: string) => /^(load|train|backtest|report|write): /.test(l);
+    const stageLines = stderr.trimEnd().split('\n').filter(isStageLine);
+    expect(stageLines[0]).toBe(`load: reading ${fixture('seasonal.csv')}`);
+    const ends = stageLines.filter((l) => /  done: \d+ \S+ in \d/.test(l)).map((l) => l.split(':')[0]);
+    expect(ends).toEqual(['load', 'backtest', 'report', 'write']);
+    expect(stageLines.every((l) => !l.startsWith('train: '))).toBe(true); // training has its epoch lines
+    expect(stageLines.length).toBeLessThanOrEqual(4 * 2 + 3);
+    const err = stderr.trimEnd().split('\n').filter((l) => !isStageLine(l));
     expect(err[0]).toBe('backend: cpu (option)');
     expect(err[1]).toBe(fusedKernelLine());
     expect(err[2]).toBe(`data: 120 rows from ${fixture('seasonal.csv')}; train 84, val 12, test 24`);
@@ -177,73 +191,74 @@ describe('forecast CLI: success', () => {
 describe('forecast CLI: bad arguments and data exit 2 with a message and no out dir', () => {
   const seasonal = fixture('seasonal.csv');
   it.each<[string, (out: string) => string[], string]>([
-    ['a missing file', (out) => args(fixture('nope.csv'), out), `${START_LINES}forecast: file not found: ${fixture('nope.csv')}\n`],
-    ['an empty CSV', (out) => args(fixture('empty.csv'), out), `${START_LINES}forecast: ${fixture('empty.csv')}: file is empty\n`],
+    ['a missing file', (out) => args(fixture('nope.csv'), out), `${loadLines(fixture('nope.csv'))}forecast: file not found: ${fixture('nope.csv')}\n`],
+    ['an empty CSV', (out) => args(fixture('empty.csv'), out), `${loadLines(fixture('empty.csv'))}forecast: ${fixture('empty.csv')}: file is empty\n`],
     [
       'a header only',
       (out) => args(fixture('header-only.csv'), out),
-      `${START_LINES}forecast: ${fixture('header-only.csv')}: no data rows (the file has only a header line)\n`,
+      `${loadLines(fixture('header-only.csv'))}forecast: ${fixture('header-only.csv')}: no data rows (the file has only a header line)\n`,
     ],
     [
       'a non-numeric cell',
       (out) => args(fixture('non-numeric.csv'), out),
-      `${START_LINES}forecast: ${fixture('non-numeric.csv')}: column "sales", line 6: expected a number, got "abc"\n`,
+      `${loadLines(fixture('non-numeric.csv'))}forecast: ${fixture('non-numeric.csv')}: column "sales", line 6: expected a number, got "abc"\n`,
     ],
     [
       'a missing value (default policy: error)',
       (out) => args(fixture('missing-value.csv'), out),
-      `${START_LINES}forecast: ${fixture('missing-value.csv')}: column "sales", line 8: missing value (""); ` +
+      `${loadLines(fixture('missing-value.csv'))}forecast: ${fixture('missing-value.csv')}: column "sales", line 8: missing value (""); ` +
         `set --missing to 'drop', 'ffill' or 'interpolate' to handle missing values\n`,
     ],
     [
       'duplicate time stamps',
       (out) => args(fixture('duplicate-time.csv'), out),
-      `${START_LINES}forecast: ${fixture('duplicate-time.csv')}: duplicate time stamp in column "month": ` +
+      `${loadLines(fixture('duplicate-time.csv'))}forecast: ${fixture('duplicate-time.csv')}: duplicate time stamp in column "month": ` +
         `line 4 ("2010-03-01") and line 5 ("2010-03-01") are the same time\n`,
     ],
     [
       'unsorted time stamps',
       (out) => args(fixture('unsorted.csv'), out),
-      `${START_LINES}forecast: ${fixture('unsorted.csv')}: time column "month" is not sorted: ` +
+      `${loadLines(fixture('unsorted.csv'))}forecast: ${fixture('unsorted.csv')}: time column "month" is not sorted: ` +
         `line 6 ("2010-04-01") is earlier than line 5 ("2010-05-01"); pass sort: true (--sort on the command line) to sort rows by time\n`,
     ],
     [
       'a ragged row',
       (out) => args(fixture('ragged.csv'), out),
-      `${START_LINES}forecast: ${fixture('ragged.csv')}: line 7 has 2 fields, but the header (line 1) has 3\n`,
+      `${loadLines(fixture('ragged.csv'))}forecast: ${fixture('ragged.csv')}: line 7 has 2 fields, but the header (line 1) has 3\n`,
     ],
     [
       'an unknown --target',
       (out) => [...args(seasonal, out), '--target', 'revenue'],
-      `${START_LINES}forecast: ${seasonal}: unknown column "revenue" (--target); available columns: "month", "sales", "temp"\n`,
+      `${loadLines(seasonal)}forecast: ${seasonal}: unknown column "revenue" (--target); available columns: "month", "sales", "temp"\n`,
     ],
     [
       'an unknown --features column',
       (out) => [...args(seasonal, out), '--features', 'temp,wind'],
-      `${START_LINES}forecast: ${seasonal}: unknown column "wind" (--features); available columns: "month", "sales", "temp"\n`,
+      `${loadLines(seasonal)}forecast: ${seasonal}: unknown column "wind" (--features); available columns: "month", "sales", "temp"\n`,
     ],
     [
       'an unknown --time column',
       (out) => [...args(seasonal, out), '--time', 'date'],
-      `${START_LINES}forecast: ${seasonal}: unknown column "date" (--time); available columns: "month", "sales", "temp"\n`,
+      `${loadLines(seasonal)}forecast: ${seasonal}: unknown column "date" (--time); available columns: "month", "sales", "temp"\n`,
     ],
     [
       'a series too short for the lookback',
       (out) => [...args(fixture('short.csv'), out), '--lookback', '10'],
-      `${START_LINES}data: 12 rows from ${fixture('short.csv')}; train 9, val 1, test 2\n` +
+      `${loadLines(fixture('short.csv'))}data: 12 rows from ${fixture('short.csv')}; train 9, val 1, test 2\n` +
+        'load: loaded 12 rows of 1 series in 0.0 s, series checks  done: 1 series in 0.0s\n' +
         'candidate 1/4: target transform difference, lookback 10\n' +
         'forecast: too few training rows for lookback 10 and horizon 1: the training range has 9 rows, at least 12 are needed\n',
     ],
     [
       'a series too short for the horizon',
       (out) => [...args(fixture('short.csv'), out), '--horizon', '3'],
-      `${START_LINES}data: 12 rows from ${fixture('short.csv')}; train 9, val 1, test 2\n` +
+      `${loadLines(fixture('short.csv'))}data: 12 rows from ${fixture('short.csv')}; train 9, val 1, test 2\n` +
         'forecast: horizon must be at most the number of test rows (2 of 12 with test-fraction 0.2), got 3 (--horizon)\n',
     ],
     [
       'a series too short for the split',
       (out) => [...args(fixture('short.csv'), out), '--val-fraction', '0.01'],
-      `${START_LINES}forecast: valFraction 0.01 of 12 rows gives an empty validation part (round(0.12) = 0); use valFraction 0 for no validation part\n`,
+      `${loadLines(fixture('short.csv'))}forecast: valFraction 0.01 of 12 rows gives an empty validation part (round(0.12) = 0); use valFraction 0 for no validation part\n`,
     ],
     ['--horizon abc', (out) => [...args(seasonal, out), '--horizon', 'abc'], 'forecast: --horizon must be an integer >= 1, got "abc"\n'],
     ['--horizon 2.5', (out) => [...args(seasonal, out), '--horizon', '2.5'], 'forecast: --horizon must be an integer >= 1, got "2.5"\n'],
@@ -311,7 +326,9 @@ describe('forecast CLI: bad arguments and data exit 2 with a message and no out 
     const parent = await freshParent();
     const out = path.join(parent, 'run');
     const result = await run(argv(out));
-    expect(result.stderr).toBe(stderr);
+    // Durations in the stage lines ("in 0.0 s", "in 0.1s") vary with the machine's load.
+    const untimed = (text: string) => text.replace(/ in \d+\.\d ?s\b/g, ' in T');
+    expect(untimed(result.stderr)).toBe(untimed(stderr));
     expect(result.stdout).toBe('');
     expect(result.code).toBe(2);
     expect(await fs.readdir(parent)).toEqual([]);
