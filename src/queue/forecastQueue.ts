@@ -10,7 +10,10 @@ import { InputError } from '../errors';
 import { parseForecastArgs } from '../job/cli';
 import { writeFileAtomicSync } from '../io/atomic';
 import { writeBatchSummaryFiles } from './summaryFiles';
+import type { JobStage } from '../job/metrics';
+import { formatStageLine } from '../job/stageProgress';
 import type { ForecastJobResult } from './payload';
+import type { QueueJobProgress } from './processor';
 import { collectBatch, enqueueBatch, type JobEnd } from './submit';
 import { parseQueueUrl } from './url';
 
@@ -164,6 +167,7 @@ async function forecastQueueMain(argv: readonly string[], signal: AbortSignal): 
   }
   const rows: ForecastBatchRow[] = [];
   const names: string[] = [];
+  const lines: (ProgressLine | null)[] = [];
   const { cancelled } = await collectBatch({
     url, queueName, batch, signal,
     onManifest: (manifest) => {
@@ -171,8 +175,10 @@ async function forecastQueueMain(argv: readonly string[], signal: AbortSignal): 
       for (let k = 0; k < manifest.count; k++) names.push(manifest.count === 1 ? 'forecast' : `part-${k}`);
     },
     onProgress: (index, progress) => {
-      const p = progress as { stage?: string; epoch?: number; epochs?: number } | null;
-      if (p?.epoch !== undefined) process.stderr.write(`[running] ${names[index]}: ${p.stage} epoch ${p.epoch}/${p.epochs}\n`);
+      const line = progressLine(names[index], progress, lines[index] ?? null, Date.now());
+      if (line === null) return;
+      lines[index] = line;
+      process.stderr.write(`${line.text}\n`);
     },
     onEnd: (end) => {
       const row = forecastRow(end, names[end.index], out);
@@ -184,6 +190,45 @@ async function forecastQueueMain(argv: readonly string[], signal: AbortSignal): 
   process.stdout.write(`${rows.filter((r) => r.status === 'completed').length}/${rows.length} forecast jobs completed (batch ${batch}); summary: ${files.json}, ${files.csv}\n`);
   if (cancelled) return 130;
   return rows.every((r) => r.status === 'completed') ? 0 : 1;
+}
+
+/** The submitter's longest silence about a running forecast job within one stage, in milliseconds. */
+export const PROGRESS_LINE_EVERY_MS = 10_000;
+
+/** A `[running]` line the submitter wrote (see {@link progressLine}). */
+export interface ProgressLine {
+  readonly text: string;
+  readonly stage: string;
+  /** When it was written, in milliseconds. */
+  readonly at: number;
+  /** Whether it reported the stage's end. */
+  readonly ended: boolean;
+}
+
+/**
+ * The `[running]` line of a forecast job's progress (see `QueueJobProgress`), or null when it is
+ * not due: a job's line is written when its stage changes, once at a stage's end, and otherwise
+ * at most every {@link PROGRESS_LINE_EVERY_MS}, so that many jobs do not flood the terminal.
+ * @param last - The job's last line, or null before the first.
+ * @param now - The time, in milliseconds.
+ * @example
+ * progressLine('part-0', { kind: 'forecast', stage: 'backtest', label: 'test: ets', done: 10, total: 40, unit: 'origins', eta_s: 30 }, null, 0)?.text;
+ * // => '[running] part-0: backtest: test: ets  25% (10/40 origins)  ETA 30s'
+ */
+export function progressLine(name: string, progress: unknown, last: ProgressLine | null, now: number): ProgressLine | null {
+  const p = progress as Partial<QueueJobProgress & { kind: 'forecast' }> | null;
+  if (p?.kind !== 'forecast' || typeof p.stage !== 'string') return null;
+  const counted = typeof p.done === 'number' && typeof p.total === 'number';
+  const ended = counted && p.total! > 0 && p.done! >= p.total!;
+  if (last !== null && last.stage === p.stage && (last.ended || (!ended && now - last.at < PROGRESS_LINE_EVERY_MS))) return null;
+  const text = !counted
+    ? p.stage
+    : ended
+      ? `${p.stage}: done`
+      : formatStageLine({
+          stage: p.stage as JobStage, label: p.label ?? '', done: p.done!, total: p.total!, unit: p.unit ?? '', elapsedSeconds: Number.NaN, etaSeconds: p.eta_s ?? Number.NaN,
+        });
+  return { text: `[running] ${name}: ${text}`, stage: p.stage, at: now, ended };
 }
 
 /** The summary row of a job's end; writes its metrics and report under `out/<name>/`. */

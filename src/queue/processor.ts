@@ -30,12 +30,27 @@ export const WORKER_ENV = {
 /** The environment variable that names a queue run's artifacts folder to its kernel. */
 export const ARTIFACTS_ENV_VAR = 'LSTM_WORKBENCH_ARTIFACTS_DIR';
 
-/** Progress a job reports (BullMQ job progress); the submitter and the dashboard show it. */
+/**
+ * Progress a job reports (BullMQ job progress); the submitter and the dashboard show it. A
+ * forecast job reports its stage when it begins, and then its stage progress (see
+ * `StageProgress`): `label`, `done` of `total` `unit`s and the stage's `eta_s`; in the train
+ * stage also the epoch of the training run.
+ */
 export type QueueJobProgress =
   | { readonly kind: 'notebook'; readonly cells_done: number; readonly cells_total: number }
-  | { readonly kind: 'forecast'; readonly stage: string; readonly epoch?: number; readonly epochs?: number; readonly eta_s?: number };
+  | {
+      readonly kind: 'forecast';
+      readonly stage: string;
+      readonly label?: string;
+      readonly done?: number;
+      readonly total?: number;
+      readonly unit?: string;
+      readonly epoch?: number;
+      readonly epochs?: number;
+      readonly eta_s?: number;
+    };
 
-/** Seconds between two epoch progress updates of a forecast job. */
+/** Milliseconds between two progress updates of a forecast job (a stage's last one is always sent). */
 const PROGRESS_EVERY_MS = 1000;
 
 if (typeof process.send === 'function') {
@@ -157,6 +172,7 @@ async function runForecastQueueJob(job: SandboxedJob, data: ForecastJobData, sig
   fs.mkdirSync(path.dirname(out), { recursive: true });
   let stage = 'setup';
   let lastProgress = 0;
+  let epoch: { epoch?: number; epochs?: number } = {};
   try {
     const result = await runForecastJob({
       ...options,
@@ -168,10 +184,15 @@ async function runForecastQueueJob(job: SandboxedJob, data: ForecastJobData, sig
         void job.updateProgress({ kind: 'forecast', stage });
       },
       onProgress: (event) => {
-        if (event.kind !== 'epoch-end' || Date.now() - lastProgress < PROGRESS_EVERY_MS) return;
+        if (stage === 'train') epoch = { epoch: event.epoch, epochs: event.epochs };
+      },
+      onStageProgress: (event) => {
+        const last = event.total > 0 && event.done >= event.total;
+        if (!last && Date.now() - lastProgress < PROGRESS_EVERY_MS) return;
         lastProgress = Date.now();
         void job.updateProgress({
-          kind: 'forecast', stage, epoch: event.epoch, epochs: event.epochs, ...(Number.isFinite(event.etaSeconds) ? { eta_s: event.etaSeconds } : {}),
+          kind: 'forecast', stage: event.stage, label: event.label, done: event.done, total: event.total, unit: event.unit,
+          ...(event.stage === 'train' ? epoch : {}), ...(Number.isFinite(event.etaSeconds) ? { eta_s: event.etaSeconds } : {}),
         });
       },
     });

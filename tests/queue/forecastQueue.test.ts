@@ -3,7 +3,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { Queue } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runForecastQueue, shareSeries, splitQueueFlags, type ForecastBatchRow } from '../../src/queue/forecastQueue';
+import { PROGRESS_LINE_EVERY_MS, progressLine, runForecastQueue, shareSeries, splitQueueFlags, type ForecastBatchRow, type ProgressLine } from '../../src/queue/forecastQueue';
 import { QUEUE_PREFIX } from '../../src/queue/keys';
 import { startQueueWorker, type QueueWorker } from '../../src/queue/worker';
 import { connectionOptions, parseQueueUrl } from '../../src/queue/url';
@@ -124,6 +124,36 @@ describe('shareSeries', () => {
 
   it('gives one id per share when there are more shares than ids', () => {
     expect(shareSeries(['a', 'b', 'c'], 5)).toEqual([['a'], ['b'], ['c']]);
+  });
+});
+
+describe('progressLine', () => {
+  const backtest = (done: number) => ({ kind: 'forecast', stage: 'backtest', label: 'test: ets', done, total: 40, unit: 'origins', eta_s: 30 });
+  it('writes a job\'s line when its stage changes, once at the stage\'s end, else at most every 10 s', () => {
+    let last: ProgressLine | null = null;
+    const texts: string[] = [];
+    const feed = (progress: unknown, at: number) => {
+      const line = progressLine('part-0', progress, last, at);
+      if (line !== null) {
+        last = line;
+        texts.push(`${at} ${line.text}`);
+      }
+    };
+    feed({ kind: 'forecast', stage: 'setup' }, 0);
+    feed({ kind: 'forecast', stage: 'backtest' }, 1000);
+    feed(backtest(10), 2000); // too soon after the stage's first line
+    feed(backtest(20), 1000 + PROGRESS_LINE_EVERY_MS);
+    feed(backtest(30), 2000 + PROGRESS_LINE_EVERY_MS);
+    feed(backtest(40), 3000 + PROGRESS_LINE_EVERY_MS);
+    feed(backtest(40), 4000 + 2 * PROGRESS_LINE_EVERY_MS); // the end again
+    feed({ kind: 'notebook', cells_done: 1, cells_total: 2 }, 5e5);
+    feed(null, 5e5);
+    expect(texts).toEqual([
+      '0 [running] part-0: setup',
+      '1000 [running] part-0: backtest',
+      '11000 [running] part-0: backtest: test: ets  50% (20/40 origins)  ETA 30s',
+      '13000 [running] part-0: backtest: done',
+    ]);
   });
 });
 
