@@ -24,7 +24,9 @@ export interface SeriesAlignment {
   readonly actual: Float64Array;
   /**
    * Model -> per step: `forecasts[model][k - 1][j]` is the forecast of `rows[j]` made from origin
-   * `rows[j] - k`, NaN where the model has no forecast from that origin.
+   * `rows[j] - k`, NaN where the model has no forecast from that origin. Each step's array is
+   * built when it is first read (a report reads 2 of 24 steps; `forecastCsvLines` reads none, it
+   * looks the values up), so an alignment does not copy every forecast again.
    */
   readonly forecasts: Readonly<Record<string, readonly Float64Array[]>>;
   /**
@@ -134,15 +136,18 @@ export function alignSteps(panel: Panel, forecasts: readonly PanelForecast[], op
     const rows = Int32Array.from({ length: n - start }, (_, j) => start + j);
     const aligned: Record<string, Float64Array[]> = {};
     const bounds: Record<string, AlignedBounds[]> = {};
+    const lookups: Record<string, StepLookup> = {};
     forecasts.forEach((f, m) => {
       const entry = byId[m].get(id);
-      aligned[f.model] = alignSeries(entry, rows, f.horizon, (i) => entry!.values[i]);
+      const lookup = stepLookup(entry, rows, n);
+      lookups[f.model] = lookup;
+      aligned[f.model] = lazySteps(f.horizon, (k) => Float64Array.from(rows, (_, j) => lookup(k, j)));
       const levels = intervalLevels(f);
       if (levels.length === 0) return;
       // A series without an entry has only NaN forecasts, so its half-widths are never added to a number.
       bounds[f.model] = levels.map((level, l) => ({ level, halfWidths: entry?.intervals?.[l].halfWidths ?? new Float64Array(f.horizon).fill(Number.NaN) }));
     });
-    return {
+    const result: SeriesAlignment = {
       id,
       index,
       rows,
@@ -151,6 +156,8 @@ export function alignSteps(panel: Panel, forecasts: readonly PanelForecast[], op
       forecasts: aligned,
       bounds,
     };
+    lookupsOf.set(result, lookups);
+    return result;
   });
   return { timeKind: panel.timeKind, models: forecasts.map((f) => ({ name: f.model, horizon: f.horizon })), series };
 }
@@ -195,18 +202,65 @@ export function* forecastCsvLines(alignment: StepAlignment): Generator<string> {
   const format = formatTimes(alignment.series.map((s) => s.time), alignment.timeKind);
   yield header.map(csvField).join(',') + '\n';
   for (const s of alignment.series) {
+    const lookups = lookupsOf.get(s) ?? arrayLookups(s);
     for (let j = 0; j < s.rows.length; j++) {
       const cells = [csvField(s.id), format(s.time[j]), String(s.actual[j])];
-      for (const { name } of alignment.models) for (const step of s.forecasts[name]) cells.push(csvNumber(step[j]));
+      for (const { name, horizon } of alignment.models) for (let k = 1; k <= horizon; k++) cells.push(csvNumber(lookups[name](k, j)));
       for (const { name, horizon } of banded) {
-        const steps = s.forecasts[name];
-        for (let k = 0; k < horizon; k++) {
-          for (const b of s.bounds[name]) cells.push(csvNumber(steps[k][j] - b.halfWidths[k]), csvNumber(steps[k][j] + b.halfWidths[k]));
+        for (let k = 1; k <= horizon; k++) {
+          const v = lookups[name](k, j);
+          for (const b of s.bounds[name]) cells.push(csvNumber(v - b.halfWidths[k - 1]), csvNumber(v + b.halfWidths[k - 1]));
         }
       }
       yield cells.join(',') + '\n';
     }
   }
+}
+
+/** The forecast of test row `j` (an index into `rows`) made `k` steps earlier; NaN where none. */
+type StepLookup = (k: number, j: number) => number;
+
+/** The lookups behind each alignment {@link alignSteps} made, for {@link forecastCsvLines}. */
+const lookupsOf = new WeakMap<SeriesAlignment, Readonly<Record<string, StepLookup>>>();
+
+/** Lookups over one model's forecasts of a series of `n` rows: an origin -> forecast index table, no copy of the values. */
+function stepLookup(entry: SeriesForecasts | undefined, rows: Int32Array, n: number): StepLookup {
+  if (entry === undefined) return () => Number.NaN;
+  let indexOf: Int32Array | null = null; // built on the first lookup: a report looks up few series
+  return (k, j) => {
+    if (indexOf === null) {
+      indexOf = new Int32Array(n).fill(-1);
+      entry.origins.forEach((t, i) => (indexOf![t] = i));
+    }
+    const origin = rows[j] - k;
+    const i = origin >= 0 ? indexOf[origin] : -1;
+    return i < 0 ? Number.NaN : entry.values[i][k - 1];
+  };
+}
+
+/** Lookups reading an alignment's arrays, for an alignment not made by {@link alignSteps}. */
+function arrayLookups(s: SeriesAlignment): Record<string, StepLookup> {
+  return Object.fromEntries(Object.entries(s.forecasts).map(([name, steps]) => [name, (k: number, j: number) => steps[k - 1][j]]));
+}
+
+/**
+ * An array of `horizon` steps whose entry `k - 1` is `make(k)`, built on the first read and kept:
+ * it reads like any array (index, `for...of`, `map`).
+ */
+function lazySteps(horizon: number, make: (k: number) => Float64Array): Float64Array[] {
+  const steps = new Array<Float64Array>(horizon);
+  for (let k = 1; k <= horizon; k++) {
+    Object.defineProperty(steps, k - 1, {
+      configurable: true,
+      enumerable: true,
+      get: () => {
+        const built = make(k);
+        Object.defineProperty(steps, k - 1, { value: built, enumerable: true, writable: false, configurable: false });
+        return built;
+      },
+    });
+  }
+  return steps;
 }
 
 /**
@@ -321,17 +375,6 @@ export function formatTimes(times: readonly Float64Array[], timeKind: TimeKind):
     const iso = new Date(t).toISOString();
     return dateOnly ? iso.slice(0, 10) : iso;
   };
-}
-
-/** Per step, `rowOf(origin index)[step]` at each row's origin `row - step`, NaN without one. */
-function alignSeries(entry: SeriesForecasts | undefined, rows: Int32Array, horizon: number, rowOf: (i: number) => Float64Array): Float64Array[] {
-  const originIndex = new Map((entry?.origins ?? []).map((t, i) => [t, i]));
-  return Array.from({ length: horizon }, (_, s) =>
-    Float64Array.from(rows, (row) => {
-      const i = originIndex.get(row - s - 1);
-      return i === undefined ? Number.NaN : rowOf(i)[s];
-    }),
-  );
 }
 
 /** The levels of a forecast's intervals (those of its first series), or none. */
