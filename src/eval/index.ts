@@ -74,7 +74,7 @@ export type {
 } from './ets';
 export { MIN_THETA_LENGTH, fitTheta, thetaForecastAt, thetaForecaster } from './theta';
 export type { ThetaFit, ThetaOptions } from './theta';
-export { ARIMA_MAX_FIT_ROWS, STATISTICAL_MODELS, describeArima, describeEts, describeTheta, statisticalForecasters } from './statistical';
+export { ARIMA_MAX_FIT_ROWS, ETS_MAX_FIT_ROWS, STATISTICAL_MODELS, describeArima, describeEts, describeTheta, statisticalForecasters } from './statistical';
 export type { StatisticalModelName } from './statistical';
 export { compareWithBaselines } from './guard';
 export type { BaselineComparison } from './guard';

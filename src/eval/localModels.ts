@@ -12,7 +12,7 @@ import { BASELINE_NAMES, type BaselineName, baselineForecast, baselineForecastAt
 import { autoEts, etsForecastAt } from './ets';
 import { fitHoltWinters } from './holtWinters';
 import { type Forecaster, type PanelForecast, type PanelOrigins, assertPanelOrigins, lastOrigins, panelForecast } from './model';
-import { ARIMA_MAX_FIT_ROWS, describeArima, describeEts, describeTheta } from './statistical';
+import { ARIMA_MAX_FIT_ROWS, ETS_MAX_FIT_ROWS, describeArima, describeEts, describeTheta } from './statistical';
 import { fitTheta, thetaForecastAt } from './theta';
 import { assertInteger } from '../validate';
 
@@ -93,8 +93,9 @@ type SeriesFitter = (train: Float64Array) => SeriesModel;
  *   that they can forecast from the last fitting row.
  * - `forecastAt(panel, origins, horizon)` runs each series' fitted model (matched by id) through
  *   the series with its fixed parameters and forecasts from each origin; only rows `<= t` of the
- *   series are read for origin `t` (`arima` additionally needs `t` at or after the first of the
- *   at most {@link ARIMA_MAX_FIT_ROWS} rows it was fitted on).
+ *   series are read for origin `t` (`arima` and `ets` additionally need `t` at or after the
+ *   first of the at most {@link ARIMA_MAX_FIT_ROWS}, resp. {@link ETS_MAX_FIT_ROWS}, rows they
+ *   were fitted on).
  * - `forecast(panel, steps)` does the same from the last row of every series.
  *
  * @param name - One of {@link LOCAL_MODEL_NAMES}.
@@ -233,8 +234,13 @@ function seriesFitter(name: LocalModelName, season: number): SeriesFitter {
       return baselineFitter(name, season);
     case 'ets':
       return (train) => {
-        const fit = autoEts(train, { period: season });
-        return { description: describeEts(fit), forecastAt: (y, origins, h) => etsForecastAt(fit, y, origins, h) };
+        // As arima: fit on the latest rows, and run the model from the first of them.
+        const offset = Math.max(0, train.length - ETS_MAX_FIT_ROWS);
+        const fit = autoEts(train.subarray(offset), { period: season });
+        return {
+          description: describeEts(fit),
+          forecastAt: (y, origins, h) => etsForecastAt(fit, y.subarray(offset), offset === 0 ? origins : origins.map((t) => t - offset), h),
+        };
       };
     case 'theta':
       return (train) => {

@@ -3,7 +3,7 @@ import type { PanelSplit } from '../../src/data/panelSplit';
 import { InputError } from '../../src/errors';
 import { arimaForecaster } from '../../src/eval/arima';
 import { baselineForecaster } from '../../src/eval/baselines';
-import { autoEts, etsForecaster } from '../../src/eval/ets';
+import { autoEts, etsForecastAt, etsForecaster } from '../../src/eval/ets';
 import { holtWintersForecaster } from '../../src/eval/holtWinters';
 import {
   DEFAULT_LOCAL_FALLBACK,
@@ -12,7 +12,7 @@ import {
   localForecaster,
   referenceForecasters,
 } from '../../src/eval/localModels';
-import { describeEts, describeTheta } from '../../src/eval/statistical';
+import { ETS_MAX_FIT_ROWS, describeEts, describeTheta } from '../../src/eval/statistical';
 import { fitTheta, thetaForecaster } from '../../src/eval/theta';
 import { expectInputError, expectInputErrorAsync } from '../helpers/expectInputError';
 import { panelOf, seasonal, seriesOf, snapshot } from './panelHelpers';
@@ -137,6 +137,30 @@ describe('localForecaster: statistical models, fitted once per series before its
     const cut = panelOf({ a: seriesOf(ya.slice(0, 51)), b: seriesOf(yb) });
     const again = await model.forecastAt(cut, [[50], []], 2);
     expect(values(again)).toEqual(values(full));
+  });
+});
+
+describe('localForecaster: ets on a series longer than ETS_MAX_FIT_ROWS', () => {
+  it('fits on the latest ETS_MAX_FIT_ROWS rows and runs the filter from the first of them', async () => {
+    const extra = 30;
+    const n = ETS_MAX_FIT_ROWS + extra + 10;
+    let level = 50;
+    const y = Array.from({ length: n }, (_, t) => (level += Math.sin(t * 0.7) + Math.cos(t * 0.013)));
+    const panel = panelOf({ a: seriesOf(y) });
+    const testStart = ETS_MAX_FIT_ROWS + extra;
+    const model = localForecaster('ets', { season: 1 });
+    await model.fit(panel, testFrom([testStart, n]));
+    const origins = [testStart - 1, testStart + 3, n - 2];
+    const forecast = await model.forecastAt(panel, [origins], 2);
+    const fit = autoEts(Float64Array.from(y.slice(extra, testStart)), { period: 1 });
+    const expected = etsForecastAt(fit, Float64Array.from(y.slice(extra)), origins.map((t) => t - extra), 2);
+    expect(values(forecast)).toEqual([expected.map((r) => Array.from(r))]);
+    expect(model.fitted.a).toBe(describeEts(fit));
+    // Not the fit on every row: the cap changes the model's parameters.
+    const whole = autoEts(Float64Array.from(y.slice(0, testStart)), { period: 1 });
+    expect(whole.n).toBe(testStart);
+    expect(fit.n).toBe(ETS_MAX_FIT_ROWS);
+    expect(whole.initial).not.toEqual(fit.initial);
   });
 });
 
