@@ -21,9 +21,22 @@ export interface ProgressReporterOptions {
    * first and the last event of a stage are always written). @defaultValue {@link STAGE_LINE_SECONDS}
    */
   readonly stageLineSeconds?: number;
+  /**
+   * Plain lines only: a stage's line is also written when its label changes (the next model of
+   * the backtest, say) after this many seconds without a line, so that the line before a long
+   * silence names what runs. @defaultValue {@link STAGE_LABEL_SECONDS}
+   */
+  readonly stageLabelSeconds?: number;
   /** The clock, in milliseconds (tests pass a fake one). @defaultValue `Date.now` */
   readonly now?: () => number;
 }
+
+/**
+ * See {@link ProgressReporterOptions.stageLabelSeconds}: 2 s, so that a quick run's models pass
+ * without a line each, while one that starts after a slow one is named (its work is one call, which
+ * reports nothing until it returns).
+ */
+export const STAGE_LABEL_SECONDS = 2;
 
 /** See {@link ProgressReporterOptions.stageLineSeconds}: at most one line per stage every 10 s. */
 export const STAGE_LINE_SECONDS = 10;
@@ -96,7 +109,8 @@ export function createProgressReporter(options: ProgressReporterOptions = {}): P
     if (active?.drawing()) stream.write('\n');
     stream.write(`${line}\n`);
   };
-  const stages = tty ? stageBars(stream) : stageLines(log, options.stageLineSeconds ?? STAGE_LINE_SECONDS, now);
+  const every = { line: options.stageLineSeconds ?? STAGE_LINE_SECONDS, label: options.stageLabelSeconds ?? STAGE_LABEL_SECONDS };
+  const stages = tty ? stageBars(stream) : stageLines(log, every, now);
   const epochs = tty ? epochBar(stream) : epochLines(log, options.everyEpoch === true, now);
   let stageEvents = false;
   const onStageProgress = (e: StageProgress): void => {
@@ -176,13 +190,15 @@ function epochBar(stream: NodeJS.WritableStream): Display<TrainProgress> {
 
 /**
  * Stage lines: per stage its first event, its last (`done >= total`), and in between an event
- * when `seconds` have passed since the stage's last line; an event held back is written when the
- * next stage begins (a stage that ends without reaching its total), never after the stage's last
- * line. The `train` stage is left to {@link epochLines}.
+ * when `every.line` seconds have passed since the stage's last line, or `every.label` seconds and
+ * the label changed; an event held back is written when the next stage begins (a stage that ends
+ * without reaching its total), never after the stage's last line. The `train` stage is left to
+ * {@link epochLines}.
  */
-function stageLines(log: (line: string) => void, seconds: number, now: () => number): Display<StageProgress> {
+function stageLines(log: (line: string) => void, every: { line: number; label: number }, now: () => number): Display<StageProgress> {
   let stage: JobStage | null = null;
   let lastLineAt = 0;
+  let lastLabel = '';
   let pending: StageProgress | null = null;
   let ended = false;
   const flush = (): void => {
@@ -196,12 +212,17 @@ function stageLines(log: (line: string) => void, seconds: number, now: () => num
       flush();
       stage = e.stage;
       ended = false;
-    } else if (ended || (!last && now() - lastLineAt < seconds * 1000)) {
-      pending = ended ? null : e;
-      return;
+    } else {
+      const silence = now() - lastLineAt;
+      const due = last || silence >= every.line * 1000 || (e.label !== lastLabel && silence >= every.label * 1000);
+      if (ended || !due) {
+        pending = ended ? null : e;
+        return;
+      }
     }
     log(formatStageLine(e));
     lastLineAt = now();
+    lastLabel = e.label;
     pending = null;
     ended = last;
   };

@@ -3,7 +3,7 @@ import { makePanel, type Panel } from '../../src/data/panel';
 import { splitPanel } from '../../src/data/panelSplit';
 import { localForecaster } from '../../src/eval/localModels';
 import { lowerBound, upperBound, type Forecaster } from '../../src/eval/model';
-import { evaluateModels } from '../../src/job/evaluate';
+import { evaluateModels, type EvaluationProgress } from '../../src/job/evaluate';
 import { seasonal, seriesOf } from '../eval/panelHelpers';
 
 /** A stand-in for the LSTM: seasonal naive under the LSTM's name. */
@@ -58,4 +58,33 @@ describe('evaluateModels: conformal intervals', () => {
     expect(spiked.calibrations).toEqual(plain.calibrations);
     expect(spiked.scores.lstm.pooled).not.toEqual(plain.scores.lstm.pooled);
   });
+});
+
+describe('evaluateModels: progress and seconds', () => {
+  const options = { season: 12, horizon: 3, log: () => undefined, levels: [80] };
+  const models = ['lstm', 'lstm_ets', 'naive', 'seasonal_naive', 'mean', 'drift', 'ets', 'theta', 'arima', 'holt_winters'];
+
+  it.each([
+    ['no refit', 0.2, 'never' as const, ['validation', 'test', 'future']],
+    ['refit every 6 origins, validation too short to score', 0.02, { every: 6 }, ['test', 'future']],
+  ])('%s: origins counted over every phase and model, in order, up to the total; each model timed', async (_name, valFraction, refit, phases) => {
+    const panel = panelWith((_, y) => y);
+    const split = splitPanel(panel, { valFraction, testFraction: 1 / 6 });
+    const lstm = fakeLstm();
+    await lstm.fit(panel, split);
+    const events: EvaluationProgress[] = [];
+    const result = await evaluateModels(panel, split, lstm, { ...options, refit, retrainLstm: fakeLstm, onProgress: (e) => events.push(e) });
+    const rows = (pick: (s: (typeof split)[number]) => { start: number; end: number }) => split.reduce((n, s) => n + pick(s).end - pick(s).start, 0);
+    const valRows = phases.includes('validation') ? rows((s) => s.val) : 0;
+    const total = models.length * (valRows + rows((s) => s.test) + panel.ids.length);
+    expect(events.every((e) => e.total === total)).toBe(true);
+    expect(events[events.length - 1].done).toBe(total);
+    const done = events.map((e) => e.done);
+    expect(done).toEqual([...done].sort((a, b) => a - b));
+    const order = events.map((e) => `${e.phase}: ${e.model}`).filter((label, i, all) => all.indexOf(label) === i);
+    expect(order).toEqual(phases.flatMap((phase) => models.map((m) => `${phase}: ${m}`)));
+    // Every model but the combination (whose parts' work is theirs), in first-call order.
+    expect(Object.keys(result.secondsByModel!).sort()).toEqual(models.filter((m) => m !== 'lstm_ets').sort());
+    expect(Object.values(result.secondsByModel!).every((s) => s >= 0)).toBe(true);
+  }, 60_000);
 });

@@ -1,6 +1,6 @@
 import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { createProgressReporter, formatEpochLine, STAGE_LINE_SECONDS } from '../../src/job/progress';
+import { createProgressReporter, formatEpochLine, STAGE_LABEL_SECONDS, STAGE_LINE_SECONDS } from '../../src/job/progress';
 import type { StageProgress } from '../../src/job/stageProgress';
 import type { TrainProgress } from '../../src/model/train';
 
@@ -179,6 +179,27 @@ describe('createProgressReporter: stage events', () => {
         'report: metrics  0% (0/2 origins)  ETA -\n' +
         'report: report work  done: 2 origins in 2.0s\n',
     );
+  });
+
+  it('lines: a new label is written after STAGE_LABEL_SECONDS without a line, so that the line before a slow call names it', () => {
+    let t = 0;
+    const stream = fakeStream(false);
+    const reporter = createProgressReporter({ stream, now: () => t });
+    const at = (ms: number, done: number, label: string) => {
+      t = ms;
+      reporter.onStageProgress(stageEvent('backtest', done, 10, { label, elapsedSeconds: ms / 1000 }));
+    };
+    at(0, 0, 'test: naive');
+    at(100, 1, 'test: mean'); // quick models: no line each
+    at(200, 2, 'test: drift');
+    at(1500, 3, 'test: drift'); // 1.5 s: too soon for a new label
+    at(3000, 4, 'test: arima'); // a new label 3 s after the last line: written before arima's long call
+    at(60_000, 5, 'test: theta'); // after the call: written (10 s passed)
+    at(60_100, 10, 'test: theta');
+    expect(STAGE_LABEL_SECONDS).toBe(2);
+    expect(stream.text().split('\n').filter(Boolean).map((l) => l.split('  ')[0])).toEqual([
+      'backtest: test: naive', 'backtest: test: arima', 'backtest: test: theta', 'backtest: test: theta',
+    ]);
   });
 
   it('lines: stop drops a held-back event (a failure follows); the train stage is left to the epoch lines', () => {

@@ -253,6 +253,11 @@ describe.skipIf(!HAS_REDIS)('forecast batches on a BullMQ queue', () => {
       expect(stdout).toBe(`2/2 forecast jobs completed (batch ${batch}); summary: ${path.join(out, 'summary.json')}, ${path.join(out, 'summary.csv')}\n`);
       expect(stderr).toMatch(/\[completed\] part-0 \(\d+\.\d s on /);
       expect(stderr).toMatch(/\[completed\] part-1 \(\d+\.\d s on /);
+      // The workers' stage progress reaches the submitter: each stage's beginning and end, in order.
+      for (const part of ['part-0', 'part-1']) {
+        const lines = stderr.split('\n').filter((l) => l.startsWith(`[running] ${part}: `)).map((l) => l.slice(`[running] ${part}: `.length));
+        expect(lines.filter((l) => !/%/.test(l))).toEqual(['setup', ...['load', 'train', 'backtest', 'report', 'write'].flatMap((st) => [st, `${st}: done`])]);
+      }
       expectCompletedBatch(out, worker, artifactsDir, batch!);
     } finally {
       await worker.close();
