@@ -50,6 +50,8 @@ export class TrainStageProgress {
   private series = { index: 0, count: 1, id: '' };
   private candidate = { index: 0, count: 1 };
   private epochs = 0;
+  /** The last losses of the current training run, kept for its next events (an epoch's start). */
+  private detail: string | undefined;
 
   constructor(options: TrainStageProgressOptions) {
     this.meter = new StageMeter({ stage: 'train', unit: 'epochs', emit: options.emit, now: options.now });
@@ -59,14 +61,16 @@ export class TrainStageProgress {
   onSeries(index: number, count: number, id: string): void {
     this.series = { index: index - 1, count, id };
     this.candidate = { index: 0, count: this.candidate.count };
+    this.detail = undefined;
   }
 
   /** `onCandidate` of the fit: candidate `index` of `count` (1-based) begins. */
   onCandidate(index: number, count: number): void {
     this.candidate = { index: index - 1, count };
+    this.detail = undefined;
   }
 
-  /** `onProgress` of the fit: one training loop event. */
+  /** `onProgress` of the fit: one training loop event (its detail: the run's latest losses and speed). */
   onProgress(e: TrainProgress): void {
     this.epochs = e.epochs;
     const runs = this.series.count * this.candidate.count;
@@ -74,8 +78,8 @@ export class TrainStageProgress {
     const run = this.series.index * this.candidate.count + this.candidate.index;
     const within =
       e.kind === 'end' ? e.epochs : e.kind === 'epoch-end' ? e.epoch : e.epoch - 1 + (e.kind === 'batch' && e.batch && e.batches ? e.batch / e.batches : 0);
-    const detail = e.kind === 'epoch-end' || e.kind === 'batch' ? trainDetail(e) : undefined;
-    this.meter.update(run * e.epochs + within, this.label(e), detail);
+    if (e.kind === 'epoch-end' || e.kind === 'batch') this.detail = trainDetail(e);
+    this.meter.update(run * e.epochs + within, this.label(e), this.detail);
   }
 
   /** Emits the stage as complete (when the fit returns). */

@@ -29,8 +29,10 @@ describe('TrainStageProgress', () => {
       [0, 'series 1/2 (a), candidate 1/2, epoch 1/10', undefined],
       [0.25, 'series 1/2 (a), candidate 1/2, epoch 1/10', 'loss 0.2500  val 0.5000  1000 samples/s'],
       [1, 'series 1/2 (a), candidate 1/2, epoch 1/10', 'loss 0.2500  val 0.5000  1000 samples/s'],
-      [10, 'series 1/2 (a), candidate 1/2, epoch 1/10', undefined],
+      [10, 'series 1/2 (a), candidate 1/2, epoch 1/10', 'loss 0.2500  val 0.5000  1000 samples/s'],
     ]);
+    // A new candidate starts without the last one's losses.
+    expect(events[4].detail).toBeUndefined();
     expect(events.filter((e) => e.label.startsWith('series 2/2 (b), candidate 2/2'))[0].done).toBe(30);
     const last = events[events.length - 1];
     expect([last.done, last.etaSeconds, last.elapsedSeconds]).toEqual([40, 0, 4]);
