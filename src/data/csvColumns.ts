@@ -291,6 +291,7 @@ export class TimeColumnBuilder implements CsvColumnBuilder, CsvTimeColumn {
     this.used = length === 0 ? 0 : this.ends[length - 1];
     this.chars = trimmed(this.chars, this.used);
     for (const row of this.wide.keys()) if (row >= length) this.wide.delete(row);
+    this.lastCell = null; // a slice of the file's text, which it would keep alive
     return this;
   }
 }

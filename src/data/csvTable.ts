@@ -113,8 +113,14 @@ export function readCsvColumns(text: string, options: ReadCsvColumnsOptions): Cs
   const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
   const builder = new TableBuilder(body.length, options);
   tokenize(body, delimiter, builder);
+  // The last regular expression run on a cell (number and date parsing) keeps that cell as
+  // `RegExp.input`, and the cell, a slice, keeps the whole text alive: run one on '' instead.
+  FORGET_LAST_MATCH.test('');
   return builder.finish(delimiter);
 }
+
+/** Any regular expression: running it on `''` replaces the legacy `RegExp.input` (see {@link readCsvColumns}). */
+const FORGET_LAST_MATCH = /^/;
 
 /**
  * A column of a table, checked to be stored with `role`.

@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import * as v8 from 'node:v8';
+import * as vm from 'node:vm';
 import { inputError } from './helpers';
 import { MAX_ABS_VALUE, MISSING_MARKERS, parseCsvText, readCsvHeader, readCsvTable, resolveCsvOptions } from '../../src/data/csv';
 import { type CsvTable, type ReadCsvColumnsOptions, csvColumn, readCsvColumns } from '../../src/data/csvTable';
@@ -122,6 +124,30 @@ describe('readCsvTable: a large file', () => {
     expect(values.filter((v) => Array.isArray(v) && v.length > 100)).toEqual([]);
     const a = csvColumn(table, 'a', 'number');
     expect([a.values.length, a.irregularCount]).toEqual([rows, 0]);
+  });
+});
+
+describe('readCsvTable: memory', () => {
+  v8.setFlagsFromString('--expose-gc');
+  const gc = vm.runInNewContext('gc') as () => void;
+  const heap = (): number => {
+    gc();
+    return process.memoryUsage().heapUsed;
+  };
+
+  it("does not keep the file's text alive: the table's JS heap is a small fraction of the text", () => {
+    const opts = resolveCsvOptions(PANEL);
+    const read = (): { table: CsvTable; chars: number } => {
+      const text = longCsv(200_000);
+      return { table: readCsvTable(text, opts, 'big.csv'), chars: text.length };
+    };
+    const before = heap();
+    const { table, chars } = read();
+    const grown = heap() - before;
+    expect(chars).toBeGreaterThan(9_000_000);
+    // The typed arrays live outside the JS heap; what stays on it is a few objects and strings.
+    expect(grown).toBeLessThan(chars / 20);
+    expect(table.length).toBe(200_000);
   });
 });
 
