@@ -140,6 +140,13 @@ const POWERS_OF_TEN = Float64Array.from({ length: 23 }, (_, k) => 10 ** k);
  * the digits as an integer (exact, below 2^53) divided by an exact power of ten is one correctly
  * rounded operation, so the result is the double `Number(cell)` gives (Clinger's fast path). Any
  * other text (exponents, long mantissas, non-numbers) goes to `parseNumber`.
+ *
+ * @param cell - The cell text, used as is.
+ * @returns The number, or `null` when `parseNumber` gives `null`; always the same value, bit for bit.
+ * @example
+ * parsePlainNumber('-1.50'); // -1.5
+ * parsePlainNumber('1e3');   // 1000 (by parseNumber)
+ * parsePlainNumber('1,5');   // null
  */
 export function parsePlainNumber(cell: string): number | null {
   const n = cell.length;

@@ -95,7 +95,8 @@ export interface ReadCsvColumnsOptions {
  * @param options - See {@link ReadCsvColumnsOptions}.
  * @returns The table: `length` data rows, `columns` holding exactly the requested columns.
  * @throws InputError for the problems above, e.g. `data.csv: line 7 has 3 fields, but the header
- *   (line 1) has 2` or `data.csv: unknown column "load" (options.targets); available columns: "t", "y"`.
+ *   (line 1) has 2` or `data.csv: unknown column "load" (options.targets); available columns: "t", "y"`;
+ *   and for options with two time columns or more than 254 missing markers.
  * @example
  * const table = readCsvColumns('t,y,note\n1,2,a\n2,3,b\n', {
  *   source: 'f.csv', delimiter: 'auto', timeFormat: null, missingMarkers: ['', 'NA'], maxAbsValue: 1e150,
@@ -108,6 +109,7 @@ export function readCsvColumns(text: string, options: ReadCsvColumnsOptions): Cs
     throw new InputError(`text must be a string, got ${describeValue(text)}`, { argument: 'text' });
   }
   const { source } = options;
+  checkRequests(options);
   checkText(text, source);
   const delimiter = options.delimiter === 'auto' ? detectDelimiter(text) : options.delimiter;
   const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
@@ -139,6 +141,20 @@ export function csvColumn(table: CsvTable, name: string, role: CsvColumnRole): C
   }
   return column;
 }
+
+/** The options' own constraints: one time column at most, at most 254 missing markers. */
+function checkRequests({ columns, missingMarkers }: ReadCsvColumnsOptions): void {
+  const times = columns.filter((c) => c.role === 'time').length;
+  if (times > 1) throw new InputError(`options.columns may hold one 'time' column, got ${times}`, { argument: 'columns' });
+  if (missingMarkers.length > MAX_MISSING_MARKERS) {
+    throw new InputError(`options.missingMarkers may hold at most ${MAX_MISSING_MARKERS} texts, got ${missingMarkers.length}`, {
+      argument: 'missingMarkers',
+    });
+  }
+}
+
+/** Most missing markers (a number column codes them in one byte). */
+const MAX_MISSING_MARKERS = 254;
 
 /** Rejects texts that are not CSV at all: UTF-16 without a byte-order mark, or binary data. */
 function checkText(text: string, source: string): void {

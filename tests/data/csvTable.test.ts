@@ -278,3 +278,17 @@ describe('readCsvColumns', () => {
     expect(text).toBe(copy);
   });
 });
+
+describe('readCsvColumns: options', () => {
+  const base: ReadCsvColumnsOptions = { source: 'f.csv', delimiter: ',', timeFormat: null, missingMarkers: MISSING_MARKERS, maxAbsValue: MAX_ABS_VALUE, columns: [] };
+  it.each<[string, Partial<ReadCsvColumnsOptions>, string]>([
+    [
+      'two time columns',
+      { columns: [{ name: 't', role: 'time', option: 'time' }, { name: 'y', role: 'time', option: 'time' }] },
+      "options.columns may hold one 'time' column, got 2",
+    ],
+    ['too many missing markers', { missingMarkers: Array.from({ length: 255 }, (_, i) => `m${i}`) }, 'options.missingMarkers may hold at most 254 texts, got 255'],
+  ])('rejects %s', (_name, change, message) => {
+    expect(inputError(() => readCsvColumns('t,y\n1,2\n', { ...base, ...change })).message).toBe(message);
+  });
+});
