@@ -7,7 +7,7 @@ import { type Forecaster, lastOrigins, panelForecast } from '../../src/eval/mode
 import { panelBacktest } from '../../src/eval/panelBacktest';
 import type { Evaluation } from '../../src/job/evaluate';
 import type { ForecastJobMetrics } from '../../src/job/metrics';
-import { REPORT_METRICS, buildForecastReport } from '../../src/job/report';
+import { REPORT_MAX_FAN_PATHS, REPORT_METRICS, buildForecastReport } from '../../src/job/report';
 import type { TrainHistory } from '../../src/model/train';
 import { PLOTLY_LIBRARY_MARKER } from '../../src/report/plotlyEmbed';
 
@@ -138,6 +138,32 @@ describe('buildForecastReport', () => {
     expect(html).toContain('rolling origin &lt;test&gt;');
     expect(html).toContain('backend: cpu (option)');
     expect(html).toContain('kernel: fused native (avx2-fma, 2 threads)');
+  });
+
+  it('a long test range: at most REPORT_MAX_FAN_PATHS LSTM paths, evenly spaced from the first test origin', async () => {
+    const n = 3000;
+    const long: TimeSeries = {
+      ...series,
+      time: Float64Array.from({ length: n }, (_, t) => Date.UTC(2021, 0, 1) + t * DAY),
+      values: { y: Float64Array.from({ length: n }, (_, t) => 20 + 3 * Math.sin((2 * Math.PI * t) / 12) + (t % 7)) },
+      length: n,
+    };
+    const longPanel = panelFromSeries(long);
+    const longSplit: SplitIndices = { train: { start: 0, end: 800 }, val: { start: 800, end: 1000 }, test: { start: 1000, end: n } };
+    const base = await inputs(3);
+    const naive = localForecaster('naive');
+    const test = await panelBacktest(longPanel, [fakeLstm, naive], { horizon: 3, split: [longSplit], season: 12 });
+    const future = [await fakeLstm.forecast(longPanel, 3), await naive.forecast(longPanel, 3)];
+    const evaluation: Evaluation = { ...base.evaluation, test, future };
+    const models = Object.fromEntries(Object.entries(test.models).map(([k, v]) => [k, v.pooled]));
+    const html = buildForecastReport({ ...base, panel: longPanel, split: [longSplit], evaluation, metrics: { ...base.metrics, rows: n, models } });
+    const stepH = figures(html).find((f) => String((f.layout.title as { text?: string })?.text ?? f.layout.title).includes('3-step-ahead'))!;
+    const paths = stepH.data.filter((t) => t.name === 'lstm').slice(1);
+    // 2,000 test rows / 3 = 666 paths uncapped; the stride becomes 3 * ceil(666.7 / 60) = 36 rows.
+    expect(paths.length).toBeLessThanOrEqual(REPORT_MAX_FAN_PATHS);
+    expect(paths.length).toBe(Math.ceil(2000 / 36));
+    expect(paths[0].y).toEqual([1, 2, 3].map((k) => long.values.y[1000] + k));
+    expect(paths[1].y).toEqual([1, 2, 3].map((k) => long.values.y[1036] + k));
   });
 
   it('horizon 1: one forecast figure, no paths', async () => {
