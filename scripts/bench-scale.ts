@@ -3,7 +3,7 @@
  * size: one hourly series of 1e4, 1e5 and 1e6 rows (`--season 24 --horizon 24`), and panels of
  * 1e2, 1e3 and 1e4 daily series of 200 rows (`--id series --season 7 --horizon 7`), all with
  * `--epochs 1`. Each run is a fresh process; the table gives its seconds per stage (from
- * `metrics.json`), its peak RSS, the report's size, and the targets of issue 14. A benchmark,
+ * `metrics.json`: `backtest` is the LSTM's share, `baselines` the reference models'), its peak RSS, the report's size, and the targets of issue 14. A benchmark,
  * not a timed test.
  *
  *   npm run bench:scale -- --out DIR [--only rows-1e4,panel-1e2,...] [--timeout S]
@@ -198,12 +198,12 @@ function table(results: readonly CaseResult[]): string {
   const stage = (r: CaseResult, s: string) => f(r.seconds_by_stage[s]);
   const rows = results.map((r) =>
     `| ${r.name} | ${r.rows} | ${r.series} | ${r.exit ?? 'killed'} | ${f(r.wall_s)} | ${stage(r, 'load')} | ${stage(r, 'train')} | ` +
-      `${stage(r, 'backtest')} | ${f(r.other_s)} | ${f((1e6 * r.other_s) / r.rows, 0)} | ${f(r.peak_rss_mb, 0)} | ${f(r.report_mb, 2)} | ${r.scored_series ?? '-'} |`,
+      `${stage(r, 'backtest')} | ${stage(r, 'baselines')} | ${stage(r, 'report')} | ${stage(r, 'write')} | ${f(r.other_s)} | ${f((1e6 * r.other_s) / r.rows, 0)} | ${f(r.peak_rss_mb, 0)} | ${f(r.report_mb, 2)} | ${r.scored_series ?? '-'} |`,
   );
   const checks = targets(results).map(([t, met]) => `- ${t}: ${met === null ? 'not measured' : met ? 'met' : '**not met**'}`);
   return [
-    '| case | rows | series | exit | total s | load s | train s | backtest s | outside training s | outside training µs/row | peak RSS MB | report MB | series scored |',
-    '|---|---|---|---|---|---|---|---|---|---|---|---|---|',
+    '| case | rows | series | exit | total s | load s | train s | backtest s | baselines s | report s | write s | outside training s | outside training µs/row | peak RSS MB | report MB | series scored |',
+    '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|',
     ...rows,
     '',
     ...checks,
