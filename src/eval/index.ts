@@ -88,7 +88,7 @@ export { DEFAULT_LOCAL_FALLBACK, DEFAULT_LOCAL_SEASON, LOCAL_MODEL_NAMES, localF
 export type { LocalForecaster, LocalForecasterOptions, LocalModelName, ReferenceForecastersOptions, SeriesFailure } from './localModels';
 export { cachedForecaster, combineForecasters } from './combine';
 export type { CachedForecaster, CombinedForecaster } from './combine';
-export { DEFAULT_PROBE_TOLERANCE, DEFAULT_REFIT, panelBacktest } from './panelBacktest';
+export { DEFAULT_MAX_GROUPS, DEFAULT_MIN_GROUP_ORIGINS, DEFAULT_PROBE_TOLERANCE, DEFAULT_REFIT, defaultGroupOrigins, panelBacktest, seriesGroups } from './panelBacktest';
 export type { PanelBacktestOptions, PanelBacktestResult, PanelModelBacktest, ProbePoint, RefitPolicy, SeriesScores } from './panelBacktest';
 export { alignedLower, alignedUpper, alignSteps, formatTimes, forecastCsvLines, forecastCsvText, futureCsvLines, futureCsvText, futureRows, stepAlignedForecasts } from './alignment';
 export type { AlignmentOptions, FutureSeries, FutureTable, SeriesAlignment, StepAlignment } from './alignment';
